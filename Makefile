@@ -1,0 +1,40 @@
+# Keyward's two commands: `make run` and `make test`. Every target first makes sure the Debian
+# packages it needs are installed (scripts/deps.sh: idempotent, a no-op when all are present).
+.PHONY: all deps build run test tsan fuzz bench format clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh build
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+	cp build/release/keyward build/keyward
+
+run: build
+	./build/keyward serve
+
+test:
+	@bash scripts/deps.sh test
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+	ctest --preset asan
+
+tsan:
+	@bash scripts/deps.sh test
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan
+	ctest --preset tsan
+
+bench:
+	@bash scripts/deps.sh bench
+	cmake --preset bench >/dev/null
+	cmake --build --preset bench
+	bash bench/run.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,178 @@
+#include "core/api_key.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace keyward::core {
+namespace {
+
+struct Utf8Lead {
+  std::size_t length;  // bytes in the sequence
+  char32_t payload;    // the code point bits the lead byte carries
+  char32_t min;        // the smallest code point this length may encode (no overlong forms)
+};
+
+std::optional<Utf8Lead> ReadLead(unsigned char lead) {
+  if ((lead & 0xE0u) == 0xC0u) return Utf8Lead{2, lead & 0x1Fu, 0x80};
+  if ((lead & 0xF0u) == 0xE0u) return Utf8Lead{3, lead & 0x0Fu, 0x800};
+  if ((lead & 0xF8u) == 0xF0u) return Utf8Lead{4, lead & 0x07u, 0x10000};
+  return std::nullopt;  // a continuation byte, or 0xF8-0xFF
+}
+
+// Reads one UTF-8 sequence at `pos`, advancing past it. Rejects what RFC 3629 forbids:
+// overlong forms, surrogates, code points past U+10FFFF and truncated sequences.
+std::optional<char32_t> DecodeUtf8(std::string_view text, std::size_t& pos) {
+  const auto first = static_cast<unsigned char>(text[pos]);
+  if (first < 0x80) {
+    ++pos;
+    return first;
+  }
+  const auto lead = ReadLead(first);
+  if (!lead || text.size() - pos < lead->length) return std::nullopt;
+  char32_t cp = lead->payload;
+  for (std::size_t i = 1; i < lead->length; ++i) {
+    const auto next = static_cast<unsigned char>(text[pos + i]);
+    if ((next & 0xC0u) != 0x80u) return std::nullopt;
+    cp = (cp << 6) | (next & 0x3Fu);
+  }
+  if (cp < lead->min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+  pos += lead->length;
+  return cp;
+}
+
+// C0, DEL and C1.
+bool IsControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+enum class TextFault { kNone, kInvalidUtf8, kControl };
+
+struct TextScan {
+  TextFault fault = TextFault::kNone;
+  std::size_t code_points = 0;
+};
+
+// Counts the code points of `text`, stopping at the first fault. Tab, LF and CR pass when
+// `allow_line_breaks` is set.
+TextScan ScanText(std::string_view text, bool allow_line_breaks) {
+  TextScan scan;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto cp = DecodeUtf8(text, pos);
+    if (!cp) return {TextFault::kInvalidUtf8, scan.code_points};
+    const bool line_break = *cp == U'\t' || *cp == U'\n' || *cp == U'\r';
+    if (IsControl(*cp) && !(allow_line_breaks && line_break)) {
+      return {TextFault::kControl, scan.code_points};
+    }
+    ++scan.code_points;
+  }
+  return scan;
+}
+
+// The error for a fault, or nullopt when there is none.
+std::optional<Error> FaultError(TextFault fault, std::string_view field) {
+  switch (fault) {
+    case TextFault::kNone:
+      return std::nullopt;
+    case TextFault::kInvalidUtf8:
+      return InvalidArgument(Msg::kInvalidUtf8, std::string(field), {std::string(field)});
+    case TextFault::kControl:
+      return InvalidArgument(Msg::kControlCharacters, std::string(field), {std::string(field)});
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* KeySourceName(KeySource source) {
+  switch (source) {
+    case KeySource::kApi:
+      return "api";
+    case KeySource::kConsole:
+      return "console";
+    case KeySource::kAccount:
+      return "account";
+    case KeySource::kImport:
+      return "import";
+  }
+  return "api";
+}
+
+std::optional<KeySource> ParseKeySource(std::string_view text) {
+  for (const auto source :
+       {KeySource::kApi, KeySource::kConsole, KeySource::kAccount, KeySource::kImport}) {
+    if (text == KeySourceName(source)) return source;
+  }
+  return std::nullopt;
+}
+
+const char* KeyStatusName(KeyStatus status) {
+  switch (status) {
+    case KeyStatus::kDisabled:
+      return "disabled";
+    case KeyStatus::kExpired:
+      return "expired";
+    case KeyStatus::kLockedOut:
+      return "locked_out";
+    case KeyStatus::kEnabled:
+      return "enabled";
+  }
+  return "enabled";
+}
+
+std::optional<KeyStatus> ParseKeyStatus(std::string_view text) {
+  for (const auto status :
+       {KeyStatus::kDisabled, KeyStatus::kExpired, KeyStatus::kLockedOut, KeyStatus::kEnabled}) {
+    if (text == KeyStatusName(status)) return status;
+  }
+  return std::nullopt;
+}
+
+bool ApiKey::LockedOutAt(Time now) const { return locked && (!unlock_at || now < *unlock_at); }
+
+int ApiKey::FailedAttemptsAt(Time now) const {
+  // An automatic lock that has run out also wipes the count that caused it, so the key does not
+  // lock again on its next failure.
+  const bool lock_ended = locked && unlock_at && now >= *unlock_at;
+  return lock_ended ? 0 : failed_attempts;
+}
+
+KeyStatus ApiKey::StatusAt(Time now) const {
+  if (!enabled) return KeyStatus::kDisabled;
+  if (ExpiredAt(now)) return KeyStatus::kExpired;
+  if (LockedOutAt(now)) return KeyStatus::kLockedOut;
+  return KeyStatus::kEnabled;
+}
+
+bool ApiKey::GraceActiveAt(Time now) const {
+  return previous_digest && previous_digest_until && now < *previous_digest_until;
+}
+
+std::string NameKey(std::string_view name) {
+  std::string key(name);
+  // Bytes of multibyte UTF-8 sequences are all >= 0x80, so folding bytes folds only ASCII.
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+Status ValidateName(std::string_view name, std::string_view field) {
+  const TextScan scan = ScanText(name, /*allow_line_breaks=*/false);
+  if (auto error = FaultError(scan.fault, field)) return *error;
+  if (scan.code_points == 0 || scan.code_points > kMaxNameLength) {
+    return InvalidArgument(Msg::kNameLength, std::string(field),
+                           {std::string(field), std::to_string(kMaxNameLength)});
+  }
+  return Ok();
+}
+
+Status ValidateDescription(std::string_view text, std::string_view field) {
+  const TextScan scan = ScanText(text, /*allow_line_breaks=*/true);
+  if (auto error = FaultError(scan.fault, field)) return *error;
+  if (scan.code_points > kMaxDescriptionLength) {
+    return InvalidArgument(Msg::kTextTooLong, std::string(field),
+                           {std::string(field), std::to_string(kMaxDescriptionLength)});
+  }
+  return Ok();
+}
+
+}  // namespace keyward::core

@@ -1,0 +1,76 @@
+// ApiKey: one API key as the store keeps it (DESIGN.md "API key"), and the rules that read its
+// state at a moment: status precedence, effective lock, effective failed-attempt count.
+// Plain value type; thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/digest.hpp"
+#include "core/ip.hpp"
+#include "core/locale.hpp"
+#include "core/permissions.hpp"
+
+namespace keyward::core {
+
+enum class KeySource { kApi, kConsole, kAccount, kImport };
+enum class KeyStatus { kDisabled, kExpired, kLockedOut, kEnabled };
+
+const char* KeySourceName(KeySource source);
+std::optional<KeySource> ParseKeySource(std::string_view text);
+const char* KeyStatusName(KeyStatus status);
+std::optional<KeyStatus> ParseKeyStatus(std::string_view text);
+
+inline constexpr std::size_t kMaxNameLength = 128;
+inline constexpr std::size_t kMaxDescriptionLength = 1024;
+
+struct ApiKey {
+  KeyId id = 0;
+  std::string public_id;
+  std::string name;
+  std::string description;
+  RoleId role_id = 0;
+  std::string role_name;  // filled on reads by the store; not persisted with the key
+  Locale locale = Locale::kEnUs;
+  std::string time_zone = "UTC";
+  bool enabled = true;
+  bool locked = false;             // manual or automatic lock
+  std::optional<Time> unlock_at;   // automatic lock ends here; nullopt with locked = manual
+  int failed_attempts = 0;         // counted failures since the last success
+  std::optional<Time> expires_at;  // set at creation, never changed
+  std::vector<Ipv4Range> allowed_ips;
+  KeySource source = KeySource::kApi;
+  std::optional<AccountId> account_id;
+  Time created_at{};
+  std::optional<Time> last_used_at;
+  std::optional<Time> secret_rotated_at;
+  SecretDigest digest;
+  std::optional<SecretDigest> previous_digest;  // during a rotation grace period
+  std::optional<Time> previous_digest_until;
+
+  // Locked and, for an automatic lock, not yet past unlock_at.
+  bool LockedOutAt(Time now) const;
+  // failed_attempts, or 0 once an automatic lock has ended.
+  int FailedAttemptsAt(Time now) const;
+  bool ExpiredAt(Time now) const { return expires_at && now >= *expires_at; }
+  // The first that applies of disabled, expired, locked_out, enabled.
+  KeyStatus StatusAt(Time now) const;
+  // Whether the previous digest still works at `now`.
+  bool GraceActiveAt(Time now) const;
+};
+
+// The name as compared for uniqueness: ASCII letters folded to lower case, every other code
+// point exactly as given. Decided here, not by a database collation.
+std::string NameKey(std::string_view name);
+
+// Validates a key or role name: 1-128 code points of valid UTF-8, no control characters.
+// Errors name `field`.
+Status ValidateName(std::string_view name, std::string_view field = "name");
+// Validates a description: at most 1024 code points of valid UTF-8, no control characters
+// other than tab and newline.
+Status ValidateDescription(std::string_view text, std::string_view field = "description");
+
+}  // namespace keyward::core

@@ -1,0 +1,26 @@
+// AuditEvent: one entry of the audit trail (DESIGN.md "Audit event"). Written in the same unit of
+// work as the change it records. Details hold changed fields with old and new values, never a
+// secret. The hash chain over events is the audit issue's; `hash` is empty until then.
+// Plain value type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace keyward::core {
+
+struct AuditEvent {
+  std::int64_t id = 0;  // assigned by the store, increasing
+  Time time{};
+  std::string actor;         // e.g. "apikey:42", "account:7", "system"
+  std::string action;        // "<resource>.<verb>", e.g. "apikey.create"
+  std::string target;        // e.g. "apikey:43"
+  std::string ip;            // client address, or empty
+  std::string outcome;       // "success" or "failure"
+  std::string details_json;  // a JSON object; never a secret
+  std::string hash;          // chain hash (hex), filled by the audit chain
+};
+
+}  // namespace keyward::core

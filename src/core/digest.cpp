@@ -1,0 +1,324 @@
+#include "core/digest.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <utility>
+
+namespace keyward::core {
+namespace {
+
+constexpr std::string_view kFingerprintLabel = "keyward pepper fingerprint v1";
+constexpr std::string_view kDerivePrefix = "keyward derive ";
+
+Error PepperError(std::size_t line, std::string_view reason) {
+  std::string detail = "pepper file";
+  if (line > 0) detail += " line " + std::to_string(line);
+  detail += ": ";
+  detail += reason;
+  return MakeError(ErrorCode::kInvalidArgument, Msg::kStoreError, {std::move(detail)});
+}
+
+bool IsSpace(char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; }
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// A positive decimal uint32; nullopt for anything else (signs, spaces, overflow, zero).
+std::optional<std::uint32_t> ParseVersion(std::string_view text) {
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  if (value == 0 || value > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+  return static_cast<std::uint32_t>(value);
+}
+
+bool IsBase64Char(char ch) {
+  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+         ch == '+' || ch == '/';
+}
+
+// Standard base64, padded or not. EVP_DecodeBlock alone is too lenient (it skips whitespace and
+// counts padding as zero bytes), so the shape is checked here and the padding subtracted.
+std::optional<std::vector<std::uint8_t>> DecodeBase64(std::string_view text) {
+  std::string padded(text);
+  while (!padded.empty() && padded.back() == '=') padded.pop_back();
+  const std::size_t data_chars = padded.size();
+  if (data_chars == 0 || data_chars % 4 == 1 || text.size() - data_chars > 2) return std::nullopt;
+  for (char ch : padded) {
+    if (!IsBase64Char(ch)) return std::nullopt;
+  }
+  // Padding, if given, must be exactly what completes the last quantum.
+  const std::size_t pad = (4 - data_chars % 4) % 4;
+  if (text.size() != data_chars && text.size() != data_chars + pad) return std::nullopt;
+  padded.append(pad, '=');
+  if (padded.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return std::nullopt;
+  }
+  std::vector<std::uint8_t> out(padded.size() / 4 * 3);
+  const int written =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(padded.data()),
+                      static_cast<int>(padded.size()));
+  OPENSSL_cleanse(padded.data(), padded.size());
+  if (written < 0 || static_cast<std::size_t>(written) != out.size()) return std::nullopt;
+  out.resize(out.size() - pad);
+  return out;
+}
+
+std::string EncodeBase64(std::span<const std::uint8_t> bytes) {
+  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                      static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
+}
+
+[[noreturn]] void DieHmacFailed() {
+  std::fputs("keyward: HMAC-SHA256 failed in OpenSSL\n", stderr);
+  std::abort();
+}
+
+// One-shot HMAC-SHA256 for the rare, cold computations (fingerprints, derived keys).
+bool HmacOnce(std::span<const std::uint8_t> key, std::string_view data,
+              std::array<std::uint8_t, kDigestSize>& out) {
+  std::size_t out_len = 0;
+  return EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
+                   out.size(), &out_len) != nullptr &&
+         out_len == kDigestSize;
+}
+
+std::array<std::uint8_t, kDigestSize> OneShotHmac(std::span<const std::uint8_t> key,
+                                                  std::string_view data) {
+  std::array<std::uint8_t, kDigestSize> out{};
+  if (!HmacOnce(key, data, out)) DieHmacFailed();
+  return out;
+}
+
+// An HMAC-SHA256 context keyed once; EVP_MAC_init(ctx, NULL, 0, NULL) then restarts it with the
+// same key far faster than keying a new one (DESIGN.md, speed notes).
+EVP_MAC_CTX* NewKeyedContext(std::span<const std::uint8_t> key) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) return nullptr;
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  EVP_MAC_free(mac);  // the context holds its own reference
+  if (ctx == nullptr) return nullptr;
+  char digest_name[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(ctx, key.data(), key.size(), params) != 1) {
+    EVP_MAC_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+// Set once this thread's cache is gone: a hasher used or destroyed during thread teardown (say,
+// a static one) must not touch it. Trivially destructible, so always safe to read.
+thread_local bool t_cache_destroyed = false;
+
+// This thread's keyed contexts, one per (hasher instance, pepper version). Hasher ids are never
+// reused, so a context can never serve a different pepper than it was keyed with. Bounded: the
+// oldest entry goes when full, which only costs a re-key if it was still in use.
+class ContextCache {
+ public:
+  ContextCache() = default;
+  ContextCache(const ContextCache&) = delete;
+  ContextCache& operator=(const ContextCache&) = delete;
+  ~ContextCache() {
+    for (const Entry& entry : entries_) EVP_MAC_CTX_free(entry.ctx);
+    t_cache_destroyed = true;
+  }
+
+  // The context for (instance, version), keyed with `key` when first asked; nullptr on failure.
+  EVP_MAC_CTX* Get(std::uint64_t instance, std::uint32_t version,
+                   std::span<const std::uint8_t> key) {
+    for (const Entry& entry : entries_) {
+      if (entry.instance == instance && entry.version == version) return entry.ctx;
+    }
+    EVP_MAC_CTX* ctx = NewKeyedContext(key);
+    if (ctx == nullptr) return nullptr;
+    if (entries_.size() >= kMaxEntries) {
+      EVP_MAC_CTX_free(entries_.front().ctx);
+      entries_.erase(entries_.begin());
+    }
+    entries_.push_back(Entry{instance, version, ctx});
+    return ctx;
+  }
+
+  void Forget(std::uint64_t instance) {
+    std::erase_if(entries_, [instance](const Entry& entry) {
+      if (entry.instance != instance) return false;
+      EVP_MAC_CTX_free(entry.ctx);
+      return true;
+    });
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t instance;
+    std::uint32_t version;
+    EVP_MAC_CTX* ctx;
+  };
+  static constexpr std::size_t kMaxEntries = 16;
+  std::vector<Entry> entries_;
+};
+
+thread_local ContextCache t_contexts;
+
+std::atomic<std::uint64_t> g_next_instance_id{1};
+
+std::string Hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (std::uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0F]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<PepperSet> PepperSet::Parse(std::string_view file_contents) {
+  PepperSet set;
+  std::size_t line_number = 0;
+  while (!file_contents.empty()) {
+    ++line_number;
+    const std::size_t end = file_contents.find('\n');
+    const std::string_view line = Trim(file_contents.substr(0, end));
+    file_contents.remove_prefix(end == std::string_view::npos ? file_contents.size() : end + 1);
+    if (line.empty() || line.front() == '#') continue;
+
+    const std::size_t space = line.find_first_of(" \t");
+    if (space == std::string_view::npos) {
+      return PepperError(line_number, "expected \"<version> <base64 pepper>\"");
+    }
+    const auto version = ParseVersion(line.substr(0, space));
+    if (!version) return PepperError(line_number, "version must be a positive integer");
+    auto bytes = DecodeBase64(Trim(line.substr(space)));
+    if (!bytes) return PepperError(line_number, "pepper is not valid base64");
+    if (bytes->size() < kMinPepperBytes) {
+      OPENSSL_cleanse(bytes->data(), bytes->size());
+      return PepperError(line_number, "pepper must be at least 32 bytes");
+    }
+    if (set.peppers_.contains(*version)) {
+      OPENSSL_cleanse(bytes->data(), bytes->size());
+      return PepperError(line_number, "duplicate version " + std::to_string(*version));
+    }
+    set.peppers_.emplace(*version, std::move(*bytes));
+    set.current_ = std::max(set.current_, *version);
+  }
+  if (set.peppers_.empty()) return PepperError(0, "no pepper line");
+  return set;
+}
+
+std::string PepperSet::Generate(Random& random) {
+  std::array<std::uint8_t, kMinPepperBytes> bytes{};
+  random.Fill(bytes);
+  std::string contents =
+      "# Keyward pepper file: lines \"<version> <base64 of >= 32 random bytes>\"; the highest "
+      "version is current. Keep it secret; every node on one database needs this same file.\n1 ";
+  contents += EncodeBase64(bytes);
+  contents += '\n';
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return contents;
+}
+
+std::span<const std::uint8_t> PepperSet::Find(std::uint32_t version) const {
+  const auto it = peppers_.find(version);
+  if (it == peppers_.end()) return {};
+  return it->second;
+}
+
+std::vector<std::uint32_t> PepperSet::versions() const {
+  std::vector<std::uint32_t> out;
+  out.reserve(peppers_.size());
+  for (const auto& entry : peppers_) out.push_back(entry.first);
+  return out;
+}
+
+std::string PepperSet::Fingerprint(std::uint32_t version) const {
+  const auto key = Find(version);
+  if (key.empty()) return {};
+  return Hex(OneShotHmac(key, kFingerprintLabel));
+}
+
+std::array<std::uint8_t, kDigestSize> PepperSet::DeriveKey(std::string_view purpose,
+                                                           std::uint32_t version) const {
+  const auto key = Find(version);
+  if (key.empty()) return {};
+  std::string label(kDerivePrefix);
+  label += purpose;
+  return OneShotHmac(key, label);
+}
+
+SecretHasher::SecretHasher(PepperSet peppers)
+    : peppers_(std::move(peppers)),
+      instance_id_(g_next_instance_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+SecretHasher::~SecretHasher() {
+  if (!t_cache_destroyed) t_contexts.Forget(instance_id_);
+  // Contexts this hasher left in other threads' caches are never used again (ids are unique);
+  // they are freed when those threads end or push them out.
+}
+
+SecretDigest SecretHasher::Digest(std::string_view secret) const {
+  SecretDigest digest;
+  digest.pepper_version = peppers_.current_version();
+  if (!Compute(digest.pepper_version, secret, digest.mac)) DieHmacFailed();
+  return digest;
+}
+
+bool SecretHasher::Matches(const SecretDigest& digest, std::string_view secret) const {
+  std::array<std::uint8_t, kDigestSize> mac{};
+  if (!Compute(digest.pepper_version, secret, mac)) return false;
+  const bool equal = ConstantTimeEqual(mac, digest.mac);
+  OPENSSL_cleanse(mac.data(), mac.size());
+  return equal;
+}
+
+void SecretHasher::Burn(std::string_view secret) const {
+  std::array<std::uint8_t, kDigestSize> mac{};
+  // The OpenSSL calls are opaque to the optimiser, and OPENSSL_cleanse is made never to be
+  // elided, so this work cannot be dropped.
+  static_cast<void>(Compute(peppers_.current_version(), secret, mac));
+  OPENSSL_cleanse(mac.data(), mac.size());
+}
+
+bool SecretHasher::Compute(std::uint32_t version, std::string_view secret,
+                           std::array<std::uint8_t, kDigestSize>& out) const {
+  const auto key = peppers_.Find(version);
+  if (key.empty()) return false;
+  if (t_cache_destroyed) return HmacOnce(key, secret, out);
+  EVP_MAC_CTX* ctx = t_contexts.Get(instance_id_, version, key);
+  if (ctx == nullptr) return false;
+  std::size_t out_len = 0;
+  return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 &&
+         EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(secret.data()),
+                        secret.size()) == 1 &&
+         EVP_MAC_final(ctx, out.data(), &out_len, out.size()) == 1 && out_len == kDigestSize;
+}
+
+bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace keyward::core

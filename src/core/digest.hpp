@@ -1,0 +1,88 @@
+// Secret digests: HMAC-SHA256(pepper, secret) with a versioned pepper that lives outside the
+// store, compared in constant time. The pepper file holds lines `<version> <base64 of >= 32
+// bytes>`; the highest version is current, older ones still verify digests made with them.
+// PepperSet is immutable after construction (thread-safe to share). SecretHasher keeps one
+// reusable HMAC context per thread per hasher, so Digest/Matches are thread-safe and allocation
+// free on the hot path.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/random.hpp"
+#include "core/result.hpp"
+
+namespace keyward::core {
+
+inline constexpr std::size_t kDigestSize = 32;
+inline constexpr std::size_t kMinPepperBytes = 32;
+
+struct SecretDigest {
+  std::uint32_t pepper_version = 0;
+  std::array<std::uint8_t, kDigestSize> mac{};
+  friend bool operator==(const SecretDigest&, const SecretDigest&) = default;
+};
+
+class PepperSet {
+ public:
+  // Parses a pepper file. Blank lines and lines starting with '#' are ignored. Errors (bad
+  // version, bad base64, fewer than 32 bytes, duplicate version, no line at all) name the line
+  // number, never the pepper bytes.
+  static Result<PepperSet> Parse(std::string_view file_contents);
+  // A new pepper file's contents with one version-1 pepper of 32 random bytes.
+  static std::string Generate(Random& random);
+
+  std::uint32_t current_version() const { return current_; }
+  // The pepper bytes of `version`, or an empty span when there is none.
+  std::span<const std::uint8_t> Find(std::uint32_t version) const;
+  std::vector<std::uint32_t> versions() const;
+  // A fingerprint of one version (lowercase hex of HMAC(pepper, "keyward pepper fingerprint
+  // v1")), safe to store: it reveals nothing usable about the pepper. Empty for an unknown version.
+  std::string Fingerprint(std::uint32_t version) const;
+  // A key derived from pepper `version` for `purpose` (e.g. the audit chain key):
+  // HMAC(pepper, "keyward derive " + purpose). All zeros for an unknown version.
+  std::array<std::uint8_t, kDigestSize> DeriveKey(std::string_view purpose,
+                                                  std::uint32_t version) const;
+
+ private:
+  std::map<std::uint32_t, std::vector<std::uint8_t>> peppers_;
+  std::uint32_t current_ = 0;
+};
+
+// Constant-time equality of two byte strings of the same length (false if lengths differ; the
+// length itself is not secret).
+bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
+
+class SecretHasher {
+ public:
+  explicit SecretHasher(PepperSet peppers);
+  ~SecretHasher();
+  SecretHasher(const SecretHasher&) = delete;
+  SecretHasher& operator=(const SecretHasher&) = delete;
+
+  // HMAC-SHA256 of `secret` under the current pepper. Aborts the process if OpenSSL fails (or
+  // the set is empty): a digest that is not one must never be stored.
+  SecretDigest Digest(std::string_view secret) const;
+  // Whether `secret` matches `digest` (under the digest's pepper version), in constant time.
+  // False when that pepper version is unknown.
+  bool Matches(const SecretDigest& digest, std::string_view secret) const;
+  // Computes one HMAC and discards it: what an unknown public id pays, so timing tells nothing.
+  void Burn(std::string_view secret) const;
+
+  const PepperSet& peppers() const { return peppers_; }
+
+ private:
+  bool Compute(std::uint32_t version, std::string_view secret,
+               std::array<std::uint8_t, kDigestSize>& out) const;
+
+  PepperSet peppers_;
+  std::uint64_t instance_id_;  // keys the per-thread context cache
+};
+
+}  // namespace keyward::core

@@ -1,0 +1,49 @@
+// Rules the key use cases share: resolving a role named by id or name, the escalation check on a
+// target key, the last-Master-Administrator rule, audit events, and list cursors. Internal to
+// core's use cases. Stateless functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/api_key.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "core/store.hpp"
+
+namespace keyward::core {
+
+// The role named by `text`: a decimal id, else a name (compared as NameKey). Unknown ->
+// kInvalidArgument (Msg::kRoleNotFound) naming `field`.
+Result<Role> ResolveRole(UnitOfWork& uow, std::string_view text, std::string_view field);
+
+// The permissions of role `id` (empty when the role is gone).
+Result<PermissionSet> RolePermissions(UnitOfWork& uow, RoleId id);
+
+// Escalation rule 2 for a key: its role's permissions must be a subset of the caller's.
+Status CheckCanActOnKey(UnitOfWork& uow, const Principal& caller, const ApiKey& key);
+
+// A key that can authenticate as a Master Administrator now or later by itself: enabled, not
+// expired, not manually locked (an automatic lock ends by itself).
+bool IsLiveMasterKey(const ApiKey& key, Time now);
+
+// kLastMasterAdministrator unless at least one live Master Administrator credential remains.
+Status CheckMasterAdministratorRemains(UnitOfWork& uow, Time now);
+
+// kNotFound (Msg::kKeyNotFound) for key `id`.
+Error KeyNotFound(KeyId id);
+
+// Appends an audit event for a change made by `caller`.
+Status AppendAuditEvent(UnitOfWork& uow, const Principal& caller, Time now, std::string_view action,
+                        std::string_view target, std::string details_json);
+
+// "apikey:42"
+std::string KeyTarget(KeyId id);
+
+// Opaque list cursors: the id below which the next page starts.
+std::string EncodeCursor(std::int64_t before_id);
+std::optional<std::int64_t> DecodeCursor(std::string_view cursor);
+
+}  // namespace keyward::core

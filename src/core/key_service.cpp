@@ -1,0 +1,238 @@
+#include "core/key_service.hpp"
+
+#include <limits>
+
+#include "core/json_text.hpp"
+#include "core/key_rules.hpp"
+#include "core/time_zone.hpp"
+#include "core/token.hpp"
+
+namespace keyward::core {
+namespace {
+
+Result<Locale> ParseLocaleField(const std::string& text) {
+  const std::optional<Locale> locale = ParseLocale(text);
+  if (!locale) return InvalidArgument(Msg::kLocaleInvalid, "locale", {text});
+  return *locale;
+}
+
+Status ValidateTimeZoneField(const std::string& zone) {
+  if (Status st = ValidateTimeZone(zone); !st) return st.error().WithField("timeZone");
+  return Ok();
+}
+
+std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges) {
+  std::vector<std::string> out;
+  out.reserve(ranges.size());
+  for (const Ipv4Range& r : ranges) out.push_back(r.ToString());
+  return out;
+}
+
+// kAlreadyExists when another key than `self` already has `name` (as NameKey compares it).
+Status CheckNameFree(UnitOfWork& uow, const std::string& name, KeyId self) {
+  KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder, uow.FindKeyIdByNameKey(NameKey(name)));
+  if (holder && *holder != self) {
+    return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {name}, "name");
+  }
+  return Ok();
+}
+
+}  // namespace
+
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 19 || text[0] == '0') return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const int digit = c - '0';
+    if (value > (std::numeric_limits<std::int64_t>::max() - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+KeyService::KeyService(Store& store, const Clock& clock, Random& random, const SecretHasher& hasher,
+                       KeyServiceOptions options)
+    : store_(store), clock_(clock), random_(random), hasher_(hasher), options_(options) {}
+
+Result<IssuedKey> KeyService::Insert(UnitOfWork& uow, const Principal& caller, ApiKey key) const {
+  const std::string secret = GenerateSecret(random_);
+  key.digest = hasher_.Digest(secret);
+  // A public id collision is astronomically unlikely; retry a few times rather than fail.
+  for (int attempt = 0;; ++attempt) {
+    key.public_id = GeneratePublicId(random_);
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> clash, uow.FindKeyByPublicId(key.public_id));
+    if (!clash) break;
+    if (attempt == 8) return Internal("could not draw a unique public id");
+  }
+  KW_ASSIGN_OR_RETURN(key.id, uow.InsertKey(key));
+  JsonObject details;
+  details.Add("name", key.name)
+      .Add("role", std::int64_t{key.role_id})
+      .Add("source", KeySourceName(key.source))
+      .Add("enabled", key.enabled)
+      .Add("locale", LocaleName(key.locale))
+      .Add("timeZone", key.time_zone)
+      .Add("allowedIps", AllowlistStrings(key.allowed_ips));
+  if (key.expires_at) {
+    details.Add("expiresAt", FormatTime(*key.expires_at, "UTC"));
+  }
+  if (key.account_id) details.Add("accountId", std::int64_t{*key.account_id});
+  KW_RETURN_IF_ERROR(AppendAuditEvent(uow, caller, clock_.Now(), "apikey.create", KeyTarget(key.id),
+                                      details.str()));
+  KW_ASSIGN_OR_RETURN(std::optional<ApiKey> stored, uow.FindKey(key.id));
+  if (!stored) return Internal("created key vanished");
+  return IssuedKey{std::move(*stored), FormatToken(key.public_id, secret)};
+}
+
+Result<IssuedKey> KeyService::Create(const Principal& caller, const CreateKeyInput& input) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysCreate));
+  const Time now = clock_.Now();
+  ApiKey key;
+  KW_RETURN_IF_ERROR(ValidateName(input.name, "name"));
+  key.name = input.name;
+  if (input.description) {
+    KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
+    key.description = *input.description;
+  }
+  if (input.role.empty()) return InvalidArgument(Msg::kRequired, "role", {"role"});
+  if (input.locale) {
+    KW_ASSIGN_OR_RETURN(key.locale, ParseLocaleField(*input.locale));
+  }
+  if (input.time_zone) {
+    KW_RETURN_IF_ERROR(ValidateTimeZoneField(*input.time_zone));
+    key.time_zone = *input.time_zone;
+  }
+  if (input.expires_at) {
+    Result<Time> expires = ParseTime(*input.expires_at, caller.time_zone);
+    if (!expires) return expires.error().WithField("expiresAt");
+    if (*expires <= now) return InvalidArgument(Msg::kExpiryNotFuture, "expiresAt");
+    key.expires_at = *expires;
+  }
+  if (input.allowed_ips) {
+    KW_ASSIGN_OR_RETURN(key.allowed_ips, ParseAllowlist(*input.allowed_ips, options_.allowlist));
+  }
+  if (input.source == KeySource::kAccount) {
+    return InvalidArgument(Msg::kFilterInvalid, "source", {"source", "account"});
+  }
+  key.enabled = input.enabled.value_or(true);
+  key.source = input.source;
+  key.created_at = now;
+  return TransactValue<IssuedKey>(store_, [&](UnitOfWork& uow) -> Result<IssuedKey> {
+    KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, input.role, "role"));
+    KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
+    KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
+    key.role_id = role.id;
+    return Insert(uow, caller, key);
+  });
+}
+
+Result<ApiKey> KeyService::Get(const Principal& caller, KeyId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysView));
+  return TransactValue<ApiKey>(store_, [&](UnitOfWork& uow) -> Result<ApiKey> {
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
+    if (!key) return KeyNotFound(id);
+    return std::move(*key);
+  });
+}
+
+Result<ApiKey> KeyService::Current(const Principal& caller) const {
+  return TransactValue<ApiKey>(store_, [&](UnitOfWork& uow) -> Result<ApiKey> {
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(caller.key_id));
+    if (!key) return MakeError(ErrorCode::kUnauthenticated, Msg::kUnauthenticated);
+    return std::move(*key);
+  });
+}
+
+Result<KeyPage> KeyService::List(const Principal& caller, const KeyListInput& input) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysView));
+  KeyFilter filter;
+  filter.now = clock_.Now();
+  if (input.status) {
+    filter.status = ParseKeyStatus(*input.status);
+    if (!filter.status)
+      return InvalidArgument(Msg::kFilterInvalid, "status", {"status", *input.status});
+  }
+  if (input.source) {
+    filter.source = ParseKeySource(*input.source);
+    if (!filter.source)
+      return InvalidArgument(Msg::kFilterInvalid, "source", {"source", *input.source});
+  }
+  if (input.q) filter.q = *input.q;
+  PageRequest page;
+  page.limit = kDefaultListLimit;
+  if (input.limit) {
+    const std::optional<std::int64_t> limit = ParseId(*input.limit);
+    if (!limit || *limit > kMaxListLimit) {
+      return InvalidArgument(Msg::kLimitRange, "limit", {std::to_string(kMaxListLimit)});
+    }
+    page.limit = static_cast<int>(*limit);
+  }
+  if (input.cursor) {
+    page.before_id = DecodeCursor(*input.cursor);
+    if (!page.before_id) return InvalidArgument(Msg::kCursorInvalid, "cursor");
+  }
+  const int wanted = page.limit;
+  page.limit = wanted + 1;  // one more tells whether a next page exists
+  return TransactValue<KeyPage>(store_, [&](UnitOfWork& uow) -> Result<KeyPage> {
+    if (input.role) {
+      KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
+      filter.role = role.id;
+    }
+    KeyPage out;
+    KW_ASSIGN_OR_RETURN(out.items, uow.ListKeys(filter, page));
+    if (out.items.size() > static_cast<std::size_t>(wanted)) {
+      out.items.resize(static_cast<std::size_t>(wanted));
+      out.next_cursor = EncodeCursor(out.items.back().id);
+    }
+    return out;
+  });
+}
+
+Result<IssuedKey> KeyService::IssueMasterKey(const Principal& caller,
+                                             const std::string& name) const {
+  KW_RETURN_IF_ERROR(ValidateName(name, "name"));
+  return TransactValue<IssuedKey>(store_, [&](UnitOfWork& uow) -> Result<IssuedKey> {
+    ApiKey key;
+    key.role_id = kMasterAdministratorRoleId;
+    key.source = KeySource::kApi;
+    key.created_at = clock_.Now();
+    key.name = name;
+    for (int n = 2; n < 1000; ++n) {
+      KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder, uow.FindKeyIdByNameKey(NameKey(key.name)));
+      if (!holder) break;
+      key.name = name + " " + std::to_string(n);
+    }
+    KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
+    return Insert(uow, caller, key);
+  });
+}
+
+Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow,
+                                                const AccountTokenInput& input) const {
+  ApiKey key;
+  key.name = input.name;
+  key.role_id = input.role_id;
+  key.locale = input.locale;
+  key.time_zone = input.time_zone;
+  key.expires_at = input.expires_at;
+  key.source = KeySource::kAccount;
+  key.account_id = input.account_id;
+  key.created_at = clock_.Now();
+  KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
+  Principal system = Principal::System();
+  return Insert(uow, system, key);
+}
+
+Result<bool> KeyService::Empty() const {
+  return TransactValue<bool>(store_, [&](UnitOfWork& uow) -> Result<bool> {
+    KeyFilter filter;
+    filter.now = clock_.Now();
+    PageRequest page;
+    page.limit = 1;
+    KW_ASSIGN_OR_RETURN(std::vector<ApiKey> keys, uow.ListKeys(filter, page));
+    return keys.empty();
+  });
+}
+
+}  // namespace keyward::core

@@ -1,0 +1,245 @@
+// KeyService: the calls that change an existing key (update, enable/disable, lock/unlock,
+// rotate, delete one or many). Create and the reads are in key_service.cpp.
+#include <set>
+
+#include "core/json_text.hpp"
+#include "core/key_rules.hpp"
+#include "core/key_service.hpp"
+#include "core/time_zone.hpp"
+#include "core/token.hpp"
+
+namespace keyward::core {
+namespace {
+
+Error AccountKeyReadOnly(KeyId id) {
+  return MakeError(ErrorCode::kReadOnly, Msg::kAccountKeyReadOnly, {std::to_string(id)});
+}
+
+std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges) {
+  std::vector<std::string> out;
+  for (const Ipv4Range& r : ranges) out.push_back(r.ToString());
+  return out;
+}
+
+// Records `field` as changed from `before` to `after` (JSON strings) when they differ.
+void NoteChange(JsonObject& details, std::string_view field, const std::string& before,
+                const std::string& after) {
+  if (before != after) details.AddChange(field, JsonQuote(before), JsonQuote(after));
+}
+
+}  // namespace
+
+Result<ApiKey> KeyService::Mutate(
+    const Principal& caller, KeyId id, std::string_view action,
+    const std::function<Status(UnitOfWork&, ApiKey&, std::string&)>& change) const {
+  const Time now = clock_.Now();
+  return TransactValue<ApiKey>(store_, [&](UnitOfWork& uow) -> Result<ApiKey> {
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> found, uow.FindKey(id));
+    if (!found) return KeyNotFound(id);
+    ApiKey key = std::move(*found);
+    KW_RETURN_IF_ERROR(CheckCanActOnKey(uow, caller, key));
+    const bool was_live_master = IsLiveMasterKey(key, now);
+    std::string details;
+    KW_RETURN_IF_ERROR(change(uow, key, details));
+    if (details.empty()) return key;  // nothing changed: nothing to write or audit
+    KW_RETURN_IF_ERROR(uow.UpdateKey(key));
+    if (was_live_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
+    KW_RETURN_IF_ERROR(AppendAuditEvent(uow, caller, now, action, KeyTarget(id), details));
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> stored, uow.FindKey(id));
+    if (!stored) return KeyNotFound(id);
+    return std::move(*stored);
+  });
+}
+
+Result<ApiKey> KeyService::Update(const Principal& caller, KeyId id,
+                                  const UpdateKeyInput& input) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
+  if (input.expires_at_given) {
+    return MakeError(ErrorCode::kImmutableField, Msg::kExpiryImmutable, {}, "expiresAt");
+  }
+  if (input.name) KW_RETURN_IF_ERROR(ValidateName(*input.name, "name"));
+  if (input.description) KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
+  std::optional<Locale> locale;
+  if (input.locale) {
+    locale = ParseLocale(*input.locale);
+    if (!locale) return InvalidArgument(Msg::kLocaleInvalid, "locale", {*input.locale});
+  }
+  if (input.time_zone) {
+    if (Status st = ValidateTimeZone(*input.time_zone); !st) {
+      return st.error().WithField("timeZone");
+    }
+  }
+  std::optional<std::vector<Ipv4Range>> allowlist;
+  if (input.allowed_ips) {
+    KW_ASSIGN_OR_RETURN(allowlist, ParseAllowlist(*input.allowed_ips, options_.allowlist));
+  }
+  return Mutate(
+      caller, id, "apikey.update", [&](UnitOfWork& uow, ApiKey& key, std::string& out) -> Status {
+        if (key.source == KeySource::kAccount) return AccountKeyReadOnly(id);
+        JsonObject details;
+        if (input.name) {
+          if (NameKey(*input.name) != NameKey(key.name)) {
+            KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder,
+                                uow.FindKeyIdByNameKey(NameKey(*input.name)));
+            if (holder && *holder != id) {
+              return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {*input.name},
+                               "name");
+            }
+          }
+          NoteChange(details, "name", key.name, *input.name);
+          key.name = *input.name;
+        }
+        if (input.description) {
+          NoteChange(details, "description", key.description, *input.description);
+          key.description = *input.description;
+        }
+        if (input.role) {
+          KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
+          KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
+          if (role.id != key.role_id) {
+            details.AddChange("role", std::to_string(key.role_id), std::to_string(role.id));
+          }
+          key.role_id = role.id;
+        }
+        if (locale) {
+          NoteChange(details, "locale", LocaleName(key.locale), LocaleName(*locale));
+          key.locale = *locale;
+        }
+        if (input.time_zone) {
+          NoteChange(details, "timeZone", key.time_zone, *input.time_zone);
+          key.time_zone = *input.time_zone;
+        }
+        if (allowlist) {
+          if (*allowlist != key.allowed_ips) {
+            details.AddChange("allowedIps", JsonValue(AllowlistStrings(key.allowed_ips)),
+                              JsonValue(AllowlistStrings(*allowlist)));
+          }
+          key.allowed_ips = *allowlist;
+        }
+        if (!details.empty()) out = details.str();
+        return Ok();
+      });
+}
+
+Result<ApiKey> KeyService::SetEnabled(const Principal& caller, KeyId id, bool enabled) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
+  return Mutate(caller, id, enabled ? "apikey.enable" : "apikey.disable",
+                [&](UnitOfWork&, ApiKey& key, std::string& out) -> Status {
+                  if (key.enabled == enabled) return Ok();
+                  key.enabled = enabled;
+                  out = JsonObject()
+                            .AddChange("enabled", enabled ? "false" : "true",
+                                       enabled ? "true" : "false")
+                            .str();
+                  return Ok();
+                });
+}
+
+Result<ApiKey> KeyService::Lock(const Principal& caller, KeyId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
+  return Mutate(caller, id, "apikey.lock", [&](UnitOfWork&, ApiKey& key, std::string& out) {
+    if (key.locked && !key.unlock_at) return Ok();  // already locked by hand
+    key.locked = true;
+    key.unlock_at.reset();
+    out = JsonObject().Add("manual", true).str();
+    return Ok();
+  });
+}
+
+Result<ApiKey> KeyService::Unlock(const Principal& caller, KeyId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
+  return Mutate(caller, id, "apikey.unlock", [&](UnitOfWork&, ApiKey& key, std::string& out) {
+    if (!key.locked && key.failed_attempts == 0) return Ok();
+    out = JsonObject()
+              .Add("wasLocked", key.locked)
+              .Add("failedAttempts", std::int64_t{key.failed_attempts})
+              .str();
+    key.locked = false;
+    key.unlock_at.reset();
+    key.failed_attempts = 0;
+    return Ok();
+  });
+}
+
+Result<IssuedKey> KeyService::Rotate(const Principal& caller, KeyId id,
+                                     std::int64_t grace_seconds) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
+  if (grace_seconds < 0 || grace_seconds > kMaxGracePeriodSeconds) {
+    return InvalidArgument(Msg::kGracePeriodRange, "gracePeriodSeconds",
+                           {std::to_string(kMaxGracePeriodSeconds)});
+  }
+  const Time now = clock_.Now();
+  std::string token;
+  Result<ApiKey> rotated =
+      Mutate(caller, id, "apikey.rotate", [&](UnitOfWork&, ApiKey& key, std::string& out) {
+        if (key.source == KeySource::kAccount) return Status(AccountKeyReadOnly(id));
+        const std::string secret = GenerateSecret(random_);
+        if (grace_seconds > 0) {
+          // Only the current secret rolls into the grace slot: an earlier grace period ends.
+          key.previous_digest = key.digest;
+          key.previous_digest_until = now + Seconds{grace_seconds};
+        } else {
+          key.previous_digest.reset();
+          key.previous_digest_until.reset();
+        }
+        key.digest = hasher_.Digest(secret);
+        key.secret_rotated_at = now;
+        token = FormatToken(key.public_id, secret);
+        out = JsonObject().Add("gracePeriodSeconds", grace_seconds).str();
+        return Ok();
+      });
+  if (!rotated) return rotated.error();
+  return IssuedKey{std::move(rotated).value(), std::move(token)};
+}
+
+Status KeyService::Delete(const Principal& caller, KeyId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysDelete));
+  const Time now = clock_.Now();
+  return store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
+    if (!key) return KeyNotFound(id);
+    KW_RETURN_IF_ERROR(CheckCanActOnKey(uow, caller, *key));
+    KW_RETURN_IF_ERROR(uow.DeleteKey(id));
+    if (IsLiveMasterKey(*key, now)) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
+    return AppendAuditEvent(uow, caller, now, "apikey.delete", KeyTarget(id),
+                            JsonObject().Add("name", key->name).str());
+  });
+}
+
+Result<std::vector<BulkDeleteResult>> KeyService::DeleteMany(
+    const Principal& caller, const std::vector<std::string>& ids) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysDelete));
+  if (ids.size() > static_cast<std::size_t>(kMaxListLimit)) {
+    return InvalidArgument(Msg::kTooManyItems, "ids", {"ids", std::to_string(kMaxListLimit)});
+  }
+  const Time now = clock_.Now();
+  using Results = std::vector<BulkDeleteResult>;
+  return TransactValue<Results>(store_, [&](UnitOfWork& uow) -> Result<Results> {
+    Results results;
+    bool removed_live_master = false;
+    std::set<KeyId> deleted;
+    for (const std::string& text : ids) {
+      const std::optional<std::int64_t> id = ParseId(text);
+      std::optional<ApiKey> key;
+      if (id && !deleted.contains(*id)) {
+        KW_ASSIGN_OR_RETURN(key, uow.FindKey(*id));
+      }
+      if (!key) {
+        results.push_back({text, 404});
+        continue;
+      }
+      // Any forbidden target fails the whole call: the unit of work rolls back.
+      KW_RETURN_IF_ERROR(CheckCanActOnKey(uow, caller, *key));
+      KW_RETURN_IF_ERROR(uow.DeleteKey(key->id));
+      removed_live_master = removed_live_master || IsLiveMasterKey(*key, now);
+      deleted.insert(key->id);
+      KW_RETURN_IF_ERROR(AppendAuditEvent(uow, caller, now, "apikey.delete", KeyTarget(key->id),
+                                          JsonObject().Add("name", key->name).str()));
+      results.push_back({text, 204});
+    }
+    if (removed_live_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
+    return results;
+  });
+}
+
+}  // namespace keyward::core

@@ -1,0 +1,83 @@
+// The message catalogue: every sentence Keyward says to a caller, in each locale it speaks.
+// Templates take positional arguments ({0}, {1}, ...). Add a message by adding one line here.
+// Thread-safe (constant data).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace keyward::core {
+
+enum class Locale;
+
+// clang-format off
+#define KEYWARD_MESSAGES(X) \
+  X(kInternal, "an internal error occurred", "内部エラーが発生しました") \
+  X(kUnavailable, "the service is temporarily unavailable; retry later", "サービスは一時的に利用できません。しばらくしてから再試行してください") \
+  X(kRequired, "{0} is required", "{0} は必須です") \
+  X(kWrongType, "{0} must be {1}", "{0} は {1} である必要があります") \
+  X(kUnknownField, "unknown field {0}", "不明なフィールド {0} です") \
+  X(kMalformedJson, "the request body is not valid JSON: {0}", "リクエスト本文が有効な JSON ではありません: {0}") \
+  X(kNameLength, "{0} must be 1 to {1} characters", "{0} は 1 から {1} 文字である必要があります") \
+  X(kTextTooLong, "{0} must be at most {1} characters", "{0} は {1} 文字以内である必要があります") \
+  X(kControlCharacters, "{0} must not contain control characters", "{0} に制御文字を含めることはできません") \
+  X(kInvalidUtf8, "{0} is not valid UTF-8", "{0} は有効な UTF-8 ではありません") \
+  X(kKeyNameTaken, "an API key named \"{0}\" already exists", "API キー「{0}」は既に存在します") \
+  X(kRoleNameTaken, "a role named \"{0}\" already exists", "ロール「{0}」は既に存在します") \
+  X(kEmailTaken, "an account with email \"{0}\" already exists", "メールアドレス「{0}」のアカウントは既に存在します") \
+  X(kLocaleInvalid, "locale must be en-US or ja-JP, not \"{0}\"", "locale は en-US または ja-JP である必要があります (「{0}」は無効です)") \
+  X(kTimeZoneInvalid, "\"{0}\" is not an IANA time zone name", "「{0}」は IANA タイムゾーン名ではありません") \
+  X(kTimeInvalid, "\"{0}\" is not an RFC 3339 time", "「{0}」は RFC 3339 形式の日時ではありません") \
+  X(kTimeNonexistent, "{0} does not exist in time zone {1}", "{0} はタイムゾーン {1} に存在しない時刻です") \
+  X(kTimeAmbiguous, "{0} is ambiguous in time zone {1}; give an offset", "{0} はタイムゾーン {1} では曖昧です。オフセットを指定してください") \
+  X(kExpiryNotFuture, "expiresAt must be in the future", "expiresAt は将来の日時である必要があります") \
+  X(kExpiryImmutable, "expiresAt cannot be changed after the key is created", "expiresAt はキーの作成後に変更できません") \
+  X(kIpInvalid, "\"{0}\" is not a dotted-decimal IPv4 address or CIDR range", "「{0}」はドット区切りの IPv4 アドレスまたは CIDR 範囲ではありません") \
+  X(kIpLeadingZero, "\"{0}\" has a leading zero", "「{0}」に先頭のゼロが含まれています") \
+  X(kIpWildcard, "\"{0}\": wildcards are not supported", "「{0}」: ワイルドカードはサポートされていません") \
+  X(kIpHostBits, "\"{0}\" has host bits set; did you mean {1}?", "「{0}」にホストビットが設定されています。{1} のことですか?") \
+  X(kIpZeroPrefix, "\"{0}\": a /0 range is not allowed", "「{0}」: /0 の範囲は使用できません") \
+  X(kIpNotPublic, "\"{0}\" is not public address space (it overlaps {1}, {2})", "「{0}」はパブリックアドレス空間ではありません ({1}、{2} と重複しています)") \
+  X(kIpDuplicate, "\"{0}\" appears more than once", "「{0}」が重複しています") \
+  X(kTooManyItems, "{0} may hold at most {1} entries", "{0} には最大 {1} 個まで指定できます") \
+  X(kRoleNotFound, "role \"{0}\" does not exist", "ロール「{0}」は存在しません") \
+  X(kKeyNotFound, "API key {0} does not exist", "API キー {0} は存在しません") \
+  X(kAccountNotFound, "account {0} does not exist", "アカウント {0} は存在しません") \
+  X(kNotFound, "{0} does not exist", "{0} は存在しません") \
+  X(kAccountKeyReadOnly, "API key {0} is an account's authentication token; manage it through its account", "API キー {0} はアカウントの認証トークンです。アカウントから管理してください") \
+  X(kGracePeriodRange, "gracePeriodSeconds must be between 0 and {0}", "gracePeriodSeconds は 0 から {0} の間である必要があります") \
+  X(kLimitRange, "limit must be between 1 and {0}", "limit は 1 から {0} の間である必要があります") \
+  X(kCursorInvalid, "cursor is not valid", "cursor が無効です") \
+  X(kFilterInvalid, "\"{1}\" is not a valid value for {0}", "「{1}」は {0} の有効な値ではありません") \
+  X(kIdInvalid, "\"{0}\" is not a valid id", "「{0}」は有効な ID ではありません") \
+  X(kPermissionInvalid, "\"{0}\" is not a valid permission (resource:action)", "「{0}」は有効な権限 (resource:action) ではありません") \
+  X(kGrantNotHeld, "you cannot grant the permission {0}, which you do not hold", "保持していない権限 {0} を付与することはできません") \
+  X(kTargetOutranks, "you cannot act on {0}: it holds permissions you do not", "{0} を操作できません: あなたが保持していない権限を持っています") \
+  X(kLastMasterAdministrator, "this would leave no enabled Master Administrator", "有効なマスター管理者がいなくなるため、この操作はできません") \
+  X(kUnauthenticated, "invalid or missing API key", "API キーが無効であるか、指定されていません") \
+  X(kPermissionRequired, "this call requires the permission {0}", "この呼び出しには権限 {0} が必要です") \
+  X(kIpNotAllowed, "this API key may not be used from {0}", "この API キーは {0} から使用できません") \
+  X(kRateLimited, "too many failed attempts from this address; retry later", "このアドレスからの失敗した試行が多すぎます。しばらくしてから再試行してください") \
+  X(kBuiltInRole, "role {0} is built in and cannot be changed", "ロール {0} は組み込みのため変更できません") \
+  X(kRoleInUse, "role {0} is in use by {1} keys or accounts", "ロール {0} は {1} 個のキーまたはアカウントで使用されています") \
+  X(kTokenExists, "the account already has an authentication token; delete the existing token first", "このアカウントには既に認証トークンがあります。先に既存のトークンを削除してください") \
+  X(kPayloadTooLarge, "the request body is larger than {0} bytes", "リクエスト本文が {0} バイトを超えています") \
+  X(kTwoCredentials, "the request carries more than one credential", "リクエストに複数の認証情報が含まれています") \
+  X(kTokenInQuery, "credentials must not be sent in the query string", "認証情報をクエリ文字列で送信しないでください") \
+  X(kMethodNotAllowed, "method {0} is not allowed here", "メソッド {0} はここでは使用できません") \
+  X(kRouteNotFound, "no such endpoint: {0}", "エンドポイント {0} は存在しません") \
+  X(kPepperMismatch, "the pepper does not match this store's fingerprint", "pepper がこのストアのフィンガープリントと一致しません") \
+  X(kStoreError, "storage error: {0}", "ストレージエラー: {0}")
+// clang-format on
+
+enum class Msg {
+#define KEYWARD_MSG_ENUM(name, en, ja) name,
+  KEYWARD_MESSAGES(KEYWARD_MSG_ENUM)
+#undef KEYWARD_MSG_ENUM
+};
+
+// Renders message `msg` in `locale` with `args` substituted. A template/argument mismatch never
+// throws: the template is returned with the arguments appended.
+std::string RenderMessage(Msg msg, Locale locale, const std::vector<std::string>& args);
+
+}  // namespace keyward::core

@@ -1,0 +1,106 @@
+// The store port: what core needs from persistent storage. Implementations: storage/memory (a
+// test double), storage/sqlite (the embedded default), storage/postgres (later).
+//
+// All access goes through units of work: Store::Transact runs a function against a UnitOfWork
+// and commits everything it did, or nothing. A change and its audit event are written in the
+// same unit of work, so one never exists without the other.
+//
+// Thread-safety: Store is thread-safe; a UnitOfWork is used only by the thread running the
+// function it was passed to, and only during that call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/api_key.hpp"
+#include "core/audit_event.hpp"
+#include "core/permissions.hpp"
+#include "core/result.hpp"
+
+namespace keyward::core {
+
+struct KeyFilter {
+  std::optional<KeyStatus> status;  // evaluated at `now`
+  std::optional<RoleId> role;
+  std::optional<KeySource> source;
+  std::string q;  // substring of name or description, ASCII case-insensitive
+  Time now{};
+};
+
+struct PageRequest {
+  std::optional<std::int64_t> before_id;  // only ids below this (newest first); nullopt = start
+  int limit = 50;                         // at most this many items
+};
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+
+  // --- API keys. Reads fill ApiKey::role_name. ---
+  virtual Result<std::optional<ApiKey>> FindKey(KeyId id) = 0;
+  virtual Result<std::optional<ApiKey>> FindKeyByPublicId(std::string_view public_id) = 0;
+  // The key whose NameKey(name) equals `name_key`, if any.
+  virtual Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view name_key) = 0;
+  // Keys matching `filter`, ordered by id descending, at most `page.limit`.
+  virtual Result<std::vector<ApiKey>> ListKeys(const KeyFilter& filter,
+                                               const PageRequest& page) = 0;
+  virtual Result<std::vector<ApiKey>> KeysWithRole(RoleId role) = 0;
+  // Every key (for loading an in-memory index).
+  virtual Result<std::vector<ApiKey>> AllKeys() = 0;
+  // Inserts `key` (its id is ignored) and returns the new id. The name key must be unique:
+  // kAlreadyExists otherwise, as must the public id.
+  virtual Result<KeyId> InsertKey(const ApiKey& key) = 0;
+  // Replaces every stored field of key `key.id`; kNotFound when there is none.
+  virtual Status UpdateKey(const ApiKey& key) = 0;
+  // kNotFound when there is none.
+  virtual Status DeleteKey(KeyId id) = 0;
+
+  // --- Roles (the three built-in roles are always present). ---
+  virtual Result<std::optional<Role>> FindRole(RoleId id) = 0;
+  virtual Result<std::optional<Role>> FindRoleByNameKey(std::string_view name_key) = 0;
+  virtual Result<std::vector<Role>> ListRoles() = 0;  // by id ascending
+  // Inserts a custom role (ids from kFirstCustomRoleId up) and returns its id.
+  virtual Result<RoleId> InsertRole(const Role& role) = 0;
+  virtual Status UpdateRole(const Role& role) = 0;
+  virtual Status DeleteRole(RoleId id) = 0;
+
+  // --- Audit trail. ---
+  // Appends `event` (its id is ignored) and returns the new id.
+  virtual Result<std::int64_t> AppendAudit(const AuditEvent& event) = 0;
+  // Events with id > after_id, ascending, at most `limit`.
+  virtual Result<std::vector<AuditEvent>> ListAudit(std::int64_t after_id, int limit) = 0;
+
+  // --- Small settings (pepper fingerprints, ...). ---
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+  virtual Status SetMeta(std::string_view key, std::string_view value) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `fn` in one unit of work. If `fn` returns an error the unit of work is rolled back and
+  // that error returned; otherwise it is committed, and a commit failure is returned as
+  // kUnavailable (the store could not be reached) or kInternal. Units of work are serialized.
+  virtual Status Transact(const std::function<Status(UnitOfWork&)>& fn) = 0;
+};
+
+// Runs `fn` (UnitOfWork& -> Result<T>) in one unit of work and returns its value.
+template <typename T, typename Fn>
+Result<T> TransactValue(Store& store, Fn&& fn) {
+  std::optional<T> out;
+  Status st = store.Transact([&](UnitOfWork& uow) -> Status {
+    Result<T> r = fn(uow);
+    if (!r) return r.error();
+    out.emplace(std::move(r).value());
+    return Ok();
+  });
+  if (!st) return st.error();
+  return std::move(*out);
+}
+
+}  // namespace keyward::core

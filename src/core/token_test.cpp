@@ -1,0 +1,198 @@
+#include "core/token.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <regex>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace keyward::core {
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+// Hands out a fixed byte sequence, cyclically, so rejection sampling can be observed.
+class ScriptedRandom final : public Random {
+ public:
+  explicit ScriptedRandom(std::vector<std::uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  void Fill(std::span<std::uint8_t> out) override {
+    for (auto& b : out) b = bytes_[next_++ % bytes_.size()];
+  }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  std::size_t next_ = 0;
+};
+
+std::string ValidToken() {
+  SeededRandom random(42);
+  return FormatToken(GeneratePublicId(random), GenerateSecret(random));
+}
+
+TEST(Token, ChecksumOfCheckStringIsKnownCrc32) {
+  // CRC-32 of "123456789" is 0xCBF43926 = 3421780262, which is "3jZRME" in base62.
+  EXPECT_EQ(Checksum("123456789"), "3jZRME");
+}
+
+TEST(Token, ChecksumIsZeroPadded) {
+  EXPECT_EQ(Checksum(""), "000000");
+  EXPECT_EQ(Checksum("a").size(), kChecksumLength);
+}
+
+TEST(Token, FormatMatchesIndependentlyComputedToken) {
+  // Expected value computed with zlib.crc32 outside this code base.
+  EXPECT_EQ(FormatToken("AAAAAAAAAAAA", std::string(kSecretLength, 'b')),
+            "kw_AAAAAAAAAAAA_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4JB2QV");
+}
+
+TEST(Token, FormatMatchesDocumentedShape) {
+  const std::string token = ValidToken();
+  EXPECT_EQ(token.size(), kTokenLength);
+  EXPECT_TRUE(std::regex_match(token, std::regex("^kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$")));
+}
+
+TEST(Token, RoundTrips) {
+  SeededRandom random(7);
+  for (int i = 0; i < 100; ++i) {
+    const std::string public_id = GeneratePublicId(random);
+    const std::string secret = GenerateSecret(random);
+    const std::string token = FormatToken(public_id, secret);
+    const auto parsed = ParseToken(token);
+    ASSERT_TRUE(parsed.has_value()) << token;
+    EXPECT_EQ(parsed->public_id, public_id);
+    EXPECT_EQ(parsed->secret, secret);
+  }
+}
+
+TEST(Token, ParsedViewsPointIntoText) {
+  const std::string token = ValidToken();
+  const auto parsed = ParseToken(token);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->public_id.data(), token.data() + kTokenPrefix.size());
+  EXPECT_EQ(parsed->secret.data(), token.data() + kTokenPrefix.size() + kPublicIdLength + 1);
+}
+
+TEST(Token, PrefixIsKwAndPublicId) { EXPECT_EQ(TokenPrefix("3hT9xQ2mPz7a"), "kw_3hT9xQ2mPz7a"); }
+
+TEST(Token, GeneratedPartsHaveRightLengthAndAlphabet) {
+  SeededRandom random(1);
+  const std::string public_id = GeneratePublicId(random);
+  const std::string secret = GenerateSecret(random);
+  EXPECT_EQ(public_id.size(), kPublicIdLength);
+  EXPECT_EQ(secret.size(), kSecretLength);
+  EXPECT_EQ(public_id.find_first_not_of(kAlphabet), std::string::npos);
+  EXPECT_EQ(secret.find_first_not_of(kAlphabet), std::string::npos);
+}
+
+TEST(Token, GenerationSkipsBytesThatWouldBias) {
+  // 248..255 must be redrawn; 0, 61 and 62 map to '0', 'z' and '0'.
+  ScriptedRandom random({255, 0, 248, 61, 250, 62});
+  EXPECT_EQ(GeneratePublicId(random), "0z00z00z00z0");
+}
+
+TEST(Token, GenerationUsesEveryCharacterEvenly) {
+  SeededRandom random(2024);
+  std::map<char, int> counts;
+  constexpr int kSecrets = 2000;
+  for (int i = 0; i < kSecrets; ++i) {
+    for (char ch : GenerateSecret(random)) ++counts[ch];
+  }
+  ASSERT_EQ(counts.size(), kAlphabet.size());
+  const double expected = static_cast<double>(kSecrets * kSecretLength) / 62.0;
+  for (const auto& [ch, count] : counts) {
+    EXPECT_GT(count, expected * 0.85) << ch;
+    EXPECT_LT(count, expected * 1.15) << ch;
+  }
+}
+
+TEST(Token, GenerationDiffersAcrossDraws) {
+  SystemRandom random;
+  EXPECT_NE(GenerateSecret(random), GenerateSecret(random));
+  EXPECT_NE(GeneratePublicId(random), GeneratePublicId(random));
+}
+
+TEST(Token, RejectsWrongLength) {
+  const std::string token = ValidToken();
+  EXPECT_FALSE(ParseToken(""));
+  EXPECT_FALSE(ParseToken("kw_"));
+  EXPECT_FALSE(ParseToken(token.substr(0, token.size() - 1)));
+  EXPECT_FALSE(ParseToken(token.substr(0, kTokenPrefix.size() + kPublicIdLength + 1)));
+  EXPECT_FALSE(ParseToken(token + "0"));
+  EXPECT_FALSE(ParseToken(token + "\n"));
+}
+
+TEST(Token, RejectsWrongPrefix) {
+  for (std::string_view prefix : {"KW_", "kx_", "kw-", "Kw_", "ak_"}) {
+    std::string token = ValidToken();
+    token.replace(0, 3, prefix);
+    EXPECT_FALSE(ParseToken(token)) << prefix;
+  }
+}
+
+TEST(Token, RejectsWrongSeparator) {
+  for (char separator : {'-', '.', '0', 'a', ' '}) {
+    std::string token = ValidToken();
+    token[kTokenPrefix.size() + kPublicIdLength] = separator;
+    EXPECT_FALSE(ParseToken(token)) << separator;
+  }
+}
+
+TEST(Token, RejectsCharacterOutsideAlphabetInEachPart) {
+  const std::string valid = ValidToken();
+  const std::array<std::size_t, 3> positions = {
+      kTokenPrefix.size() + 3, kTokenPrefix.size() + kPublicIdLength + 5, kTokenLength - 2};
+  for (std::size_t pos : positions) {
+    for (char bad : {'-', '+', '/', '=', ' ', '_', '~'}) {
+      std::string token = valid;
+      token[pos] = bad;
+      EXPECT_FALSE(ParseToken(token)) << "position " << pos << " char " << bad;
+    }
+  }
+}
+
+TEST(Token, RejectsEmbeddedNul) {
+  std::string token = ValidToken();
+  token[kTokenPrefix.size() + kPublicIdLength + 10] = '\0';
+  EXPECT_EQ(token.size(), kTokenLength);
+  EXPECT_FALSE(ParseToken(token));
+}
+
+TEST(Token, RejectsNonAscii) {
+  std::string token = ValidToken();
+  token[kTokenPrefix.size()] = static_cast<char>(0xE9);
+  EXPECT_FALSE(ParseToken(token));
+
+  // A two-byte UTF-8 character in place of two ASCII ones keeps the length.
+  token = ValidToken();
+  token.replace(kTokenLength - 10, 2, "\xC3\xA9");
+  EXPECT_EQ(token.size(), kTokenLength);
+  EXPECT_FALSE(ParseToken(token));
+}
+
+TEST(Token, RejectsFlippedCharacterInAnyPartByChecksum) {
+  const std::string valid = ValidToken();
+  ASSERT_TRUE(ParseToken(valid));
+  for (std::size_t pos = kTokenPrefix.size(); pos < kTokenLength; ++pos) {
+    if (pos == kTokenPrefix.size() + kPublicIdLength) continue;  // the separator
+    std::string token = valid;
+    // Another base62 character, so only the checksum can catch it.
+    token[pos] = token[pos] == 'a' ? 'b' : 'a';
+    EXPECT_FALSE(ParseToken(token)) << "position " << pos;
+  }
+}
+
+TEST(Token, RejectsSwappedSecretCharacters) {
+  std::string token = FormatToken("AAAAAAAAAAAA", "0123456789012345678901234567890123456789012");
+  ASSERT_TRUE(ParseToken(token));
+  std::swap(token[20], token[21]);
+  EXPECT_FALSE(ParseToken(token));
+}
+
+}  // namespace
+}  // namespace keyward::core

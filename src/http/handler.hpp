@@ -1,0 +1,32 @@
+// The seam between the HTTP transport (server.hpp: sockets, limits, TLS, threads) and the
+// application (router and handlers). The transport parses a request, applies its limits, and
+// hands the request to a Handler on a worker thread, because handlers may block on the store;
+// the I/O threads never run them. Handlers must be thread-safe.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+
+namespace keyward::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+struct RequestContext {
+  boost::asio::ip::address peer;  // the socket peer (IPv4-mapped IPv6 is left to core to fold)
+  bool tls = false;
+  std::chrono::steady_clock::time_point received;
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Produces the response for `request`. Runs on a worker thread; may block. Must not throw
+  // (the transport answers 500 if it does, and logs it).
+  virtual Response Handle(const Request& request, const RequestContext& context) = 0;
+};
+
+}  // namespace keyward::http
