@@ -1,12 +1,99 @@
-// keyward: the server and command-line client in one binary.
-#include <cstdio>
-#include <cstring>
+// keyward: the server (`serve`), the local admin commands (`admin recover`) and the client of the
+// native API (`keys`, `roles`, `whoami`) in one binary. See API.md "Command line".
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/config.hpp"
+#include "app/serve.hpp"
+#include "cli/client.hpp"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Flags shared by `serve` and the local admin commands that open the store.
+void AddStoreOptions(CLI::App& cmd, keyward::app::ServeConfig& config) {
+  cmd.add_option("--data-dir", config.data_dir, "Data directory of the embedded store")
+      ->envname("KEYWARD_DATA_DIR");
+  cmd.add_option("--database", config.database, "PostgreSQL URL (postgresql://...)")
+      ->envname("KEYWARD_DATABASE");
+  cmd.add_option("--pepper-file", config.pepper_file,
+                 "Pepper file: lines '<version> <base64 of >= 32 bytes>'")
+      ->envname("KEYWARD_PEPPER_FILE");
+}
+
+void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
+  serve.add_option("--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->envname("KEYWARD_LISTEN");
+  AddStoreOptions(serve, config);
+  serve.add_option("--threads", config.threads, "I/O threads")->envname("KEYWARD_THREADS");
+  serve.add_option("--workers", config.workers, "Handler threads (they may wait on the store)")
+      ->envname("KEYWARD_WORKERS");
+  serve
+      .add_option("--trusted-proxy", config.trusted_proxies,
+                  "A proxy whose X-Forwarded-For is believed (CIDR; repeatable)")
+      ->envname("KEYWARD_TRUSTED_PROXIES")
+      ->delimiter(',');
+  serve.add_option("--tls-cert", config.tls_cert, "PEM certificate chain: serve HTTPS")
+      ->envname("KEYWARD_TLS_CERT");
+  serve.add_option("--tls-key", config.tls_key, "PEM private key for --tls-cert")
+      ->envname("KEYWARD_TLS_KEY");
+  serve.add_flag("--access-log", config.access_log, "Log one line per request (never a secret)")
+      ->envname("KEYWARD_ACCESS_LOG");
+  serve
+      .add_flag("--allow-private-ips", config.allow_private_ips,
+                "Admit private and other non-global ranges in allowlists (on-premises)")
+      ->envname("KEYWARD_ALLOW_PRIVATE_IPS");
+  serve
+      .add_option("--lockout-threshold", config.lockout_threshold,
+                  "Failed attempts in a row that lock a key (0: never)")
+      ->envname("KEYWARD_LOCKOUT_THRESHOLD");
+  serve.add_option("--lockout-seconds", config.lockout_seconds, "How long an automatic lock lasts")
+      ->envname("KEYWARD_LOCKOUT_SECONDS");
+  serve
+      .add_option("--read-timeout", config.read_timeout_seconds,
+                  "Seconds a request may take to arrive whole (else 408)")
+      ->envname("KEYWARD_READ_TIMEOUT");
+  serve
+      .add_option("--idle-timeout", config.idle_timeout_seconds,
+                  "Seconds an idle keep-alive connection stays open")
+      ->envname("KEYWARD_IDLE_TIMEOUT");
+  serve.add_option("--max-connections", config.max_connections, "Open connections at most")
+      ->envname("KEYWARD_MAX_CONNECTIONS");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "version") == 0) {
-    std::printf("keyward 0.1.0\n");
-    return 0;
+  CLI::App app{"Keyward: API key management and verification"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+
+  keyward::app::ServeConfig serve_config;
+  CLI::App* serve = app.add_subcommand("serve", "Run the server");
+  AddServeOptions(*serve, serve_config);
+  serve->callback([&] { exit_code = keyward::app::RunServe(serve_config); });
+
+  keyward::app::ServeConfig admin_config;
+  CLI::App* admin = app.add_subcommand("admin", "Local administration (opens the store directly)");
+  admin->require_subcommand(1);
+  CLI::App* recover =
+      admin->add_subcommand("recover", "Issue a new Master Administrator key into the store");
+  AddStoreOptions(*recover, admin_config);
+  recover->callback([&] { exit_code = keyward::app::RunAdminRecover(admin_config); });
+
+  app.add_subcommand("version", "Print the version")->callback([&] {
+    std::cout << "keyward " << kVersion << "\n";
+  });
+
+  keyward::cli::AddClientCommands(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
   }
-  std::fprintf(stderr, "usage: keyward version\n");
-  return 2;
+  return exit_code;
 }

@@ -1,0 +1,50 @@
+// ServeConfig: everything `keyward serve` and the local admin commands are told, from flags and
+// KEYWARD_* environment variables (API.md "Command line"), validated before anything starts.
+// Plain value type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ip.hpp"
+#include "core/result.hpp"
+
+namespace keyward::app {
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./keyward-data";
+  std::optional<std::string> database;  // a postgresql:// URL; empty = the embedded store
+  int threads = 1;                      // I/O threads
+  int workers = 4;                      // threads for handlers (they may block on the store)
+  std::vector<std::string> trusted_proxies;
+  std::optional<std::string> pepper_file;
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
+  bool access_log = false;
+  bool allow_private_ips = false;
+  int lockout_threshold = 5;
+  std::int64_t lockout_seconds = 900;
+  int read_timeout_seconds = 30;  // a request must arrive whole within this
+  int idle_timeout_seconds = 60;  // an idle keep-alive connection is closed after this
+  int max_connections = 1024;
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "HOST:PORT" or "[V6]:PORT". Errors name the text.
+core::Result<ListenAddress> ParseListen(const std::string& text);
+
+// Checks the whole configuration (listen address, thread counts, trusted proxy ranges, TLS files
+// given in pairs, database URL scheme). Errors say which setting is wrong.
+core::Status ValidateConfig(const ServeConfig& config);
+
+// The trusted proxies as ranges (validated by ValidateConfig).
+std::vector<core::Ipv4Range> TrustedProxyRanges(const ServeConfig& config);
+
+}  // namespace keyward::app

@@ -1,0 +1,88 @@
+#include "app/runtime.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/pepper_guard.hpp"
+#include "storage/data_dir.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace keyward::app {
+namespace {
+
+core::Error SetupError(core::ErrorCode code, std::string text) {
+  return core::MakeError(code, core::Msg::kStoreError, {std::move(text)});
+}
+
+}  // namespace
+
+core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random) {
+  if (config.database) {
+    return SetupError(core::ErrorCode::kUnavailable,
+                      "PostgreSQL (--database) is not supported by this build yet; use the "
+                      "embedded store (--data-dir)");
+  }
+  if (::mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return SetupError(
+        core::ErrorCode::kUnavailable,
+        "cannot create the data directory " + config.data_dir + ": " + std::strerror(errno));
+  }
+  OpenedStore out;
+  KW_ASSIGN_OR_RETURN(out.peppers,
+                      storage::LoadPepper(config.data_dir, config.pepper_file, random));
+  KW_ASSIGN_OR_RETURN(std::unique_ptr<storage::SqliteStore> sqlite,
+                      storage::SqliteStore::Open(storage::DatabasePath(config.data_dir)));
+  out.store = std::move(sqlite);
+  KW_RETURN_IF_ERROR(out.store->Transact(
+      [&](core::UnitOfWork& uow) { return core::CheckAndRecordPepper(uow, out.peppers); }));
+  return out;
+}
+
+core::Status WriteSecretFile(const std::string& path, const std::string& line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return SetupError(core::ErrorCode::kUnavailable,
+                      "cannot write " + path + ": " + std::strerror(errno));
+  }
+  const std::string text = line + "\n";
+  const bool ok = ::fchmod(fd, 0600) == 0 &&
+                  ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+  const int saved = errno;
+  ::close(fd);
+  if (!ok) {
+    return SetupError(core::ErrorCode::kUnavailable,
+                      "cannot write " + path + ": " + std::strerror(saved));
+  }
+  return core::Ok();
+}
+
+core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& config,
+                              std::ostream& err) {
+  KW_ASSIGN_OR_RETURN(bool empty, keys.Empty());
+  if (!empty) return core::Ok();
+  KW_ASSIGN_OR_RETURN(core::IssuedKey admin,
+                      keys.IssueMasterKey(core::Principal::System(), "admin"));
+  if (const char* file = std::getenv("KEYWARD_BOOTSTRAP_KEY_FILE"); file && *file) {
+    KW_RETURN_IF_ERROR(WriteSecretFile(file, admin.token));
+    err << "keyward: first start: created the Master Administrator API key \"" << admin.key.name
+        << "\" (id " << admin.key.id << "); its secret is in " << file << "\n";
+    return core::Ok();
+  }
+  err << "keyward: first start: created the Master Administrator API key \"" << admin.key.name
+      << "\" (id " << admin.key.id << ").\n"
+      << "keyward: its secret is shown this once and never again; store it now:\n\n"
+      << "    export KEYWARD_API_KEY=" << admin.token << "\n\n"
+      << "keyward: then call the API with it, e.g. curl -H \"Authorization: Bearer "
+         "$KEYWARD_API_KEY\" http://"
+      << config.listen << "/v1/apikeys, or run: keyward keys list\n";
+  err.flush();
+  return core::Ok();
+}
+
+}  // namespace keyward::app

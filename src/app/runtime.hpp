@@ -1,0 +1,34 @@
+// Opening what every local command needs: the store named by the configuration (the embedded
+// SQLite file in the data directory, or PostgreSQL later) and the pepper, checked against the
+// store's fingerprint so a node with the wrong pepper refuses to start.
+#pragma once
+
+#include <memory>
+#include <ostream>
+
+#include "app/config.hpp"
+#include "core/digest.hpp"
+#include "core/key_service.hpp"
+#include "core/random.hpp"
+#include "core/store.hpp"
+
+namespace keyward::app {
+
+struct OpenedStore {
+  std::unique_ptr<core::Store> store;
+  core::PepperSet peppers;
+};
+
+// Opens the store and the pepper for `config`. Errors say what could not be opened and why.
+core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random);
+
+// On a store with no key at all: issues the first Master Administrator key and hands its token
+// over once, to the file named by KEYWARD_BOOTSTRAP_KEY_FILE (one line, mode 0600) or else on
+// `err` with a line saying how to use it. Does nothing on a store that has keys.
+core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& config,
+                              std::ostream& err);
+
+// Writes `line` + "\n" to `path` with mode 0600 (replacing any file there).
+core::Status WriteSecretFile(const std::string& path, const std::string& line);
+
+}  // namespace keyward::app
