@@ -1,0 +1,244 @@
+#include "cli/client.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "cli/api_session.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_code.hpp"
+
+namespace keyward::cli {
+namespace {
+
+// The options every client command takes.
+struct Common {
+  bool json = false;
+  std::string url;
+};
+
+// Wires one leaf command: its --json and --url, its help footer, and a callback that opens a
+// session and runs `run` with it, turning anything thrown into exit code 1.
+template <typename State>
+std::shared_ptr<State> Leaf(
+    CLI::App* command, const ClientIo& io, int& exit_code,
+    std::function<int(const ApiSession&, const State&, const Common&)> run) {
+  auto state = std::make_shared<State>();
+  auto common = std::make_shared<Common>();
+  command->add_flag("--json", common->json, "Print the server's JSON response as is");
+  command->add_option("--url", common->url,
+                      "Server base URL (default: $KEYWARD_URL, else http://127.0.0.1:8080)");
+  command->footer(std::string(ClientHelpFooter()));
+  command->callback([io, &exit_code, state, common, run = std::move(run)] {
+    try {
+      auto session = ApiSession::Open(io, common->url);
+      if (const int* code = std::get_if<int>(&session)) {
+        exit_code = *code;
+        return;
+      }
+      exit_code = run(std::get<ApiSession>(session), *state, *common);
+    } catch (const std::exception& e) {
+      *io.err << "keyward: unexpected error: " << e.what() << '\n';
+      exit_code = kExitFailure;
+    }
+  });
+  return state;
+}
+
+// A repeatable option taking one value an occurrence, so `--allow-ip A 42` leaves 42 alone.
+CLI::Option* AddRepeatable(CLI::App* command, const std::string& name,
+                           std::vector<std::string>& values, const std::string& help) {
+  return command->add_option(name, values, help)
+      ->type_size(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+struct ListState {
+  ListFlags flags;
+  bool all = false;
+};
+
+void AddListOptions(CLI::App* command, ListState& state) {
+  command->add_option("--limit", state.flags.limit, "Items a page (1-500)")
+      ->check(CLI::Range(1, 500));
+  command->add_option("--cursor", state.flags.cursor, "Start at this nextCursor");
+  command->add_flag("--all", state.all, "Follow nextCursor to the end");
+}
+
+void AddKeyList(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  auto* command = keys->add_subcommand("list", "List API keys, newest first");
+  auto state = Leaf<ListState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+    return ListKeys(s, st.flags, st.all, c.json);
+  });
+  command->add_option("--status", state->flags.status, "Only keys with this status")
+      ->check(CLI::IsMember({"enabled", "disabled", "expired", "locked_out"}));
+  command->add_option("--role", state->flags.role, "Only keys with this role (id or name)");
+  command->add_option("--source", state->flags.source, "Only keys from this source")
+      ->check(CLI::IsMember({"api", "console", "account", "import"}));
+  command->add_option("-q", state->flags.query, "Only keys whose name or description has TEXT");
+  AddListOptions(command, *state);
+}
+
+void AddKeyCreate(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  auto* command = keys->add_subcommand("create", "Create an API key; prints its secret once");
+  auto state = Leaf<CreateKeyFlags>(
+      command, io, exit_code,
+      [](const auto& s, const auto& f, auto& c) { return CreateKey(s, f, c.json); });
+  command->add_option("--name", state->name, "Name, unique (1-128 characters)")->required();
+  command->add_option("--description", state->description, "Description");
+  command->add_option("--role", state->role, "Role, id or name")->required();
+  command->add_option("--locale", state->locale, "Language of its messages: en-US or ja-JP");
+  command->add_option("--time-zone", state->time_zone, "IANA time zone, e.g. Asia/Tokyo");
+  command->add_option("--expires-at", state->expires_at,
+                      "Expiry, RFC 3339 (cannot be changed later)");
+  AddRepeatable(command, "--allow-ip", state->allowed_ips,
+                "Accept calls only from this public IPv4 address or CIDR (repeatable)");
+  command->add_flag("--disabled", state->disabled, "Create it disabled");
+}
+
+struct IdState {
+  std::string id;
+};
+
+void AddKeyShow(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  auto* command = keys->add_subcommand("show", "Show an API key");
+  auto state = Leaf<IdState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+    return ShowKey(s, st.id, c.json);
+  });
+  command->add_option("id", state->id, "Key id")->required();
+}
+
+struct UpdateState {
+  std::string id;
+  UpdateKeyFlags flags;
+};
+
+void AddKeyUpdate(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  auto* command = keys->add_subcommand("update", "Change an API key's settings");
+  auto state =
+      Leaf<UpdateState>(command, io, exit_code, [io](const auto& s, const auto& st, auto& c) {
+        if (!BuildUpdateBody(st.flags)) {
+          *io.err << "keyward: nothing to update; give at least one of --name, --description, "
+                     "--role, --locale, --time-zone, --allow-ip, --clear-allowlist\n";
+          return static_cast<int>(kExitUsage);
+        }
+        return UpdateKey(s, st.id, st.flags, c.json);
+      });
+  auto& flags = state->flags;
+  command->add_option("id", state->id, "Key id")->required();
+  command->add_option("--name", flags.name, "New name");
+  command->add_option("--description", flags.description, "New description");
+  command->add_option("--role", flags.role, "New role, id or name");
+  command->add_option("--locale", flags.locale, "en-US or ja-JP");
+  command->add_option("--time-zone", flags.time_zone, "IANA time zone");
+  auto* allow = AddRepeatable(command, "--allow-ip", flags.allowed_ips,
+                              "Replace the allowlist with these addresses/CIDRs (repeatable)");
+  command->add_flag("--clear-allowlist", flags.clear_allowlist, "Accept calls from any address")
+      ->excludes(allow);
+}
+
+void AddKeyStateChanges(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  const std::pair<const char*, const char*> actions[] = {
+      {"enable", "Enable an API key"},
+      {"disable", "Disable an API key"},
+      {"lock", "Lock an API key out until unlocked"},
+      {"unlock", "Unlock an API key and clear its failed attempts"}};
+  for (const auto& [action, help] : actions) {
+    auto* command = keys->add_subcommand(action, help);
+    auto state =
+        Leaf<IdState>(command, io, exit_code,
+                      [name = std::string(action)](const auto& s, const auto& st, auto& c) {
+                        return ChangeKeyState(s, st.id, name, c.json);
+                      });
+    command->add_option("id", state->id, "Key id")->required();
+  }
+}
+
+struct RotateState {
+  std::string id;
+  std::optional<long long> grace_period;
+};
+
+void AddKeyRotate(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  auto* command = keys->add_subcommand("rotate", "Replace an API key's secret; prints it once");
+  auto state =
+      Leaf<RotateState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+        return RotateKey(s, st.id, st.grace_period, c.json);
+      });
+  command->add_option("id", state->id, "Key id")->required();
+  command
+      ->add_option("--grace-period", state->grace_period,
+                   "Seconds the old secret keeps working (0-604800, default 0)")
+      ->check(CLI::Range(0, 604800));
+}
+
+struct DeleteState {
+  std::vector<std::string> ids;
+};
+
+void AddKeyDelete(CLI::App* keys, const ClientIo& io, int& exit_code) {
+  auto* command = keys->add_subcommand("delete", "Delete API keys (exit 4 if any id is unknown)");
+  auto state = Leaf<DeleteState>(
+      command, io, exit_code,
+      [](const auto& s, const auto& st, auto& c) { return DeleteKeys(s, st.ids, c.json); });
+  command->add_option("id", state->ids, "Key ids")->required();
+}
+
+void AddRoles(CLI::App& app, const ClientIo& io, int& exit_code) {
+  auto* roles = app.add_subcommand("roles", "Roles of the Keyward server");
+  roles->require_subcommand(1);
+  roles->footer(std::string(ClientHelpFooter()));
+  auto* list = roles->add_subcommand("list", "List roles");
+  auto list_state =
+      Leaf<ListState>(list, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+        return ListRoles(s, st.flags, st.all, c.json);
+      });
+  AddListOptions(list, *list_state);
+  auto* show = roles->add_subcommand("show", "Show a role and its permissions");
+  auto show_state = Leaf<IdState>(show, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+    return ShowRole(s, st.id, c.json);
+  });
+  show->add_option("id", show_state->id, "Role id")->required();
+}
+
+struct NoState {};
+
+}  // namespace
+
+ClientIo ProcessIo() {
+  return {&std::cout, &std::cerr, [](const std::string& name) -> std::optional<std::string> {
+            const char* value = std::getenv(name.c_str());
+            if (value == nullptr) return std::nullopt;
+            return std::string(value);
+          }};
+}
+
+void AddClientCommands(CLI::App& app, int& exit_code) {
+  AddClientCommands(app, exit_code, ProcessIo());
+}
+
+void AddClientCommands(CLI::App& app, int& exit_code, ClientIo io) {
+  auto* keys = app.add_subcommand("keys", "Manage the API keys of a Keyward server");
+  keys->require_subcommand(1);
+  keys->footer(std::string(ClientHelpFooter()));
+  AddKeyList(keys, io, exit_code);
+  AddKeyCreate(keys, io, exit_code);
+  AddKeyShow(keys, io, exit_code);
+  AddKeyUpdate(keys, io, exit_code);
+  AddKeyStateChanges(keys, io, exit_code);
+  AddKeyRotate(keys, io, exit_code);
+  AddKeyDelete(keys, io, exit_code);
+  AddRoles(app, io, exit_code);
+  auto* whoami = app.add_subcommand("whoami", "Show the API key in KEYWARD_API_KEY");
+  Leaf<NoState>(whoami, io, exit_code,
+                [](const auto& s, const auto&, auto& c) { return WhoAmI(s, c.json); });
+}
+
+int ExitCodeForParseError(const CLI::App& app, const CLI::ParseError& error) {
+  const int printed = app.exit(error);
+  return printed == 0 ? kExitOk : kExitUsage;
+}
+
+}  // namespace keyward::cli

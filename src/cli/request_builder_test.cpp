@@ -1,0 +1,88 @@
+#include "cli/request_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace keyward::cli {
+namespace {
+
+namespace json = boost::json;
+
+TEST(PathSegment, EncodesEverythingThatCouldChangeThePath) {
+  EXPECT_EQ(PathSegment("42"), "42");
+  EXPECT_EQ(PathSegment(".."), "%2E%2E");
+  EXPECT_EQ(PathSegment("1/rotate"), "1%2Frotate");
+  EXPECT_EQ(PathSegment("a?b#c d"), "a%3Fb%23c%20d");
+  EXPECT_EQ(PathSegment("キ"), "%E3%82%AD");
+  EXPECT_EQ(KeyPath("42", "/rotate"), "/v1/apikeys/42/rotate");
+}
+
+TEST(BuildListQuery, HoldsOnlyTheGivenFiltersAndTheCursorToFollow) {
+  ListFlags flags;
+  EXPECT_TRUE(BuildListQuery(flags).empty());
+  flags.status = "enabled";
+  flags.query = "日本";
+  flags.limit = 10;
+  flags.cursor = "first";
+  using Query = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(BuildListQuery(flags),
+            (Query{{"status", "enabled"}, {"q", "日本"}, {"limit", "10"}, {"cursor", "first"}}));
+  EXPECT_EQ(BuildListQuery(flags, std::string("next")).back(),
+            (std::pair<std::string, std::string>{"cursor", "next"}));
+}
+
+TEST(BuildCreateBody, MinimalFlagsGiveNameAndRoleOnly) {
+  CreateKeyFlags flags;
+  flags.name = "ci";
+  flags.role = "Auditor";
+  EXPECT_EQ(json::value(BuildCreateBody(flags)), json::parse(R"({"name":"ci","role":"Auditor"})"));
+}
+
+TEST(BuildCreateBody, RepeatedAllowIpBecomesAnArrayAndDisabledSetsEnabledFalse) {
+  CreateKeyFlags flags;
+  flags.name = "Splunk 転送";
+  flags.description = "";
+  flags.role = "2";
+  flags.locale = "ja-JP";
+  flags.time_zone = "Asia/Tokyo";
+  flags.expires_at = "2030-01-01T00:00:00Z";
+  flags.allowed_ips = {"8.8.8.0/24", "1.1.1.1"};
+  flags.disabled = true;
+  EXPECT_EQ(json::value(BuildCreateBody(flags)), json::parse(R"({
+      "name": "Splunk 転送", "description": "", "role": "2", "locale": "ja-JP",
+      "timeZone": "Asia/Tokyo", "expiresAt": "2030-01-01T00:00:00Z",
+      "allowedIps": ["8.8.8.0/24", "1.1.1.1"], "enabled": false})"));
+}
+
+TEST(BuildUpdateBody, NothingGivenMeansNothingToSend) {
+  EXPECT_FALSE(BuildUpdateBody(UpdateKeyFlags{}).has_value());
+}
+
+TEST(BuildUpdateBody, HoldsExactlyTheGivenFields) {
+  UpdateKeyFlags flags;
+  flags.description = "";  // given empty: clears the description
+  flags.role = "Auditor";
+  flags.allowed_ips = {"9.9.9.9"};
+  EXPECT_EQ(json::value(*BuildUpdateBody(flags)),
+            json::parse(R"({"description":"","role":"Auditor","allowedIps":["9.9.9.9"]})"));
+}
+
+TEST(BuildUpdateBody, ClearAllowlistSendsAnEmptyArray) {
+  UpdateKeyFlags flags;
+  flags.clear_allowlist = true;
+  EXPECT_EQ(json::value(*BuildUpdateBody(flags)), json::parse(R"({"allowedIps":[]})"));
+}
+
+TEST(BuildRotateBody, GracePeriodOnlyWhenGiven) {
+  EXPECT_EQ(json::value(BuildRotateBody(std::nullopt)), json::parse("{}"));
+  EXPECT_EQ(json::value(BuildRotateBody(3600)), json::parse(R"({"gracePeriodSeconds":3600})"));
+}
+
+TEST(BuildBulkDeleteBody, ListsTheIdsInOrder) {
+  EXPECT_EQ(json::value(BuildBulkDeleteBody({"3", "1", "x"})),
+            json::parse(R"({"ids":["3","1","x"]})"));
+}
+
+}  // namespace
+}  // namespace keyward::cli
