@@ -27,6 +27,17 @@ tsan:
 	cmake --build --preset tsan
 	ctest --preset tsan
 
+FUZZ_TARGETS := token allowlist time
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash scripts/deps.sh fuzz
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t && \
+	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
+
 bench:
 	@bash scripts/deps.sh bench
 	cmake --preset bench >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Keyward builds, tests and benchmarks with. Idempotent: asks apt only
 # for what is missing, and runs `apt-get update` once, only when something is missing.
-# Usage: scripts/deps.sh [build|test|bench]   (default: test, which is a superset of build)
+# Usage: scripts/deps.sh [build|test|bench|fuzz]   (default: test, which is a superset of build)
 set -euo pipefail
 
 build_pkgs=(
@@ -12,13 +12,15 @@ build_pkgs=(
 )
 test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx postgresql)
 bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 case "${1:-test}" in
   build) ;;
   test) want+=("${test_pkgs[@]}") ;;
   bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+  fuzz) want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

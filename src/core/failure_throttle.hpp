@@ -1,0 +1,46 @@
+// SlidingFailureThrottle: the per-client-IP failure throttle of the verification chain
+// (DESIGN.md step 5): an address that failed more than `limit` times within a minute is answered
+// RATE_LIMITED until its minute has passed. Memory is fixed at construction whatever the number
+// of addresses: failures are counted in a count-min sketch (`depth` rows of `width` counters, one
+// hash per row, the smallest count wins), so an address is never under-counted and another
+// address only over-counts it when it collides in every row. Counters hold the minute they count
+// and restart when the minute changes.
+//
+// Thread-safe and lock-free: each counter is one atomic word.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "core/verifier.hpp"
+
+namespace keyward::core {
+
+class SlidingFailureThrottle final : public FailureThrottle {
+ public:
+  // `limit` failures a minute are allowed (0 disables the throttle); `width` counters per row,
+  // `depth` rows: memory is width * depth * 8 bytes.
+  explicit SlidingFailureThrottle(int limit = 30, std::size_t width = 16384, std::size_t depth = 4);
+
+  bool Allowed(const IpAddress& client, Time now) override;
+  void RecordFailure(const IpAddress& client, Time now) override;
+
+  // Seconds until `client` may try again (0 when allowed now).
+  std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const;
+  std::size_t memory_bytes() const { return width_ * depth_ * sizeof(std::uint64_t); }
+
+ private:
+  std::uint32_t Estimate(const IpAddress& client, std::uint32_t minute) const;
+  std::size_t Slot(const IpAddress& client, std::size_t row) const;
+
+  int limit_;
+  std::size_t width_;
+  std::size_t depth_;
+  std::uint64_t seed_;
+  // Each word: minute (high 32 bits) and count (low 32 bits).
+  std::unique_ptr<std::atomic<std::uint64_t>[]> cells_;
+};
+
+}  // namespace keyward::core
