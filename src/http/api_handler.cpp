@@ -1,0 +1,98 @@
+#include "http/api_handler.hpp"
+
+#include <boost/json/string.hpp>
+#include <boost/url/parse.hpp>
+
+#include <exception>
+#include <string>
+
+#include "http/auth.hpp"
+#include "http/error_map.hpp"
+
+namespace keyward::http {
+namespace {
+
+core::Error RouteNotFound(std::string_view path) {
+  return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kRouteNotFound, {SafeEcho(path)});
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
+                       const core::Clock& clock, Metrics& metrics, Logger* logger)
+    : services_{keys, store, clock},
+      verifier_(verifier),
+      endpoints_(store, clock, metrics, logger),
+      logger_(logger) {}
+
+Response ApiHandler::Handle(const Request& request, const RequestContext& context) {
+  Reply reply;
+  try {
+    reply = Serve(request, context);
+  } catch (const std::exception& e) {
+    if (logger_ != nullptr) {
+      logger_->Error("request failed", {{"exception", boost::json::string(e.what())}});
+    }
+    reply = ErrorReply(core::Internal("exception"), core::Locale::kEnUs);
+  } catch (...) {
+    if (logger_ != nullptr) logger_->Error("request failed", {{"exception", "unknown"}});
+    reply = ErrorReply(core::Internal("exception"), core::Locale::kEnUs);
+  }
+  return ToResponse(std::move(reply), request.version(), request.keep_alive());
+}
+
+Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) return Fail(RouteNotFound(request.target()), core::Locale::kEnUs, nullptr);
+  // Before routing, so that a token in any URL is refused, whatever the path.
+  if (core::Status st = CheckQueryForCredentials(url->params()); !st) {
+    return Fail(st.error(), core::Locale::kEnUs, nullptr);
+  }
+  const RouteMatch route = MatchRoute(request.method_string(), url->encoded_path());
+  switch (route.kind) {
+    case RouteMatch::Kind::kNotFound:
+      return Fail(RouteNotFound(url->path()), core::Locale::kEnUs, nullptr);
+    case RouteMatch::Kind::kMethodNotAllowed:
+      return MethodNotAllowedReply(request.method_string(), route.allow, core::Locale::kEnUs);
+    case RouteMatch::Kind::kFound:
+      break;
+  }
+  return ServeRoute(request, context, route, url->params());
+}
+
+Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& context,
+                             const RouteMatch& route, const boost::urls::params_view& query) {
+  switch (route.route->id) {
+    case RouteId::kHealthz:
+      return endpoints_.Healthz();
+    case RouteId::kReadyz:
+      return endpoints_.Readyz();
+    case RouteId::kMetrics:
+      return endpoints_.MetricsText();
+    case RouteId::kOpenApi:
+      return endpoints_.OpenApi();
+    default:
+      break;
+  }
+  core::Result<core::Principal> caller = AuthenticateRequest(verifier_, request, context);
+  // Until the caller is known, its locale is not: credential errors are in en-US.
+  if (!caller) return Fail(caller.error(), core::Locale::kEnUs, &route);
+  const v1::Call call{*caller, route, query, request.body()};
+  core::Result<Reply> reply = v1::Dispatch(services_, call);
+  if (!reply) return Fail(reply.error(), caller->locale, &route);
+  return std::move(reply).value();
+}
+
+Reply ApiHandler::Fail(const core::Error& error, core::Locale locale, const RouteMatch* route) {
+  if (logger_ != nullptr && HttpStatus(error.code) >= 500) {
+    std::string detail = core::CodeName(error.code);
+    for (const std::string& arg : error.args) detail += ": " + arg;
+    const std::string_view pattern =
+        route != nullptr && route->route != nullptr ? route->route->pattern : "";
+    logger_->Error("request failed", {{"route", boost::json::string(pattern)},
+                                      {"error", boost::json::string(detail)}});
+  }
+  return ErrorReply(error, locale);
+}
+
+}  // namespace keyward::http

@@ -1,0 +1,49 @@
+// ApiHandler: the native API v1 application behind `keyward serve` — the Handler the transport
+// calls for every request. It refuses credentials in the query string, routes (router.hpp),
+// serves the public service endpoints, authenticates the caller (auth.hpp), runs the call
+// (v1/api.hpp) and turns every core::Error into its status and JSON body (error_map.hpp), in the
+// caller's locale once the caller is known and in en-US before.
+//
+// Thread-safe: it keeps no per-request state, and its collaborators are thread-safe. Never
+// throws out of Handle: an exception becomes a logged 500.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/key_service.hpp"
+#include "core/store.hpp"
+#include "core/verifier.hpp"
+#include "http/handler.hpp"
+#include "http/logger.hpp"
+#include "http/metrics.hpp"
+#include "http/reply.hpp"
+#include "http/service_endpoints.hpp"
+#include "http/v1/api.hpp"
+
+namespace keyward::http {
+
+class ApiHandler final : public Handler {
+ public:
+  // Every reference must outlive the handler. `clock` must be the KeyService's clock, so that the
+  // state a response shows (lockedOut, status) is read at the same present as core's rules.
+  // `logger` may be null: then internal errors are not logged.
+  ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
+             const core::Clock& clock, Metrics& metrics, Logger* logger = nullptr);
+
+  Response Handle(const Request& request, const RequestContext& context) override;
+
+  // The reply Handle sends, before it becomes a Beast response.
+  Reply Serve(const Request& request, const RequestContext& context);
+
+ private:
+  Reply ServeRoute(const Request& request, const RequestContext& context, const RouteMatch& route,
+                   const boost::urls::params_view& query);
+  // The error's reply in `locale`; server-side faults are logged with their detail first.
+  Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
+
+  v1::Services services_;
+  core::Verifier& verifier_;
+  ServiceEndpoints endpoints_;
+  Logger* logger_;
+};
+
+}  // namespace keyward::http

@@ -1,0 +1,87 @@
+#include "http/auth.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
+
+namespace keyward::http {
+namespace {
+
+namespace bh = boost::beast::http;
+
+Request Get() { return Request{bh::verb::get, "/v1/apikeys", 11}; }
+
+core::Status QueryCheck(std::string_view target) {
+  return CheckQueryForCredentials(boost::urls::parse_origin_form(target).value().params());
+}
+
+TEST(Auth, ReadsABearerToken) {
+  Request req = Get();
+  req.set(bh::field::authorization, "Bearer kw_x");
+  EXPECT_EQ(ExtractCredential(req).value(), "kw_x");
+  req.set(bh::field::authorization, "bearer   kw_y ");
+  EXPECT_EQ(ExtractCredential(req).value(), "kw_y");
+}
+
+TEST(Auth, ReadsTheApiSecretKeyHeader) {
+  Request req = Get();
+  req.set("api-secret-key", "kw_z");
+  EXPECT_EQ(ExtractCredential(req).value(), "kw_z");
+}
+
+TEST(Auth, NoCredentialIsNullopt) {
+  auto token = ExtractCredential(Get());
+  ASSERT_TRUE(token.has_value());
+  EXPECT_FALSE(token->has_value());
+}
+
+TEST(Auth, OtherAuthorizationSchemeIsAnEmptyToken) {
+  Request req = Get();
+  req.set(bh::field::authorization, "Basic YWRtaW46cGFzcw==");
+  EXPECT_EQ(ExtractCredential(req).value(), "");
+}
+
+TEST(Auth, TwoCredentialsAreRefused) {
+  Request both = Get();
+  both.set(bh::field::authorization, "Bearer kw_x");
+  both.set("api-secret-key", "kw_x");
+  ASSERT_FALSE(ExtractCredential(both).has_value());
+  EXPECT_EQ(ExtractCredential(both).error().msg, core::Msg::kTwoCredentials);
+  Request twice = Get();
+  twice.insert(bh::field::authorization, "Bearer kw_x");
+  twice.insert(bh::field::authorization, "Bearer kw_x");
+  EXPECT_FALSE(ExtractCredential(twice).has_value());
+}
+
+TEST(Auth, TokenShapedQueryValueIsRefusedWithoutEchoingIt) {
+  const core::Status st = QueryCheck("/v1/apikeys?q=kw_secretvalue");
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().msg, core::Msg::kTokenInQuery);
+  EXPECT_EQ(st.error().field, "q");
+  EXPECT_EQ(st.error().Message().find("secretvalue"), std::string::npos);
+  EXPECT_FALSE(QueryCheck("/x?q=%6Bw_encoded").has_value());
+}
+
+TEST(Auth, CredentialParameterNamesAreRefused) {
+  for (const char* target :
+       {"/x?api_key=1", "/x?APIKEY=1", "/x?token=", "/x?access_token=a", "/x?api-secret-key=a"}) {
+    EXPECT_FALSE(QueryCheck(target).has_value()) << target;
+  }
+}
+
+TEST(Auth, OrdinaryQueryIsAccepted) {
+  EXPECT_TRUE(QueryCheck("/v1/apikeys?status=enabled&q=splunk&limit=10").has_value());
+  EXPECT_TRUE(QueryCheck("/v1/apikeys").has_value());
+}
+
+TEST(Auth, ClientIpFoldsIpv4MappedPeers) {
+  RequestContext ctx;
+  ctx.peer = boost::asio::ip::make_address("::ffff:8.8.4.4");
+  const auto ip = ClientIp(ctx);
+  ASSERT_TRUE(ip.has_value());
+  EXPECT_TRUE(ip->is_v4());
+  EXPECT_EQ(ip->ToString(), "8.8.4.4");
+}
+
+}  // namespace
+}  // namespace keyward::http

@@ -1,0 +1,249 @@
+#include "http/json_codec.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <optional>
+#include <utility>
+
+#include "core/time_zone.hpp"
+#include "core/token.hpp"
+
+namespace keyward::http {
+namespace {
+
+namespace json = boost::json;
+
+json::value TimeOrNull(const std::optional<core::Time>& t, std::string_view zone) {
+  if (!t) return nullptr;
+  return json::value(core::FormatTime(*t, zone));
+}
+
+core::Error WrongType(std::string field, std::string_view expected) {
+  return core::InvalidArgument(core::Msg::kWrongType, field, {field, std::string(expected)});
+}
+
+core::Error Required(std::string field) {
+  return core::InvalidArgument(core::Msg::kRequired, field, {field});
+}
+
+// The first member of `body` not in `known`, as an error naming it.
+core::Status OnlyKnownFields(const json::object& body,
+                             std::initializer_list<std::string_view> known) {
+  for (const auto& member : body) {
+    if (std::find(known.begin(), known.end(), member.key()) == known.end()) {
+      const std::string name(member.key());
+      return core::InvalidArgument(core::Msg::kUnknownField, name, {name});
+    }
+  }
+  return core::Ok();
+}
+
+// An optional string member; present but not a string (null included) is a type error.
+core::Result<std::optional<std::string>> OptionalString(const json::object& body,
+                                                        std::string_view name) {
+  const json::value* v = body.if_contains(name);
+  if (v == nullptr) return std::optional<std::string>{};
+  if (!v->is_string()) return WrongType(std::string(name), "a string");
+  return std::optional<std::string>{std::string(v->get_string())};
+}
+
+core::Result<std::optional<bool>> OptionalBool(const json::object& body, std::string_view name) {
+  const json::value* v = body.if_contains(name);
+  if (v == nullptr) return std::optional<bool>{};
+  if (!v->is_bool()) return WrongType(std::string(name), "a boolean");
+  return std::optional<bool>{v->get_bool()};
+}
+
+core::Result<std::optional<std::vector<std::string>>> OptionalStringArray(const json::object& body,
+                                                                          std::string_view name) {
+  using Out = std::optional<std::vector<std::string>>;
+  const json::value* v = body.if_contains(name);
+  if (v == nullptr) return Out{};
+  if (!v->is_array()) return WrongType(std::string(name), "an array of strings");
+  std::vector<std::string> out;
+  const json::array& items = v->get_array();
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_string()) {
+      return WrongType(std::string(name) + "[" + std::to_string(i) + "]", "a string");
+    }
+    out.emplace_back(items[i].get_string());
+  }
+  return Out{std::move(out)};
+}
+
+// A role reference: a name, or an id as a string or an integer.
+core::Result<std::optional<std::string>> OptionalRoleRef(const json::object& body) {
+  const json::value* v = body.if_contains("role");
+  if (v == nullptr) return std::optional<std::string>{};
+  if (v->is_int64()) return std::optional<std::string>{std::to_string(v->get_int64())};
+  if (v->is_uint64()) return std::optional<std::string>{std::to_string(v->get_uint64())};
+  if (!v->is_string()) return WrongType("role", "a role id or name");
+  return std::optional<std::string>{std::string(v->get_string())};
+}
+
+// 1.5 as "1.5" (Boost.JSON would write "1.5E0"): the shortest text that reads back the same.
+std::string ShortestDecimal(double d) {
+  std::array<char, 32> buf{};
+  const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), d);
+  return std::string(buf.data(), result.ptr);
+}
+
+}  // namespace
+
+json::object KeyJson(const core::ApiKey& key, core::Time now, std::string_view zone) {
+  const bool locked_out = key.LockedOutAt(now);
+  json::object o;
+  o["id"] = std::to_string(key.id);
+  o["name"] = key.name;
+  o["description"] = key.description;
+  o["prefix"] = core::TokenPrefix(key.public_id);
+  o["role"] = json::object{{"id", std::to_string(key.role_id)}, {"name", key.role_name}};
+  o["enabled"] = key.enabled;
+  o["lockedOut"] = locked_out;
+  // A manual lock has no end; an automatic one ends at unlock_at; an ended lock shows none.
+  o["unlockAt"] = locked_out ? TimeOrNull(key.unlock_at, zone) : json::value(nullptr);
+  o["failedAttempts"] = key.FailedAttemptsAt(now);
+  o["status"] = core::KeyStatusName(key.StatusAt(now));
+  o["expiresAt"] = TimeOrNull(key.expires_at, zone);
+  o["locale"] = core::LocaleName(key.locale);
+  o["timeZone"] = key.time_zone;
+  json::array ips;
+  for (const core::Ipv4Range& range : key.allowed_ips) ips.emplace_back(range.ToString());
+  o["allowedIps"] = std::move(ips);
+  o["source"] = core::KeySourceName(key.source);
+  o["accountId"] =
+      key.account_id ? json::value(std::to_string(*key.account_id)) : json::value(nullptr);
+  o["createdAt"] = core::FormatTime(key.created_at, zone);
+  o["lastUsedAt"] = TimeOrNull(key.last_used_at, zone);
+  o["secretRotatedAt"] = TimeOrNull(key.secret_rotated_at, zone);
+  return o;
+}
+
+json::object IssuedKeyJson(const core::IssuedKey& issued, core::Time now, std::string_view zone) {
+  json::object o = KeyJson(issued.key, now, zone);
+  o["secret"] = issued.token;
+  return o;
+}
+
+json::object RoleJson(const core::Role& role) {
+  json::array permissions;
+  for (const std::string& name : role.permissions.Display()) permissions.emplace_back(name);
+  json::object o;
+  o["id"] = std::to_string(role.id);
+  o["name"] = role.name;
+  o["description"] = role.description;
+  o["builtIn"] = role.built_in;
+  o["permissions"] = std::move(permissions);
+  return o;
+}
+
+json::object PermissionJson(const core::PermissionInfo& info) {
+  return json::object{
+      {"name", info.name}, {"group", info.group}, {"description", info.description}};
+}
+
+json::object ListJson(json::array items, const std::optional<std::string>& next) {
+  json::object o;
+  o["items"] = std::move(items);
+  o["nextCursor"] = next ? json::value(*next) : json::value(nullptr);
+  return o;
+}
+
+core::Result<json::object> ParseBody(std::string_view body) {
+  const bool blank = std::all_of(body.begin(), body.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  });
+  if (blank) return json::object{};
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) {
+    return core::MakeError(core::ErrorCode::kMalformedJson, core::Msg::kMalformedJson,
+                           {ec.message()});
+  }
+  if (!v.is_object()) {
+    return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
+                           {"the request body", "a JSON object"});
+  }
+  return std::move(v.get_object());
+}
+
+core::Result<core::CreateKeyInput> ParseCreateKey(const json::object& body) {
+  KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"name", "description", "role", "locale", "timeZone",
+                                            "expiresAt", "allowedIps", "enabled"}));
+  core::CreateKeyInput in;
+  KW_ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));
+  if (!name) return Required("name");
+  in.name = std::move(*name);
+  KW_ASSIGN_OR_RETURN(in.description, OptionalString(body, "description"));
+  KW_ASSIGN_OR_RETURN(std::optional<std::string> role, OptionalRoleRef(body));
+  if (!role) return Required("role");
+  in.role = std::move(*role);
+  KW_ASSIGN_OR_RETURN(in.locale, OptionalString(body, "locale"));
+  KW_ASSIGN_OR_RETURN(in.time_zone, OptionalString(body, "timeZone"));
+  // The key object shows "expiresAt": null for a key that never expires; accept it back.
+  if (const json::value* v = body.if_contains("expiresAt"); v == nullptr || !v->is_null()) {
+    KW_ASSIGN_OR_RETURN(in.expires_at, OptionalString(body, "expiresAt"));
+  }
+  KW_ASSIGN_OR_RETURN(in.allowed_ips, OptionalStringArray(body, "allowedIps"));
+  KW_ASSIGN_OR_RETURN(in.enabled, OptionalBool(body, "enabled"));
+  return in;
+}
+
+core::Result<core::UpdateKeyInput> ParseUpdateKey(const json::object& body) {
+  KW_RETURN_IF_ERROR(OnlyKnownFields(
+      body, {"name", "description", "role", "locale", "timeZone", "allowedIps", "expiresAt"}));
+  core::UpdateKeyInput in;
+  KW_ASSIGN_OR_RETURN(in.name, OptionalString(body, "name"));
+  KW_ASSIGN_OR_RETURN(in.description, OptionalString(body, "description"));
+  KW_ASSIGN_OR_RETURN(in.role, OptionalRoleRef(body));
+  KW_ASSIGN_OR_RETURN(in.locale, OptionalString(body, "locale"));
+  KW_ASSIGN_OR_RETURN(in.time_zone, OptionalString(body, "timeZone"));
+  KW_ASSIGN_OR_RETURN(in.allowed_ips, OptionalStringArray(body, "allowedIps"));
+  in.expires_at_given = body.contains("expiresAt");
+  return in;
+}
+
+core::Result<std::int64_t> ParseRotate(const json::object& body) {
+  KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"gracePeriodSeconds"}));
+  const json::value* v = body.if_contains("gracePeriodSeconds");
+  if (v == nullptr) return std::int64_t{0};
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) {
+    return core::InvalidArgument(core::Msg::kGracePeriodRange, "gracePeriodSeconds",
+                                 {std::to_string(core::kMaxGracePeriodSeconds)});
+  }
+  return WrongType("gracePeriodSeconds", "an integer");
+}
+
+core::Status ParseNoFields(const json::object& body) { return OnlyKnownFields(body, {}); }
+
+core::Result<std::vector<std::string>> ParseBulkDelete(const json::object& body) {
+  KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"ids"}));
+  const json::value* v = body.if_contains("ids");
+  if (v == nullptr) return Required("ids");
+  if (!v->is_array()) return WrongType("ids", "an array");
+  std::vector<std::string> ids;
+  ids.reserve(v->get_array().size());
+  for (const json::value& id : v->get_array()) {
+    if (id.is_string()) {
+      ids.emplace_back(id.get_string());
+    } else if (id.is_int64()) {
+      ids.push_back(std::to_string(id.get_int64()));
+    } else if (id.is_uint64()) {
+      ids.push_back(std::to_string(id.get_uint64()));
+    } else if (id.is_double()) {
+      ids.push_back(ShortestDecimal(id.get_double()));
+    } else {
+      ids.push_back(json::serialize(id));
+    }
+  }
+  return ids;
+}
+
+}  // namespace keyward::http

@@ -1,0 +1,59 @@
+// The native API's JSON: API keys, roles and permissions rendered as API.md shows them, with
+// times in the caller's time zone; request bodies read into core's input structs with type
+// checks and unknown-field rejection, errors naming the field as the request spelt it.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/api_key.hpp"
+#include "core/clock.hpp"
+#include "core/key_service.hpp"
+#include "core/permissions.hpp"
+#include "core/result.hpp"
+
+namespace keyward::http {
+
+// --- Rendering ---
+
+// The API key object of API.md. Lock state, failed attempts and status are read at `now`;
+// times are rendered in `zone` (the caller's). Never carries the secret or its digest.
+boost::json::object KeyJson(const core::ApiKey& key, core::Time now, std::string_view zone);
+// The key object plus "secret": only the create and rotate responses use this.
+boost::json::object IssuedKeyJson(const core::IssuedKey& issued, core::Time now,
+                                  std::string_view zone);
+// {id, name, description, builtIn, permissions: [...]}.
+boost::json::object RoleJson(const core::Role& role);
+// {name, group, description}.
+boost::json::object PermissionJson(const core::PermissionInfo& info);
+// A list envelope {"items": [...], "nextCursor": "..." | null}.
+boost::json::object ListJson(boost::json::array items, const std::optional<std::string>& next);
+
+// --- Reading ---
+
+// The request body as a JSON object; an empty body is {}. Errors: kMalformedJson when it is not
+// JSON, kInvalidArgument when it is JSON but not an object.
+core::Result<boost::json::object> ParseBody(std::string_view body);
+
+// POST /v1/apikeys: {name, description?, role (id or name), locale?, timeZone?, expiresAt?,
+// allowedIps?, enabled?}. name and role are required; "expiresAt": null means no expiry.
+core::Result<core::CreateKeyInput> ParseCreateKey(const boost::json::object& body);
+// PATCH /v1/apikeys/{id}: any of {name, description, role, locale, timeZone, allowedIps}; an
+// "expiresAt" member of any value sets expires_at_given so that core refuses it.
+core::Result<core::UpdateKeyInput> ParseUpdateKey(const boost::json::object& body);
+// POST /v1/apikeys/{id}/rotate: {gracePeriodSeconds?: integer} -> the grace period, 0 when
+// absent. The range is core's to check, except beyond int64 (kGracePeriodRange here).
+core::Result<std::int64_t> ParseRotate(const boost::json::object& body);
+// A body that takes no fields (enable, disable, lock, unlock): its first member is unknown.
+core::Status ParseNoFields(const boost::json::object& body);
+// POST /v1/apikeys/delete: {ids: [...]} -> each id as given, as a string: strings as they are,
+// integers in decimal, anything else as its JSON text (it names no key and gets a 404 entry).
+core::Result<std::vector<std::string>> ParseBulkDelete(const boost::json::object& body);
+
+}  // namespace keyward::http

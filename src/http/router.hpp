@@ -1,0 +1,76 @@
+// The native API's route table and the routing function: a pure function of a request's method
+// and path to a route and its path parameters. No I/O, so it is unit-tested and fuzzed apart from
+// any server. Thread-safe (the table is constant).
+//
+// Path rules (decided here, documented for clients):
+// - Each segment is percent-decoded before matching, so "/v1/api%6Beys" is "/v1/apikeys"; an
+//   encoded "/" ("%2F") stays inside its segment and never creates a new one.
+// - No normalisation beyond that: a trailing slash ("/v1/apikeys/"), an empty segment ("//"),
+//   "." and ".." segments, and malformed percent-encoding all name no route (404).
+// - A literal segment beats a parameter: "/v1/apikeys/current" and "/v1/apikeys/delete" are
+//   their own paths, never an {id}. A path that matches but not with the request's method is
+//   405 with the methods that path allows.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyward::http {
+
+enum class RouteId {
+  kHealthz,
+  kReadyz,
+  kMetrics,
+  kOpenApi,
+  kKeysCreate,
+  kKeysList,
+  kKeysCurrent,
+  kKeysBulkDelete,
+  kKeyGet,
+  kKeyUpdate,
+  kKeyDelete,
+  kKeyEnable,
+  kKeyDisable,
+  kKeyLock,
+  kKeyUnlock,
+  kKeyRotate,
+  kPermissionsList,
+  kRolesList,
+  kRoleGet,
+};
+
+// Who may call a route: anyone, or only a caller with a valid credential.
+enum class Access { kPublic, kAuthenticated };
+
+struct Route {
+  RouteId id;
+  std::string_view method;   // "GET", "POST", "PATCH", "DELETE"
+  std::string_view pattern;  // "/v1/apikeys/{id}/enable": literal segments and {name} parameters
+  Access access;
+};
+
+// Every route, in a stable order (the OpenAPI document and its test iterate it).
+std::span<const Route> RouteTable();
+
+struct RouteMatch {
+  enum class Kind { kFound, kNotFound, kMethodNotAllowed };
+
+  Kind kind = Kind::kNotFound;
+  const Route* route = nullptr;  // kFound only; points into RouteTable()
+  // Decoded path parameters by name, in pattern order (kFound only).
+  std::vector<std::pair<std::string_view, std::string>> params;
+  // The methods the path allows, comma-separated for an Allow header (kMethodNotAllowed only).
+  std::string allow;
+
+  // The parameter `name`, or an empty view when the route has none by that name.
+  std::string_view Param(std::string_view name) const;
+};
+
+// Routes `method` (as on the request line, case-sensitive) and `path` (the percent-encoded path
+// of the request target, without query or fragment).
+RouteMatch MatchRoute(std::string_view method, std::string_view path);
+
+}  // namespace keyward::http

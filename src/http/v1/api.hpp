@@ -1,0 +1,64 @@
+// The native API v1 calls (API.md), one plain function per call: an authenticated call in, a
+// Reply or a core::Error out. No Beast, no sockets: ApiHandler authenticates, routes and turns
+// errors into statuses (error_map.hpp); these functions only read the call, ask core, and render.
+// Thread-safe: they hold no state and their collaborators are thread-safe.
+#pragma once
+
+#include <boost/url/params_view.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/key_service.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "core/store.hpp"
+#include "http/reply.hpp"
+#include "http/router.hpp"
+
+namespace keyward::http::v1 {
+
+// The collaborators every call may use. The references outlive the calls.
+struct Services {
+  core::KeyService& keys;
+  core::Store& store;
+  const core::Clock& clock;
+};
+
+// One authenticated call.
+struct Call {
+  const core::Principal& caller;
+  const RouteMatch& route;                // kFound
+  const boost::urls::params_view& query;  // decoded query parameters
+  std::string_view body;
+};
+
+// The first query parameter `name` (decoded), or nullopt.
+std::optional<std::string> QueryParam(const boost::urls::params_view& query, std::string_view name);
+
+// The key id of the route's {id}; a path id that is not a valid id names no key (404).
+core::Result<core::KeyId> PathKeyId(const RouteMatch& route);
+
+// Runs the call `call.route` names. Precondition: the route is found and kAuthenticated.
+core::Result<Reply> Dispatch(const Services& services, const Call& call);
+
+// --- API keys (keys.cpp) ---
+core::Result<Reply> CreateKey(const Services& services, const Call& call);
+core::Result<Reply> ListKeys(const Services& services, const Call& call);
+core::Result<Reply> CurrentKey(const Services& services, const Call& call);
+core::Result<Reply> GetKey(const Services& services, const Call& call);
+core::Result<Reply> UpdateKey(const Services& services, const Call& call);
+core::Result<Reply> DeleteKey(const Services& services, const Call& call);
+// enable, disable, lock, unlock: the route says which.
+core::Result<Reply> KeyAction(const Services& services, const Call& call);
+core::Result<Reply> RotateKey(const Services& services, const Call& call);
+core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call);
+
+// --- Permissions and roles (roles.cpp) ---
+core::Result<Reply> ListPermissions(const Services& services, const Call& call);
+core::Result<Reply> ListRoles(const Services& services, const Call& call);
+core::Result<Reply> GetRole(const Services& services, const Call& call);
+
+}  // namespace keyward::http::v1

@@ -1,0 +1,122 @@
+// The API key calls of API.md "API keys".
+#include <boost/json/array.hpp>
+
+#include "http/json_codec.hpp"
+#include "http/v1/api.hpp"
+
+namespace keyward::http::v1 {
+namespace {
+
+namespace json = boost::json;
+
+// The key as the caller sees it: read at the service's present, times in the caller's zone.
+Reply KeyReply(unsigned status, const Services& services, const Call& call,
+               const core::ApiKey& key) {
+  return Reply::Json(status, KeyJson(key, services.clock.Now(), call.caller.time_zone));
+}
+
+Reply IssuedReply(unsigned status, const Services& services, const Call& call,
+                  const core::IssuedKey& issued) {
+  return Reply::Json(status, IssuedKeyJson(issued, services.clock.Now(), call.caller.time_zone));
+}
+
+}  // namespace
+
+core::Result<Reply> CreateKey(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(core::CreateKeyInput input, ParseCreateKey(body));
+  KW_ASSIGN_OR_RETURN(core::IssuedKey issued, services.keys.Create(call.caller, input));
+  return IssuedReply(201, services, call, issued);
+}
+
+core::Result<Reply> ListKeys(const Services& services, const Call& call) {
+  core::KeyListInput input;
+  input.status = QueryParam(call.query, "status");
+  input.role = QueryParam(call.query, "role");
+  input.source = QueryParam(call.query, "source");
+  input.q = QueryParam(call.query, "q");
+  input.limit = QueryParam(call.query, "limit");
+  input.cursor = QueryParam(call.query, "cursor");
+  KW_ASSIGN_OR_RETURN(core::KeyPage page, services.keys.List(call.caller, input));
+  const core::Time now = services.clock.Now();
+  json::array items;
+  items.reserve(page.items.size());
+  for (const core::ApiKey& key : page.items) {
+    items.emplace_back(KeyJson(key, now, call.caller.time_zone));
+  }
+  return Reply::Json(200, ListJson(std::move(items), page.next_cursor));
+}
+
+core::Result<Reply> CurrentKey(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::ApiKey key, services.keys.Current(call.caller));
+  return KeyReply(200, services, call, key);
+}
+
+core::Result<Reply> GetKey(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
+  KW_ASSIGN_OR_RETURN(core::ApiKey key, services.keys.Get(call.caller, id));
+  return KeyReply(200, services, call, key);
+}
+
+core::Result<Reply> UpdateKey(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(core::UpdateKeyInput input, ParseUpdateKey(body));
+  KW_ASSIGN_OR_RETURN(core::ApiKey key, services.keys.Update(call.caller, id, input));
+  return KeyReply(200, services, call, key);
+}
+
+core::Result<Reply> DeleteKey(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
+  KW_RETURN_IF_ERROR(services.keys.Delete(call.caller, id));
+  return Reply::NoContent();
+}
+
+core::Result<Reply> KeyAction(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_RETURN_IF_ERROR(ParseNoFields(body));
+  const core::KeyService& keys = services.keys;
+  core::Result<core::ApiKey> key = core::Internal("not a key action route");
+  switch (call.route.route->id) {
+    case RouteId::kKeyEnable:
+      key = keys.SetEnabled(call.caller, id, true);
+      break;
+    case RouteId::kKeyDisable:
+      key = keys.SetEnabled(call.caller, id, false);
+      break;
+    case RouteId::kKeyLock:
+      key = keys.Lock(call.caller, id);
+      break;
+    case RouteId::kKeyUnlock:
+      key = keys.Unlock(call.caller, id);
+      break;
+    default:
+      break;
+  }
+  if (!key) return key.error();
+  return KeyReply(200, services, call, *key);
+}
+
+core::Result<Reply> RotateKey(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(std::int64_t grace, ParseRotate(body));
+  KW_ASSIGN_OR_RETURN(core::IssuedKey issued, services.keys.Rotate(call.caller, id, grace));
+  return IssuedReply(200, services, call, issued);
+}
+
+core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseBulkDelete(body));
+  KW_ASSIGN_OR_RETURN(std::vector<core::BulkDeleteResult> results,
+                      services.keys.DeleteMany(call.caller, ids));
+  json::array out;
+  out.reserve(results.size());
+  for (const core::BulkDeleteResult& r : results) {
+    out.emplace_back(json::object{{"id", r.id}, {"status", r.status}});
+  }
+  return Reply::Json(200, json::object{{"results", std::move(out)}});
+}
+
+}  // namespace keyward::http::v1
