@@ -1,0 +1,288 @@
+#include "storage/memory/memory_store.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+#include <string_view>
+#include <utility>
+
+namespace keyward::storage {
+namespace {
+
+using core::ApiKey;
+using core::AuditEvent;
+using core::ErrorCode;
+using core::KeyId;
+using core::MakeError;
+using core::Msg;
+using core::Result;
+using core::Role;
+using core::RoleId;
+using core::Status;
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool MatchesQuery(const ApiKey& key, const std::string& lowered_q) {
+  if (lowered_q.empty()) return true;
+  return AsciiLower(key.name).find(lowered_q) != std::string::npos ||
+         AsciiLower(key.description).find(lowered_q) != std::string::npos;
+}
+
+bool MatchesFilter(const ApiKey& key, const core::KeyFilter& filter, const std::string& lowered_q) {
+  if (filter.status && key.StatusAt(filter.now) != *filter.status) return false;
+  if (filter.role && key.role_id != *filter.role) return false;
+  if (filter.source && key.source != *filter.source) return false;
+  return MatchesQuery(key, lowered_q);
+}
+
+// The unit of work: reads and writes one State (a copy the store swaps in on success).
+class MemoryUnitOfWork final : public core::UnitOfWork {
+ public:
+  explicit MemoryUnitOfWork(MemoryStore::State& state) : s_(state) {}
+
+  Result<std::optional<ApiKey>> FindKey(KeyId id) override {
+    auto it = s_.keys.find(id);
+    if (it == s_.keys.end()) return std::optional<ApiKey>();
+    return std::optional<ApiKey>(Read(it->second));
+  }
+
+  Result<std::optional<ApiKey>> FindKeyByPublicId(std::string_view public_id) override {
+    for (const auto& [id, key] : s_.keys) {
+      if (key.public_id == public_id) return std::optional<ApiKey>(Read(key));
+    }
+    return std::optional<ApiKey>();
+  }
+
+  Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view name_key) override {
+    for (const auto& [id, key] : s_.keys) {
+      if (core::NameKey(key.name) == name_key) return std::optional<KeyId>(id);
+    }
+    return std::optional<KeyId>();
+  }
+
+  Result<std::vector<ApiKey>> ListKeys(const core::KeyFilter& filter,
+                                       const core::PageRequest& page) override {
+    std::vector<ApiKey> out;
+    if (page.limit <= 0) return out;
+    const std::string lowered_q = AsciiLower(filter.q);
+    const KeyId before = page.before_id.value_or(std::numeric_limits<KeyId>::max());
+    for (auto it = s_.keys.lower_bound(before); it != s_.keys.begin();) {
+      --it;
+      if (!MatchesFilter(it->second, filter, lowered_q)) continue;
+      out.push_back(Read(it->second));
+      if (out.size() >= static_cast<std::size_t>(page.limit)) break;
+    }
+    return out;
+  }
+
+  Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
+    std::vector<ApiKey> out;
+    for (const auto& [id, key] : s_.keys) {
+      if (key.role_id == role) out.push_back(Read(key));
+    }
+    return out;
+  }
+
+  Result<std::vector<ApiKey>> AllKeys() override {
+    std::vector<ApiKey> out;
+    out.reserve(s_.keys.size());
+    for (const auto& [id, key] : s_.keys) out.push_back(Read(key));
+    return out;
+  }
+
+  Result<KeyId> InsertKey(const ApiKey& key) override {
+    KW_RETURN_IF_ERROR(CheckKeyUnique(key, /*self=*/0));
+    ApiKey stored = key;
+    stored.id = s_.next_key_id++;
+    stored.role_name.clear();
+    s_.keys.emplace(stored.id, std::move(stored));
+    return s_.next_key_id - 1;
+  }
+
+  Status UpdateKey(const ApiKey& key) override {
+    auto it = s_.keys.find(key.id);
+    if (it == s_.keys.end()) {
+      return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound, {std::to_string(key.id)});
+    }
+    KW_RETURN_IF_ERROR(CheckKeyUnique(key, key.id));
+    it->second = key;
+    it->second.role_name.clear();
+    return core::Ok();
+  }
+
+  Status DeleteKey(KeyId id) override {
+    if (s_.keys.erase(id) == 0) {
+      return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound, {std::to_string(id)});
+    }
+    return core::Ok();
+  }
+
+  Result<std::optional<Role>> FindRole(RoleId id) override {
+    auto it = s_.roles.find(id);
+    if (it == s_.roles.end()) return std::optional<Role>();
+    return std::optional<Role>(it->second);
+  }
+
+  Result<std::optional<Role>> FindRoleByNameKey(std::string_view name_key) override {
+    for (const auto& [id, role] : s_.roles) {
+      if (core::NameKey(role.name) == name_key) return std::optional<Role>(role);
+    }
+    return std::optional<Role>();
+  }
+
+  Result<std::vector<Role>> ListRoles() override {
+    std::vector<Role> out;
+    out.reserve(s_.roles.size());
+    for (const auto& [id, role] : s_.roles) out.push_back(role);
+    return out;
+  }
+
+  Result<RoleId> InsertRole(const Role& role) override {
+    KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, /*self=*/0));
+    Role stored = role;
+    stored.id = s_.next_role_id++;
+    stored.built_in = false;
+    s_.roles.emplace(stored.id, std::move(stored));
+    return s_.next_role_id - 1;
+  }
+
+  Status UpdateRole(const Role& role) override {
+    auto it = s_.roles.find(role.id);
+    if (it == s_.roles.end()) {
+      return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(role.id)});
+    }
+    if (it->second.built_in) {
+      return MakeError(ErrorCode::kReadOnly, Msg::kBuiltInRole, {it->second.name});
+    }
+    KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, role.id));
+    it->second = role;
+    it->second.built_in = false;
+    return core::Ok();
+  }
+
+  Status DeleteRole(RoleId id) override {
+    auto it = s_.roles.find(id);
+    if (it == s_.roles.end()) {
+      return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(id)});
+    }
+    if (it->second.built_in) {
+      return MakeError(ErrorCode::kReadOnly, Msg::kBuiltInRole, {it->second.name});
+    }
+    const auto users = std::count_if(s_.keys.begin(), s_.keys.end(), [id](const auto& entry) {
+      return entry.second.role_id == id;
+    });
+    if (users > 0) {
+      return MakeError(ErrorCode::kInUse, Msg::kRoleInUse,
+                       {it->second.name, std::to_string(users)});
+    }
+    s_.roles.erase(it);
+    return core::Ok();
+  }
+
+  Result<std::int64_t> AppendAudit(const AuditEvent& event) override {
+    AuditEvent stored = event;
+    stored.id = s_.next_audit_id++;
+    s_.audit.push_back(std::move(stored));
+    return s_.audit.back().id;
+  }
+
+  Result<std::vector<AuditEvent>> ListAudit(std::int64_t after_id, int limit) override {
+    std::vector<AuditEvent> out;
+    if (limit <= 0) return out;
+    auto it = std::upper_bound(s_.audit.begin(), s_.audit.end(), after_id,
+                               [](std::int64_t id, const AuditEvent& e) { return id < e.id; });
+    for (; it != s_.audit.end() && out.size() < static_cast<std::size_t>(limit); ++it) {
+      out.push_back(*it);
+    }
+    return out;
+  }
+
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    auto it = s_.meta.find(key);
+    if (it == s_.meta.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+
+  Status SetMeta(std::string_view key, std::string_view value) override {
+    s_.meta.insert_or_assign(std::string(key), std::string(value));
+    return core::Ok();
+  }
+
+ private:
+  ApiKey Read(const ApiKey& stored) const {
+    ApiKey key = stored;
+    auto role = s_.roles.find(key.role_id);
+    key.role_name = role == s_.roles.end() ? std::string() : role->second.name;
+    return key;
+  }
+
+  // The checks the SQL schema makes for a key row: its role exists, its name key and public id
+  // are unique among the other keys (`self` is the key's own id on update, 0 on insert).
+  Status CheckKeyUnique(const ApiKey& key, KeyId self) const {
+    if (s_.roles.find(key.role_id) == s_.roles.end()) {
+      return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(key.role_id)});
+    }
+    const std::string name_key = core::NameKey(key.name);
+    for (const auto& [id, other] : s_.keys) {
+      if (id == self) continue;
+      if (core::NameKey(other.name) == name_key) {
+        return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {key.name});
+      }
+      if (other.public_id == key.public_id) {
+        return MakeError(ErrorCode::kAlreadyExists, Msg::kStoreError, {"duplicate public id"});
+      }
+    }
+    return core::Ok();
+  }
+
+  Status CheckRoleNameFree(const std::string& name, RoleId self) const {
+    const std::string name_key = core::NameKey(name);
+    for (const auto& [id, other] : s_.roles) {
+      if (id != self && core::NameKey(other.name) == name_key) {
+        return MakeError(ErrorCode::kAlreadyExists, Msg::kRoleNameTaken, {name});
+      }
+    }
+    return core::Ok();
+  }
+
+  MemoryStore::State& s_;
+};
+
+}  // namespace
+
+MemoryStore::MemoryStore() {
+  for (const Role& role : core::BuiltInRoles()) state_.roles.emplace(role.id, role);
+}
+
+void MemoryStore::FailNextCommit() {
+  std::lock_guard lock(mu_);
+  fail_next_commit_ = true;
+}
+
+Status MemoryStore::Transact(const std::function<Status(core::UnitOfWork&)>& fn) {
+  std::lock_guard lock(mu_);
+  try {
+    State work = state_;
+    MemoryUnitOfWork uow(work);
+    Status st = fn(uow);
+    if (!st) return st;
+    if (fail_next_commit_) {
+      fail_next_commit_ = false;
+      return core::Unavailable("memory store: commit failed on request");
+    }
+    state_ = std::move(work);
+    return core::Ok();
+  } catch (const std::exception& e) {
+    return core::Internal(std::string("memory store: ") + e.what());
+  } catch (...) {
+    return core::Internal("memory store: unknown exception");
+  }
+}
+
+}  // namespace keyward::storage

@@ -1,0 +1,64 @@
+// How core's values map to the SQLite schema (migrations/V001__initial.sql): key rows, role
+// scopes, allowlist text, times as seconds since the epoch. Shared by the unit of work and the
+// migrations that seed built-in roles.
+//
+// Thread-safety: pure functions, except WriteRolePermissions, which runs on the caller's
+// connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/api_key.hpp"
+#include "core/permissions.hpp"
+#include "core/result.hpp"
+#include "storage/sqlite/sqlite_statement.hpp"
+
+namespace keyward::storage::sqlite {
+
+inline std::int64_t ToSeconds(core::Time t) { return t.time_since_epoch().count(); }
+inline core::Time FromSeconds(std::int64_t s) { return core::Time{core::Seconds{s}}; }
+
+// "explicit", "all", "all_but_tokens" or "views".
+const char* ScopeName(core::PermissionSet::Scope scope);
+std::optional<core::PermissionSet::Scope> ParseScope(std::string_view text);
+
+// Allowlist entries in canonical form joined by ',' ("" for an empty list), and back.
+std::string JoinAllowlist(const std::vector<core::Ipv4Range>& ranges);
+core::Result<std::vector<core::Ipv4Range>> SplitAllowlist(std::string_view text);
+
+// A key row with its role's name; append WHERE / ORDER BY. ReadKey reads the current row.
+inline constexpr std::string_view kSelectKey =
+    "SELECT k.id, k.public_id, k.name, k.description, k.role_id, r.name, k.locale, k.time_zone,"
+    " k.enabled, k.locked, k.unlock_at, k.failed_attempts, k.expires_at, k.allowed_ips,"
+    " k.source, k.account_id, k.created_at, k.last_used_at, k.secret_rotated_at,"
+    " k.digest_version, k.digest, k.prev_digest_version, k.prev_digest, k.prev_digest_until"
+    " FROM api_keys k JOIN roles r ON r.id = k.role_id";
+core::Result<core::ApiKey> ReadKey(const Statement& stmt);
+
+// Every stored field of a key is bound to parameters ?1..?23 by BindKeyFields; kUpdateKey takes
+// the key's id as ?24.
+inline constexpr std::string_view kInsertKey =
+    "INSERT INTO api_keys (public_id, name, name_key, description, role_id, locale, time_zone,"
+    " enabled, locked, unlock_at, failed_attempts, expires_at, allowed_ips, source, account_id,"
+    " created_at, last_used_at, secret_rotated_at, digest_version, digest, prev_digest_version,"
+    " prev_digest, prev_digest_until)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22, ?23)";
+inline constexpr std::string_view kUpdateKey =
+    "UPDATE api_keys SET public_id = ?1, name = ?2, name_key = ?3, description = ?4,"
+    " role_id = ?5, locale = ?6, time_zone = ?7, enabled = ?8, locked = ?9, unlock_at = ?10,"
+    " failed_attempts = ?11, expires_at = ?12, allowed_ips = ?13, source = ?14,"
+    " account_id = ?15, created_at = ?16, last_used_at = ?17, secret_rotated_at = ?18,"
+    " digest_version = ?19, digest = ?20, prev_digest_version = ?21, prev_digest = ?22,"
+    " prev_digest_until = ?23 WHERE id = ?24";
+void BindKeyFields(Statement& stmt, const core::ApiKey& key);
+
+// Replaces the permission rows of role `id` with `permissions` (rows only for an explicit set).
+core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,
+                                  const core::PermissionSet& permissions);
+
+}  // namespace keyward::storage::sqlite

@@ -1,0 +1,228 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "storage/sqlite/migrations.hpp"
+#include "storage/store_contract.hpp"
+#include "storage/store_contract_helpers.hpp"
+#include "storage/temp_dir.hpp"
+
+namespace keyward::storage {
+namespace {
+
+// A SqliteStore in a temporary directory that goes when the store goes.
+class TempSqliteStore final : public core::Store {
+ public:
+  TempSqliteStore() {
+    auto store = SqliteStore::Open(dir_.File("keyward.db"));
+    EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().Message());
+    if (store) store_ = std::move(store).value();
+  }
+  core::Status Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) override {
+    if (!store_) return core::Internal("store did not open");
+    return store_->Transact(fn);
+  }
+
+ private:
+  TempDir dir_;  // declared first: outlives the store
+  std::unique_ptr<SqliteStore> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(StoreFactory([] {
+                           return std::unique_ptr<core::Store>(std::make_unique<TempSqliteStore>());
+                         })));
+
+std::unique_ptr<SqliteStore> MustOpen(const std::string& path) {
+  auto store = SqliteStore::Open(path);
+  EXPECT_TRUE(store.has_value()) << (store ? "" : store.error().Message());
+  return store ? std::move(store).value() : nullptr;
+}
+
+// Runs `sql` on a connection of its own (as another process would).
+void RawExec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+std::int64_t RawInt(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::int64_t out = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    out = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(SqliteStore, KeySurvivesReopen) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  core::ApiKey key = contract::NewKey("survivor", core::kAuditorRoleId);
+  key.allowed_ips = {core::Ipv4Range{0x08080800u, 24}};
+  key.expires_at = contract::kNow + std::chrono::seconds{60};
+  core::KeyId id = 0;
+  {
+    auto store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    id = contract::Insert(*store, key);
+  }
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  const auto found = contract::Find(*store, id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->public_id, key.public_id);
+  EXPECT_EQ(found->name, "survivor");
+  EXPECT_EQ(found->allowed_ips, key.allowed_ips);
+  EXPECT_EQ(found->expires_at, key.expires_at);
+  EXPECT_EQ(found->digest, key.digest);
+  EXPECT_EQ(found->role_name, core::BuiltInRoles()[1].name);
+}
+
+TEST(SqliteStore, IdsAreNeverReusedAcrossReopen) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  core::KeyId key_id = 0;
+  core::RoleId role_id = 0;
+  {
+    auto store = MustOpen(path);
+    key_id = contract::Insert(*store, contract::NewKey("gone"));
+    role_id = contract::Get<core::RoleId>(*store, [](core::UnitOfWork& uow) {
+      return uow.InsertRole(contract::NewRole("gone", {}));
+    });
+    ASSERT_TRUE(contract::Do(*store, [&](core::UnitOfWork& uow) -> core::Status {
+                  KW_RETURN_IF_ERROR(uow.DeleteKey(key_id));
+                  return uow.DeleteRole(role_id);
+                }).has_value());
+  }
+  auto store = MustOpen(path);
+  EXPECT_GT(contract::Insert(*store, contract::NewKey("next")), key_id);
+  EXPECT_GT(contract::Get<core::RoleId>(*store,
+                                        [](core::UnitOfWork& uow) {
+                                          return uow.InsertRole(contract::NewRole("next", {}));
+                                        }),
+            role_id);
+}
+
+TEST(SqliteStore, PragmasAreSet) {
+  TempDir dir;
+  auto store = MustOpen(dir.File("keyward.db"));
+  ASSERT_NE(store, nullptr);
+  auto pragma = [&](const char* name) {
+    auto value = store->ReadPragma(name);
+    EXPECT_TRUE(value.has_value()) << name;
+    return value ? *value : std::string();
+  };
+  EXPECT_EQ(pragma("journal_mode"), "wal");
+  EXPECT_EQ(pragma("synchronous"), "2");  // FULL
+  EXPECT_EQ(pragma("foreign_keys"), "1");
+  EXPECT_EQ(pragma("busy_timeout"), "5000");
+  EXPECT_FALSE(store->ReadPragma("journal_mode = DELETE").has_value());
+}
+
+TEST(SqliteStore, DatabaseFileIsPrivate) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  auto store = MustOpen(path);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(SqliteStore, SchemaVersionIsRecorded) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  MustOpen(path).reset();
+  EXPECT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"),
+            sqlite::LatestSchemaVersion());
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(sqlite::EmbeddedMigrations().size()));
+  // Opening again applies nothing twice.
+  MustOpen(path).reset();
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(sqlite::EmbeddedMigrations().size()));
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM roles WHERE built_in = 1"), 3);
+}
+
+TEST(SqliteStore, DatabaseFromTheFutureIsRefused) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  MustOpen(path).reset();
+  RawExec(path,
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
+  const auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().msg, core::Msg::kStoreError);
+  const std::string message = store.error().Message();
+  EXPECT_NE(message.find("9999"), std::string::npos) << message;
+  EXPECT_NE(message.find("newer"), std::string::npos) << message;
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+}
+
+TEST(SqliteStore, FileThatIsNotSqliteGivesACleanError) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  {
+    std::ofstream out(path);
+    for (int i = 0; i < 200; ++i) out << "this is not a database, just some text\n";
+  }
+  const auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().msg, core::Msg::kStoreError);
+  const std::string message = store.error().Message();
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_EQ(message.find("SELECT"), std::string::npos) << message;
+  EXPECT_EQ(message.find("PRAGMA"), std::string::npos) << message;
+}
+
+TEST(SqliteStore, MissingDirectoryIsUnavailable) {
+  TempDir dir;
+  const std::string path = dir.File("no/such/dir/keyward.db");
+  const auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_NE(store.error().Message().find(path), std::string::npos) << store.error().Message();
+}
+
+TEST(SqliteStore, BuiltInRolesAreRestoredAtOpen) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  MustOpen(path).reset();
+  RawExec(path, "UPDATE roles SET name = 'Tampered', name_key = 'tampered' WHERE id = 2");
+  auto store = MustOpen(path);
+  const auto role = contract::Get<std::optional<core::Role>>(
+      *store, [](core::UnitOfWork& uow) { return uow.FindRole(core::kAuditorRoleId); });
+  ASSERT_TRUE(role.has_value());
+  EXPECT_EQ(role->name, core::BuiltInRoles()[1].name);
+}
+
+TEST(SqliteStore, CorruptRowIsAnInternalErrorNotACrash) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  core::KeyId id = 0;
+  {
+    auto store = MustOpen(path);
+    id = contract::Insert(*store, contract::NewKey("soon corrupt"));
+  }
+  RawExec(path, "UPDATE api_keys SET locale = 'xx-XX', allowed_ips = 'not an ip'");
+  auto store = MustOpen(path);
+  const auto st = store->Transact([&](core::UnitOfWork& uow) -> core::Status {
+    auto key = uow.FindKey(id);
+    if (!key) return key.error();
+    return core::Ok();
+  });
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().code, core::ErrorCode::kInternal);
+}
+
+}  // namespace
+}  // namespace keyward::storage

@@ -1,0 +1,205 @@
+// The API key half of SqliteUnitOfWork; roles, audit and meta are in
+// sqlite_unit_of_work_roles.cpp.
+#include "storage/sqlite/sqlite_unit_of_work.hpp"
+
+#include <sqlite3.h>
+
+#include <limits>
+#include <string>
+
+#include "storage/sqlite/sqlite_rows.hpp"
+
+namespace keyward::storage::sqlite {
+namespace {
+
+using core::ApiKey;
+using core::ErrorCode;
+using core::KeyId;
+using core::MakeError;
+using core::Msg;
+using core::Result;
+using core::Status;
+
+// The status a row has at ?3, with ApiKey::StatusAt's precedence: disabled, expired, locked
+// out (a manual lock, or an automatic one not yet past unlock_at), enabled. Compared with ?2,
+// a StatusCode.
+constexpr std::string_view kListKeysWhere =
+    " WHERE k.id < ?1"
+    " AND (?2 IS NULL OR (CASE"
+    "   WHEN k.enabled = 0 THEN 0"
+    "   WHEN k.expires_at IS NOT NULL AND k.expires_at <= ?3 THEN 1"
+    "   WHEN k.locked <> 0 AND (k.unlock_at IS NULL OR ?3 < k.unlock_at) THEN 2"
+    "   ELSE 3 END) = ?2)"
+    " AND (?4 IS NULL OR k.role_id = ?4)"
+    " AND (?5 IS NULL OR k.source = ?5)"
+    " AND (?6 = '' OR instr(lower(k.name), lower(?6)) > 0"
+    "      OR instr(lower(k.description), lower(?6)) > 0)"
+    " ORDER BY k.id DESC LIMIT ?7";
+
+std::int64_t StatusCode(core::KeyStatus status) {
+  switch (status) {
+    case core::KeyStatus::kDisabled:
+      return 0;
+    case core::KeyStatus::kExpired:
+      return 1;
+    case core::KeyStatus::kLockedOut:
+      return 2;
+    case core::KeyStatus::kEnabled:
+      return 3;
+  }
+  return -1;
+}
+
+// The first column of the first row, if there is a row.
+Result<std::optional<std::int64_t>> FirstInt(Statement& stmt) {
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(stmt.Int(0));
+}
+
+Result<std::optional<ApiKey>> FirstKey(Statement& stmt) {
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return std::optional<ApiKey>();
+  KW_ASSIGN_OR_RETURN(ApiKey key, ReadKey(stmt));
+  return std::optional<ApiKey>(std::move(key));
+}
+
+// Translates a failed key write that slipped past the checks (the schema's own constraints).
+core::Error KeyWriteError(const Statement& stmt, const ApiKey& key, core::Error fallback) {
+  if (stmt.last_code() == SQLITE_CONSTRAINT_UNIQUE ||
+      stmt.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    if (stmt.last_message().find("name_key") != std::string::npos) {
+      return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {key.name});
+    }
+    return MakeError(ErrorCode::kAlreadyExists, Msg::kStoreError, {"duplicate public id"});
+  }
+  if (stmt.last_code() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(key.role_id)});
+  }
+  return fallback;
+}
+
+}  // namespace
+
+Result<std::vector<ApiKey>> SqliteUnitOfWork::ReadKeys(Statement& stmt) {
+  std::vector<ApiKey> out;
+  for (;;) {
+    KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return out;
+    KW_ASSIGN_OR_RETURN(ApiKey key, ReadKey(stmt));
+    out.push_back(std::move(key));
+  }
+}
+
+Result<std::optional<ApiKey>> SqliteUnitOfWork::FindKey(KeyId id) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectKey) + " WHERE k.id = ?1", "find key"));
+  stmt.BindInt(1, id);
+  return FirstKey(stmt);
+}
+
+Result<std::optional<ApiKey>> SqliteUnitOfWork::FindKeyByPublicId(std::string_view public_id) {
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(std::string(kSelectKey) + " WHERE k.public_id = ?1",
+                                              "find key by public id"));
+  stmt.BindText(1, public_id);
+  return FirstKey(stmt);
+}
+
+Result<std::optional<KeyId>> SqliteUnitOfWork::FindKeyIdByNameKey(std::string_view name_key) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("SELECT id FROM api_keys WHERE name_key = ?1", "find key by name"));
+  stmt.BindText(1, name_key);
+  return FirstInt(stmt);
+}
+
+Result<std::vector<ApiKey>> SqliteUnitOfWork::ListKeys(const core::KeyFilter& filter,
+                                                       const core::PageRequest& page) {
+  if (page.limit <= 0) return std::vector<ApiKey>();
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectKey) + std::string(kListKeysWhere), "list keys"));
+  stmt.BindInt(1, page.before_id.value_or(std::numeric_limits<KeyId>::max()));
+  if (filter.status) {
+    stmt.BindInt(2, StatusCode(*filter.status));
+  } else {
+    stmt.BindNull(2);
+  }
+  stmt.BindInt(3, ToSeconds(filter.now)).BindOptionalInt(4, filter.role);
+  if (filter.source) {
+    stmt.BindText(5, core::KeySourceName(*filter.source));
+  } else {
+    stmt.BindNull(5);
+  }
+  stmt.BindText(6, filter.q).BindInt(7, page.limit);
+  return ReadKeys(stmt);
+}
+
+Result<std::vector<ApiKey>> SqliteUnitOfWork::KeysWithRole(core::RoleId role) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectKey) + " WHERE k.role_id = ?1 ORDER BY k.id",
+                              "list keys with role"));
+  stmt.BindInt(1, role);
+  return ReadKeys(stmt);
+}
+
+Result<std::vector<ApiKey>> SqliteUnitOfWork::AllKeys() {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectKey) + " ORDER BY k.id", "list all keys"));
+  return ReadKeys(stmt);
+}
+
+Status SqliteUnitOfWork::CheckKeyWritable(const ApiKey& key, KeyId self) {
+  KW_ASSIGN_OR_RETURN(Statement role, Prepare("SELECT id FROM roles WHERE id = ?1", "check role"));
+  role.BindInt(1, key.role_id);
+  KW_ASSIGN_OR_RETURN(const auto role_id, FirstInt(role));
+  if (!role_id) {
+    return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(key.role_id)});
+  }
+  KW_ASSIGN_OR_RETURN(
+      Statement name,
+      Prepare("SELECT id FROM api_keys WHERE name_key = ?1 AND id <> ?2", "check key name"));
+  name.BindText(1, core::NameKey(key.name)).BindInt(2, self);
+  KW_ASSIGN_OR_RETURN(const auto name_owner, FirstInt(name));
+  if (name_owner) return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {key.name});
+  KW_ASSIGN_OR_RETURN(
+      Statement public_id,
+      Prepare("SELECT id FROM api_keys WHERE public_id = ?1 AND id <> ?2", "check public id"));
+  public_id.BindText(1, key.public_id).BindInt(2, self);
+  KW_ASSIGN_OR_RETURN(const auto public_id_owner, FirstInt(public_id));
+  if (public_id_owner) {
+    return MakeError(ErrorCode::kAlreadyExists, Msg::kStoreError, {"duplicate public id"});
+  }
+  return core::Ok();
+}
+
+Result<KeyId> SqliteUnitOfWork::InsertKey(const ApiKey& key) {
+  KW_RETURN_IF_ERROR(CheckKeyWritable(key, /*self=*/0));
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kInsertKey, "insert key"));
+  BindKeyFields(stmt, key);
+  if (Status st = stmt.Run(); !st) return KeyWriteError(stmt, key, st.error());
+  return static_cast<KeyId>(sqlite3_last_insert_rowid(db_));
+}
+
+Status SqliteUnitOfWork::UpdateKey(const ApiKey& key) {
+  KW_ASSIGN_OR_RETURN(Statement exists,
+                      Prepare("SELECT id FROM api_keys WHERE id = ?1", "update key"));
+  exists.BindInt(1, key.id);
+  KW_ASSIGN_OR_RETURN(const auto found, FirstInt(exists));
+  if (!found) return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound, {std::to_string(key.id)});
+  KW_RETURN_IF_ERROR(CheckKeyWritable(key, key.id));
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kUpdateKey, "update key"));
+  BindKeyFields(stmt, key);
+  stmt.BindInt(24, key.id);
+  if (Status st = stmt.Run(); !st) return KeyWriteError(stmt, key, st.error());
+  return core::Ok();
+}
+
+Status SqliteUnitOfWork::DeleteKey(KeyId id) {
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM api_keys WHERE id = ?1", "delete key"));
+  KW_RETURN_IF_ERROR(stmt.BindInt(1, id).Run());
+  if (sqlite3_changes(db_) == 0) {
+    return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound, {std::to_string(id)});
+  }
+  return core::Ok();
+}
+
+}  // namespace keyward::storage::sqlite

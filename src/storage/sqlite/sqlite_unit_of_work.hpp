@@ -1,0 +1,59 @@
+// SqliteUnitOfWork: core's UnitOfWork over one SQLite connection, inside a transaction that
+// SqliteStore::Transact opened. Unique names, public ids and role references are checked before
+// writing so that each refusal carries core's error and message; the schema's constraints stay
+// as the last line of defence.
+//
+// Thread-safety: none of its own; used only by the thread running the unit of work, while the
+// store's mutex is held.
+#pragma once
+
+#include "core/store.hpp"
+#include "storage/sqlite/sqlite_statement.hpp"
+
+struct sqlite3;
+
+namespace keyward::storage::sqlite {
+
+class SqliteUnitOfWork final : public core::UnitOfWork {
+ public:
+  explicit SqliteUnitOfWork(sqlite3* db) : db_(db) {}
+
+  core::Result<std::optional<core::ApiKey>> FindKey(core::KeyId id) override;
+  core::Result<std::optional<core::ApiKey>> FindKeyByPublicId(std::string_view public_id) override;
+  core::Result<std::optional<core::KeyId>> FindKeyIdByNameKey(std::string_view name_key) override;
+  core::Result<std::vector<core::ApiKey>> ListKeys(const core::KeyFilter& filter,
+                                                   const core::PageRequest& page) override;
+  core::Result<std::vector<core::ApiKey>> KeysWithRole(core::RoleId role) override;
+  core::Result<std::vector<core::ApiKey>> AllKeys() override;
+  core::Result<core::KeyId> InsertKey(const core::ApiKey& key) override;
+  core::Status UpdateKey(const core::ApiKey& key) override;
+  core::Status DeleteKey(core::KeyId id) override;
+
+  core::Result<std::optional<core::Role>> FindRole(core::RoleId id) override;
+  core::Result<std::optional<core::Role>> FindRoleByNameKey(std::string_view name_key) override;
+  core::Result<std::vector<core::Role>> ListRoles() override;
+  core::Result<core::RoleId> InsertRole(const core::Role& role) override;
+  core::Status UpdateRole(const core::Role& role) override;
+  core::Status DeleteRole(core::RoleId id) override;
+
+  core::Result<std::int64_t> AppendAudit(const core::AuditEvent& event) override;
+  core::Result<std::vector<core::AuditEvent>> ListAudit(std::int64_t after_id, int limit) override;
+
+  core::Result<std::optional<std::string>> GetMeta(std::string_view key) override;
+  core::Status SetMeta(std::string_view key, std::string_view value) override;
+
+ private:
+  core::Status CheckKeyWritable(const core::ApiKey& key, core::KeyId self);
+  core::Status CheckRoleNameFree(const std::string& name, core::RoleId self);
+  core::Status CheckRoleChangeable(core::RoleId id);
+  // Reads every row of `stmt` (selecting kSelectRole's columns) with its permissions.
+  core::Result<std::vector<core::Role>> ReadRoles(Statement& stmt);
+  core::Result<std::vector<core::ApiKey>> ReadKeys(Statement& stmt);
+  core::Result<Statement> Prepare(std::string_view sql, std::string_view what) {
+    return Statement::Prepare(db_, sql, what);
+  }
+
+  sqlite3* db_;
+};
+
+}  // namespace keyward::storage::sqlite

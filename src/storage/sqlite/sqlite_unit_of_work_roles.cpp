@@ -1,0 +1,232 @@
+// Roles, the audit trail and meta settings of SqliteUnitOfWork.
+#include <sqlite3.h>
+
+#include <string>
+
+#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sqlite/sqlite_unit_of_work.hpp"
+
+namespace keyward::storage::sqlite {
+namespace {
+
+using core::ErrorCode;
+using core::MakeError;
+using core::Msg;
+using core::Result;
+using core::Role;
+using core::RoleId;
+using core::Status;
+
+constexpr std::string_view kSelectRole = "SELECT id, name, description, built_in, scope FROM roles";
+
+core::Error RoleNotFound(RoleId id) {
+  return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(id)});
+}
+
+Result<std::optional<Role>> FirstRole(Result<std::vector<Role>> roles) {
+  if (!roles) return roles.error();
+  if (roles->empty()) return std::optional<Role>();
+  return std::optional<Role>(std::move(roles->front()));
+}
+
+core::PermissionSet OpenEnded(core::PermissionSet::Scope scope) {
+  switch (scope) {
+    case core::PermissionSet::Scope::kAll:
+      return core::PermissionSet::All();
+    case core::PermissionSet::Scope::kAllButTokens:
+      return core::PermissionSet::AllButTokens();
+    case core::PermissionSet::Scope::kViews:
+      return core::PermissionSet::Views();
+    case core::PermissionSet::Scope::kExplicit:
+      break;
+  }
+  return core::PermissionSet();
+}
+
+}  // namespace
+
+Result<std::vector<Role>> SqliteUnitOfWork::ReadRoles(Statement& stmt) {
+  std::vector<Role> roles;
+  std::vector<bool> explicit_scope;
+  for (;;) {
+    KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) break;
+    Role role;
+    role.id = stmt.Int(0);
+    role.name = stmt.Text(1);
+    role.description = stmt.Text(2);
+    role.built_in = stmt.Int(3) != 0;
+    const auto scope = ParseScope(stmt.Text(4));
+    if (!scope) return core::Internal("role " + std::to_string(role.id) + ": unreadable scope");
+    role.permissions = OpenEnded(*scope);
+    explicit_scope.push_back(*scope == core::PermissionSet::Scope::kExplicit);
+    roles.push_back(std::move(role));
+  }
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    if (!explicit_scope[i]) continue;
+    KW_ASSIGN_OR_RETURN(Statement perms,
+                        Prepare("SELECT permission FROM role_permissions WHERE role_id = ?1"
+                                " ORDER BY permission",
+                                "read role permissions"));
+    perms.BindInt(1, roles[i].id);
+    std::vector<std::string> names;
+    for (;;) {
+      KW_ASSIGN_OR_RETURN(const bool row, perms.Step());
+      if (!row) break;
+      names.push_back(perms.Text(0));
+    }
+    roles[i].permissions = core::PermissionSet::Of(std::move(names));
+  }
+  return roles;
+}
+
+Result<std::optional<Role>> SqliteUnitOfWork::FindRole(RoleId id) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectRole) + " WHERE id = ?1", "find role"));
+  stmt.BindInt(1, id);
+  return FirstRole(ReadRoles(stmt));
+}
+
+Result<std::optional<Role>> SqliteUnitOfWork::FindRoleByNameKey(std::string_view name_key) {
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(std::string(kSelectRole) + " WHERE name_key = ?1",
+                                              "find role by name"));
+  stmt.BindText(1, name_key);
+  return FirstRole(ReadRoles(stmt));
+}
+
+Result<std::vector<Role>> SqliteUnitOfWork::ListRoles() {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectRole) + " ORDER BY id", "list roles"));
+  return ReadRoles(stmt);
+}
+
+Status SqliteUnitOfWork::CheckRoleNameFree(const std::string& name, RoleId self) {
+  KW_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Prepare("SELECT id FROM roles WHERE name_key = ?1 AND id <> ?2", "check role name"));
+  stmt.BindText(1, core::NameKey(name)).BindInt(2, self);
+  KW_ASSIGN_OR_RETURN(const bool taken, stmt.Step());
+  if (taken) return MakeError(ErrorCode::kAlreadyExists, Msg::kRoleNameTaken, {name});
+  return core::Ok();
+}
+
+// Ok for a custom role that exists; kNotFound or kReadOnly (built in) otherwise.
+Status SqliteUnitOfWork::CheckRoleChangeable(RoleId id) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("SELECT built_in, name FROM roles WHERE id = ?1", "find role"));
+  stmt.BindInt(1, id);
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return RoleNotFound(id);
+  if (stmt.Int(0) != 0) return MakeError(ErrorCode::kReadOnly, Msg::kBuiltInRole, {stmt.Text(1)});
+  return core::Ok();
+}
+
+Result<RoleId> SqliteUnitOfWork::InsertRole(const Role& role) {
+  KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, /*self=*/0));
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("INSERT INTO roles (name, name_key, description, built_in, scope)"
+                              " VALUES (?1, ?2, ?3, 0, ?4)",
+                              "insert role"));
+  stmt.BindText(1, role.name)
+      .BindText(2, core::NameKey(role.name))
+      .BindText(3, role.description)
+      .BindText(4, ScopeName(role.permissions.scope()));
+  KW_RETURN_IF_ERROR(stmt.Run());
+  const RoleId id = sqlite3_last_insert_rowid(db_);
+  KW_RETURN_IF_ERROR(WriteRolePermissions(db_, id, role.permissions));
+  return id;
+}
+
+Status SqliteUnitOfWork::UpdateRole(const Role& role) {
+  KW_RETURN_IF_ERROR(CheckRoleChangeable(role.id));
+  KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, role.id));
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("UPDATE roles SET name = ?1, name_key = ?2, description = ?3,"
+                              " scope = ?4 WHERE id = ?5",
+                              "update role"));
+  stmt.BindText(1, role.name)
+      .BindText(2, core::NameKey(role.name))
+      .BindText(3, role.description)
+      .BindText(4, ScopeName(role.permissions.scope()))
+      .BindInt(5, role.id);
+  KW_RETURN_IF_ERROR(stmt.Run());
+  return WriteRolePermissions(db_, role.id, role.permissions);
+}
+
+Status SqliteUnitOfWork::DeleteRole(RoleId id) {
+  KW_RETURN_IF_ERROR(CheckRoleChangeable(id));
+  KW_ASSIGN_OR_RETURN(Statement users,
+                      Prepare("SELECT count(*), (SELECT name FROM roles WHERE id = ?1)"
+                              " FROM api_keys WHERE role_id = ?1",
+                              "delete role"));
+  users.BindInt(1, id);
+  KW_ASSIGN_OR_RETURN(const bool row, users.Step());
+  if (row && users.Int(0) > 0) {
+    return MakeError(ErrorCode::kInUse, Msg::kRoleInUse,
+                     {users.Text(1), std::to_string(users.Int(0))});
+  }
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM roles WHERE id = ?1", "delete role"));
+  return stmt.BindInt(1, id).Run();
+}
+
+Result<std::int64_t> SqliteUnitOfWork::AppendAudit(const core::AuditEvent& event) {
+  KW_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Prepare("INSERT INTO audit_events (time, actor, action, target, ip, outcome, details, hash)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+              "append audit event"));
+  stmt.BindInt(1, ToSeconds(event.time))
+      .BindText(2, event.actor)
+      .BindText(3, event.action)
+      .BindText(4, event.target)
+      .BindText(5, event.ip)
+      .BindText(6, event.outcome)
+      .BindText(7, event.details_json)
+      .BindText(8, event.hash);
+  KW_RETURN_IF_ERROR(stmt.Run());
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<std::vector<core::AuditEvent>> SqliteUnitOfWork::ListAudit(std::int64_t after_id,
+                                                                  int limit) {
+  std::vector<core::AuditEvent> out;
+  if (limit <= 0) return out;
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("SELECT id, time, actor, action, target, ip, outcome, details, hash"
+                              " FROM audit_events WHERE id > ?1 ORDER BY id LIMIT ?2",
+                              "list audit events"));
+  stmt.BindInt(1, after_id).BindInt(2, limit);
+  for (;;) {
+    KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return out;
+    core::AuditEvent& e = out.emplace_back();
+    e.id = stmt.Int(0);
+    e.time = FromSeconds(stmt.Int(1));
+    e.actor = stmt.Text(2);
+    e.action = stmt.Text(3);
+    e.target = stmt.Text(4);
+    e.ip = stmt.Text(5);
+    e.outcome = stmt.Text(6);
+    e.details_json = stmt.Text(7);
+    e.hash = stmt.Text(8);
+  }
+}
+
+Result<std::optional<std::string>> SqliteUnitOfWork::GetMeta(std::string_view key) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("SELECT value FROM meta WHERE key = ?1", "read setting"));
+  stmt.BindText(1, key);
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt.Text(0));
+}
+
+Status SqliteUnitOfWork::SetMeta(std::string_view key, std::string_view value) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                              " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              "write setting"));
+  return stmt.BindText(1, key).BindText(2, value).Run();
+}
+
+}  // namespace keyward::storage::sqlite
