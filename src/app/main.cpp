@@ -92,8 +92,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    return keyward::cli::ExitCodeForParseError(app, e);
   }
   return exit_code;
 }

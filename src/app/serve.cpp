@@ -75,6 +75,7 @@ int RunServe(const ServeConfig& config) {
 
   http::Metrics metrics;
   http::ApiHandler handler(keys, verifier, store, clock, metrics, &logger);
+  handler.set_trusted_proxies(TrustedProxyRanges(config));
   const ListenAddress listen = ParseListen(config.listen).value();
   http::ServerOptions options;
   options.host = listen.host;

@@ -74,7 +74,8 @@ Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& conte
     default:
       break;
   }
-  core::Result<core::Principal> caller = AuthenticateRequest(verifier_, request, context);
+  core::Result<core::Principal> caller =
+      AuthenticateRequest(verifier_, request, context, trusted_proxies_);
   // Until the caller is known, its locale is not: credential errors are in en-US.
   if (!caller) return Fail(caller.error(), core::Locale::kEnUs, &route);
   const v1::Call call{*caller, route, query, request.body()};

@@ -8,6 +8,8 @@
 // throws out of Handle: an exception becomes a logged 500.
 #pragma once
 
+#include <vector>
+
 #include "core/clock.hpp"
 #include "core/key_service.hpp"
 #include "core/store.hpp"
@@ -29,6 +31,11 @@ class ApiHandler final : public Handler {
   ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
              const core::Clock& clock, Metrics& metrics, Logger* logger = nullptr);
 
+  // Proxies whose X-Forwarded-For is believed. Set before serving; not thread-safe.
+  void set_trusted_proxies(std::vector<core::Ipv4Range> proxies) {
+    trusted_proxies_ = std::move(proxies);
+  }
+
   Response Handle(const Request& request, const RequestContext& context) override;
 
   // The reply Handle sends, before it becomes a Beast response.
@@ -44,6 +51,7 @@ class ApiHandler final : public Handler {
   core::Verifier& verifier_;
   ServiceEndpoints endpoints_;
   Logger* logger_;
+  std::vector<core::Ipv4Range> trusted_proxies_;
 };
 
 }  // namespace keyward::http

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/client_ip.hpp"
+
 namespace keyward::http {
 namespace {
 
@@ -47,18 +49,23 @@ core::Error Unauthenticated() {
 
 core::Result<std::optional<std::string>> ExtractCredential(const Request& request) {
   namespace bh = boost::beast::http;
-  const auto authorization = request.equal_range(bh::field::authorization);
-  const auto secret_key = request.equal_range(kSecretKeyHeader);
-  const auto count = std::distance(authorization.first, authorization.second) +
-                     std::distance(secret_key.first, secret_key.second);
-  if (count == 0) return std::optional<std::string>{};
-  if (count > 1) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kTwoCredentials);
+  std::optional<std::string> found;
+  for (const auto& field : request) {
+    std::string token;
+    if (field.name() == bh::field::authorization) {
+      token = BearerToken(field.value());
+    } else if (EqualsIgnoreCase(field.name_string(), kSecretKeyHeader)) {
+      token = std::string(Trim(field.value()));
+    } else {
+      continue;
+    }
+    // The same token sent twice is one credential; two different ones are refused.
+    if (found && *found != token) {
+      return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kTwoCredentials);
+    }
+    found = std::move(token);
   }
-  if (authorization.first != authorization.second) {
-    return std::optional<std::string>{BearerToken(authorization.first->value())};
-  }
-  return std::optional<std::string>{std::string(Trim(secret_key.first->value()))};
+  return found;
 }
 
 core::Status CheckQueryForCredentials(const boost::urls::params_view& params) {
@@ -78,18 +85,26 @@ core::Status CheckQueryForCredentials(const boost::urls::params_view& params) {
   return core::Ok();
 }
 
-std::optional<core::IpAddress> ClientIp(const RequestContext& context) {
-  return core::IpAddress::Parse(context.peer.to_string());
+std::optional<core::IpAddress> ClientIp(const Request& request, const RequestContext& context,
+                                        const std::vector<core::Ipv4Range>& trusted_proxies) {
+  const std::optional<core::IpAddress> peer = core::IpAddress::Parse(context.peer.to_string());
+  if (trusted_proxies.empty()) return peer;
+  std::vector<std::string_view> forwarded_for;
+  const auto [first, last] = request.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) forwarded_for.push_back(it->value());
+  std::optional<std::string_view> real_ip;
+  if (const auto it = request.find("X-Real-IP"); it != request.end()) real_ip = it->value();
+  return core::ResolveClientIp(peer, forwarded_for, real_ip, trusted_proxies);
 }
 
-core::Result<core::Principal> AuthenticateRequest(const core::Verifier& verifier,
-                                                  const Request& request,
-                                                  const RequestContext& context) {
+core::Result<core::Principal> AuthenticateRequest(
+    const core::Verifier& verifier, const Request& request, const RequestContext& context,
+    const std::vector<core::Ipv4Range>& trusted_proxies) {
   KW_ASSIGN_OR_RETURN(std::optional<std::string> token, ExtractCredential(request));
   // No credential at all is refused before the chain: there is nothing to verify, and the answer
   // is the same 401 the chain gives a bad token.
   if (!token) return Unauthenticated();
-  return core::Authenticate(verifier, *token, ClientIp(context));
+  return core::Authenticate(verifier, *token, ClientIp(request, context, trusted_proxies));
 }
 
 }  // namespace keyward::http

@@ -1,14 +1,15 @@
 // Credentials of native API calls (API.md "Credentials"): finding the one credential a request
 // carries, refusing credentials in the query string, the client address, and authentication
-// through core's verification chain. Trusted proxies play no part here: management calls are
-// authenticated against the socket peer. Pure functions over their arguments; thread-safe when
-// the Verifier is.
+// through core's verification chain. The client address is the socket peer, or behind a
+// configured trusted proxy the address it forwarded (core::ResolveClientIp). Pure functions over
+// their arguments; thread-safe when the Verifier is.
 #pragma once
 
 #include <boost/url/params_view.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/ip.hpp"
 #include "core/principal.hpp"
@@ -20,8 +21,8 @@ namespace keyward::http {
 
 // The token `request` presents in `Authorization: Bearer <token>` or `api-secret-key: <token>`.
 // - nullopt when it presents none;
-// - kInvalidArgument (Msg::kTwoCredentials) when it carries more than one credential header,
-//   even with the same value (two Authorization headers count as two);
+// - kInvalidArgument (Msg::kTwoCredentials) when its credential headers carry two different
+//   credentials (the same token in Authorization and api-secret-key is one credential);
 // - an empty string for an Authorization header that is not a Bearer credential, so that it
 //   fails authentication like any bad token.
 core::Result<std::optional<std::string>> ExtractCredential(const Request& request);
@@ -32,15 +33,17 @@ core::Result<std::optional<std::string>> ExtractCredential(const Request& reques
 // The value never appears in the error.
 core::Status CheckQueryForCredentials(const boost::urls::params_view& params);
 
-// The client address of a management call: the socket peer, with IPv4-mapped IPv6 folded to
-// IPv4. nullopt only for a peer core cannot parse.
-std::optional<core::IpAddress> ClientIp(const RequestContext& context);
+// The client address of a call: the socket peer, with IPv4-mapped IPv6 folded to IPv4; when the
+// peer is in `trusted_proxies`, the address X-Forwarded-For (or X-Real-IP) names by the
+// rightmost-untrusted rule. nullopt only for a peer core cannot parse.
+std::optional<core::IpAddress> ClientIp(const Request& request, const RequestContext& context,
+                                        const std::vector<core::Ipv4Range>& trusted_proxies);
 
 // Authenticates the caller of `request`. Errors: the credential errors of ExtractCredential;
 // kUnauthenticated when there is no credential or it fails verification; kPermissionDenied for a
 // valid key used from outside its allowlist; kRateLimited and kUnavailable as core reports them.
-core::Result<core::Principal> AuthenticateRequest(const core::Verifier& verifier,
-                                                  const Request& request,
-                                                  const RequestContext& context);
+core::Result<core::Principal> AuthenticateRequest(
+    const core::Verifier& verifier, const Request& request, const RequestContext& context,
+    const std::vector<core::Ipv4Range>& trusted_proxies = {});
 
 }  // namespace keyward::http

@@ -41,16 +41,23 @@ TEST(Auth, OtherAuthorizationSchemeIsAnEmptyToken) {
   EXPECT_EQ(ExtractCredential(req).value(), "");
 }
 
-TEST(Auth, TwoCredentialsAreRefused) {
+TEST(Auth, TwoDifferentCredentialsAreRefused) {
   Request both = Get();
   both.set(bh::field::authorization, "Bearer kw_x");
-  both.set("api-secret-key", "kw_x");
+  both.set("api-secret-key", "kw_y");
   ASSERT_FALSE(ExtractCredential(both).has_value());
   EXPECT_EQ(ExtractCredential(both).error().msg, core::Msg::kTwoCredentials);
   Request twice = Get();
   twice.insert(bh::field::authorization, "Bearer kw_x");
-  twice.insert(bh::field::authorization, "Bearer kw_x");
+  twice.insert(bh::field::authorization, "Bearer kw_z");
   EXPECT_FALSE(ExtractCredential(twice).has_value());
+}
+
+TEST(Auth, TheSameTokenInTwoHeadersIsOneCredential) {
+  Request both = Get();
+  both.set(bh::field::authorization, "Bearer kw_x");
+  both.set("api-secret-key", "kw_x");
+  EXPECT_EQ(ExtractCredential(both).value(), "kw_x");
 }
 
 TEST(Auth, TokenShapedQueryValueIsRefusedWithoutEchoingIt) {
@@ -77,10 +84,20 @@ TEST(Auth, OrdinaryQueryIsAccepted) {
 TEST(Auth, ClientIpFoldsIpv4MappedPeers) {
   RequestContext ctx;
   ctx.peer = boost::asio::ip::make_address("::ffff:8.8.4.4");
-  const auto ip = ClientIp(ctx);
+  const auto ip = ClientIp(Get(), ctx, {});
   ASSERT_TRUE(ip.has_value());
   EXPECT_TRUE(ip->is_v4());
   EXPECT_EQ(ip->ToString(), "8.8.4.4");
+}
+
+TEST(Auth, ClientIpBelievesForwardedForOnlyFromATrustedProxy) {
+  RequestContext ctx;
+  ctx.peer = boost::asio::ip::make_address("127.0.0.1");
+  Request req = Get();
+  req.set("X-Forwarded-For", "1.2.3.4, 8.8.8.8");
+  EXPECT_EQ(ClientIp(req, ctx, {}).value().ToString(), "127.0.0.1");
+  const std::vector<core::Ipv4Range> trusted = {core::ParseIpv4Range("127.0.0.1").value()};
+  EXPECT_EQ(ClientIp(req, ctx, trusted).value().ToString(), "8.8.8.8");
 }
 
 }  // namespace
