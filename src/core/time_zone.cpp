@@ -204,8 +204,15 @@ std::string FormatTime(Time t, std::string_view zone) {
 Result<Time> ParseTime(std::string_view text, std::string_view zone) {
   const auto parsed = ParseRfc3339(text);
   if (!parsed) return TimeInvalid(text);
-  if (parsed->offset) return Time{parsed->local.time_since_epoch() - *parsed->offset};
-  return LocalToSys(parsed->local, text, zone);
+  Result<Time> t = parsed->offset
+                       ? Result<Time>(Time{parsed->local.time_since_epoch() - *parsed->offset})
+                       : LocalToSys(parsed->local, text, zone);
+  if (!t) return t;
+  // Keyward's times must render as RFC 3339 (four-digit years) in every zone a caller may use.
+  constexpr Time kEarliest{Seconds{0}};           // 1970-01-01T00:00:00Z
+  constexpr Time kLatest{Seconds{253370764800}};  // 9999-01-01T00:00:00Z
+  if (*t < kEarliest || *t >= kLatest) return TimeInvalid(text);
+  return t;
 }
 
 }  // namespace keyward::core

@@ -22,7 +22,8 @@ std::string FormatTime(Time t, std::string_view zone);
 // Reads an RFC 3339 time. With an offset ("Z", "+09:00") the offset rules; without one the
 // local time is read in `zone`. Fractional seconds are accepted and truncated. A local time that
 // does not exist in `zone` -> kInvalidArgument (Msg::kTimeNonexistent); an ambiguous one takes
-// the earlier instant. Any other bad text -> kInvalidArgument (Msg::kTimeInvalid).
+// the earlier instant. Instants before 1970 or from 9999-01-01 on, which could not render with a
+// four-digit year in every zone, and any other bad text -> kInvalidArgument (Msg::kTimeInvalid).
 Result<Time> ParseTime(std::string_view text, std::string_view zone);
 
 }  // namespace keyward::core

@@ -176,3 +176,17 @@ TEST(TimeZone, RejectsOverlongName) {
 
 }  // namespace
 }  // namespace keyward::core
+
+namespace keyward::core {
+namespace {
+
+TEST(TimeParse, RejectsInstantsThatCannotRenderWithAFourDigitYearEverywhere) {
+  EXPECT_FALSE(ParseTime("9999-12-31T23:59:59Z", "UTC").has_value());
+  EXPECT_FALSE(ParseTime("1969-12-31T23:59:59Z", "UTC").has_value());
+  ASSERT_TRUE(ParseTime("9998-12-31T23:59:59Z", "UTC").has_value());
+  EXPECT_EQ(FormatTime(ParseTime("9998-12-31T23:59:59Z", "UTC").value(), "Pacific/Kiritimati"),
+            "9999-01-01T13:59:59+14:00");
+}
+
+}  // namespace
+}  // namespace keyward::core

@@ -1,0 +1,353 @@
+"""Harness for Keyward's integration tests: starts the real `keyward` binary on a free port of
+127.0.0.1 and drives it over HTTP and through its CLI.
+
+The binary is $KEYWARD_BIN (CTest sets it), else build/keyward. Every server a test starts is
+stopped with SIGTERM when the test ends, and must exit 0 within STOP_DEADLINE seconds (the
+graceful stop is behaviour under test). Temporary directories are removed even on failure.
+Standard library only.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import stat
+import subprocess
+import tempfile
+import time
+import unittest
+import zlib
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KEYWARD_BIN = os.environ.get("KEYWARD_BIN") or os.path.join(REPO_ROOT, "build", "keyward")
+
+# Deadlines generous enough for a Debug build under AddressSanitizer on a busy machine. They only
+# bound how long a broken server can hang a test; no test asserts anything about speed.
+START_DEADLINE = 20.0
+STOP_DEADLINE = 10.0
+CLI_DEADLINE = 60.0
+HTTP_TIMEOUT = 30.0
+
+TOKEN_RE = re.compile(r"^kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$")
+# Any token-shaped text, to search logs and outputs for secrets.
+TOKEN_ANYWHERE_RE = re.compile(r"kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}")
+EXPORT_LINE_RE = re.compile(r"^    export KEYWARD_API_KEY=(kw_\S+)$", re.MULTILINE)
+LISTENING_RE = re.compile(r"^listening on 127\.0\.0\.1:(\d+)$", re.MULTILINE)
+# Hiragana, katakana, CJK ideographs: enough to tell a Japanese message from an English one.
+JAPANESE_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def token_checksum(text):
+    """API.md "Token format": 6 base62 digits of the CRC32 of everything before them."""
+    value = zlib.crc32(text.encode("ascii")) & 0xFFFFFFFF
+    digits = []
+    for _ in range(6):
+        digits.append(BASE62[value % 62])
+        value //= 62
+    return "".join(reversed(digits))
+
+
+def make_token(public_id, secret):
+    """A well-formed token (right shape, right checksum) for `public_id` and a 43-char secret."""
+    body = "kw_%s_%s" % (public_id, secret)
+    return body + token_checksum(body)
+
+
+def wrong_secret_token(token):
+    """A well-formed token with `token`'s public id and a different secret: it passes the shape
+    and checksum checks, so the server must look it up and compare secrets."""
+    public_id = token[3:15]
+    secret = token[16:59]
+    other = ("A" if secret[0] != "A" else "B") + secret[1:]
+    return make_token(public_id, other)
+
+
+def tail(text, lines=40):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class Response:
+    """A complete HTTP response: status, headers (case-insensitive), raw body."""
+
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    def __repr__(self):
+        return "<Response %d %s>" % (self.status, self.text[:300])
+
+
+class Server:
+    """One `keyward serve` process on 127.0.0.1:<ephemeral port>.
+
+    data_dir: an existing directory to reuse (restarts), else a fresh one under `workdir`.
+    key_file: True to pass KEYWARD_BOOTSTRAP_KEY_FILE (a fresh path), a path to use that path,
+    False/None to leave it unset (the secret then goes to stderr).
+    """
+
+    def __init__(self, workdir, data_dir=None, extra_args=(), key_file=True, env=None):
+        self.workdir = workdir
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="data-", dir=workdir)
+        self.extra_args = list(extra_args)
+        if key_file is True:
+            fd, self.key_file = tempfile.mkstemp(prefix="bootstrap-", dir=workdir)
+            os.close(fd)
+            os.unlink(self.key_file)  # the server creates it
+        elif key_file:
+            self.key_file = key_file
+        else:
+            self.key_file = None
+        self.extra_env = dict(env or {})
+        self.proc = None
+        self.port = None
+        self.exit_code = None
+        base = tempfile.mktemp(prefix="serve-", dir=workdir)
+        self.stdout_path = base + ".stdout"
+        self.stderr_path = base + ".stderr"
+
+    # --- process ---
+
+    def command(self):
+        return [KEYWARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
+
+    def start(self):
+        env = dict(os.environ)
+        env.pop("KEYWARD_BOOTSTRAP_KEY_FILE", None)
+        if self.key_file:
+            env["KEYWARD_BOOTSTRAP_KEY_FILE"] = self.key_file
+        env.update(self.extra_env)
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(self.command() + self.extra_args, stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=err, env=env, cwd=self.workdir)
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            match = LISTENING_RE.search(self.stdout())
+            if match:
+                self.port = int(match.group(1))
+                return self
+            if self.proc.poll() is not None:
+                self.exit_code = self.proc.returncode
+                raise AssertionError("keyward serve exited with %d before listening\nstderr:\n%s"
+                                     % (self.exit_code, tail(self.stderr())))
+            if time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError("keyward serve printed no 'listening on 127.0.0.1:PORT' in "
+                                     "%.0f s\nstdout:\n%s\nstderr:\n%s"
+                                     % (START_DEADLINE, self.stdout(), tail(self.stderr())))
+            time.sleep(0.05)
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        """SIGTERM; asserts a clean exit (code 0) within STOP_DEADLINE. Idempotent."""
+        if self.proc is None or self.exit_code is not None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_DEADLINE)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                raise AssertionError("keyward serve did not exit within %.0f s of SIGTERM\n"
+                                     "stderr:\n%s" % (STOP_DEADLINE, tail(self.stderr())))
+        self.exit_code = self.proc.returncode
+        if self.exit_code != 0:
+            raise AssertionError("keyward serve exited with %d after SIGTERM (expected 0)\n"
+                                 "stderr:\n%s" % (self.exit_code, tail(self.stderr())))
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc is not None:
+            self.exit_code = self.proc.returncode
+
+    def stdout(self):
+        with open(self.stdout_path, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+
+    def log_records(self):
+        """The JSON lines of stderr, parsed (other lines are skipped)."""
+        records = []
+        for line in self.stderr().splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    pass
+        return records
+
+    # --- bootstrap key ---
+
+    def bootstrap_key(self):
+        """The first-start Master Administrator token: from the key file, else from stderr."""
+        if self.key_file:
+            with open(self.key_file, encoding="utf-8") as f:
+                return f.read().strip()
+        match = EXPORT_LINE_RE.search(self.stderr())
+        if not match:
+            raise AssertionError("no '    export KEYWARD_API_KEY=kw_...' line on stderr:\n%s"
+                                 % tail(self.stderr()))
+        return match.group(1)
+
+    # --- HTTP ---
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None):
+        """One request on a fresh connection. `body` is sent as JSON; `raw` (bytes/str) as is."""
+        all_headers = {}
+        if token is not None:
+            all_headers["Authorization"] = "Bearer " + token
+        data = None
+        if raw is not None:
+            data = raw.encode("utf-8") if isinstance(raw, str) else raw
+            all_headers["Content-Type"] = "application/json"
+        elif body is not None:
+            data = json.dumps(body).encode("utf-8")
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=HTTP_TIMEOUT)
+        try:
+            conn.request(method, path, body=data, headers=all_headers)
+            resp = conn.getresponse()
+            payload = resp.read()
+            return Response(resp.status, resp.reason, resp.headers, payload)
+        finally:
+            conn.close()
+
+    def get(self, path, token=None, **kw):
+        return self.request("GET", path, token=token, **kw)
+
+    def post(self, path, body=None, token=None, **kw):
+        return self.request("POST", path, body=body, token=token, **kw)
+
+    def patch(self, path, body=None, token=None, **kw):
+        return self.request("PATCH", path, body=body, token=token, **kw)
+
+    def delete(self, path, token=None, **kw):
+        return self.request("DELETE", path, token=token, **kw)
+
+    def connect(self):
+        """A raw TCP connection to the server, for transport tests."""
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=HTTP_TIMEOUT)
+        return sock
+
+
+def run_keyward(args, env=None, workdir=None, input_text=None):
+    """Runs the keyward binary with `args`; returns the CompletedProcess (text mode)."""
+    full_env = dict(os.environ)
+    for name in ("KEYWARD_URL", "KEYWARD_API_KEY", "KEYWARD_BOOTSTRAP_KEY_FILE",
+                 "KEYWARD_PEPPER_FILE", "KEYWARD_DATA_DIR", "KEYWARD_INSECURE"):
+        full_env.pop(name, None)
+    full_env.update(env or {})
+    return subprocess.run([KEYWARD_BIN] + list(args), env=full_env, cwd=workdir,
+                          input=input_text, capture_output=True, text=True,
+                          timeout=CLI_DEADLINE)
+
+
+def read_http_response(sock):
+    """Reads from `sock` until the peer closes or a full response head arrives; returns bytes
+    read (b"" when the peer closed without answering)."""
+    data = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            return data
+        if not chunk:
+            return data
+        data += chunk
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = data[:head_end].decode("latin-1")
+            m = re.search(r"(?im)^content-length:\s*(\d+)", head)
+            length = int(m.group(1)) if m else 0
+            if len(data) >= head_end + 4 + length:
+                return data
+
+
+def status_of(raw):
+    """The status code of a raw HTTP response, or None when there is none."""
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", raw)
+    return int(m.group(1)) if m else None
+
+
+class KeywardTestCase(unittest.TestCase):
+    """Base class: a temporary work directory per test and servers that are always stopped."""
+
+    def setUp(self):
+        if not os.access(KEYWARD_BIN, os.X_OK):
+            self.fail("keyward binary not found at %s (set KEYWARD_BIN)" % KEYWARD_BIN)
+        self._tmp = tempfile.TemporaryDirectory(prefix="keyward-it-")
+        self.addCleanup(self._tmp.cleanup)
+        self.workdir = self._tmp.name
+
+    def start_server(self, **kwargs):
+        """Starts a server; it is stopped (and its clean exit asserted) when the test ends."""
+        server = Server(self.workdir, **kwargs)
+        self.addCleanup(server.kill)  # runs last: never leave a process behind
+        self.addCleanup(server.stop)
+        server.start()
+        return server
+
+    # --- API helpers ---
+
+    def create_key(self, server, token, name, role="Auditor", expect=201, **fields):
+        body = {"name": name, "role": role}
+        body.update(fields)
+        resp = server.post("/v1/apikeys", body, token=token)
+        self.assertEqual(resp.status, expect, resp)
+        return resp.json()
+
+    def assert_error(self, resp, status, code, field=None, message=None):
+        """Asserts `resp` is `status` with the error body of API.md and returns the error."""
+        self.assertEqual(resp.status, status, resp)
+        self.assertTrue((resp.header("Content-Type") or "").startswith("application/json"), resp)
+        body = resp.json()
+        self.assertEqual(set(body.keys()), {"error"}, body)
+        error = body["error"]
+        self.assertTrue({"code", "message"} <= set(error.keys()), body)
+        self.assertTrue(set(error.keys()) <= {"code", "message", "field"}, body)
+        self.assertEqual(error["code"], code, body)
+        self.assertIsInstance(error["message"], str)
+        self.assertTrue(error["message"], body)
+        if field is not None:
+            self.assertEqual(error.get("field"), field, body)
+        if message is not None:
+            self.assertEqual(error["message"], message, body)
+        return error
+
+    def assert_unauthenticated(self, resp):
+        self.assert_error(resp, 401, "unauthenticated", message="invalid or missing API key")
+        self.assertIsNotNone(resp.header("WWW-Authenticate"), resp)
+        self.assertTrue(resp.header("WWW-Authenticate").lower().startswith("bearer"), resp)
+
+    def assert_mode_0600(self, path):
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        self.assertEqual(mode, 0o600, "%s has mode %o, expected 600" % (path, mode))

@@ -1,0 +1,434 @@
+"""The error statuses and bodies of API.md "Conventions" that the native key API can produce."""
+
+import datetime
+import time
+import unittest
+
+from harness import KeywardTestCase, make_token, wrong_secret_token
+
+
+def utc_in(seconds):
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+    return t.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ErrorsTestCase(KeywardTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.server = self.start_server()
+        self.admin = self.server.bootstrap_key()
+
+    def create(self, body, token=None):
+        return self.server.post("/v1/apikeys", body, token=token or self.admin)
+
+    def key_count(self):
+        resp = self.server.get("/v1/apikeys?limit=500", token=self.admin)
+        self.assertEqual(resp.status, 200, resp)
+        return len(resp.json()["items"])
+
+
+class InvalidArgument(ErrorsTestCase):
+
+    def test_private_address_in_allowlist_names_the_entry(self):
+        resp = self.create({"name": "fenced", "role": "Auditor",
+                            "allowedIps": ["8.8.8.8", "10.0.0.1"]})
+        self.assert_error(resp, 400, "invalid_argument", field="allowedIps[1]")
+        self.assertEqual(self.key_count(), 1, "a refused create left a key behind")
+
+    def test_every_non_public_or_malformed_allowlist_entry_is_refused(self):
+        bad = [
+            "10.1.2.3", "172.16.0.1", "192.168.1.1",  # private
+            "127.0.0.1",  # loopback
+            "169.254.10.10",  # link-local
+            "100.64.0.1",  # shared address space
+            "192.0.2.1", "198.51.100.1", "203.0.113.1",  # documentation
+            "198.18.0.1",  # benchmarking
+            "224.0.0.1",  # multicast
+            "240.0.0.1", "0.0.0.0",  # reserved / this network
+            "0.0.0.0/0", "8.0.0.0/0",  # everything
+            "*", "1.2.3.*",  # wildcards
+            "08.8.8.8",  # leading zero
+            "8.8.8.1/24",  # host bits set
+            "8.8.8", "8.8.8.8/33", "256.1.1.1", "not an address", "",
+        ]
+        for entry in bad:
+            with self.subTest(entry=entry):
+                resp = self.create({"name": "fenced", "role": "Auditor",
+                                    "allowedIps": ["1.1.1.1", entry]})
+                self.assert_error(resp, 400, "invalid_argument", field="allowedIps[1]")
+
+    def test_public_allowlist_entries_are_accepted(self):
+        resp = self.create({"name": "public", "role": "Auditor",
+                            "allowedIps": ["8.8.8.8", "8.8.4.0/24", "1.0.0.0/8"]})
+        self.assertEqual(resp.status, 201, resp)
+
+    def test_patch_allowlist_is_validated_too(self):
+        key = self.create({"name": "later", "role": "Auditor"}).json()
+        resp = self.server.patch("/v1/apikeys/" + key["id"], {"allowedIps": ["192.168.0.0/16"]},
+                                 token=self.admin)
+        self.assert_error(resp, 400, "invalid_argument", field="allowedIps[0]")
+
+    def test_name_rules(self):
+        cases = [
+            ("x" * 129, "too long"),
+            ("\u00e9" * 129, "too long in code points"),
+            ("", "empty"),
+            ("tab\there", "control character"),
+            ("new\nline", "control character"),
+        ]
+        for name, why in cases:
+            with self.subTest(why=why):
+                resp = self.create({"name": name, "role": "Auditor"})
+                self.assert_error(resp, 400, "invalid_argument", field="name")
+
+    def test_name_of_128_code_points_is_accepted(self):
+        # 128 code points but 256 bytes of UTF-8: the limit counts code points.
+        resp = self.create({"name": "\u00e9" * 128, "role": "Auditor"})
+        self.assertEqual(resp.status, 201, resp)
+        resp = self.create({"name": "y" * 128, "role": "Auditor"})
+        self.assertEqual(resp.status, 201, resp)
+
+    def test_bad_locale(self):
+        for locale in ("fr-FR", "en", "ja_JP", ""):
+            with self.subTest(locale=locale):
+                resp = self.create({"name": "l", "role": "Auditor", "locale": locale})
+                self.assert_error(resp, 400, "invalid_argument", field="locale")
+
+    def test_bad_time_zone(self):
+        for zone in ("Mars/Olympus_Mons", "Asia/Tokio", "+09:00", ""):
+            with self.subTest(zone=zone):
+                resp = self.create({"name": "tz", "role": "Auditor", "timeZone": zone})
+                self.assert_error(resp, 400, "invalid_argument", field="timeZone")
+
+    def test_bad_expiry(self):
+        for value in (utc_in(-3600), "tomorrow", "2099-13-01T00:00:00Z"):
+            with self.subTest(value=value):
+                resp = self.create({"name": "e", "role": "Auditor", "expiresAt": value})
+                self.assert_error(resp, 400, "invalid_argument", field="expiresAt")
+
+    def test_bad_limit(self):
+        for limit in ("0", "501", "-1", "abc", "1.5", ""):
+            with self.subTest(limit=limit):
+                resp = self.server.get("/v1/apikeys?limit=" + limit, token=self.admin)
+                self.assert_error(resp, 400, "invalid_argument", field="limit")
+                resp = self.server.get("/v1/roles?limit=" + limit, token=self.admin)
+                self.assert_error(resp, 400, "invalid_argument", field="limit")
+
+    def test_bad_cursor(self):
+        resp = self.server.get("/v1/apikeys?cursor=%21%21not-a-cursor", token=self.admin)
+        self.assert_error(resp, 400, "invalid_argument")
+
+    def test_wrong_types(self):
+        cases = [
+            ({"name": 5, "role": "Auditor"}, "name"),
+            ({"name": "t", "role": "Auditor", "enabled": "yes"}, "enabled"),
+            ({"name": "t", "role": "Auditor", "allowedIps": "8.8.8.8"}, "allowedIps"),
+            ({"name": "t", "role": "Auditor", "allowedIps": ["8.8.8.8", 5]}, "allowedIps[1]"),
+            ({"name": "t", "role": ["Auditor"]}, "role"),
+        ]
+        for body, field in cases:
+            with self.subTest(body=body):
+                self.assert_error(self.create(body), 400, "invalid_argument", field=field)
+
+    def test_missing_required_fields(self):
+        self.assert_error(self.create({"role": "Auditor"}), 400, "invalid_argument", field="name")
+        self.assert_error(self.create({"name": "norole"}), 400, "invalid_argument", field="role")
+
+    def test_body_not_an_object(self):
+        resp = self.server.request("POST", "/v1/apikeys", token=self.admin, raw='["a"]')
+        self.assertEqual(resp.status, 400, resp)
+        self.assertIn(resp.json()["error"]["code"], ("invalid_argument", "malformed_json"))
+
+    def test_malformed_json(self):
+        for raw in ('{"name": "x", "role": ', "{'name': 'x'}", "not json", '{"name": "x",}'):
+            with self.subTest(raw=raw):
+                resp = self.server.request("POST", "/v1/apikeys", token=self.admin, raw=raw)
+                self.assert_error(resp, 400, "malformed_json")
+        self.assertEqual(self.key_count(), 1)
+
+    def test_malformed_json_on_patch(self):
+        key = self.create({"name": "p", "role": "Auditor"}).json()
+        resp = self.server.request("PATCH", "/v1/apikeys/" + key["id"], token=self.admin,
+                                   raw="{")
+        self.assert_error(resp, 400, "malformed_json")
+
+    def test_unknown_field(self):
+        resp = self.create({"name": "u", "role": "Auditor", "colour": "blue"})
+        self.assert_error(resp, 400, "invalid_argument", field="colour")
+        key = self.create({"name": "u2", "role": "Auditor"}).json()
+        resp = self.server.patch("/v1/apikeys/" + key["id"], {"secret": "x"}, token=self.admin)
+        self.assert_error(resp, 400, "invalid_argument", field="secret")
+        resp = self.server.post("/v1/apikeys/%s/rotate" % key["id"], {"grace": 5},
+                                token=self.admin)
+        self.assert_error(resp, 400, "invalid_argument", field="grace")
+        resp = self.server.post("/v1/apikeys/delete", {"ids": [], "force": True},
+                                token=self.admin)
+        self.assert_error(resp, 400, "invalid_argument", field="force")
+
+    def test_two_credentials(self):
+        other = self.create({"name": "second", "role": "Auditor"}).json()["secret"]
+        resp = self.server.get("/v1/apikeys/current",
+                               headers={"Authorization": "Bearer " + self.admin,
+                                        "api-secret-key": other})
+        self.assert_error(resp, 400, "invalid_argument")
+
+    def test_same_credential_in_both_headers_is_one_credential(self):
+        # API.md: two *different* credentials are refused; the same token under both header
+        # names is still one credential.
+        resp = self.server.get("/v1/apikeys/current",
+                               headers={"Authorization": "Bearer " + self.admin,
+                                        "api-secret-key": self.admin})
+        self.assertEqual(resp.status, 200, resp)
+
+    def test_token_in_query_string(self):
+        for param in ("api_key", "token", "access_token", "apikey"):
+            with self.subTest(param=param):
+                resp = self.server.get("/v1/apikeys?%s=%s" % (param, self.admin))
+                self.assert_error(resp, 400, "invalid_argument")
+                self.assertNotIn(self.admin, resp.text)
+        # Refused even next to a valid header credential, and under any parameter name.
+        resp = self.server.get("/v1/apikeys?x=" + self.admin, token=self.admin)
+        self.assert_error(resp, 400, "invalid_argument")
+        self.assertNotIn(self.admin, resp.text)
+
+
+class Unauthenticated(ErrorsTestCase):
+
+    def test_missing_credential(self):
+        for path in ("/v1/apikeys", "/v1/apikeys/current", "/v1/roles", "/v1/apikeys/1"):
+            with self.subTest(path=path):
+                self.assert_unauthenticated(self.server.get(path))
+        self.assert_unauthenticated(self.server.post("/v1/apikeys", {"name": "x",
+                                                                     "role": "Auditor"}))
+
+    def test_malformed_tokens(self):
+        bad_checksum = self.admin[:-1] + ("A" if self.admin[-1] != "A" else "B")
+        for token in ("abc", "kw_", self.admin[:-1], self.admin + "x", bad_checksum,
+                      self.admin.upper()):
+            with self.subTest(token=token):
+                self.assert_unauthenticated(self.server.get("/v1/apikeys/current", token=token))
+        self.assert_unauthenticated(self.server.get(
+            "/v1/apikeys/current", headers={"Authorization": "Basic " + self.admin}))
+        self.assert_unauthenticated(self.server.get(
+            "/v1/apikeys/current", headers={"Authorization": "Bearer"}))
+
+    def test_unknown_public_id(self):
+        token = make_token("A" * 12, "b" * 43)
+        self.assert_unauthenticated(self.server.get("/v1/apikeys/current", token=token))
+
+    def test_wrong_secret(self):
+        self.assert_unauthenticated(self.server.get("/v1/apikeys/current",
+                                                    token=wrong_secret_token(self.admin)))
+        # A wrong secret does not disturb the right one.
+        self.assertEqual(self.server.get("/v1/apikeys/current", token=self.admin).status, 200)
+
+    def test_disabled_key(self):
+        key = self.create({"name": "off", "role": "Auditor", "enabled": False}).json()
+        self.assert_unauthenticated(self.server.get("/v1/apikeys/current", token=key["secret"]))
+        self.assert_unauthenticated(self.server.get("/v1/apikeys", token=key["secret"]))
+
+    def test_expired_key(self):
+        key = self.create({"name": "short-lived", "role": "Auditor",
+                           "expiresAt": utc_in(5)}).json()
+        expires = datetime.datetime.fromisoformat(key["expiresAt"].replace("Z", "+00:00"))
+        self.assertEqual(self.server.get("/v1/apikeys/current", token=key["secret"]).status, 200)
+        # Wait until the expiry has certainly passed (behaviour after expiry, not speed).
+        while datetime.datetime.now(datetime.timezone.utc) < expires + datetime.timedelta(
+                seconds=1.5):
+            time.sleep(0.25)
+        self.assert_unauthenticated(self.server.get("/v1/apikeys/current", token=key["secret"]))
+        resp = self.server.get("/v1/apikeys/" + key["id"], token=self.admin)
+        self.assertEqual(resp.json()["status"], "expired")
+
+    def test_locked_key(self):
+        key = self.create({"name": "locked", "role": "Auditor"}).json()
+        self.server.post("/v1/apikeys/%s/lock" % key["id"], token=self.admin)
+        self.assert_unauthenticated(self.server.get("/v1/apikeys/current", token=key["secret"]))
+
+    def test_deleted_key(self):
+        key = self.create({"name": "gone", "role": "Auditor"}).json()
+        self.server.delete("/v1/apikeys/" + key["id"], token=self.admin)
+        self.assert_unauthenticated(self.server.get("/v1/apikeys/current", token=key["secret"]))
+
+    def test_every_failure_reads_the_same(self):
+        disabled = self.create({"name": "d", "role": "Auditor", "enabled": False}).json()
+        bodies = set()
+        for token in (None, "garbage", wrong_secret_token(self.admin), disabled["secret"]):
+            resp = self.server.get("/v1/apikeys/current", token=token)
+            self.assertEqual(resp.status, 401)
+            bodies.add(resp.text)
+        self.assertEqual(len(bodies), 1, bodies)
+
+
+class PermissionDenied(ErrorsTestCase):
+
+    def test_auditor_cannot_create_edit_or_delete(self):
+        auditor = self.create({"name": "auditor", "role": "Auditor"}).json()
+        target = self.create({"name": "target", "role": "Auditor"}).json()
+        secret = auditor["secret"]
+        calls = [
+            ("POST", "/v1/apikeys", {"name": "new", "role": "Auditor"}),
+            ("PATCH", "/v1/apikeys/" + target["id"], {"description": "x"}),
+            ("POST", "/v1/apikeys/%s/disable" % target["id"], None),
+            ("POST", "/v1/apikeys/%s/rotate" % target["id"], None),
+            ("DELETE", "/v1/apikeys/" + target["id"], None),
+            ("POST", "/v1/apikeys/delete", {"ids": [target["id"]]}),
+        ]
+        for method, path, body in calls:
+            with self.subTest(method=method, path=path):
+                resp = self.server.request(method, path, body=body, token=secret)
+                self.assert_error(resp, 403, "permission_denied")
+        # The auditor may read.
+        self.assertEqual(self.server.get("/v1/apikeys", token=secret).status, 200)
+        kept = self.server.get("/v1/apikeys/" + target["id"], token=self.admin).json()
+        self.assertEqual((kept["description"], kept["status"]), ("", "enabled"))
+
+    def test_full_access_cannot_act_on_master_administrator(self):
+        full = self.create({"name": "full", "role": "Full Access"}).json()["secret"]
+        admin_id = self.server.get("/v1/apikeys/current", token=self.admin).json()["id"]
+        calls = [
+            ("PATCH", "/v1/apikeys/" + admin_id, {"description": "mine now"}),
+            ("POST", "/v1/apikeys/%s/disable" % admin_id, None),
+            ("POST", "/v1/apikeys/%s/lock" % admin_id, None),
+            ("POST", "/v1/apikeys/%s/rotate" % admin_id, None),
+            ("DELETE", "/v1/apikeys/" + admin_id, None),
+        ]
+        for method, path, body in calls:
+            with self.subTest(method=method, path=path):
+                resp = self.server.request(method, path, body=body, token=full)
+                self.assert_error(resp, 403, "permission_denied")
+        self.assertEqual(self.server.get("/v1/apikeys/current", token=self.admin).status, 200)
+        # Reading is not acting.
+        self.assertEqual(self.server.get("/v1/apikeys/" + admin_id, token=full).status, 200)
+
+    def test_no_escalation_through_create_or_patch(self):
+        full = self.create({"name": "full", "role": "Full Access"}).json()["secret"]
+        resp = self.create({"name": "escalated", "role": "Master Administrator"}, token=full)
+        self.assert_error(resp, 403, "permission_denied")
+        mine = self.create({"name": "mine", "role": "Auditor"}, token=full).json()
+        resp = self.server.patch("/v1/apikeys/" + mine["id"], {"role": "Master Administrator"},
+                                 token=full)
+        self.assert_error(resp, 403, "permission_denied")
+        after = self.server.get("/v1/apikeys/" + mine["id"], token=self.admin).json()
+        self.assertEqual(after["role"]["name"], "Auditor")
+
+    def test_key_used_outside_its_allowlist(self):
+        fenced = self.create({"name": "fenced", "role": "Auditor",
+                              "allowedIps": ["8.8.8.8"]}).json()
+        resp = self.server.get("/v1/apikeys/current", token=fenced["secret"])
+        self.assert_error(resp, 403, "permission_denied")
+        resp = self.server.get("/v1/apikeys", token=fenced["secret"])
+        self.assert_error(resp, 403, "permission_denied")
+
+    def test_roles_readable_by_auditor_not_anonymous(self):
+        # Every built-in role holds roles:view; without a key there is no reading.
+        auditor = self.create({"name": "a", "role": "Auditor"}).json()["secret"]
+        self.assertEqual(self.server.get("/v1/roles", token=auditor).status, 200)
+        self.assert_unauthenticated(self.server.get("/v1/roles/1"))
+
+
+class NotFound(ErrorsTestCase):
+
+    def test_unknown_and_non_numeric_ids(self):
+        for key_id in ("999999", "abc", "0", "-1", "1.0", "%20", "99999999999999999999999"):
+            with self.subTest(key_id=key_id):
+                resp = self.server.get("/v1/apikeys/" + key_id, token=self.admin)
+                self.assert_error(resp, 404, "not_found")
+                resp = self.server.patch("/v1/apikeys/" + key_id, {"description": "x"},
+                                         token=self.admin)
+                self.assert_error(resp, 404, "not_found")
+                resp = self.server.delete("/v1/apikeys/" + key_id, token=self.admin)
+                self.assert_error(resp, 404, "not_found")
+
+    def test_unknown_path(self):
+        for path in ("/v1/nothing", "/v2/apikeys", "/v1/apikeys/1/explode"):
+            with self.subTest(path=path):
+                resp = self.server.get(path, token=self.admin)
+                self.assert_error(resp, 404, "not_found")
+
+
+class MethodNotAllowed(ErrorsTestCase):
+
+    def test_wrong_method(self):
+        cases = [("DELETE", "/v1/apikeys"), ("PUT", "/v1/apikeys/1"),
+                 ("GET", "/v1/apikeys/1/rotate"), ("POST", "/v1/apikeys/current"),
+                 ("PATCH", "/v1/roles")]
+        for method, path in cases:
+            with self.subTest(method=method, path=path):
+                resp = self.server.request(method, path, token=self.admin)
+                self.assertEqual(resp.status, 405, resp)
+                self.assertIsNotNone(resp.header("Allow"), resp)
+                body = resp.json()
+                self.assertEqual(set(body.keys()), {"error"})
+                self.assertTrue({"code", "message"} <= set(body["error"].keys()))
+        resp = self.server.request("DELETE", "/v1/apikeys", token=self.admin)
+        allowed = {m.strip() for m in resp.header("Allow").split(",")}
+        self.assertEqual(allowed, {"GET", "POST"})
+
+
+class Conflict(ErrorsTestCase):
+
+    def test_same_name_in_different_ascii_case(self):
+        self.assertEqual(self.create({"name": "Deploy Bot", "role": "Auditor"}).status, 201)
+        for name in ("Deploy Bot", "deploy bot", "DEPLOY BOT"):
+            with self.subTest(name=name):
+                resp = self.create({"name": name, "role": "Auditor"})
+                self.assert_error(resp, 409, "already_exists")
+        self.assertEqual(self.key_count(), 2)
+
+    def test_rename_to_existing_name(self):
+        self.create({"name": "taken", "role": "Auditor"})
+        other = self.create({"name": "other", "role": "Auditor"}).json()
+        resp = self.server.patch("/v1/apikeys/" + other["id"], {"name": "TAKEN"},
+                                 token=self.admin)
+        self.assert_error(resp, 409, "already_exists")
+        # Renaming a key to its own name, in another case, is not a conflict with itself.
+        resp = self.server.patch("/v1/apikeys/" + other["id"], {"name": "OTHER"},
+                                 token=self.admin)
+        self.assertEqual(resp.status, 200, resp)
+
+    def test_non_ascii_letters_compared_exactly(self):
+        self.assertEqual(self.create({"name": "\u00c4rger", "role": "Auditor"}).status, 201)
+        # "Ä" and "ä" are different characters (only ASCII letters fold).
+        self.assertEqual(self.create({"name": "\u00e4rger", "role": "Auditor"}).status, 201)
+        self.assert_error(self.create({"name": "\u00c4RGER", "role": "Auditor"}), 409,
+                          "already_exists")
+
+    def test_last_master_administrator(self):
+        admin_id = self.server.get("/v1/apikeys/current", token=self.admin).json()["id"]
+        for method, path, body in (("POST", "/v1/apikeys/%s/disable" % admin_id, None),
+                                   ("POST", "/v1/apikeys/%s/lock" % admin_id, None),
+                                   ("PATCH", "/v1/apikeys/" + admin_id, {"role": "Full Access"}),
+                                   ("DELETE", "/v1/apikeys/" + admin_id, None),
+                                   ("POST", "/v1/apikeys/delete", {"ids": [admin_id]})):
+            with self.subTest(method=method, path=path):
+                resp = self.server.request(method, path, body=body, token=self.admin)
+                self.assert_error(resp, 409, "last_master_administrator")
+        current = self.server.get("/v1/apikeys/current", token=self.admin)
+        self.assertEqual(current.status, 200)
+        self.assertEqual(current.json()["role"]["name"], "Master Administrator")
+
+    def test_second_master_administrator_lifts_the_rule(self):
+        admin_id = self.server.get("/v1/apikeys/current", token=self.admin).json()["id"]
+        second = self.create({"name": "admin2", "role": "Master Administrator"}).json()
+        resp = self.server.post("/v1/apikeys/%s/disable" % admin_id, token=second["secret"])
+        self.assertEqual(resp.status, 200, resp)
+        # Now the second one is the last.
+        resp = self.server.post("/v1/apikeys/%s/disable" % second["id"], token=second["secret"])
+        self.assert_error(resp, 409, "last_master_administrator")
+
+
+class PayloadTooLarge(ErrorsTestCase):
+
+    def test_70_kib_body(self):
+        body = {"name": "big", "role": "Auditor", "description": "d" * (70 * 1024)}
+        resp = self.create(body)
+        self.assert_error(resp, 413, "payload_too_large")
+        self.assertEqual(self.key_count(), 1)
+        # The server still answers.
+        self.assertEqual(self.server.get("/healthz").status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
