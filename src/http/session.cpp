@@ -1,0 +1,370 @@
+#include "http/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "http/session_responses.hpp"
+
+namespace keyward::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = asio::ssl::stream<beast::tcp_stream>;
+
+// How many bytes the wait for a request's first bytes reads at most.
+constexpr std::size_t kFirstReadSize = 4096;
+// How long a closing connection is drained (lingering close), so that a client still sending a
+// body it was refused reads our answer instead of a reset.
+constexpr std::chrono::seconds kLingerTimeout{1};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+enum class Phase { kHandshake, kIdle, kReading, kHandling, kWriting, kClosing };
+
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(SessionContext& context, tcp::socket socket)
+      : ctx_(context), stream_(MakeStream(context, std::move(socket))), deadline_(executor()) {
+    boost::system::error_code ec;
+    const tcp::endpoint peer = lowest().socket().remote_endpoint(ec);
+    request_context_.peer = peer.address();
+    request_context_.tls = kTls;
+    peer_text_ = ec ? std::string("-") : peer.address().to_string();
+    lowest().socket().set_option(tcp::no_delay(true), ec);
+  }
+
+  ~Session() override {
+    if (registered_) {
+      ctx_.registry.Remove(this);
+      ctx_.metrics.ConnectionClosed();
+    }
+  }
+
+  // Registers the session and starts serving; closes at once over the connection limit.
+  void Admit() {
+    if (!ctx_.registry.TryAdd(this->shared_from_this())) {
+      ctx_.metrics.ConnectionRejected();
+      CloseNow();
+      return;
+    }
+    registered_ = true;
+    ctx_.metrics.ConnectionOpened();
+    // Admit() runs on the listener's strand; from here on, everything runs on ours (a Shutdown()
+    // may already be queued there).
+    asio::post(executor(), [self = this->shared_from_this()] { self->Begin(); });
+  }
+
+  void Shutdown() override {
+    asio::post(executor(), [self = this->shared_from_this()] { self->OnShutdown(); });
+  }
+
+ private:
+  static Stream MakeStream(SessionContext& context, tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(beast::tcp_stream(std::move(socket)), *context.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  asio::any_io_executor executor() { return lowest().get_executor(); }
+
+  template <class Fn>
+  auto Bind(Fn fn) {
+    return beast::bind_front_handler(fn, this->shared_from_this());
+  }
+
+  void Begin() {
+    if (stopping_) return CloseNow();
+    if constexpr (kTls) {
+      DoHandshake();
+    } else {
+      DoRead();
+    }
+  }
+
+  void OnShutdown() {
+    stopping_ = true;
+    // A request being read or handled is finished; a connection waiting for one is not.
+    if (phase_ == Phase::kIdle || phase_ == Phase::kHandshake) CloseNow();
+  }
+
+  // Our own deadline for reads, because beast::tcp_stream's expiry closes the socket and we
+  // still want to answer 408 after a read timeout. Writes use the tcp_stream expiry.
+  void ArmDeadline(std::chrono::seconds timeout) {
+    const std::uint64_t generation = ++deadline_generation_;
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([self = this->shared_from_this(), generation](beast::error_code ec) {
+      if (ec || generation != self->deadline_generation_) return;
+      self->timed_out_ = true;
+      self->lowest().socket().cancel(ec);
+    });
+  }
+
+  void DisarmDeadline() {
+    ++deadline_generation_;
+    deadline_.cancel();
+  }
+
+  void DoHandshake() {
+    phase_ = Phase::kHandshake;
+    lowest().expires_after(ctx_.options.read_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server, Bind(&Session::OnHandshake));
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    lowest().expires_never();
+    if (ec || stopping_) return CloseNow();
+    DoRead();
+  }
+
+  // Waits for the next request's first bytes (unless pipelined bytes are already buffered):
+  // idle_timeout between requests, read_timeout for a new connection.
+  void DoRead() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        ctx_.options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+    parser_->body_limit(static_cast<std::uint64_t>(ctx_.options.body_limit));
+    timed_out_ = false;
+    if (buffer_.size() > 0) return ReadHeader();
+    phase_ = Phase::kIdle;
+    ArmDeadline(first_request_ ? ctx_.options.read_timeout : ctx_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadSize), Bind(&Session::OnFirstBytes));
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t bytes) {
+    DisarmDeadline();
+    // Idle timeout, the peer closing, or Stop(): no request has begun, so nothing to answer.
+    if (ec || timed_out_ || stopping_) return CloseNow();
+    buffer_.commit(bytes);
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    phase_ = Phase::kReading;
+    first_request_ = false;
+    request_started_ = std::chrono::steady_clock::now();
+    ArmDeadline(ctx_.options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_, Bind(&Session::OnHeader));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    const auto& header = parser_->get();
+    // Clients such as curl wait for 100 Continue before sending a large body.
+    if (header.version() >= 11 && !parser_->is_done() &&
+        beast::iequals(header[bhttp::field::expect], "100-continue")) {
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        Bind(&Session::OnContinueWritten));
+      return;
+    }
+    ReadBody();
+  }
+
+  void OnContinueWritten(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    ReadBody();
+  }
+
+  void ReadBody() { bhttp::async_read(stream_, buffer_, *parser_, Bind(&Session::OnBody)); }
+
+  void OnBody(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    DisarmDeadline();
+    Dispatch();
+  }
+
+  void OnReadError(beast::error_code ec) {
+    DisarmDeadline();
+    if (timed_out_) return RespondAndClose(408);
+    if (ec == bhttp::error::header_limit) return RespondAndClose(431);
+    if (ec == bhttp::error::body_limit) return RespondAndClose(413);
+    // The peer went away, mid-request or not: there is no one to answer.
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+      return CloseNow();
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      return RespondAndClose(400);
+    }
+    CloseNow();  // a socket error
+  }
+
+  // Runs the handler on the worker pool; the response comes back to this strand. The tracked
+  // executor keeps Run() from returning while a handler is still at work.
+  void Dispatch() {
+    phase_ = Phase::kHandling;
+    request_ = parser_->release();
+    method_ = std::string(request_.method_string());
+    path_ = PathForLog(request_.target());
+    request_context_.received = std::chrono::steady_clock::now();
+    auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
+    asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
+      Response response = self->CallHandler();
+      asio::post(work, [self, response = std::move(response)]() mutable {
+        self->OnHandled(std::move(response));
+      });
+    });
+  }
+
+  // Runs on a worker thread. Reads request_ while the strand leaves it alone (kHandling).
+  Response CallHandler() {
+    try {
+      return ctx_.handler.Handle(request_, request_context_);
+    } catch (const std::exception& e) {
+      ctx_.logger.Error("handler threw",
+                        {{"method", method_}, {"path", path_}, {"error", e.what()}});
+    } catch (...) {
+      ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}});
+    }
+    return InternalErrorResponse(request_.version(), request_.keep_alive());
+  }
+
+  void OnHandled(Response response) {
+    response_ = std::move(response);
+    const bool keep_alive = request_.keep_alive() && !stopping_;
+    try {
+      FinishResponse(response_, request_, keep_alive);
+    } catch (const std::exception& e) {
+      ctx_.logger.Error("invalid response",
+                        {{"method", method_}, {"path", path_}, {"error", e.what()}});
+      response_ = InternalErrorResponse(request_.version(), keep_alive);
+    }
+    Write();
+  }
+
+  void RespondAndClose(unsigned status) {
+    unsigned version = 11;
+    method_.clear();
+    path_.clear();
+    if (parser_ && parser_->is_header_done()) {
+      const auto& header = parser_->get();
+      version = header.version();
+      method_ = std::string(header.method_string());
+      path_ = PathForLog(header.target());
+    }
+    response_ = TransportErrorResponse(status, version, ctx_.options.body_limit);
+    Write();
+  }
+
+  void Write() {
+    phase_ = Phase::kWriting;
+    lowest().expires_after(ctx_.options.read_timeout);
+    bhttp::async_write(stream_, response_, Bind(&Session::OnWritten));
+  }
+
+  void OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
+    lowest().expires_never();
+    Record();
+    if (ec) return CloseNow();
+    if (!response_.keep_alive() || stopping_) return CloseGracefully();
+    request_ = {};
+    response_ = {};
+    DoRead();
+  }
+
+  // Latency metric and access log line of the request just answered. Never headers, never the
+  // query string.
+  void Record() {
+    const unsigned status = response_.result_int();
+    const std::chrono::duration<double> elapsed =
+        std::chrono::steady_clock::now() - request_started_;
+    ctx_.metrics.ObserveRequest(method_, status, elapsed.count());
+    if (!ctx_.options.access_log) return;
+    ctx_.logger.Info("request", {{"method", method_},
+                                 {"path", path_},
+                                 {"status", status},
+                                 {"duration_ms", elapsed.count() * 1000.0},
+                                 {"peer", peer_text_}});
+  }
+
+  // Sends our FIN (or TLS close_notify), then drains what the peer still sends for a moment.
+  void CloseGracefully() {
+    phase_ = Phase::kClosing;
+    lowest().expires_after(kLingerTimeout);
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->CloseNow(); });
+    } else {
+      beast::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return CloseNow();
+      Drain();
+    }
+  }
+
+  void Drain() {
+    lowest().async_read_some(asio::buffer(drain_),
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->CloseNow();
+                               self->Drain();
+                             });
+  }
+
+  void CloseNow() {
+    phase_ = Phase::kClosing;
+    DisarmDeadline();
+    lowest().close();
+  }
+
+  SessionContext& ctx_;
+  Stream stream_;
+  asio::steady_timer deadline_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Request request_;
+  Response response_;
+  RequestContext request_context_;
+  std::string peer_text_;
+  std::string method_;  // of the current request, for the metric and the access log
+  std::string path_;    // PathForLog of the current request
+  std::chrono::steady_clock::time_point request_started_ = std::chrono::steady_clock::now();
+  std::array<char, 4096> drain_{};
+  std::uint64_t deadline_generation_ = 0;
+  Phase phase_ = Phase::kIdle;
+  bool registered_ = false;
+  bool stopping_ = false;
+  bool timed_out_ = false;
+  bool first_request_ = true;
+};
+
+}  // namespace
+
+void StartSession(SessionContext& context, tcp::socket socket) {
+  if (context.tls != nullptr) {
+    std::make_shared<Session<TlsStream>>(context, std::move(socket))->Admit();
+  } else {
+    std::make_shared<Session<PlainStream>>(context, std::move(socket))->Admit();
+  }
+}
+
+}  // namespace keyward::http

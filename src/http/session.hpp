@@ -1,0 +1,37 @@
+// Session: one accepted connection of the Server, plain or TLS. Reads a request under the
+// limits of ServerOptions, runs the Handler on the worker pool, writes the response on the
+// connection's strand, and loops while keep-alive holds. See server.hpp for the behaviour at
+// each limit. A session owns itself (shared_ptr kept alive by its pending operations) and
+// registers in the ConnectionRegistry for the connection limit and graceful stop.
+// Thread-safety: everything a session does runs on its strand, except the Handler call.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "http/connection_registry.hpp"
+#include "http/handler.hpp"
+#include "http/logger.hpp"
+#include "http/metrics.hpp"
+#include "http/server.hpp"
+
+namespace keyward::http {
+
+// What every session of one Server shares. All members outlive every session.
+struct SessionContext {
+  const ServerOptions& options;
+  Handler& handler;
+  Logger& logger;
+  Metrics& metrics;
+  boost::asio::thread_pool& workers;
+  ConnectionRegistry& registry;
+  boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP
+};
+
+// Serves `socket`, whose executor must be a strand (or an io_context run by one thread).
+// Over the connection limit, or once the registry is shut down, closes the socket at once and
+// counts the rejection. Returns at once.
+void StartSession(SessionContext& context, boost::asio::ip::tcp::socket socket);
+
+}  // namespace keyward::http

@@ -1,0 +1,103 @@
+#include "http/session_responses.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/locale.hpp"
+#include "core/messages.hpp"
+
+namespace keyward::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+constexpr std::size_t kMaxLoggedPath = 256;
+
+// {"error":{"code":...,"message":...}} in en-US: the transport answers before any credential is
+// read, so it knows no caller locale.
+std::string ErrorBody(core::ErrorCode code, core::Msg msg, std::vector<std::string> args) {
+  boost::json::object error;
+  error["code"] = core::CodeName(code);
+  error["message"] = core::RenderMessage(msg, core::Locale::kEnUs, args);
+  boost::json::object body;
+  body["error"] = std::move(error);
+  return boost::json::serialize(body);
+}
+
+Response JsonResponse(unsigned status, unsigned version, std::string body) {
+  Response response{static_cast<bhttp::status>(status), version};
+  response.set(bhttp::field::content_type, "application/json");
+  response.set(bhttp::field::cache_control, "no-store");
+  response.body() = std::move(body);
+  return response;
+}
+
+// A segment holding "kw_" and long enough to carry a secret (API.md: the token is 65 characters;
+// a cut-off paste is still a secret).
+bool LooksLikeToken(std::string_view segment) {
+  return segment.size() >= 20 && segment.find("kw_") != std::string_view::npos;
+}
+
+}  // namespace
+
+Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit) {
+  Response response;
+  if (status == 413) {
+    response = JsonResponse(status, version,
+                            ErrorBody(core::ErrorCode::kPayloadTooLarge,
+                                      core::Msg::kPayloadTooLarge, {std::to_string(body_limit)}));
+  } else {
+    response = Response{static_cast<bhttp::status>(status), version};
+  }
+  response.keep_alive(false);
+  response.prepare_payload();
+  return response;
+}
+
+Response InternalErrorResponse(unsigned version, bool keep_alive) {
+  Response response =
+      JsonResponse(500, version, ErrorBody(core::ErrorCode::kInternal, core::Msg::kInternal, {}));
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  return response;
+}
+
+void FinishResponse(Response& response, const Request& request, bool keep_alive) {
+  response.version(request.version());
+  response.erase(bhttp::field::server);
+  const unsigned status = response.result_int();
+  const bool bodiless = status < 200 || status == 204 || status == 304;
+  if (bodiless) response.body().clear();
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  // RFC 9110 8.6: no Content-Length on 1xx and 204; on 304 it would have to be GET's length.
+  if (bodiless) response.erase(bhttp::field::content_length);
+  // HEAD is answered with GET's headers, Content-Length included, and no body.
+  if (request.method() == bhttp::verb::head) response.body().clear();
+}
+
+std::string PathForLog(std::string_view target) {
+  const std::size_t end = target.find_first_of("?#");
+  const std::string_view path = target.substr(0, end);
+  std::string out;
+  out.reserve(std::min(path.size(), kMaxLoggedPath));
+  std::size_t start = 0;
+  while (start <= path.size() && out.size() < kMaxLoggedPath) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view segment = path.substr(start, slash - start);
+    out += LooksLikeToken(segment) ? std::string_view("[redacted]") : segment;
+    if (slash < path.size()) out += '/';
+    start = slash + 1;
+  }
+  if (out.size() > kMaxLoggedPath) out.resize(kMaxLoggedPath);
+  return out;
+}
+
+}  // namespace keyward::http

@@ -1,0 +1,35 @@
+// The transport's own answers (when a limit is hit or the handler throws), the final touches on
+// every response before it is written, and the path as it may be logged. Pure functions;
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "http/handler.hpp"
+
+namespace keyward::http {
+
+// The response for a request the transport refuses itself: 400 (malformed HTTP), 408 (read
+// timeout), 413 (body over `body_limit`: JSON error "payload_too_large") or 431 (header block
+// too large), in HTTP `version` (10 or 11), always with Connection: close. Statuses other than
+// 413 carry no body: the status says all the transport knows.
+Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit);
+
+// 500 with the JSON error body {"error":{"code":"internal","message":"an internal error
+// occurred"}}, for a handler that threw.
+Response InternalErrorResponse(unsigned version, bool keep_alive);
+
+// Makes `response` fit to answer `request`: HTTP version, keep-alive, Content-Length; removes
+// any Server header (versions are not advertised), the body of a 1xx/204/304, and the body
+// (not its Content-Length) of an answer to HEAD. May throw std::exception on an invalid message
+// (the caller answers 500).
+void FinishResponse(Response& response, const Request& request, bool keep_alive);
+
+// `target` as it may be logged: the path without its query string or fragment (a token in a
+// query string must never reach a log), with any path segment that looks like a Keyward token
+// replaced by "[redacted]", cut to at most 256 characters.
+std::string PathForLog(std::string_view target);
+
+}  // namespace keyward::http

@@ -1,0 +1,80 @@
+#include "http/session_responses.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace keyward::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+TEST(PathForLog, DropsTheQueryStringAndFragment) {
+  EXPECT_EQ(PathForLog("/v1/keys?api_key=secret&x=1"), "/v1/keys");
+  EXPECT_EQ(PathForLog("/v1/keys#frag"), "/v1/keys");
+  EXPECT_EQ(PathForLog("/v1/keys/"), "/v1/keys/");
+  EXPECT_EQ(PathForLog(""), "");
+}
+
+TEST(PathForLog, RedactsTokenShapedSegments) {
+  const std::string token = "kw_AbCdEfGhIjKl_" + std::string(49, 'x');
+  EXPECT_EQ(PathForLog("/v1/keys/" + token + "/rotate"), "/v1/keys/[redacted]/rotate");
+  EXPECT_EQ(PathForLog("/v1/kw_short"), "/v1/kw_short");
+}
+
+TEST(PathForLog, CutsLongPaths) {
+  EXPECT_EQ(PathForLog("/" + std::string(1000, 'a')).size(), 256u);
+}
+
+TEST(TransportErrorResponse, Answers413WithThePayloadTooLargeJsonError) {
+  const Response response = TransportErrorResponse(413, 11, 65536);
+  EXPECT_EQ(response.result_int(), 413u);
+  EXPECT_EQ(
+      response.body(),
+      R"({"error":{"code":"payload_too_large","message":"the request body is larger than 65536 bytes"}})");
+  EXPECT_FALSE(response.keep_alive());
+  EXPECT_EQ(response[bhttp::field::content_length], std::to_string(response.body().size()));
+}
+
+TEST(TransportErrorResponse, ClosesTheConnectionForEveryStatus) {
+  for (unsigned status : {400u, 408u, 431u}) {
+    const Response response = TransportErrorResponse(status, 11, 1);
+    EXPECT_EQ(response.result_int(), status);
+    EXPECT_FALSE(response.keep_alive());
+    EXPECT_EQ(response[bhttp::field::content_length], "0");
+  }
+}
+
+TEST(FinishResponse, SetsVersionKeepAliveAndContentLengthAndDropsServer) {
+  Request request{bhttp::verb::get, "/", 10};
+  Response response{bhttp::status::ok, 11};
+  response.set(bhttp::field::server, "x/1.0");
+  response.body() = "hello";
+  FinishResponse(response, request, /*keep_alive=*/true);
+  EXPECT_EQ(response.version(), 10u);
+  EXPECT_TRUE(response.keep_alive());
+  EXPECT_EQ(response[bhttp::field::content_length], "5");
+  EXPECT_EQ(response.count(bhttp::field::server), 0u);
+}
+
+TEST(FinishResponse, KeepsContentLengthButNoBodyForHead) {
+  Request request{bhttp::verb::head, "/", 11};
+  Response response{bhttp::status::ok, 11};
+  response.body() = "hello";
+  FinishResponse(response, request, /*keep_alive=*/false);
+  EXPECT_EQ(response[bhttp::field::content_length], "5");
+  EXPECT_TRUE(response.body().empty());
+  EXPECT_FALSE(response.keep_alive());
+}
+
+TEST(FinishResponse, DropsTheBodyOfA204) {
+  Request request{bhttp::verb::delete_, "/", 11};
+  Response response{bhttp::status::no_content, 11};
+  response.body() = "stray";
+  FinishResponse(response, request, /*keep_alive=*/true);
+  EXPECT_TRUE(response.body().empty());
+  EXPECT_EQ(response.count(bhttp::field::content_length), 0u);
+}
+
+}  // namespace
+}  // namespace keyward::http
