@@ -26,6 +26,7 @@ struct ServeConfig {
   bool access_log = false;
   bool allow_private_ips = false;
   int lockout_threshold = 5;
+  int throttle_per_minute = 30;  // failed verifications a client address may make a minute
   std::int64_t lockout_seconds = 900;
   int read_timeout_seconds = 30;  // a request must arrive whole within this
   int idle_timeout_seconds = 60;  // an idle keep-alive connection is closed after this

@@ -10,6 +10,8 @@
 #include "app/runtime.hpp"
 #include "core/clock.hpp"
 #include "core/digest.hpp"
+#include "core/failure_throttle.hpp"
+#include "core/key_index.hpp"
 #include "core/key_service.hpp"
 #include "core/verifier.hpp"
 #include "http/api_handler.hpp"
@@ -57,16 +59,25 @@ int RunServe(const ServeConfig& config) {
     logger.Error("cannot open the store", {{"error", opened.error().Message()}});
     return 1;
   }
-  core::Store& store = *opened->store;
   core::SystemClock clock;
+  // Verification reads the in-memory index; every write goes through the index's store so the
+  // index stays exact.
+  core::KeyIndex key_index(*opened->store, clock);
+  if (core::Status st = key_index.Load(); !st) {
+    logger.Error("cannot load the key index", {{"error", st.error().Message()}});
+    return 1;
+  }
+  key_index.Start();
+  core::Store& store = key_index.store();
   core::SecretHasher hasher(opened->peppers);
   core::KeyServiceOptions key_options;
   key_options.allowlist.allow_private = config.allow_private_ips;
   core::KeyService keys(store, clock, random, hasher, key_options);
-  core::StoreKeyLookup lookup(store);
+  core::SlidingFailureThrottle throttle(config.throttle_per_minute);
   core::Verifier verifier(
-      lookup, hasher, clock,
-      core::LockoutPolicy{config.lockout_threshold, core::Seconds{config.lockout_seconds}});
+      key_index, hasher, clock,
+      core::LockoutPolicy{config.lockout_threshold, core::Seconds{config.lockout_seconds}},
+      &throttle);
   if (core::Status st = BootstrapIfEmpty(keys, config, std::cerr); !st) {
     logger.Error("cannot create the first Master Administrator key",
                  {{"error", st.error().Message()}});
@@ -98,6 +109,7 @@ int RunServe(const ServeConfig& config) {
       std::to_string(server.port());
   std::cout << "listening on " << where << std::endl;
   logger.Info("started", {{"listen", where},
+                          {"keys", static_cast<std::uint64_t>(key_index.Stats().keys)},
                           {"tls", config.tls_cert.has_value()},
                           {"store", "sqlite"},
                           {"dataDir", config.data_dir}});

@@ -28,7 +28,7 @@ class SlidingFailureThrottle final : public FailureThrottle {
   void RecordFailure(const IpAddress& client, Time now) override;
 
   // Seconds until `client` may try again (0 when allowed now).
-  std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const;
+  std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const override;
   std::size_t memory_bytes() const { return width_ * depth_ * sizeof(std::uint64_t); }
 
  private:

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/api_key.hpp"
@@ -51,6 +52,12 @@ class UnitOfWork {
   virtual Result<std::vector<ApiKey>> KeysWithRole(RoleId role) = 0;
   // Every key (for loading an in-memory index).
   virtual Result<std::vector<ApiKey>> AllKeys() = 0;
+  // Calls `fn` with every key in id order without holding them all at once (loading a large
+  // index). Stops at, and returns, the first error `fn` returns.
+  virtual Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) = 0;
+  // Sets last_used_at of each key named (ids that name no key are skipped): the write-behind of
+  // successful uses, one statement per key, no read.
+  virtual Status SetLastUsed(const std::vector<std::pair<KeyId, Time>>& uses) = 0;
   // Inserts `key` (its id is ignored) and returns the new id. The name key must be unique:
   // kAlreadyExists otherwise, as must the public id.
   virtual Result<KeyId> InsertKey(const ApiKey& key) = 0;

@@ -48,26 +48,32 @@ bool ApplyFailedAttempt(ApiKey& key, Time now, const LockoutPolicy& policy) {
   return false;
 }
 
-Result<std::shared_ptr<const KeyEntry>> StoreKeyLookup::Find(std::string_view public_id) {
-  std::shared_ptr<const KeyEntry> out;
-  Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
-    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKeyByPublicId(public_id));
-    if (!key) return Ok();
-    KW_ASSIGN_OR_RETURN(std::optional<Role> role, uow.FindRole(key->role_id));
-    auto entry = std::make_shared<KeyEntry>();
-    entry->key = std::move(*key);
-    // A key whose role vanished holds nothing.
-    if (role) entry->permissions = role->permissions;
-    out = std::move(entry);
-    return Ok();
-  });
-  if (!st) return st.error();
-  return out;
+KeyEntry KeyEntry::From(const ApiKey& key) {
+  KeyEntry e;
+  e.id = key.id;
+  e.public_id = key.public_id;
+  e.role_id = key.role_id;
+  e.account_id = key.account_id;
+  e.name = key.name;
+  e.locale = key.locale;
+  e.time_zone = key.time_zone;
+  e.enabled = key.enabled;
+  e.locked = key.locked;
+  e.failed_attempts = key.failed_attempts;
+  e.unlock_at = key.unlock_at;
+  e.expires_at = key.expires_at;
+  e.digest = key.digest;
+  e.previous_digest = key.previous_digest;
+  e.previous_digest_until = key.previous_digest_until;
+  if (!key.allowed_ips.empty()) {
+    e.allowed_ips = std::make_shared<const std::vector<Ipv4Range>>(key.allowed_ips);
+  }
+  return e;
 }
 
-Status StoreKeyLookup::RecordFailure(KeyId id, Time now, const LockoutPolicy& policy,
-                                     const std::optional<IpAddress>& client) {
-  return store_.Transact([&](UnitOfWork& uow) -> Status {
+Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy& policy,
+                          const std::optional<IpAddress>& client) {
+  return store.Transact([&](UnitOfWork& uow) -> Status {
     KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
     if (!key) return Ok();
     const bool locked_now = ApplyFailedAttempt(*key, now, policy);
@@ -90,9 +96,9 @@ Status StoreKeyLookup::RecordFailure(KeyId id, Time now, const LockoutPolicy& po
   });
 }
 
-void StoreKeyLookup::RecordSuccess(KeyId id, Time now, const std::optional<SecretDigest>& rehash) {
-  // Best effort: a lost last-used time must never fail the call that succeeded.
-  (void)store_.Transact([&](UnitOfWork& uow) -> Status {
+Status StoreSuccessfulUse(Store& store, KeyId id, Time now,
+                          const std::optional<SecretDigest>& rehash) {
+  return store.Transact([&](UnitOfWork& uow) -> Status {
     KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
     if (!key) return Ok();
     key->last_used_at = now;
@@ -104,6 +110,42 @@ void StoreKeyLookup::RecordSuccess(KeyId id, Time now, const std::optional<Secre
     if (rehash) key->digest = *rehash;
     return uow.UpdateKey(*key);
   });
+}
+
+Result<bool> StoreKeyLookup::Find(std::string_view public_id, KeyEntry& out) {
+  bool found = false;
+  Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKeyByPublicId(public_id));
+    if (!key) return Ok();
+    out = KeyEntry::From(*key);
+    found = true;
+    return Ok();
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+std::shared_ptr<const RoleEntry> StoreKeyLookup::Role(RoleId id) {
+  std::shared_ptr<const RoleEntry> out;
+  (void)store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<core::Role> role, uow.FindRole(id));
+    if (role)
+      out = std::make_shared<const RoleEntry>(RoleEntry{role->id, role->name, role->permissions});
+    return Ok();
+  });
+  return out;
+}
+
+void StoreKeyLookup::RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
+                                   const std::optional<IpAddress>& client) {
+  // Best effort: the caller is answered NOT_FOUND whether or not the count could be written.
+  (void)StoreFailedAttempt(store_, key.id, now, policy, client);
+}
+
+void StoreKeyLookup::RecordSuccess(const KeyEntry& key, Time now,
+                                   const std::optional<SecretDigest>& rehash) {
+  // Best effort: a lost last-used time must never fail the call that succeeded.
+  (void)StoreSuccessfulUse(store_, key.id, now, rehash);
 }
 
 Verifier::Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& clock,
@@ -121,51 +163,51 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   };
   if (throttle_ != nullptr && request.client_ip && !throttle_->Allowed(*request.client_ip, now)) {
     result.outcome = Outcome::kRateLimited;
+    result.retry_after_seconds = throttle_->RetryAfterSeconds(*request.client_ip, now);
     return result;
   }
   const std::optional<TokenView> token = ParseToken(request.token);
   if (!token) return fail(Outcome::kMalformed);
 
-  Result<std::shared_ptr<const KeyEntry>> found = lookup_.Find(token->public_id);
+  KeyEntry key;
+  Result<bool> found = lookup_.Find(token->public_id, key);
   if (!found) {
     result.outcome = Outcome::kUnavailable;
     return result;
   }
-  std::shared_ptr<const KeyEntry> entry = std::move(found).value();
-  if (!entry) {
+  if (!*found) {
     hasher_.Burn(token->secret);  // an unknown id costs what a known one does
     return fail(Outcome::kNotFound);
   }
 
-  const ApiKey& key = entry->key;
-  bool current_match = hasher_.Matches(key.digest, token->secret);
+  const bool current_match = hasher_.Matches(key.digest, token->secret);
   bool match = current_match;
-  if (!match && key.previous_digest && key.GraceActiveAt(now)) {
+  if (!match && key.GraceActiveAt(now)) {
     match = hasher_.Matches(*key.previous_digest, token->secret);
   }
   if (!match) {
     // Only attempts from inside the allowlist count, so nobody outside it can lock the key.
-    if (AllowlistPermits(key.allowed_ips, request.client_ip)) {
-      (void)lookup_.RecordFailure(key.id, now, policy_, request.client_ip);
+    if (key.Permits(request.client_ip)) {
+      lookup_.RecordFailure(key, now, policy_, request.client_ip);
     }
     return fail(Outcome::kNotFound);
   }
 
-  result.entry = entry;
+  result.role = lookup_.Role(key.role_id);
   if (!key.enabled) {
     result.outcome = Outcome::kDisabled;
   } else if (key.ExpiredAt(now)) {
     result.outcome = Outcome::kExpired;
   } else if (key.LockedOutAt(now)) {
     result.outcome = Outcome::kLockedOut;
-  } else if (!AllowlistPermits(key.allowed_ips, request.client_ip)) {
+  } else if (!key.Permits(request.client_ip)) {
     result.outcome = Outcome::kIpNotAllowed;
   } else {
     result.outcome = Outcome::kValid;
-    for (const std::string& p : request.required_permissions) {
-      if (!entry->permissions.Has(p)) {
+    for (const std::string_view p : request.required_permissions) {
+      if (result.role == nullptr || !result.role->permissions.Has(p)) {
         result.outcome = Outcome::kInsufficientPermissions;
-        result.missing_permission = p;
+        result.missing_permission = std::string(p);
         break;
       }
     }
@@ -175,8 +217,9 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
     if (current_match && key.digest.pepper_version != hasher_.peppers().current_version()) {
       rehash = hasher_.Digest(token->secret);  // the pepper rotated: re-make under the new one
     }
-    lookup_.RecordSuccess(key.id, now, rehash);
+    lookup_.RecordSuccess(key, now, rehash);
   }
+  result.key = std::move(key);
   return result;
 }
 
@@ -199,12 +242,12 @@ Result<Principal> Authenticate(const Verifier& verifier, std::string_view token,
     default:
       return MakeError(ErrorCode::kUnauthenticated, Msg::kUnauthenticated);
   }
-  const ApiKey& key = v.entry->key;
+  const KeyEntry& key = *v.key;
   Principal p;
   p.key_id = key.id;
   p.account_id = key.account_id;
   p.actor = "apikey:" + std::to_string(key.id);
-  p.permissions = v.entry->permissions;
+  if (v.role != nullptr) p.permissions = v.role->permissions;
   p.locale = key.locale;
   p.time_zone = key.time_zone;
   p.ip = client_ip ? client_ip->ToString() : "";

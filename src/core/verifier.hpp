@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,36 +50,83 @@ struct LockoutPolicy {
 // Returns true when this attempt locked the key.
 bool ApplyFailedAttempt(ApiKey& key, Time now, const LockoutPolicy& policy);
 
-// A key as the chain sees it: the key and its role's permissions.
+// A key as the chain sees it: what verification and its answers need, copied out of the lookup
+// (the in-memory index keeps a more compact form). No secret, only digests.
 struct KeyEntry {
-  ApiKey key;
+  KeyId id = 0;
+  std::string public_id;
+  RoleId role_id = 0;
+  std::optional<AccountId> account_id;
+  std::string name;
+  Locale locale = Locale::kEnUs;
+  std::string time_zone = "UTC";
+  bool enabled = true;
+  bool locked = false;
+  int failed_attempts = 0;
+  std::optional<Time> unlock_at;
+  std::optional<Time> expires_at;
+  SecretDigest digest;
+  std::optional<SecretDigest> previous_digest;
+  std::optional<Time> previous_digest_until;
+  // Shared and immutable; null means an empty allowlist (anyone).
+  std::shared_ptr<const std::vector<Ipv4Range>> allowed_ips;
+
+  static KeyEntry From(const ApiKey& key);
+  bool LockedOutAt(Time now) const { return locked && (!unlock_at || now < *unlock_at); }
+  bool ExpiredAt(Time now) const { return expires_at && now >= *expires_at; }
+  bool GraceActiveAt(Time now) const {
+    return previous_digest && previous_digest_until && now < *previous_digest_until;
+  }
+  bool Permits(const std::optional<IpAddress>& client) const {
+    return !allowed_ips || AllowlistPermits(*allowed_ips, client);
+  }
+};
+
+// A role as the chain sees it. Immutable once published.
+struct RoleEntry {
+  RoleId id = 0;
+  std::string name;
   PermissionSet permissions;
 };
 
-// Where the chain reads keys and records what happened to them.
+// Where the chain reads keys and records what happened to them. Implementations: StoreKeyLookup
+// (every call a unit of work) and KeyIndex (in memory, never waits for the store).
 class KeyLookup {
  public:
   virtual ~KeyLookup() = default;
-  // The key with `public_id`, or nullptr. kUnavailable when the source cannot answer.
-  virtual Result<std::shared_ptr<const KeyEntry>> Find(std::string_view public_id) = 0;
-  // Counts a failed attempt on key `id` atomically (ApplyFailedAttempt inside one unit of work,
-  // so lockout is exact across nodes); audits a lockout.
-  virtual Status RecordFailure(KeyId id, Time now, const LockoutPolicy& policy,
-                               const std::optional<IpAddress>& client) = 0;
-  // Records a successful use: last-used time, failed attempts back to 0 and, when given, a digest
-  // re-made under the current pepper. May be written behind.
-  virtual void RecordSuccess(KeyId id, Time now, const std::optional<SecretDigest>& rehash) = 0;
+  // Copies the key with `public_id` into `out`: true if found, false if not. kUnavailable when
+  // the source cannot answer (a store outage, or an index past its staleness limit).
+  virtual Result<bool> Find(std::string_view public_id, KeyEntry& out) = 0;
+  // The role `id`, or null when there is none (a key whose role vanished holds nothing).
+  virtual std::shared_ptr<const RoleEntry> Role(RoleId id) = 0;
+  // Counts a failed attempt on `key` (ApplyFailedAttempt on the stored key inside one unit of
+  // work, so lockout is exact across nodes); audits a lockout. May be written behind, in order.
+  virtual void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
+                             const std::optional<IpAddress>& client) = 0;
+  // Records a successful use of `key`: last-used time, failed attempts back to 0 and, when given,
+  // a digest re-made under the current pepper. May be written behind.
+  virtual void RecordSuccess(const KeyEntry& key, Time now,
+                             const std::optional<SecretDigest>& rehash) = 0;
 };
+
+// The store-side halves of RecordFailure / RecordSuccess, shared by every KeyLookup: each runs
+// one unit of work on the stored key.
+Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy& policy,
+                          const std::optional<IpAddress>& client);
+Status StoreSuccessfulUse(Store& store, KeyId id, Time now,
+                          const std::optional<SecretDigest>& rehash);
 
 // KeyLookup over the store: every call is a unit of work. Correct, not fast; the in-memory index
 // replaces it on the hot path.
 class StoreKeyLookup final : public KeyLookup {
  public:
   explicit StoreKeyLookup(Store& store) : store_(store) {}
-  Result<std::shared_ptr<const KeyEntry>> Find(std::string_view public_id) override;
-  Status RecordFailure(KeyId id, Time now, const LockoutPolicy& policy,
-                       const std::optional<IpAddress>& client) override;
-  void RecordSuccess(KeyId id, Time now, const std::optional<SecretDigest>& rehash) override;
+  Result<bool> Find(std::string_view public_id, KeyEntry& out) override;
+  std::shared_ptr<const RoleEntry> Role(RoleId id) override;
+  void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
+                     const std::optional<IpAddress>& client) override;
+  void RecordSuccess(const KeyEntry& key, Time now,
+                     const std::optional<SecretDigest>& rehash) override;
 
  private:
   Store& store_;
@@ -91,19 +139,23 @@ class FailureThrottle {
   // Whether `client` is still within its failure budget at `now`.
   virtual bool Allowed(const IpAddress& client, Time now) = 0;
   virtual void RecordFailure(const IpAddress& client, Time now) = 0;
+  // Seconds until a refused `client` may try again.
+  virtual std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const = 0;
 };
 
 struct VerifyRequest {
   std::string_view token;
   std::optional<IpAddress> client_ip;
-  std::vector<std::string> required_permissions;  // all required
+  std::span<const std::string_view> required_permissions;  // all required; caller owns them
 };
 
 struct Verification {
   Outcome outcome = Outcome::kMalformed;
-  // Present once the secret matched (never for MALFORMED, NOT_FOUND, RATE_LIMITED).
-  std::shared_ptr<const KeyEntry> entry;
-  std::string missing_permission;  // for INSUFFICIENT_PERMISSIONS
+  // Present once the secret matched (never for MALFORMED, NOT_FOUND, RATE_LIMITED, UNAVAILABLE).
+  std::optional<KeyEntry> key;
+  std::shared_ptr<const RoleEntry> role;  // the key's role, with `key`; may be null
+  std::string missing_permission;         // for INSUFFICIENT_PERMISSIONS
+  std::int64_t retry_after_seconds = 0;   // for RATE_LIMITED
 };
 
 class Verifier {

@@ -15,11 +15,11 @@ using testing::KeyFixture;
 class Verifier : public KeyFixture {
  protected:
   Verification Check(const std::string& token, const char* ip = "8.8.8.8",
-                     std::vector<std::string> permissions = {}) {
+                     std::vector<std::string_view> permissions = {}) {
     VerifyRequest req;
     req.token = token;
     req.client_ip = IpAddress::Parse(ip);
-    req.required_permissions = std::move(permissions);
+    req.required_permissions = permissions;
     return verifier_.Verify(req);
   }
 
@@ -44,9 +44,12 @@ TEST_F(Verifier, ValidKeyCarriesItsEntry) {
   IssuedKey k = MustCreate(master_, "valid", "Auditor");
   Verification v = Check(k.token);
   EXPECT_EQ(v.outcome, Outcome::kValid);
-  ASSERT_NE(v.entry, nullptr);
-  EXPECT_EQ(v.entry->key.id, k.key.id);
-  EXPECT_TRUE(v.entry->permissions.Has("apikeys:view"));
+  ASSERT_TRUE(v.key.has_value());
+  EXPECT_EQ(v.key->id, k.key.id);
+  EXPECT_EQ(v.key->name, "valid");
+  ASSERT_NE(v.role, nullptr);
+  EXPECT_EQ(v.role->name, "Auditor");
+  EXPECT_TRUE(v.role->permissions.Has("apikeys:view"));
 }
 
 TEST_F(Verifier, MalformedTokensNeverReachTheStore) {
@@ -63,14 +66,14 @@ TEST_F(Verifier, UnknownPublicIdIsNotFound) {
   std::string token = FormatToken("AAAAAAAAAAAA", std::string(kSecretLength, 'x'));
   Verification v = Check(token);
   EXPECT_EQ(v.outcome, Outcome::kNotFound);
-  EXPECT_EQ(v.entry, nullptr);
+  EXPECT_FALSE(v.key.has_value());
 }
 
 TEST_F(Verifier, WrongSecretIsNotFoundAndRevealsNothing) {
   IssuedKey k = MustCreate(master_, "wrong", "Auditor");
   Verification v = Check(WrongSecret(k.token));
   EXPECT_EQ(v.outcome, Outcome::kNotFound);
-  EXPECT_EQ(v.entry, nullptr);
+  EXPECT_FALSE(v.key.has_value());
 }
 
 TEST_F(Verifier, DisabledExpiredAndLockedKeysAreRefusedWithTheirOutcome) {
@@ -178,6 +181,7 @@ class DenyAllThrottle : public FailureThrottle {
  public:
   bool Allowed(const IpAddress&, Time) override { return false; }
   void RecordFailure(const IpAddress&, Time) override {}
+  std::int64_t RetryAfterSeconds(const IpAddress&, Time) const override { return 42; }
 };
 
 TEST_F(Verifier, AThrottledAddressIsRateLimitedBeforeAnythingElse) {
@@ -186,7 +190,10 @@ TEST_F(Verifier, AThrottledAddressIsRateLimitedBeforeAnythingElse) {
   VerifyRequest req;
   req.token = master_token_;
   req.client_ip = IpAddress::Parse("8.8.8.8");
-  EXPECT_EQ(throttled.Verify(req).outcome, Outcome::kRateLimited);
+  const Verification v = throttled.Verify(req);
+  EXPECT_EQ(v.outcome, Outcome::kRateLimited);
+  EXPECT_EQ(v.retry_after_seconds, 42);
+  EXPECT_FALSE(v.key.has_value());
 }
 
 TEST_F(Verifier, AStoreThatCannotAnswerIsUnavailable) {

@@ -96,6 +96,18 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     return out;
   }
 
+  Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) override {
+    for (const auto& [id, key] : s_.keys) KW_RETURN_IF_ERROR(fn(Read(key)));
+    return core::Ok();
+  }
+
+  Status SetLastUsed(const std::vector<std::pair<KeyId, core::Time>>& uses) override {
+    for (const auto& [id, time] : uses) {
+      if (auto it = s_.keys.find(id); it != s_.keys.end()) it->second.last_used_at = time;
+    }
+    return core::Ok();
+  }
+
   Result<KeyId> InsertKey(const ApiKey& key) override {
     KW_RETURN_IF_ERROR(CheckKeyUnique(key, /*self=*/0));
     ApiKey stored = key;
@@ -265,8 +277,14 @@ void MemoryStore::FailNextCommit() {
   fail_next_commit_ = true;
 }
 
+void MemoryStore::SetUnavailable(bool unavailable) {
+  std::lock_guard lock(mu_);
+  unavailable_ = unavailable;
+}
+
 Status MemoryStore::Transact(const std::function<Status(core::UnitOfWork&)>& fn) {
   std::lock_guard lock(mu_);
+  if (unavailable_) return core::Unavailable("memory store: unavailable on request");
   try {
     State work = state_;
     MemoryUnitOfWork uow(work);

@@ -29,6 +29,8 @@ class MemoryStore final : public core::Store {
   // Makes the next unit of work whose function succeeds fail at commit with kUnavailable, as a
   // lost database would: nothing it did is kept.
   void FailNextCommit();
+  // While set, every unit of work fails at once with kUnavailable, as during a store outage.
+  void SetUnavailable(bool unavailable);
 
   // Everything a unit of work can see or change. Public so the unit of work (an implementation
   // detail in the .cpp) can name it; not part of the interface.
@@ -46,6 +48,7 @@ class MemoryStore final : public core::Store {
   std::mutex mu_;
   State state_;                    // guarded by mu_
   bool fail_next_commit_ = false;  // guarded by mu_
+  bool unavailable_ = false;       // guarded by mu_
 };
 
 }  // namespace keyward::storage

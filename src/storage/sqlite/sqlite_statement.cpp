@@ -113,6 +113,12 @@ core::Status Statement::Run() {
   }
 }
 
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  last_code_ = SQLITE_OK;
+}
+
 std::string Statement::last_message() const {
   const char* msg = sqlite3_errmsg(sqlite3_db_handle(stmt_));
   return msg == nullptr ? std::string() : std::string(msg);

@@ -51,6 +51,8 @@ class Statement {
   core::Result<bool> Step();
   // Steps until done, ignoring any rows.
   core::Status Run();
+  // Makes the statement ready to run again with new bindings (the old ones are cleared).
+  void Reset();
   // The extended result code of the last failed Step (SQLITE_OK if none), for callers that
   // translate particular failures, such as a unique constraint, into their own errors.
   int last_code() const { return last_code_; }

@@ -147,6 +147,28 @@ Result<std::vector<ApiKey>> SqliteUnitOfWork::AllKeys() {
   return ReadKeys(stmt);
 }
 
+Status SqliteUnitOfWork::ForEachKey(const std::function<Status(ApiKey&&)>& fn) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare(std::string(kSelectKey) + " ORDER BY k.id", "read all keys"));
+  for (;;) {
+    KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return core::Ok();
+    KW_ASSIGN_OR_RETURN(ApiKey key, ReadKey(stmt));
+    KW_RETURN_IF_ERROR(fn(std::move(key)));
+  }
+}
+
+Status SqliteUnitOfWork::SetLastUsed(const std::vector<std::pair<KeyId, core::Time>>& uses) {
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",
+                                              "record last use"));
+  for (const auto& [id, time] : uses) {
+    stmt.Reset();
+    stmt.BindInt(1, time.time_since_epoch().count()).BindInt(2, id);
+    KW_RETURN_IF_ERROR(stmt.Run());
+  }
+  return core::Ok();
+}
+
 Status SqliteUnitOfWork::CheckKeyWritable(const ApiKey& key, KeyId self) {
   KW_ASSIGN_OR_RETURN(Statement role, Prepare("SELECT id FROM roles WHERE id = ?1", "check role"));
   role.BindInt(1, key.role_id);

@@ -1,0 +1,84 @@
+// KeyIndex: the in-memory index of every key under the verification chain (DESIGN.md "The
+// verification chain", speed notes). Verification reads it without touching the store:
+//   - Find copies a key out of one of 256 shards under that shard's reader lock (readers never
+//     wait for the store, and only for a writer of the same shard);
+//   - a counted failure is written to the store at once (ApplyFailedAttempt inside one unit of
+//     work, so lockout is exact across nodes) and the stored result replaces the index's copy;
+//     a failure against a key already locked writes nothing; a success that must reset a count
+//     is written at once too;
+//   - last-used times are collected in memory and written behind, about once a second, by the
+//     index's background thread, which also runs the periodic resync.
+// The index is kept exact on every write made through store(): a Store decorator that, after
+// each committed unit of work, applies the keys and roles it wrote. Writes made elsewhere
+// (another process, another node) arrive with the periodic full resync.
+// Past `staleness_limit` without a successful load, resync or write, Find answers kUnavailable
+// rather than trust a stale index.
+//
+// Thread-safety: every public member is thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/store.hpp"
+#include "core/verifier.hpp"
+
+namespace keyward::core {
+
+struct KeyIndexOptions {
+  Seconds flush_interval{1};     // last-used write-behind period
+  Seconds resync_interval{30};   // full reload from the store (safety net); 0 = never
+  Seconds staleness_limit{300};  // past this without contact with the store: UNAVAILABLE
+};
+
+struct KeyIndexStats {
+  std::size_t keys = 0;
+  std::size_t roles = 0;
+  std::size_t memory_bytes = 0;     // index structures, names and allowlists
+  std::uint64_t writes_failed = 0;  // queued store writes that could not be made
+  std::uint64_t resyncs = 0;
+};
+
+class KeyIndex final : public KeyLookup {
+ public:
+  // `store` is the real store; use store() for every write so the index stays exact.
+  KeyIndex(Store& store, const Clock& clock, KeyIndexOptions options = {});
+  ~KeyIndex() override;  // stops the background thread after writing what is pending
+  KeyIndex(const KeyIndex&) = delete;
+  KeyIndex& operator=(const KeyIndex&) = delete;
+
+  // The store to use for every write: the real one, decorated to keep this index exact.
+  Store& store();
+
+  // Loads every key and role from the store, replacing the index's content. Errors from the store.
+  Status Load();
+  // Starts the background thread (last-used write-behind, periodic resync, staleness). Idempotent.
+  void Start();
+  // Writes the pending last-used times now; for tests and shutdown. Returns once written.
+  void Flush();
+
+  // KeyLookup.
+  Result<bool> Find(std::string_view public_id, KeyEntry& out) override;
+  std::shared_ptr<const RoleEntry> Role(RoleId id) override;
+  void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
+                     const std::optional<IpAddress>& client) override;
+  void RecordSuccess(const KeyEntry& key, Time now,
+                     const std::optional<SecretDigest>& rehash) override;
+
+  // Whether the index is within its staleness limit at `now` (for /readyz).
+  bool Fresh(Time now) const;
+  KeyIndexStats Stats() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The process-wide copy of a time-zone name: equal names share one string that lives until the
+// process ends. Thread-safe.
+std::string_view InternTimeZone(std::string_view zone);
+
+}  // namespace keyward::core

@@ -1,0 +1,260 @@
+#include "core/key_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "core/key_index_shard.hpp"
+#include "core/testing/key_fixture.hpp"
+#include "core/token.hpp"
+
+namespace keyward::core {
+namespace {
+
+using testing::kTestEpochSeconds;
+using testing::TestPeppers;
+
+// A KeyService writing through the index's store, and a Verifier reading the index: the wiring
+// `keyward serve` uses.
+class KeyIndexTest : public ::testing::Test {
+ protected:
+  KeyIndexTest()
+      : clock_(Time{Seconds{kTestEpochSeconds}}),
+        random_(7),
+        hasher_(TestPeppers()),
+        index_(memory_, clock_, KeyIndexOptions{Seconds{1}, Seconds{0}, Seconds{300}}),
+        service_(index_.store(), clock_, random_, hasher_),
+        verifier_(index_, hasher_, clock_) {
+    admin_ = service_.IssueMasterKey(Principal::System(), "admin").value();
+    EXPECT_TRUE(index_.Load().has_value());
+    master_ = Authenticate(verifier_, admin_.token, IpAddress::Parse("8.8.8.8")).value();
+  }
+
+  IssuedKey Create(const std::string& name, std::vector<std::string> ips = {}) {
+    CreateKeyInput in;
+    in.name = name;
+    in.role = "Auditor";
+    if (!ips.empty()) in.allowed_ips = std::move(ips);
+    return service_.Create(master_, in).value();
+  }
+
+  Outcome Verify(const std::string& token, const char* ip = "8.8.8.8") {
+    VerifyRequest req;
+    req.token = token;
+    req.client_ip = IpAddress::Parse(ip);
+    return verifier_.Verify(req).outcome;
+  }
+
+  ApiKey Stored(KeyId id) {
+    return TransactValue<ApiKey>(memory_,
+                                 [&](UnitOfWork& uow) -> Result<ApiKey> {
+                                   KW_ASSIGN_OR_RETURN(std::optional<ApiKey> k, uow.FindKey(id));
+                                   if (!k)
+                                     return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound);
+                                   return *k;
+                                 })
+        .value();
+  }
+
+  static std::string WrongSecret(const std::string& token) {
+    TokenView v = ParseToken(token).value();
+    std::string secret(v.secret);
+    secret[0] = secret[0] == 'a' ? 'b' : 'a';
+    return FormatToken(v.public_id, secret);
+  }
+
+  storage::MemoryStore memory_;
+  ManualClock clock_;
+  SeededRandom random_;
+  SecretHasher hasher_;
+  KeyIndex index_;
+  KeyService service_;
+  Verifier verifier_;
+  IssuedKey admin_;
+  Principal master_;
+};
+
+TEST_F(KeyIndexTest, LoadFindsEveryKeyAndRole) {
+  IssuedKey a = Create("a", {"8.8.8.0/24"});
+  KeyIndex fresh(memory_, clock_);
+  ASSERT_TRUE(fresh.Load().has_value());
+  KeyEntry entry;
+  ASSERT_TRUE(fresh.Find(a.key.public_id, entry).value());
+  EXPECT_EQ(entry.id, a.key.id);
+  EXPECT_EQ(entry.name, "a");
+  EXPECT_EQ(entry.digest, a.key.digest);
+  ASSERT_NE(entry.allowed_ips, nullptr);
+  EXPECT_EQ(entry.allowed_ips->at(0).ToString(), "8.8.8.0/24");
+  EXPECT_FALSE(fresh.Find("AAAAAAAAAAAA", entry).value());
+  ASSERT_NE(fresh.Role(kAuditorRoleId), nullptr);
+  EXPECT_EQ(fresh.Role(kAuditorRoleId)->name, "Auditor");
+  EXPECT_EQ(fresh.Stats().keys, 2u);
+}
+
+TEST_F(KeyIndexTest, EveryWriteThroughItsStoreReachesTheIndexAtOnce) {
+  IssuedKey k = Create("live");
+  EXPECT_EQ(Verify(k.token), Outcome::kValid);
+  ASSERT_TRUE(service_.SetEnabled(master_, k.key.id, false).has_value());
+  EXPECT_EQ(Verify(k.token), Outcome::kDisabled);
+  ASSERT_TRUE(service_.SetEnabled(master_, k.key.id, true).has_value());
+  IssuedKey rotated = service_.Rotate(master_, k.key.id, 0).value();
+  EXPECT_EQ(Verify(k.token), Outcome::kNotFound);
+  EXPECT_EQ(Verify(rotated.token), Outcome::kValid);
+  UpdateKeyInput in;
+  in.allowed_ips = std::vector<std::string>{"1.1.1.1"};
+  ASSERT_TRUE(service_.Update(master_, k.key.id, in).has_value());
+  EXPECT_EQ(Verify(rotated.token), Outcome::kIpNotAllowed);
+  ASSERT_TRUE(service_.Delete(master_, k.key.id).has_value());
+  EXPECT_EQ(Verify(rotated.token), Outcome::kNotFound);
+}
+
+TEST_F(KeyIndexTest, RoleChangesReachTheIndex) {
+  Role role;
+  role.name = "orders";
+  role.permissions = PermissionSet::Of({"orders:read"});
+  const RoleId id = TransactValue<RoleId>(index_.store(), [&](UnitOfWork& uow) {
+                      return uow.InsertRole(role);
+                    }).value();
+  ASSERT_NE(index_.Role(id), nullptr);
+  EXPECT_TRUE(index_.Role(id)->permissions.Has("orders:read"));
+  ASSERT_TRUE(index_.store().Transact([&](UnitOfWork& uow) { return uow.DeleteRole(id); }));
+  EXPECT_EQ(index_.Role(id), nullptr);
+}
+
+TEST_F(KeyIndexTest, ACountedFailureIsWrittenAtOnceAndLocksAtTheThreshold) {
+  IssuedKey k = Create("target");
+  for (int i = 1; i <= 4; ++i) {
+    EXPECT_EQ(Verify(WrongSecret(k.token)), Outcome::kNotFound);
+    EXPECT_EQ(Stored(k.key.id).failed_attempts, i);  // no flush needed
+  }
+  EXPECT_EQ(Verify(WrongSecret(k.token)), Outcome::kNotFound);
+  EXPECT_EQ(Verify(k.token), Outcome::kLockedOut);
+  ApiKey stored = Stored(k.key.id);
+  EXPECT_TRUE(stored.locked);
+  EXPECT_EQ(stored.failed_attempts, 5);
+  EXPECT_EQ(*stored.unlock_at, clock_.Now() + std::chrono::minutes(15));
+}
+
+TEST_F(KeyIndexTest, FailuresAgainstALockedKeyWriteNothing) {
+  IssuedKey k = Create("locked");
+  for (int i = 0; i < 5; ++i) (void)Verify(WrongSecret(k.token));
+  const std::size_t events = TransactValue<std::vector<AuditEvent>>(
+                                 memory_, [](UnitOfWork& uow) { return uow.ListAudit(0, 1000); })
+                                 .value()
+                                 .size();
+  for (int i = 0; i < 20; ++i) (void)Verify(WrongSecret(k.token));
+  EXPECT_EQ(Stored(k.key.id).failed_attempts, 5);
+  EXPECT_EQ(TransactValue<std::vector<AuditEvent>>(
+                memory_, [](UnitOfWork& uow) { return uow.ListAudit(0, 1000); })
+                .value()
+                .size(),
+            events);
+}
+
+TEST_F(KeyIndexTest, ASuccessResetNeverOvertakesTheFailureBeforeIt) {
+  IssuedKey k = Create("ordered");
+  for (int i = 0; i < 4; ++i) (void)Verify(WrongSecret(k.token));
+  EXPECT_EQ(Verify(k.token), Outcome::kValid);
+  (void)Verify(WrongSecret(k.token));
+  EXPECT_EQ(Stored(k.key.id).failed_attempts, 1);
+  EXPECT_FALSE(Stored(k.key.id).locked);
+}
+
+TEST_F(KeyIndexTest, LastUsedIsWrittenBehind) {
+  IssuedKey k = Create("used");
+  EXPECT_EQ(Verify(k.token), Outcome::kValid);
+  EXPECT_FALSE(Stored(k.key.id).last_used_at.has_value());  // no write per request
+  index_.Flush();
+  EXPECT_EQ(Stored(k.key.id).last_used_at, clock_.Now());
+}
+
+TEST_F(KeyIndexTest, AStaleIndexRefusesRatherThanTrustOldData) {
+  IssuedKey k = Create("stale");
+  index_.Start();
+  memory_.SetUnavailable(true);
+  clock_.Advance(Seconds{301});
+  Outcome outcome = Outcome::kValid;
+  for (int i = 0; i < 100 && outcome != Outcome::kUnavailable; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    outcome = Verify(k.token);
+  }
+  EXPECT_EQ(outcome, Outcome::kUnavailable);
+  EXPECT_FALSE(index_.Fresh(clock_.Now()));
+  memory_.SetUnavailable(false);
+  for (int i = 0; i < 100 && outcome != Outcome::kValid; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    outcome = Verify(k.token);
+  }
+  EXPECT_EQ(outcome, Outcome::kValid);
+}
+
+TEST_F(KeyIndexTest, ReadersAndWritersRunTogether) {
+  IssuedKey k = Create("busy");
+  std::atomic<bool> stop{false};
+  std::atomic<int> valid{0};
+  std::thread reader([&] {
+    while (!stop) {
+      if (Verify(admin_.token) == Outcome::kValid) ++valid;
+    }
+  });
+  for (int i = 0; i < 50; ++i) {
+    UpdateKeyInput in;
+    in.description = "round " + std::to_string(i);
+    ASSERT_TRUE(service_.Update(master_, k.key.id, in).has_value());
+    Create("extra " + std::to_string(i));
+  }
+  stop = true;
+  reader.join();
+  EXPECT_GT(valid.load(), 0);
+  EXPECT_EQ(index_.Stats().keys, 52u);
+}
+
+TEST(KeyShard, EraseKeepsEveryOtherKeyFindable) {
+  index::KeyShard shard;
+  std::vector<std::string> ids;
+  SeededRandom random(3);
+  for (int i = 0; i < 5000; ++i) {
+    ApiKey key;
+    key.id = i + 1;
+    key.public_id = GeneratePublicId(random);
+    key.name = "k" + std::to_string(i);
+    ids.push_back(key.public_id);
+    shard.Upsert(index::CompactKey::From(key));
+  }
+  std::mt19937 gen(11);
+  std::shuffle(ids.begin(), ids.end(), gen);
+  for (std::size_t i = 0; i < 2500; ++i) shard.Erase(ids[i]);
+  EXPECT_EQ(shard.size(), 2500u);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const index::CompactKey* found = shard.Find(ids[i]);
+    EXPECT_EQ(found != nullptr, i >= 2500) << i;
+    if (found != nullptr) {
+      EXPECT_EQ(std::string_view(found->public_id.data(), 12), ids[i]);
+    }
+  }
+}
+
+TEST(KeyShard, UpsertReplacesInPlace) {
+  index::KeyShard shard;
+  ApiKey key;
+  key.id = 1;
+  key.public_id = "AAAAAAAAAAAA";
+  key.name = "before";
+  shard.Upsert(index::CompactKey::From(key));
+  key.name = "after, a name long enough to need its own allocation";
+  shard.Upsert(index::CompactKey::From(key));
+  EXPECT_EQ(shard.size(), 1u);
+  EXPECT_EQ(shard.Find("AAAAAAAAAAAA")->Name(), key.name);
+}
+
+TEST(InternTimeZone, EqualNamesShareOneString) {
+  const std::string a = "Asia/Tokyo";
+  const std::string b = "Asia/Tokyo";
+  EXPECT_EQ(InternTimeZone(a).data(), InternTimeZone(b).data());
+  EXPECT_EQ(InternTimeZone("UTC"), "UTC");
+}
+
+}  // namespace
+}  // namespace keyward::core
