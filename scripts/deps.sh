@@ -10,7 +10,7 @@ build_pkgs=(
   libssl-dev libsqlite3-dev libpq-dev libhowardhinnant-date-dev libfmt-dev
   libcli11-dev libspdlog-dev libargon2-dev
 )
-test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx postgresql)
+test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx)
 bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 
