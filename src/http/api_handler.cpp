@@ -1,9 +1,11 @@
 #include "http/api_handler.hpp"
 
+#include <boost/beast/http/field.hpp>
 #include <boost/json/string.hpp>
 #include <boost/url/parse.hpp>
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "http/auth.hpp"
@@ -16,16 +18,54 @@ core::Error RouteNotFound(std::string_view path) {
   return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kRouteNotFound, {SafeEcho(path)});
 }
 
+// `response` as a Reply, for Serve's callers. Its Content-Length is ToResponse's to set again.
+Reply ToReply(const Response& response) {
+  namespace bh = boost::beast::http;
+  Reply reply;
+  reply.status = response.result_int();
+  reply.body = response.body();
+  reply.content_type = std::string(response[bh::field::content_type]);
+  for (const auto& field : response) {
+    if (field.name() == bh::field::content_length || field.name() == bh::field::content_type) {
+      continue;
+    }
+    reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  return reply;
+}
+
 }  // namespace
 
 ApiHandler::ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
                        const core::Clock& clock, Metrics& metrics, Logger* logger)
-    : services_{keys, store, clock},
+    : services_{keys, store, clock, verifier, metrics},
       verifier_(verifier),
       endpoints_(store, clock, metrics, logger),
-      logger_(logger) {}
+      logger_(logger),
+      authz_(verifier, metrics, trusted_proxies_) {}
+
+std::optional<Response> ApiHandler::TryInline(const Request& request,
+                                              const RequestContext& context) {
+  if (!Authz::Owns(request)) return std::nullopt;
+  return AnswerAuthz(request, context);
+}
+
+Response ApiHandler::AnswerAuthz(const Request& request, const RequestContext& context) {
+  try {
+    return authz_.Answer(request, context);
+  } catch (const std::exception& e) {
+    if (logger_ != nullptr) {
+      logger_->Error("authz failed", {{"exception", boost::json::string(e.what())}});
+    }
+  } catch (...) {
+    if (logger_ != nullptr) logger_->Error("authz failed", {{"exception", "unknown"}});
+  }
+  return Authz::FailureAnswer(request);
+}
 
 Response ApiHandler::Handle(const Request& request, const RequestContext& context) {
+  // The transport normally answers authz through TryInline; this is for any that does not.
+  if (Authz::Owns(request)) return AnswerAuthz(request, context);
   Reply reply;
   try {
     reply = Serve(request, context);
@@ -42,6 +82,8 @@ Response ApiHandler::Handle(const Request& request, const RequestContext& contex
 }
 
 Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
+  // Before the query check: authz reads no credential from the query and refuses nothing for it.
+  if (Authz::Owns(request)) return ToReply(AnswerAuthz(request, context));
   const auto url = boost::urls::parse_origin_form(request.target());
   if (!url) return Fail(RouteNotFound(request.target()), core::Locale::kEnUs, nullptr);
   // Before routing, so that a token in any URL is refused, whatever the path.
@@ -71,6 +113,9 @@ Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& conte
       return endpoints_.MetricsText();
     case RouteId::kOpenApi:
       return endpoints_.OpenApi();
+    case RouteId::kAuthz:
+      // Serve answers every path this route owns before routing; this is for completeness.
+      return ToReply(AnswerAuthz(request, context));
     default:
       break;
   }

@@ -2,10 +2,13 @@
 // calls for every request. It refuses credentials in the query string, routes (router.hpp),
 // serves the public service endpoints, authenticates the caller (auth.hpp), runs the call
 // (v1/api.hpp) and turns every core::Error into its status and JSON body (error_map.hpp), in the
-// caller's locale once the caller is known and in en-US before.
+// caller's locale once the caller is known and in en-US before. The forward-auth endpoint
+// /v1/authz (authz.hpp) comes before all of that: it has no caller, ignores the query string's
+// credentials, and is answered inline on the I/O thread (TryInline).
 //
 // Thread-safe: it keeps no per-request state, and its collaborators are thread-safe. Never
-// throws out of Handle: an exception becomes a logged 500.
+// throws out of Handle or TryInline: an exception becomes a logged 500 (for authz, a logged 401
+// UNAVAILABLE).
 #pragma once
 
 #include <vector>
@@ -14,6 +17,7 @@
 #include "core/key_service.hpp"
 #include "core/store.hpp"
 #include "core/verifier.hpp"
+#include "http/authz.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
@@ -38,6 +42,12 @@ class ApiHandler final : public Handler {
 
   Response Handle(const Request& request, const RequestContext& context) override;
 
+  // Answers /v1/authz (and every path below it) on the I/O thread; nullopt for every other
+  // request. Waits for nothing as long as the Verifier's KeyLookup does not: the app wires the
+  // in-memory KeyIndex, which never waits for the store. (Over StoreKeyLookup each answer would
+  // run a unit of work on the store and block the I/O thread while it does.)
+  std::optional<Response> TryInline(const Request& request, const RequestContext& context) override;
+
   // The reply Handle sends, before it becomes a Beast response.
   Reply Serve(const Request& request, const RequestContext& context);
 
@@ -46,12 +56,15 @@ class ApiHandler final : public Handler {
                    const boost::urls::params_view& query);
   // The error's reply in `locale`; server-side faults are logged with their detail first.
   Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
+  // Authz::Answer, with an exception logged and answered 401 UNAVAILABLE.
+  Response AnswerAuthz(const Request& request, const RequestContext& context);
 
   v1::Services services_;
   core::Verifier& verifier_;
   ServiceEndpoints endpoints_;
   Logger* logger_;
   std::vector<core::Ipv4Range> trusted_proxies_;
+  Authz authz_;  // reads trusted_proxies_, so declared after it
 };
 
 }  // namespace keyward::http

@@ -1,7 +1,7 @@
 // The seam between the HTTP transport (server.hpp: sockets, limits, TLS, threads) and the
 // application (router and handlers). The transport parses a request, applies its limits, and
-// hands the request to a Handler on a worker thread, because handlers may block on the store;
-// the I/O threads never run them. Handlers must be thread-safe.
+// first offers it to TryInline on the I/O thread; a request TryInline declines goes to Handle on
+// a worker thread, because handlers may block on the store. Handlers must be thread-safe.
 #pragma once
 
 #include <boost/asio/ip/address.hpp>
@@ -9,6 +9,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <optional>
 
 namespace keyward::http {
 
@@ -27,6 +28,17 @@ class Handler {
   // Produces the response for `request`. Runs on a worker thread; may block. Must not throw
   // (the transport answers 500 if it does, and logs it).
   virtual Response Handle(const Request& request, const RequestContext& context) = 0;
+
+  // Answers `request` on the I/O thread when it can without blocking; nullopt hands it to
+  // Handle on the worker pool instead. Runs on an I/O thread, so it must never wait (no store,
+  // no lock held for long, no sleep): an I/O thread that waits stalls every connection it
+  // serves. The answer gets the same finishing touches, limits, metrics and access log as one
+  // from Handle. Must not throw (the transport answers 500 if it does, and logs it). The default
+  // declines everything.
+  virtual std::optional<Response> TryInline(const Request& /*request*/,
+                                            const RequestContext& /*context*/) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace keyward::http

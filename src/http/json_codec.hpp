@@ -8,15 +8,18 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/api_key.hpp"
 #include "core/clock.hpp"
+#include "core/ip.hpp"
 #include "core/key_service.hpp"
 #include "core/permissions.hpp"
 #include "core/result.hpp"
+#include "core/verifier.hpp"
 
 namespace keyward::http {
 
@@ -32,6 +35,10 @@ boost::json::object IssuedKeyJson(const core::IssuedKey& issued, core::Time now,
 boost::json::object RoleJson(const core::Role& role);
 // {name, group, description}.
 boost::json::object PermissionJson(const core::PermissionInfo& info);
+// The answer of POST /v1/keys/verify: {"valid", "code"} and, once the secret matched (the
+// verification carries the key), "keyId", "name", "role" (name, or null for a key whose role
+// vanished), "permissions" (the role's, as shown for roles) and "expiresAt" (in `zone`, or null).
+boost::json::object VerificationJson(const core::Verification& verification, std::string_view zone);
 // A list envelope {"items": [...], "nextCursor": "..." | null}.
 boost::json::object ListJson(boost::json::array items, const std::optional<std::string>& next);
 
@@ -40,6 +47,17 @@ boost::json::object ListJson(boost::json::array items, const std::optional<std::
 // The request body as a JSON object; an empty body is {}. Errors: kMalformedJson when it is not
 // JSON, kInvalidArgument when it is JSON but not an object.
 core::Result<boost::json::object> ParseBody(std::string_view body);
+
+// POST /v1/keys/verify.
+struct VerifyInput {
+  std::string key;
+  std::vector<std::string> permissions;  // each a catalogue or valid free-form name
+  std::optional<core::IpAddress> ip;     // the end client's address
+};
+// {key, permissions?, ip?}: key a string (required; its shape is the chain's to judge),
+// permissions an array of permission names (a bad one is 400 naming "permissions[i]"), ip an
+// IPv4 or IPv6 address (else 400 naming "ip").
+core::Result<VerifyInput> ParseVerify(const boost::json::object& body);
 
 // POST /v1/apikeys: {name, description?, role (id or name), locale?, timeZone?, expiresAt?,
 // allowedIps?, enabled?}. name and role are required; "expiresAt": null means no expiry.

@@ -17,7 +17,10 @@ constexpr std::array<std::string_view, 10> kOutcomeNames = {
     "EXPIRED",      "LOCKED_OUT", "IP_NOT_ALLOWED", "INSUFFICIENT_PERMISSIONS",
     "RATE_LIMITED", "UNAVAILABLE"};
 
+constexpr std::array<std::string_view, 3> kEndpointNames = {"verify", "authz", "other"};
+
 constexpr std::string_view kRequestsName = "keyward_request_duration_seconds";
+constexpr std::string_view kVerificationTimesName = "keyward_verification_duration_seconds";
 constexpr std::string_view kVerificationsName = "keyward_verifications_total";
 constexpr std::string_view kVerificationsHelp = "Key verifications, by outcome.";
 
@@ -26,6 +29,13 @@ std::size_t MethodIndex(std::string_view method) {
     if (kMethodNames[i] == method) return i;
   }
   return kMethodNames.size() - 1;
+}
+
+std::size_t EndpointIndex(std::string_view endpoint) {
+  for (std::size_t i = 0; i + 1 < kEndpointNames.size(); ++i) {
+    if (kEndpointNames[i] == endpoint) return i;
+  }
+  return kEndpointNames.size() - 1;
 }
 
 std::size_t StatusClassIndex(unsigned status) {
@@ -83,6 +93,41 @@ void AppendHeader(std::string& out, std::string_view name, std::string_view help
   out += '\n';
 }
 
+// Adds one observation of `seconds` to `histogram`, whose buckets have upper bounds `bounds`.
+template <class Histogram, std::size_t N>
+void Record(Histogram& histogram, const std::array<double, N>& bounds, double seconds) {
+  if (!(seconds >= 0)) seconds = 0;  // NaN fails every comparison
+  const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin();
+  histogram.buckets[static_cast<std::size_t>(bucket)].fetch_add(1, std::memory_order_relaxed);
+  histogram.sum.fetch_add(seconds, std::memory_order_relaxed);
+}
+
+// Appends the _bucket, _sum and _count lines of one histogram series labelled `labels`
+// ("method=\"GET\",code=\"2xx\""); nothing for a series that has seen no observation, which keeps
+// the page short.
+template <class Histogram, std::size_t N>
+void AppendHistogram(std::string& out, std::string_view name, std::string_view labels,
+                     const Histogram& histogram, const std::array<double, N>& bounds) {
+  // Read each bucket once; _count is their total, so the three parts of a series agree even
+  // while observations are being recorded.
+  std::array<std::uint64_t, N + 1> counts{};
+  std::uint64_t total = 0;
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    counts[b] = histogram.buckets[b].load(std::memory_order_relaxed);
+    total += counts[b];
+  }
+  if (total == 0) return;
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    cumulative += counts[b];
+    const std::string le = b < N ? FormatValue(bounds[b]) : "+Inf";
+    out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, labels, le, cumulative);
+  }
+  out += fmt::format("{}_sum{{{}}} {}\n", name, labels,
+                     FormatValue(histogram.sum.load(std::memory_order_relaxed)));
+  out += fmt::format("{}_count{{{}}} {}\n", name, labels, total);
+}
+
 }  // namespace
 
 struct Metrics::Family {
@@ -94,7 +139,7 @@ struct Metrics::Family {
 
 Metrics::Metrics() {
   static_assert(kMethodNames.size() == kMethods && kStatusClassNames.size() == kStatusClasses);
-  static_assert(kOutcomeNames.size() == kKnownOutcomes);
+  static_assert(kOutcomeNames.size() == kKnownOutcomes && kEndpointNames.size() == kEndpoints);
   for (std::size_t i = 0; i < kOutcomeNames.size(); ++i) {
     verifications_[i] = &GetCounter(kVerificationsName, kVerificationsHelp,
                                     {{"outcome", std::string(kOutcomeNames[i])}});
@@ -109,12 +154,11 @@ Metrics::Metrics() {
 Metrics::~Metrics() = default;
 
 void Metrics::ObserveRequest(std::string_view method, unsigned status, double seconds) {
-  if (!(seconds >= 0)) seconds = 0;  // NaN fails every comparison
-  Histogram& h = requests_[MethodIndex(method)][StatusClassIndex(status)];
-  const auto bucket = std::lower_bound(kLatencyBuckets.begin(), kLatencyBuckets.end(), seconds) -
-                      kLatencyBuckets.begin();
-  h.buckets[static_cast<std::size_t>(bucket)].fetch_add(1, std::memory_order_relaxed);
-  h.sum.fetch_add(seconds, std::memory_order_relaxed);
+  Record(requests_[MethodIndex(method)][StatusClassIndex(status)], kLatencyBuckets, seconds);
+}
+
+void Metrics::ObserveVerification(std::string_view endpoint, double seconds) {
+  Record(verification_times_[EndpointIndex(endpoint)], kVerificationBuckets, seconds);
 }
 
 void Metrics::IncrementVerification(std::string_view outcome) {
@@ -176,6 +220,7 @@ std::atomic<double>& Metrics::GaugeLocked(std::string_view name, std::string_vie
 std::string Metrics::Render() const {
   std::string out;
   RenderRequests(out);
+  RenderVerifications(out);
   std::lock_guard lock(mu_);
   for (const auto& [name, family] : families_) {
     AppendHeader(out, name, family->help, family->is_gauge ? "gauge" : "counter");
@@ -207,30 +252,21 @@ void Metrics::RenderRequests(std::string& out) const {
                "histogram");
   for (std::size_t m = 0; m < kMethods; ++m) {
     for (std::size_t c = 0; c < kStatusClasses; ++c) {
-      const Histogram& h = requests_[m][c];
-      // Read each bucket once; _count is their total, so the three parts of a series agree even
-      // while requests are being recorded.
-      std::array<std::uint64_t, kLatencyBuckets.size() + 1> counts{};
-      std::uint64_t total = 0;
-      for (std::size_t b = 0; b < counts.size(); ++b) {
-        counts[b] = h.buckets[b].load(std::memory_order_relaxed);
-        total += counts[b];
-      }
-      // Only series that have seen a request are shown, which keeps the page short.
-      if (total == 0) continue;
       const std::string labels =
           fmt::format("method=\"{}\",code=\"{}\"", kMethodNames[m], kStatusClassNames[c]);
-      std::uint64_t cumulative = 0;
-      for (std::size_t b = 0; b < counts.size(); ++b) {
-        cumulative += counts[b];
-        const std::string le =
-            b < kLatencyBuckets.size() ? FormatValue(kLatencyBuckets[b]) : "+Inf";
-        out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", kRequestsName, labels, le, cumulative);
-      }
-      out += fmt::format("{}_sum{{{}}} {}\n", kRequestsName, labels,
-                         FormatValue(h.sum.load(std::memory_order_relaxed)));
-      out += fmt::format("{}_count{{{}}} {}\n", kRequestsName, labels, total);
+      AppendHistogram(out, kRequestsName, labels, requests_[m][c], kLatencyBuckets);
     }
+  }
+}
+
+void Metrics::RenderVerifications(std::string& out) const {
+  AppendHeader(out, kVerificationTimesName,
+               "Time the verification chain took to decide on a presented key, by endpoint.",
+               "histogram");
+  for (std::size_t e = 0; e < kEndpoints; ++e) {
+    const std::string labels = fmt::format("endpoint=\"{}\"", kEndpointNames[e]);
+    AppendHistogram(out, kVerificationTimesName, labels, verification_times_[e],
+                    kVerificationBuckets);
   }
 }
 

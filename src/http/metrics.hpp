@@ -4,6 +4,7 @@
 // Built in:
 //   keyward_request_duration_seconds{method,code}  histogram; code is the status class "2xx"...
 //   keyward_verifications_total{outcome}          counter
+//   keyward_verification_duration_seconds{endpoint} histogram; endpoint "verify", "authz", "other"
 //   keyward_http_connections                      gauge, open connections
 //   keyward_http_connections_rejected_total       counter, connections refused at the limit
 // plus any counter (GetCounter()) or gauge (SetGauge()) a caller registers.
@@ -11,9 +12,9 @@
 // Label cardinality stays bounded by design: the histogram is labelled only by method (unknown
 // methods fold into "OTHER") and status class, never by path.
 //
-// Thread-safe. ObserveRequest, IncrementVerification (for the known outcomes), connection
-// accounting and Counter::Increment are lock-free (relaxed atomics); registering a new series and
-// Render take a mutex.
+// Thread-safe. ObserveRequest, ObserveVerification, IncrementVerification (for the known
+// outcomes), connection accounting and Counter::Increment are lock-free (relaxed atomics);
+// registering a new series and Render take a mutex.
 #pragma once
 
 #include <array>
@@ -50,6 +51,11 @@ class Metrics {
   // Upper bounds (seconds) of the latency histogram's buckets, +Inf excluded.
   static constexpr std::array<double, 14> kLatencyBuckets = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  // Upper bounds (seconds) of the verification histogram's buckets, +Inf excluded: a verification
+  // from the in-memory index takes microseconds.
+  static constexpr std::array<double, 14> kVerificationBuckets = {
+      0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001,
+      0.0025,  0.005,    0.01,    0.025,  0.05,    0.1,    1};
 
   Metrics();
   ~Metrics();
@@ -63,6 +69,10 @@ class Metrics {
   // keyward_verifications_total{outcome="<outcome>"} += 1. `outcome` is a wire name such as
   // "VALID" or "NOT_FOUND"; the known ones are lock-free, others are registered on first use.
   void IncrementVerification(std::string_view outcome);
+
+  // Records how long one verification took at `endpoint` ("verify" or "authz"; anything else
+  // folds into "other"). A negative or NaN duration counts as 0.
+  void ObserveVerification(std::string_view endpoint, double seconds);
 
   // Connection accounting for keyward_http_connections and ..._rejected_total.
   void ConnectionOpened();
@@ -87,19 +97,26 @@ class Metrics {
   static constexpr std::size_t kMethods = 8;        // GET HEAD POST PUT PATCH DELETE OPTIONS OTHER
   static constexpr std::size_t kStatusClasses = 5;  // 1xx .. 5xx
   static constexpr std::size_t kKnownOutcomes = 10;
+  static constexpr std::size_t kEndpoints = 3;  // verify authz other
 
+  // One histogram series over `Bounds` (+Inf excluded).
+  template <std::size_t Bounds>
   struct Histogram {
-    std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size() + 1> buckets{};  // last: +Inf
+    std::array<std::atomic<std::uint64_t>, Bounds + 1> buckets{};  // last: +Inf
     std::atomic<double> sum{0};
   };
+  using RequestHistogram = Histogram<kLatencyBuckets.size()>;
+  using VerificationHistogram = Histogram<kVerificationBuckets.size()>;
   struct Family;
 
   Counter& GetCounterLocked(std::string_view name, std::string_view help, Labels labels);
   std::atomic<double>& GaugeLocked(std::string_view name, std::string_view help, Labels labels);
   void RenderRequests(std::string& out) const;
+  void RenderVerifications(std::string& out) const;
 
-  // The histogram is a fixed array, so the hot path needs no lookup and no lock.
-  std::array<std::array<Histogram, kStatusClasses>, kMethods> requests_;
+  // The histograms are fixed arrays, so the hot path needs no lookup and no lock.
+  std::array<std::array<RequestHistogram, kStatusClasses>, kMethods> requests_;
+  std::array<VerificationHistogram, kEndpoints> verification_times_;
 
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Family>, std::less<>> families_;  // guarded by mu_

@@ -71,6 +71,33 @@ TEST(Metrics, CountsVerificationsByOutcome) {
             text.rfind("# TYPE keyward_verifications_total"));
 }
 
+TEST(Metrics, RendersTheVerificationHistogramByEndpoint) {
+  Metrics metrics;
+  metrics.ObserveVerification("authz", 0.00002);
+  metrics.ObserveVerification("authz", 0.003);
+  metrics.ObserveVerification("verify", -1);
+  metrics.ObserveVerification("somewhere", 0.5);
+  const std::string text = metrics.Render();
+  EXPECT_TRUE(Contains(text, "# TYPE keyward_verification_duration_seconds histogram\n")) << text;
+  const std::string authz = R"(keyward_verification_duration_seconds_bucket{endpoint="authz",)";
+  EXPECT_TRUE(Contains(text, authz + R"(le="1e-05"} 0)"
+                                     "\n"))
+      << text;
+  EXPECT_TRUE(Contains(text, authz + R"(le="2.5e-05"} 1)"
+                                     "\n"))
+      << text;
+  EXPECT_TRUE(Contains(text, authz + R"(le="0.005"} 2)"
+                                     "\n"))
+      << text;
+  EXPECT_TRUE(Contains(text, authz + R"(le="+Inf"} 2)"
+                                     "\n"))
+      << text;
+  EXPECT_TRUE(Contains(
+      text, R"(keyward_verification_duration_seconds_bucket{endpoint="verify",le="1e-05"} 1)"));
+  EXPECT_TRUE(Contains(text, R"(keyward_verification_duration_seconds_count{endpoint="other"} 1)"));
+  EXPECT_FALSE(Contains(text, "somewhere"));
+}
+
 TEST(Metrics, SetsGaugesWithLabels) {
   Metrics metrics;
   metrics.SetGauge("keyward_keys", "API keys by status.", {{"status", "enabled"}}, 5);

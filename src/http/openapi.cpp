@@ -4,175 +4,17 @@
 #include <boost/json/serialize.hpp>
 
 #include <cctype>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "http/openapi_components.hpp"
 #include "http/router.hpp"
 
 namespace keyward::http {
 namespace {
 
 namespace json = boost::json;
-
-// Schemas, shared responses and security schemes: fixed data, kept as JSON text so it reads as
-// the document does.
-constexpr std::string_view kComponents = R"json({
-  "securitySchemes": {
-    "bearer": {"type": "http", "scheme": "bearer",
-               "description": "Authorization: Bearer kw_<publicid>_<secret><checksum>"},
-    "apiSecretKey": {"type": "apiKey", "in": "header", "name": "api-secret-key"}
-  },
-  "schemas": {
-    "Error": {
-      "type": "object", "required": ["error"],
-      "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {
-          "code": {"type": "string", "enum": ["invalid_argument", "immutable_field",
-            "malformed_json", "unauthenticated", "permission_denied", "not_found",
-            "method_not_allowed", "already_exists", "read_only", "conflict", "in_use",
-            "last_master_administrator", "payload_too_large", "rate_limited", "unavailable",
-            "internal"]},
-          "message": {"type": "string", "description": "In the caller's locale"},
-          "field": {"type": "string", "description": "The request field at fault"}}}}
-    },
-    "RoleRef": {
-      "type": "object", "required": ["id", "name"],
-      "properties": {"id": {"type": "string"}, "name": {"type": "string"}}
-    },
-    "ApiKey": {
-      "type": "object",
-      "required": ["id", "name", "description", "prefix", "role", "enabled", "lockedOut",
-        "unlockAt", "failedAttempts", "status", "expiresAt", "locale", "timeZone", "allowedIps",
-        "source", "accountId", "createdAt", "lastUsedAt", "secretRotatedAt"],
-      "properties": {
-        "id": {"type": "string", "example": "42"},
-        "name": {"type": "string", "minLength": 1, "maxLength": 128},
-        "description": {"type": "string", "maxLength": 1024},
-        "prefix": {"type": "string", "example": "kw_3hT9xQ2mPz7a"},
-        "role": {"$ref": "#/components/schemas/RoleRef"},
-        "enabled": {"type": "boolean"},
-        "lockedOut": {"type": "boolean"},
-        "unlockAt": {"type": "string", "format": "date-time", "nullable": true},
-        "failedAttempts": {"type": "integer"},
-        "status": {"type": "string", "enum": ["disabled", "expired", "locked_out", "enabled"]},
-        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string", "example": "UTC"},
-        "allowedIps": {"type": "array", "items": {"type": "string"}},
-        "source": {"type": "string", "enum": ["api", "console", "account", "import"]},
-        "accountId": {"type": "string", "nullable": true},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true},
-        "secretRotatedAt": {"type": "string", "format": "date-time", "nullable": true}}
-    },
-    "IssuedApiKey": {
-      "allOf": [{"$ref": "#/components/schemas/ApiKey"}, {
-        "type": "object", "required": ["secret"],
-        "properties": {"secret": {"type": "string",
-          "pattern": "^kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$",
-          "description": "The token; shown only in this response"}}}]
-    },
-    "ApiKeyList": {
-      "type": "object", "required": ["items", "nextCursor"],
-      "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/ApiKey"}},
-        "nextCursor": {"type": "string", "nullable": true}}
-    },
-    "CreateApiKey": {
-      "type": "object", "required": ["name", "role"], "additionalProperties": false,
-      "properties": {
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "role": {"oneOf": [{"type": "string"}, {"type": "integer"}],
-                 "description": "Role id or name"},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string"},
-        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
-        "allowedIps": {"type": "array", "items": {"type": "string"}},
-        "enabled": {"type": "boolean"}}
-    },
-    "UpdateApiKey": {
-      "type": "object", "additionalProperties": false,
-      "description": "expiresAt is immutable: giving it is 400 immutable_field",
-      "properties": {
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "role": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string"},
-        "allowedIps": {"type": "array", "items": {"type": "string"}}}
-    },
-    "RotateApiKey": {
-      "type": "object", "additionalProperties": false,
-      "properties": {"gracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 604800}}
-    },
-    "Empty": {"type": "object", "additionalProperties": false},
-    "BulkDelete": {
-      "type": "object", "required": ["ids"], "additionalProperties": false,
-      "properties": {"ids": {"type": "array",
-        "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}
-    },
-    "BulkDeleteResults": {
-      "type": "object", "required": ["results"],
-      "properties": {"results": {"type": "array", "items": {
-        "type": "object", "required": ["id", "status"],
-        "properties": {"id": {"type": "string"},
-                       "status": {"type": "integer", "enum": [204, 404]}}}}}
-    },
-    "Permission": {
-      "type": "object", "required": ["name", "group", "description"],
-      "properties": {"name": {"type": "string"}, "group": {"type": "string"},
-                     "description": {"type": "string"}}
-    },
-    "PermissionList": {
-      "type": "object", "required": ["items"],
-      "properties": {"items": {"type": "array",
-        "items": {"$ref": "#/components/schemas/Permission"}}}
-    },
-    "Role": {
-      "type": "object", "required": ["id", "name", "description", "builtIn", "permissions"],
-      "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-        "description": {"type": "string"}, "builtIn": {"type": "boolean"},
-        "permissions": {"type": "array", "items": {"type": "string"}}}
-    },
-    "RoleList": {
-      "type": "object", "required": ["items", "nextCursor"],
-      "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
-        "nextCursor": {"type": "string", "nullable": true}}
-    },
-    "ServiceStatus": {
-      "type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}
-    }
-  },
-  "parameters": {
-    "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
-           "description": "Decimal id"},
-    "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-              "maximum": 500, "default": 50}},
-    "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
-               "description": "nextCursor of the previous page"}
-  },
-  "responses": {
-    "BadRequest": {"description": "invalid_argument, immutable_field or malformed_json",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "Unauthenticated": {"description": "Invalid or missing API key",
-      "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "PermissionDenied": {"description": "Missing permission, escalation, or outside the allowlist",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "NotFound": {"description": "No such object",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "Conflict": {
-      "description": "already_exists, read_only, conflict, in_use or last_master_administrator",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "RateLimited": {"description": "Too many failed attempts from this address",
-      "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "Unavailable": {"description": "The store is unreachable",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-  }
-})json";
 
 // What the document says about one route beyond the table's method and pattern.
 struct Operation {
@@ -246,6 +88,22 @@ Operation Describe(RouteId id) {
       return {"listRoles", "List roles, newest first", "Roles", nullptr, 200, "RoleList"};
     case RouteId::kRoleGet:
       return {"getRole", "Get a role", "Roles", nullptr, 200, "Role"};
+    case RouteId::kKeysVerify:
+      return {"verifyApiKey",
+              "Verify a key presented to another API; always 200 with the outcome (503 only "
+              "while the key index is stale)",
+              "Verification",
+              "VerifyKey",
+              200,
+              "Verification"};
+    case RouteId::kAuthz:
+      return {"authz",
+              "Forward-auth for gateways: checks the presented key. Any method, and every path "
+              "below /v1/authz too. Query-string credentials are ignored.",
+              "Verification",
+              nullptr,
+              200,
+              nullptr};
   }
   return {"unknown", "", "Service", nullptr, 200, nullptr};
 }
@@ -272,7 +130,19 @@ json::array Parameters(const Route& route) {
     params.push_back(Ref("parameters", "limit"));
     params.push_back(Ref("parameters", "cursor"));
   }
+  if (route.id == RouteId::kAuthz) {
+    params.push_back(Ref("parameters", "permission"));
+    params.push_back(Ref("parameters", "permissionHeader"));
+  }
   return params;
+}
+
+// The methods a route is documented under: its own, or for a route that takes every method,
+// each one OpenAPI 3.0 can name but trace.
+std::vector<std::string_view> DocumentedMethods(const Route& route) {
+  if (route.method == kAnyMethod)
+    return {"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"};
+  return {route.method};
 }
 
 json::object SuccessResponse(const Route& route, const Operation& op) {
@@ -289,10 +159,34 @@ json::object SuccessResponse(const Route& route, const Operation& op) {
   return response;
 }
 
-json::object OperationJson(const Route& route) {
+// The error responses of a call made with a caller's credential.
+void AddAuthenticatedErrors(const Route& route, json::object& responses) {
+  responses["400"] = Ref("responses", "BadRequest");
+  responses["401"] = Ref("responses", "Unauthenticated");
+  responses["403"] = Ref("responses", "PermissionDenied");
+  if (route.pattern.find("{id}") != std::string_view::npos) {
+    responses["404"] = Ref("responses", "NotFound");
+  }
+  if (route.method != "GET" && route.id != RouteId::kKeysVerify) {
+    responses["409"] = Ref("responses", "Conflict");
+  }
+  responses["429"] = Ref("responses", "RateLimited");
+  responses["503"] = Ref("responses", "Unavailable");
+}
+
+// The operation `route` under `method` (one of DocumentedMethods(route)).
+json::object OperationJson(const Route& route, std::string_view method) {
   const Operation op = Describe(route.id);
   json::object out;
-  out["operationId"] = op.operation_id;
+  std::string operation_id = op.operation_id;
+  if (route.method == kAnyMethod) {
+    // Operation ids are unique per document: "authzGet", "authzPost", ...
+    operation_id += method.front();
+    for (const char c : method.substr(1)) {
+      operation_id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  out["operationId"] = operation_id;
   out["summary"] = op.summary;
   out["tags"] = json::array{op.tag};
   json::array params = Parameters(route);
@@ -303,19 +197,23 @@ json::object OperationJson(const Route& route) {
   }
   json::object responses;
   responses[std::to_string(op.status)] = SuccessResponse(route, op);
-  if (route.access == Access::kPublic) {
-    out["security"] = json::array{};
-    if (route.id == RouteId::kReadyz) responses["503"] = Ref("responses", "Unavailable");
-  } else {
-    responses["400"] = Ref("responses", "BadRequest");
-    responses["401"] = Ref("responses", "Unauthenticated");
-    responses["403"] = Ref("responses", "PermissionDenied");
-    if (route.pattern.find("{id}") != std::string_view::npos) {
-      responses["404"] = Ref("responses", "NotFound");
-    }
-    if (route.method != "GET") responses["409"] = Ref("responses", "Conflict");
-    responses["429"] = Ref("responses", "RateLimited");
-    responses["503"] = Ref("responses", "Unavailable");
+  switch (route.access) {
+    case Access::kPublic:
+      out["security"] = json::array{};
+      if (route.id == RouteId::kReadyz) responses["503"] = Ref("responses", "Unavailable");
+      break;
+    case Access::kAuthenticated:
+      AddAuthenticatedErrors(route, responses);
+      break;
+    case Access::kPresentedToken:
+      // The presented token is checked, never refused with an error body: 200, 401 or 403.
+      out["security"] = json::array{json::object{{"bearer", json::array{}}},
+                                    json::object{{"apiSecretKey", json::array{}}},
+                                    json::object{{"xApiKey", json::array{}}}};
+      responses[std::to_string(op.status)] = Ref("responses", "AuthzAllowed");
+      responses["401"] = Ref("responses", "AuthzUnauthenticated");
+      responses["403"] = Ref("responses", "AuthzForbidden");
+      break;
   }
   out["responses"] = std::move(responses);
   return out;
@@ -332,7 +230,9 @@ json::value Build() {
   for (const Route& route : RouteTable()) {
     json::value& item = paths[route.pattern];
     if (!item.is_object()) item = json::object{};
-    item.as_object()[Lower(route.method)] = OperationJson(route);
+    for (const std::string_view method : DocumentedMethods(route)) {
+      item.as_object()[Lower(method)] = OperationJson(route, method);
+    }
   }
   json::object doc;
   doc["openapi"] = "3.0.3";
@@ -344,7 +244,7 @@ json::value Build() {
   doc["security"] = json::array{json::object{{"bearer", json::array{}}},
                                 json::object{{"apiSecretKey", json::array{}}}};
   doc["paths"] = std::move(paths);
-  doc["components"] = json::parse(kComponents);
+  doc["components"] = json::parse(OpenApiComponentsJson());
   return doc;
 }
 

@@ -1,7 +1,9 @@
 // The OpenAPI 3.0.3 document of the native API, served at GET /v1/openapi.json. Its paths are
 // generated from the router's table (router.hpp), so every routed path and method is described;
-// the schemas (ApiKey, Role, Error, list envelopes, request bodies) and the two security schemes
-// (bearer and the api-secret-key header) are fixed data. Thread-safe: built once, then constant.
+// the schemas (ApiKey, Role, Error, Verification, list envelopes, request bodies) and the
+// security schemes (bearer, the api-secret-key header, and X-API-Key for /v1/authz) are fixed
+// data (openapi_components.hpp). A route that takes every method (/v1/authz) is described under
+// each method OpenAPI 3.0 names but trace. Thread-safe: built once, then constant.
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include <array>
 #include <cctype>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "http/router.hpp"
 
@@ -19,16 +23,69 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// The methods OpenAPI 3.0 can name, but trace: a route that takes every method is documented
+// under each.
+constexpr std::array<std::string_view, 7> kDocumentableMethods = {
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"};
+
+std::vector<std::string_view> Methods(const Route& route) {
+  if (route.method == kAnyMethod) {
+    return {kDocumentableMethods.begin(), kDocumentableMethods.end()};
+  }
+  return {route.method};
+}
+
 TEST(OpenApi, DescribesEveryRoutedPathAndMethod) {
   const json::object& paths = OpenApiDocument().at("paths").as_object();
   for (const Route& route : RouteTable()) {
     const json::value* item = paths.if_contains(route.pattern);
     ASSERT_NE(item, nullptr) << route.pattern;
-    const json::value* op = item->as_object().if_contains(Lower(route.method));
-    ASSERT_NE(op, nullptr) << route.method << " " << route.pattern;
-    EXPECT_FALSE(op->at("summary").as_string().empty()) << route.pattern;
-    EXPECT_TRUE(op->as_object().contains("responses")) << route.pattern;
+    for (const std::string_view method : Methods(route)) {
+      const json::value* op = item->as_object().if_contains(Lower(method));
+      ASSERT_NE(op, nullptr) << method << " " << route.pattern;
+      EXPECT_FALSE(op->at("summary").as_string().empty()) << route.pattern;
+      EXPECT_TRUE(op->as_object().contains("responses")) << route.pattern;
+    }
   }
+}
+
+TEST(OpenApi, OperationIdsAreUnique) {
+  std::set<std::string> seen;
+  for (const auto& path : OpenApiDocument().at("paths").as_object()) {
+    for (const auto& op : path.value().as_object()) {
+      const std::string id(op.value().at("operationId").as_string());
+      EXPECT_TRUE(seen.insert(id).second) << id;
+    }
+  }
+}
+
+TEST(OpenApi, AuthzAnswersOnly200And401And403WithOutcomeHeaders) {
+  const json::value& doc = OpenApiDocument();
+  const json::object& post = doc.at("paths").at("/v1/authz").at("post").as_object();
+  EXPECT_EQ(post.at("operationId").as_string(), "authzPost");
+  const json::object& responses = post.at("responses").as_object();
+  EXPECT_EQ(responses.size(), 3u);
+  for (const char* status : {"200", "401", "403"}) {
+    const std::string ref(responses.at(status).at("$ref").as_string());
+    const std::string name = ref.substr(ref.rfind('/') + 1);
+    const json::object& response = doc.at("components").at("responses").at(name).as_object();
+    EXPECT_TRUE(response.at("headers").as_object().contains("X-Keyward-Outcome")) << status;
+    EXPECT_FALSE(response.contains("content")) << status;
+  }
+  EXPECT_EQ(post.at("security").as_array().size(), 3u);
+}
+
+TEST(OpenApi, VerifyHasItsRequestAndResponseSchemas) {
+  const json::value& doc = OpenApiDocument();
+  const json::object& op = doc.at("paths").at("/v1/keys/verify").at("post").as_object();
+  EXPECT_EQ(op.at("requestBody").at("content").at("application/json").at("schema").at("$ref"),
+            json::value("#/components/schemas/VerifyKey"));
+  EXPECT_EQ(
+      op.at("responses").at("200").at("content").at("application/json").at("schema").at("$ref"),
+      json::value("#/components/schemas/Verification"));
+  const json::object& schemas = doc.at("components").at("schemas").as_object();
+  EXPECT_EQ(schemas.at("VerificationCode").at("enum").as_array().size(), 10u);
+  EXPECT_TRUE(schemas.at("VerifyKey").at("properties").as_object().contains("ip"));
 }
 
 TEST(OpenApi, DescribesNoPathTheRouterLacks) {
@@ -38,7 +95,7 @@ TEST(OpenApi, DescribesNoPathTheRouterLacks) {
       for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       bool routed = false;
       for (const Route& route : RouteTable()) {
-        routed = routed || (route.pattern == path.key() && route.method == verb);
+        routed = routed || (route.pattern == path.key() && route.Allows(verb));
       }
       EXPECT_TRUE(routed) << verb << " " << std::string(path.key());
     }
@@ -89,9 +146,11 @@ TEST(OpenApi, EveryReferenceResolves) {
 TEST(OpenApi, PublicRoutesNeedNoSecurity) {
   const json::object& paths = OpenApiDocument().at("paths").as_object();
   for (const Route& route : RouteTable()) {
-    const json::object& op = paths.at(route.pattern).at(Lower(route.method)).as_object();
-    const bool open = op.contains("security") && op.at("security").as_array().empty();
-    EXPECT_EQ(open, route.access == Access::kPublic) << route.pattern;
+    for (const std::string_view method : Methods(route)) {
+      const json::object& op = paths.at(route.pattern).at(Lower(method)).as_object();
+      const bool open = op.contains("security") && op.at("security").as_array().empty();
+      EXPECT_EQ(open, route.access == Access::kPublic) << route.pattern;
+    }
   }
 }
 

@@ -28,6 +28,8 @@ constexpr std::array kRoutes = {
     Route{RouteId::kPermissionsList, "GET", "/v1/permissions", Access::kAuthenticated},
     Route{RouteId::kRolesList, "GET", "/v1/roles", Access::kAuthenticated},
     Route{RouteId::kRoleGet, "GET", "/v1/roles/{id}", Access::kAuthenticated},
+    Route{RouteId::kKeysVerify, "POST", "/v1/keys/verify", Access::kAuthenticated},
+    Route{RouteId::kAuthz, kAnyMethod, "/v1/authz", Access::kPresentedToken, /*subtree=*/true},
 };
 
 // Longest pattern in the table has five segments; a path with more matches nothing.
@@ -103,8 +105,22 @@ std::string_view RouteMatch::Param(std::string_view name) const {
   return {};
 }
 
+const Route* MatchSubtreeRoute(std::string_view method, std::string_view path) {
+  for (const Route& route : kRoutes) {
+    if (!route.subtree || !path.starts_with(route.pattern)) continue;
+    const std::string_view rest = path.substr(route.pattern.size());
+    if ((rest.empty() || rest.front() == '/') && route.Allows(method)) return &route;
+  }
+  return nullptr;
+}
+
 RouteMatch MatchRoute(std::string_view method, std::string_view path) {
   RouteMatch match;
+  if (const Route* subtree = MatchSubtreeRoute(method, path)) {
+    match.kind = RouteMatch::Kind::kFound;
+    match.route = subtree;
+    return match;
+  }
   const auto segments = DecodedSegments(path);
   if (!segments) return match;
 
@@ -112,6 +128,7 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
   std::optional<std::string_view> best_pattern;
   std::vector<bool> best_score;
   for (const Route& route : kRoutes) {
+    if (route.subtree) continue;  // MatchSubtreeRoute has had its say
     auto score = Score(route.pattern, *segments);
     if (score && (!best_pattern || *score > best_score)) {
       best_pattern = route.pattern;
@@ -121,8 +138,8 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
   if (!best_pattern) return match;
 
   for (const Route& route : kRoutes) {
-    if (route.pattern != *best_pattern) continue;
-    if (route.method == method) {
+    if (route.subtree || route.pattern != *best_pattern) continue;
+    if (route.Allows(method)) {
       match.kind = RouteMatch::Kind::kFound;
       match.route = &route;
       FillParams(route, *segments, match);

@@ -10,6 +10,10 @@
 // - A literal segment beats a parameter: "/v1/apikeys/current" and "/v1/apikeys/delete" are
 //   their own paths, never an {id}. A path that matches but not with the request's method is
 //   405 with the methods that path allows.
+// - A subtree route (/v1/authz) owns its pattern and every path below it, whatever follows
+//   ("/v1/authz/", "/v1/authz//x", "/v1/authz/a%zz", any depth): a gateway appends the original
+//   request's path to it. Its pattern is all literal and compared undecoded, and subtree routes
+//   are tried before every other route.
 #pragma once
 
 #include <span>
@@ -40,16 +44,28 @@ enum class RouteId {
   kPermissionsList,
   kRolesList,
   kRoleGet,
+  kKeysVerify,
+  kAuthz,
 };
 
-// Who may call a route: anyone, or only a caller with a valid credential.
-enum class Access { kPublic, kAuthenticated };
+// Who may call a route: anyone; only a caller with a valid credential; or no caller at all, the
+// token the request presents being the subject the route checks (forward-auth).
+enum class Access { kPublic, kAuthenticated, kPresentedToken };
+
+// Route::method of a route that takes every method, known or not.
+inline constexpr std::string_view kAnyMethod = "*";
 
 struct Route {
   RouteId id;
-  std::string_view method;   // "GET", "POST", "PATCH", "DELETE"
+  std::string_view method;   // "GET", "POST", "PATCH", "DELETE", or kAnyMethod
   std::string_view pattern;  // "/v1/apikeys/{id}/enable": literal segments and {name} parameters
   Access access;
+  bool subtree = false;  // also matches every path below `pattern` (see the path rules)
+
+  // Whether the route takes `method` (as on the request line, case-sensitive).
+  bool Allows(std::string_view request_method) const {
+    return method == kAnyMethod || method == request_method;
+  }
 };
 
 // Every route, in a stable order (the OpenAPI document and its test iterate it).
@@ -72,5 +88,9 @@ struct RouteMatch {
 // Routes `method` (as on the request line, case-sensitive) and `path` (the percent-encoded path
 // of the request target, without query or fragment).
 RouteMatch MatchRoute(std::string_view method, std::string_view path);
+
+// The subtree route that owns `path` and takes `method`, or null. Allocates nothing, so a hot
+// path can ask it before routing in full; MatchRoute gives the same answer for these paths.
+const Route* MatchSubtreeRoute(std::string_view method, std::string_view path);
 
 }  // namespace keyward::http

@@ -115,6 +115,46 @@ TEST(Router, MethodIsCaseSensitive) {
   EXPECT_EQ(MatchRoute("get", "/healthz").kind, RouteMatch::Kind::kMethodNotAllowed);
 }
 
+TEST(Router, RoutesVerify) {
+  EXPECT_EQ(Found("POST", "/v1/keys/verify"), RouteId::kKeysVerify);
+  const RouteMatch get = MatchRoute("GET", "/v1/keys/verify");
+  EXPECT_EQ(get.kind, RouteMatch::Kind::kMethodNotAllowed);
+  EXPECT_EQ(get.allow, "POST");
+}
+
+TEST(Router, AuthzTakesEveryMethod) {
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "BREW"}) {
+    EXPECT_EQ(Found(method, "/v1/authz"), RouteId::kAuthz) << method;
+  }
+}
+
+TEST(Router, AuthzOwnsEveryPathBelowIt) {
+  // Whatever a gateway appends: depth, empty segments, a trailing slash, bad percent-encoding.
+  for (const char* path : {"/v1/authz/", "/v1/authz/api/orders/42", "/v1/authz//x",
+                           "/v1/authz/a%zz", "/v1/authz/1/2/3/4/5/6/7/8/9/10", "/v1/authz/.."}) {
+    EXPECT_EQ(Found("GET", path), RouteId::kAuthz) << path;
+    ASSERT_NE(MatchSubtreeRoute("GET", path), nullptr) << path;
+    EXPECT_EQ(MatchSubtreeRoute("GET", path)->id, RouteId::kAuthz);
+  }
+}
+
+TEST(Router, AuthzPrefixIsASegmentNotAString) {
+  EXPECT_EQ(MatchRoute("GET", "/v1/authzx").kind, RouteMatch::Kind::kNotFound);
+  EXPECT_EQ(MatchSubtreeRoute("GET", "/v1/authzx"), nullptr);
+  EXPECT_EQ(MatchSubtreeRoute("GET", "/v1/apikeys"), nullptr);
+  EXPECT_EQ(MatchSubtreeRoute("GET", "/v1"), nullptr);
+}
+
+TEST(Router, AnyMethodRouteAllowsEveryMethod) {
+  const Route* authz = MatchSubtreeRoute("GET", "/v1/authz");
+  ASSERT_NE(authz, nullptr);
+  EXPECT_TRUE(authz->Allows("PROPFIND"));
+  const RouteMatch get = MatchRoute("GET", "/healthz");
+  ASSERT_NE(get.route, nullptr);
+  EXPECT_TRUE(get.route->Allows("GET"));
+  EXPECT_FALSE(get.route->Allows("POST"));
+}
+
 TEST(Router, TableHasNoDuplicateMethodAndPattern) {
   std::set<std::string> seen;
   for (const Route& route : RouteTable()) {
@@ -128,6 +168,14 @@ TEST(Router, OnlyServiceRoutesArePublic) {
     const bool service = route.id == RouteId::kHealthz || route.id == RouteId::kReadyz ||
                          route.id == RouteId::kMetrics || route.id == RouteId::kOpenApi;
     EXPECT_EQ(route.access == Access::kPublic, service) << route.pattern;
+  }
+}
+
+TEST(Router, OnlyAuthzChecksThePresentedTokenWithoutACaller) {
+  for (const Route& route : RouteTable()) {
+    EXPECT_EQ(route.access == Access::kPresentedToken, route.id == RouteId::kAuthz)
+        << route.pattern;
+    EXPECT_EQ(route.subtree, route.id == RouteId::kAuthz) << route.pattern;
   }
 }
 

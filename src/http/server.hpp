@@ -1,7 +1,8 @@
 // Server: the HTTP(S) transport of `keyward serve`. It listens on one address, reads requests
-// with Boost.Beast under the limits of ServerOptions, hands each request to a Handler on a
-// worker thread pool (handlers may block on the store; the I/O threads never run them), and
-// writes the response back on the connection's strand.
+// with Boost.Beast under the limits of ServerOptions, takes the Handler's inline answer when it
+// has one that needs no waiting (Handler::TryInline, on the I/O thread), else hands the request
+// to Handler::Handle on a worker thread pool (handlers may block on the store; the I/O threads
+// never run Handle), and writes the response back on the connection's strand.
 //
 // Per connection: HTTP/1.1 and 1.0, keep-alive, one request at a time (pipelined requests wait
 // in the read buffer and are answered in order). Limits answer and then close the connection:

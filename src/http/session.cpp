@@ -219,7 +219,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     CloseNow();  // a socket error
   }
 
-  // Runs the handler on the worker pool; the response comes back to this strand. The tracked
+  // Lets the handler answer on this strand when it can without blocking (Handler::TryInline);
+  // otherwise runs it on the worker pool and the response comes back to this strand. The tracked
   // executor keeps Run() from returning while a handler is still at work.
   void Dispatch() {
     phase_ = Phase::kHandling;
@@ -227,6 +228,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     method_ = std::string(request_.method_string());
     path_ = PathForLog(request_.target());
     request_context_.received = std::chrono::steady_clock::now();
+    if (std::optional<Response> response = CallInline()) return OnHandled(std::move(*response));
     auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
     asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
       Response response = self->CallHandler();
@@ -234,6 +236,19 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         self->OnHandled(std::move(response));
       });
     });
+  }
+
+  // Runs on this strand: the handler's inline answer, if it has one.
+  std::optional<Response> CallInline() {
+    try {
+      return ctx_.handler.TryInline(request_, request_context_);
+    } catch (const std::exception& e) {
+      ctx_.logger.Error("handler threw",
+                        {{"method", method_}, {"path", path_}, {"error", e.what()}});
+    } catch (...) {
+      ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}});
+    }
+    return InternalErrorResponse(request_.version(), request_.keep_alive());
   }
 
   // Runs on a worker thread. Reads request_ while the strand leaves it alone (kHandling).

@@ -1,9 +1,10 @@
 // Session: one accepted connection of the Server, plain or TLS. Reads a request under the
-// limits of ServerOptions, runs the Handler on the worker pool, writes the response on the
-// connection's strand, and loops while keep-alive holds. See server.hpp for the behaviour at
+// limits of ServerOptions, takes the Handler's inline answer (Handler::TryInline) or else runs
+// the Handler on the worker pool, writes the response on the connection's strand, and loops
+// while keep-alive holds. See server.hpp for the behaviour at
 // each limit. A session owns itself (shared_ptr kept alive by its pending operations) and
 // registers in the ConnectionRegistry for the connection limit and graceful stop.
-// Thread-safety: everything a session does runs on its strand, except the Handler call.
+// Thread-safety: everything a session does runs on its strand, except Handler::Handle.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>

@@ -15,6 +15,8 @@
 #include "core/principal.hpp"
 #include "core/result.hpp"
 #include "core/store.hpp"
+#include "core/verifier.hpp"
+#include "http/metrics.hpp"
 #include "http/reply.hpp"
 #include "http/router.hpp"
 
@@ -25,6 +27,8 @@ struct Services {
   core::KeyService& keys;
   core::Store& store;
   const core::Clock& clock;
+  const core::Verifier& verifier;  // POST /v1/keys/verify
+  Metrics& metrics;                // verification counts and times
 };
 
 // One authenticated call.
@@ -60,5 +64,8 @@ core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call);
 core::Result<Reply> ListPermissions(const Services& services, const Call& call);
 core::Result<Reply> ListRoles(const Services& services, const Call& call);
 core::Result<Reply> GetRole(const Services& services, const Call& call);
+
+// --- Verification (verify.cpp) ---
+core::Result<Reply> VerifyKey(const Services& services, const Call& call);
 
 }  // namespace keyward::http::v1

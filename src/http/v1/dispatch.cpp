@@ -48,11 +48,14 @@ core::Result<Reply> Dispatch(const Services& services, const Call& call) {
       return ListRoles(services, call);
     case RouteId::kRoleGet:
       return GetRole(services, call);
+    case RouteId::kKeysVerify:
+      return VerifyKey(services, call);
     case RouteId::kHealthz:
     case RouteId::kReadyz:
     case RouteId::kMetrics:
     case RouteId::kOpenApi:
-      break;  // public routes: ApiHandler serves them without a caller
+    case RouteId::kAuthz:
+      break;  // public and forward-auth routes: ApiHandler serves them without a caller
   }
   return core::Internal("route has no v1 handler");
 }

@@ -1,0 +1,301 @@
+#include "http/authz.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/permissions.hpp"
+#include "http/auth.hpp"
+#include "http/router.hpp"
+
+namespace keyward::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bh = boost::beast::http;
+
+constexpr std::string_view kPermissionParam = "permission";
+constexpr std::string_view kPermissionHeader = "X-Keyward-Permission";
+constexpr std::string_view kSecretKeyHeader = "api-secret-key";
+constexpr std::string_view kApiKeyHeader = "X-API-Key";
+constexpr std::string_view kBearer = "bearer";
+// How many required permissions fit without a heap allocation; more spill into a vector.
+constexpr std::size_t kInlinePermissions = 8;
+
+std::string_view Trim(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Appends the percent-decoding of `text` to `out`; false when `text` holds a malformed escape
+// (then `out` holds part of it). '+' stays '+': no permission name holds a space anyway.
+bool PercentDecode(std::string_view text, std::string& out) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return false;
+    const int high = HexValue(text[i + 1]);
+    const int low = HexValue(text[i + 2]);
+    if (high < 0 || low < 0) return false;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return true;
+}
+
+// Whether a query parameter's (encoded) name is "permission".
+bool IsPermissionParam(std::string_view name) {
+  if (name == kPermissionParam) return true;
+  if (name.find('%') == std::string_view::npos) return false;
+  std::string decoded;
+  return PercentDecode(name, decoded) && decoded == kPermissionParam;
+}
+
+// The permissions a request requires, as views into the request or into this object's own
+// decoding buffer (so it must outlive its names() and cannot be copied). Invalid names are not
+// kept: they only set has_invalid().
+class RequiredPermissions {
+ public:
+  RequiredPermissions() = default;
+  RequiredPermissions(const RequiredPermissions&) = delete;
+  RequiredPermissions& operator=(const RequiredPermissions&) = delete;
+
+  // Every `permission` parameter of `query` (the text after '?').
+  void AddQuery(std::string_view query) {
+    const std::size_t budget = query.size();
+    while (!query.empty()) {
+      const std::size_t amp = query.find('&');
+      const std::string_view pair = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+      const std::size_t eq = pair.find('=');
+      if (eq == std::string_view::npos || !IsPermissionParam(pair.substr(0, eq))) continue;
+      const std::string_view value = pair.substr(eq + 1);
+      if (value.find('%') == std::string_view::npos) {
+        AddList(value);
+        continue;
+      }
+      // Decoded text is never longer than its encoding, so one reservation for the whole query
+      // keeps every view into decoded_ valid.
+      if (decoded_.empty()) decoded_.reserve(budget);
+      const std::size_t start = decoded_.size();
+      if (!PercentDecode(value, decoded_)) {
+        invalid_ = true;
+        decoded_.resize(start);
+        continue;
+      }
+      AddList(std::string_view(decoded_).substr(start));
+    }
+  }
+
+  // Every X-Keyward-Permission header of `request`.
+  void AddHeaders(const Request& request) {
+    const auto [first, last] = request.equal_range(kPermissionHeader);
+    for (auto it = first; it != last; ++it) AddList(it->value());
+  }
+
+  std::span<const std::string_view> names() const {
+    if (!spilled_.empty()) return spilled_;
+    return std::span<const std::string_view>(inline_.data(), inline_size_);
+  }
+  bool has_invalid() const { return invalid_; }
+
+ private:
+  void AddList(std::string_view list) {
+    while (!list.empty()) {
+      const std::size_t comma = list.find(',');
+      const std::string_view name = Trim(list.substr(0, comma));
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      if (!name.empty()) Add(name);
+    }
+  }
+
+  void Add(std::string_view name) {
+    if (!core::IsCataloguePermission(name) && !core::IsValidPermissionName(name)) {
+      invalid_ = true;
+      return;
+    }
+    if (spilled_.empty() && inline_size_ < inline_.size()) {
+      inline_[inline_size_++] = name;
+      return;
+    }
+    if (spilled_.empty()) spilled_.assign(inline_.begin(), inline_.end());
+    spilled_.push_back(name);
+  }
+
+  std::array<std::string_view, kInlinePermissions> inline_{};
+  std::size_t inline_size_ = 0;
+  std::vector<std::string_view> spilled_;
+  std::string decoded_;
+  bool invalid_ = false;
+};
+
+// The token of an Authorization value, or empty when its scheme is not Bearer (RFC 7235: the
+// scheme is case-insensitive).
+std::string_view BearerToken(std::string_view value) {
+  value = Trim(value);
+  if (value.size() <= kBearer.size() || !beast::iequals(value.substr(0, kBearer.size()), kBearer))
+    return {};
+  const std::string_view rest = value.substr(kBearer.size());
+  if (rest.front() != ' ' && rest.front() != '\t') return {};
+  return Trim(rest);
+}
+
+struct PresentedToken {
+  std::string_view token;  // empty: none presented
+  bool conflict = false;   // two different tokens
+};
+
+// The one token `request` presents, as a view into it.
+PresentedToken FindToken(const Request& request) {
+  PresentedToken found;
+  for (const auto& field : request) {
+    std::string_view token;
+    if (field.name() == bh::field::authorization) {
+      token = BearerToken(field.value());
+    } else if (beast::iequals(field.name_string(), kSecretKeyHeader) ||
+               beast::iequals(field.name_string(), kApiKeyHeader)) {
+      token = Trim(field.value());
+    }
+    if (token.empty()) continue;
+    if (!found.token.empty() && found.token != token) {
+      found.conflict = true;
+      return found;
+    }
+    found.token = token;
+  }
+  return found;
+}
+
+unsigned StatusFor(core::Outcome outcome) {
+  switch (outcome) {
+    case core::Outcome::kValid:
+      return 200;
+    case core::Outcome::kIpNotAllowed:
+    case core::Outcome::kInsufficientPermissions:
+    case core::Outcome::kRateLimited:
+      return 403;
+    case core::Outcome::kMalformed:
+    case core::Outcome::kNotFound:
+    case core::Outcome::kDisabled:
+    case core::Outcome::kExpired:
+    case core::Outcome::kLockedOut:
+    case core::Outcome::kUnavailable:
+      break;
+  }
+  return 401;
+}
+
+// The answer for `outcome`; `verification` (may be null) supplies the key and Retry-After.
+Response MakeAnswer(const Request& request, core::Outcome outcome,
+                    const core::Verification* verification) {
+  const unsigned status = StatusFor(outcome);
+  Response response{static_cast<bh::status>(status), request.version()};
+  response.set(bh::field::cache_control, "no-store");
+  response.set("X-Keyward-Outcome", core::OutcomeName(outcome));
+  if (status == 401) response.set(bh::field::www_authenticate, "Bearer");
+  if (outcome == core::Outcome::kRateLimited) {
+    const std::int64_t wait = verification != nullptr ? verification->retry_after_seconds : 0;
+    response.set(bh::field::retry_after, std::to_string(std::max<std::int64_t>(wait, 1)));
+  }
+  if (status == 200 && verification != nullptr && verification->key) {
+    response.set("X-Keyward-Key-Id", std::to_string(verification->key->id));
+    response.set("X-Keyward-Key-Name", PercentEncode(verification->key->name));
+    if (verification->role != nullptr) {
+      response.set("X-Keyward-Role", PercentEncode(verification->role->name));
+    }
+  }
+  response.keep_alive(request.keep_alive());
+  response.content_length(0);
+  return response;
+}
+
+}  // namespace
+
+Authz::Authz(const core::Verifier& verifier, Metrics& metrics,
+             const std::vector<core::Ipv4Range>& trusted_proxies)
+    : verifier_(verifier), metrics_(metrics), trusted_proxies_(trusted_proxies) {}
+
+bool Authz::Owns(const Request& request) {
+  const std::string_view target = request.target();
+  const Route* route =
+      MatchSubtreeRoute(request.method_string(), target.substr(0, target.find('?')));
+  return route != nullptr && route->id == RouteId::kAuthz;
+}
+
+Response Authz::Answer(const Request& request, const RequestContext& context) const {
+  const PresentedToken presented = FindToken(request);
+  if (presented.token.empty() || presented.conflict) {
+    metrics_.IncrementVerification(core::OutcomeName(core::Outcome::kMalformed));
+    return MakeAnswer(request, core::Outcome::kMalformed, nullptr);
+  }
+  RequiredPermissions required;
+  const std::string_view target = request.target();
+  if (const std::size_t q = target.find('?'); q != std::string_view::npos) {
+    required.AddQuery(target.substr(q + 1));
+  }
+  required.AddHeaders(request);
+
+  core::VerifyRequest verify;
+  verify.token = presented.token;
+  verify.client_ip = ClientIp(request, context, trusted_proxies_);
+  verify.required_permissions = required.names();
+  const auto started = std::chrono::steady_clock::now();
+  core::Verification result = verifier_.Verify(verify);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  metrics_.ObserveVerification("authz", took.count());
+  // A name no key can hold was kept out of the chain's check; it still refuses the request
+  // (an open-ended role such as Master Administrator would otherwise pass it).
+  if (result.outcome == core::Outcome::kValid && required.has_invalid()) {
+    result.outcome = core::Outcome::kInsufficientPermissions;
+  }
+  metrics_.IncrementVerification(core::OutcomeName(result.outcome));
+  return MakeAnswer(request, result.outcome, &result);
+}
+
+Response Authz::FailureAnswer(const Request& request) {
+  return MakeAnswer(request, core::Outcome::kUnavailable, nullptr);
+}
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (IsUnreserved(byte)) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
+}  // namespace keyward::http

@@ -1,0 +1,76 @@
+// Authz: the forward-auth endpoint `/v1/authz` and every path below it, any method (API.md
+// "Verification"), for nginx auth_request, Traefik forwardAuth, Envoy ext_authz (HTTP) and Caddy
+// forward_auth. There is no caller: the token the request presents is the one checked, through
+// core's verification chain. The answer is only 200, 401 or 403, with an empty body — the
+// statuses every gateway understands — and headers:
+//   X-Keyward-Outcome: <CODE>         always (core::OutcomeName)
+//   Cache-Control: no-store           always
+//   WWW-Authenticate: Bearer          401: MALFORMED, NOT_FOUND, DISABLED, EXPIRED, LOCKED_OUT,
+//                                     UNAVAILABLE
+//   Retry-After: <seconds>            403 RATE_LIMITED (403 also: IP_NOT_ALLOWED,
+//                                     INSUFFICIENT_PERMISSIONS)
+//   X-Keyward-Key-Id: <integer id>    200
+//   X-Keyward-Key-Name: <name>        200, percent-encoded UTF-8 (PercentEncode)
+//   X-Keyward-Role: <role name>       200 when the key has a role, percent-encoded the same way
+//                                     ("Master Administrator" -> "Master%20Administrator")
+//
+// Decisions beyond API.md:
+// - The token comes from `Authorization: Bearer`, `api-secret-key` or `X-API-Key`. An
+//   Authorization header of another scheme (Basic, ...) is the upstream's business, not a
+//   Keyward credential, and is ignored. No token, or two different tokens, is 401 MALFORMED,
+//   decided without the chain, so an anonymous request never spends its address's failure
+//   budget.
+// - The query string never carries a credential here and never causes a refusal either: a
+//   gateway may append the original request's query, which belongs to the upstream. Only its
+//   `permission` parameters are read.
+// - Required permissions: every `?permission=` value (percent-decoded) and every
+//   `X-Keyward-Permission` header, each a comma-separated list whose items are trimmed and whose
+//   empty items are ignored. A name that is not a valid permission, or a value that cannot be
+//   decoded, is held by no key: a key that would otherwise pass gets INSUFFICIENT_PERMISSIONS.
+//
+// Thread-safe. Answer allocates little (no JSON, no type erasure) and waits for nothing as long
+// as the Verifier's KeyLookup does not: the in-memory KeyIndex never waits, StoreKeyLookup runs
+// a unit of work on the store.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ip.hpp"
+#include "core/verifier.hpp"
+#include "http/handler.hpp"
+#include "http/metrics.hpp"
+
+namespace keyward::http {
+
+class Authz {
+ public:
+  // Every reference must outlive the Authz. `trusted_proxies` is read on every call (it is the
+  // ApiHandler's list, set before serving).
+  Authz(const core::Verifier& verifier, Metrics& metrics,
+        const std::vector<core::Ipv4Range>& trusted_proxies);
+
+  // Whether `request` is for /v1/authz or a path below it (any method). Allocates nothing.
+  static bool Owns(const Request& request);
+
+  // The answer to an authz request (precondition: Owns(request)). Counts the outcome in
+  // keyward_verifications_total and the chain's time in keyward_verification_duration_seconds
+  // {endpoint="authz"}. Never logs, so the token cannot reach a log.
+  Response Answer(const Request& request, const RequestContext& context) const;
+
+  // The answer when Answer itself failed (an exception): 401 UNAVAILABLE, so that a gateway
+  // refuses the request rather than let it through.
+  static Response FailureAnswer(const Request& request);
+
+ private:
+  const core::Verifier& verifier_;
+  Metrics& metrics_;
+  const std::vector<core::Ipv4Range>& trusted_proxies_;
+};
+
+// `text` with every byte outside the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~) written as
+// %XX in uppercase hex: UTF-8 names become plain ASCII header values.
+std::string PercentEncode(std::string_view text);
+
+}  // namespace keyward::http

@@ -1,0 +1,227 @@
+#include "http/openapi_components.hpp"
+
+namespace keyward::http {
+namespace {
+
+// Schemas, shared responses and security schemes: fixed data, kept as JSON text so it reads as
+// the document does.
+constexpr std::string_view kComponents = R"json({
+  "securitySchemes": {
+    "bearer": {"type": "http", "scheme": "bearer",
+               "description": "Authorization: Bearer kw_<publicid>_<secret><checksum>"},
+    "apiSecretKey": {"type": "apiKey", "in": "header", "name": "api-secret-key"},
+    "xApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                "description": "Accepted by /v1/authz only"}
+  },
+  "schemas": {
+    "Error": {
+      "type": "object", "required": ["error"],
+      "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {
+          "code": {"type": "string", "enum": ["invalid_argument", "immutable_field",
+            "malformed_json", "unauthenticated", "permission_denied", "not_found",
+            "method_not_allowed", "already_exists", "read_only", "conflict", "in_use",
+            "last_master_administrator", "payload_too_large", "rate_limited", "unavailable",
+            "internal"]},
+          "message": {"type": "string", "description": "In the caller's locale"},
+          "field": {"type": "string", "description": "The request field at fault"}}}}
+    },
+    "RoleRef": {
+      "type": "object", "required": ["id", "name"],
+      "properties": {"id": {"type": "string"}, "name": {"type": "string"}}
+    },
+    "ApiKey": {
+      "type": "object",
+      "required": ["id", "name", "description", "prefix", "role", "enabled", "lockedOut",
+        "unlockAt", "failedAttempts", "status", "expiresAt", "locale", "timeZone", "allowedIps",
+        "source", "accountId", "createdAt", "lastUsedAt", "secretRotatedAt"],
+      "properties": {
+        "id": {"type": "string", "example": "42"},
+        "name": {"type": "string", "minLength": 1, "maxLength": 128},
+        "description": {"type": "string", "maxLength": 1024},
+        "prefix": {"type": "string", "example": "kw_3hT9xQ2mPz7a"},
+        "role": {"$ref": "#/components/schemas/RoleRef"},
+        "enabled": {"type": "boolean"},
+        "lockedOut": {"type": "boolean"},
+        "unlockAt": {"type": "string", "format": "date-time", "nullable": true},
+        "failedAttempts": {"type": "integer"},
+        "status": {"type": "string", "enum": ["disabled", "expired", "locked_out", "enabled"]},
+        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
+        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
+        "timeZone": {"type": "string", "example": "UTC"},
+        "allowedIps": {"type": "array", "items": {"type": "string"}},
+        "source": {"type": "string", "enum": ["api", "console", "account", "import"]},
+        "accountId": {"type": "string", "nullable": true},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true},
+        "secretRotatedAt": {"type": "string", "format": "date-time", "nullable": true}}
+    },
+    "IssuedApiKey": {
+      "allOf": [{"$ref": "#/components/schemas/ApiKey"}, {
+        "type": "object", "required": ["secret"],
+        "properties": {"secret": {"type": "string",
+          "pattern": "^kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$",
+          "description": "The token; shown only in this response"}}}]
+    },
+    "ApiKeyList": {
+      "type": "object", "required": ["items", "nextCursor"],
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/ApiKey"}},
+        "nextCursor": {"type": "string", "nullable": true}}
+    },
+    "CreateApiKey": {
+      "type": "object", "required": ["name", "role"], "additionalProperties": false,
+      "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "role": {"oneOf": [{"type": "string"}, {"type": "integer"}],
+                 "description": "Role id or name"},
+        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
+        "timeZone": {"type": "string"},
+        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
+        "allowedIps": {"type": "array", "items": {"type": "string"}},
+        "enabled": {"type": "boolean"}}
+    },
+    "UpdateApiKey": {
+      "type": "object", "additionalProperties": false,
+      "description": "expiresAt is immutable: giving it is 400 immutable_field",
+      "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "role": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
+        "timeZone": {"type": "string"},
+        "allowedIps": {"type": "array", "items": {"type": "string"}}}
+    },
+    "RotateApiKey": {
+      "type": "object", "additionalProperties": false,
+      "properties": {"gracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 604800}}
+    },
+    "Empty": {"type": "object", "additionalProperties": false},
+    "BulkDelete": {
+      "type": "object", "required": ["ids"], "additionalProperties": false,
+      "properties": {"ids": {"type": "array",
+        "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}
+    },
+    "BulkDeleteResults": {
+      "type": "object", "required": ["results"],
+      "properties": {"results": {"type": "array", "items": {
+        "type": "object", "required": ["id", "status"],
+        "properties": {"id": {"type": "string"},
+                       "status": {"type": "integer", "enum": [204, 404]}}}}}
+    },
+    "Permission": {
+      "type": "object", "required": ["name", "group", "description"],
+      "properties": {"name": {"type": "string"}, "group": {"type": "string"},
+                     "description": {"type": "string"}}
+    },
+    "PermissionList": {
+      "type": "object", "required": ["items"],
+      "properties": {"items": {"type": "array",
+        "items": {"$ref": "#/components/schemas/Permission"}}}
+    },
+    "Role": {
+      "type": "object", "required": ["id", "name", "description", "builtIn", "permissions"],
+      "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+        "description": {"type": "string"}, "builtIn": {"type": "boolean"},
+        "permissions": {"type": "array", "items": {"type": "string"}}}
+    },
+    "RoleList": {
+      "type": "object", "required": ["items", "nextCursor"],
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
+        "nextCursor": {"type": "string", "nullable": true}}
+    },
+    "VerifyKey": {
+      "type": "object", "required": ["key"], "additionalProperties": false,
+      "properties": {
+        "key": {"type": "string", "description": "The token to verify"},
+        "permissions": {"type": "array", "items": {"type": "string"},
+          "description": "Permissions the key must all hold, e.g. orders:read"},
+        "ip": {"type": "string",
+          "description": "The end client's IPv4 or IPv6 address; the caller's own when absent"}}
+    },
+    "Verification": {
+      "type": "object", "required": ["valid", "code"],
+      "description": "The key fields appear only once the secret matched",
+      "properties": {
+        "valid": {"type": "boolean"},
+        "code": {"$ref": "#/components/schemas/VerificationCode"},
+        "keyId": {"type": "string", "example": "42"},
+        "name": {"type": "string"},
+        "role": {"type": "string", "nullable": true, "description": "The role's name"},
+        "permissions": {"type": "array", "items": {"type": "string"}},
+        "expiresAt": {"type": "string", "format": "date-time", "nullable": true}}
+    },
+    "VerificationCode": {
+      "type": "string", "enum": ["VALID", "MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED",
+        "LOCKED_OUT", "IP_NOT_ALLOWED", "INSUFFICIENT_PERMISSIONS", "RATE_LIMITED",
+        "UNAVAILABLE"]
+    },
+    "ServiceStatus": {
+      "type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}
+    }
+  },
+  "parameters": {
+    "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+           "description": "Decimal id"},
+    "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+              "maximum": 500, "default": 50}},
+    "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
+               "description": "nextCursor of the previous page"},
+    "permission": {"name": "permission", "in": "query", "style": "form", "explode": true,
+      "schema": {"type": "array", "items": {"type": "string"}},
+      "description": "A permission the key must hold (repeatable; each a comma-separated list)"},
+    "permissionHeader": {"name": "X-Keyward-Permission", "in": "header",
+      "schema": {"type": "string"},
+      "description": "Comma-separated permissions the key must hold (repeatable)"}
+  },
+  "responses": {
+    "BadRequest": {"description": "invalid_argument, immutable_field or malformed_json",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "Unauthenticated": {"description": "Invalid or missing API key",
+      "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "PermissionDenied": {"description": "Missing permission, escalation, or outside the allowlist",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "NotFound": {"description": "No such object",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "Conflict": {
+      "description": "already_exists, read_only, conflict, in_use or last_master_administrator",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "RateLimited": {"description": "Too many failed attempts from this address",
+      "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "Unavailable": {"description": "The store is unreachable",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    "AuthzAllowed": {"description": "VALID: the key may act. Empty body.",
+      "headers": {
+        "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
+        "X-Keyward-Key-Id": {"schema": {"type": "integer"}, "description": "The key's id"},
+        "X-Keyward-Key-Name": {"schema": {"type": "string"},
+          "description": "The key's name, UTF-8 percent-encoded (all but A-Za-z0-9-._~)"},
+        "X-Keyward-Role": {"schema": {"type": "string"},
+          "description": "The key's role name, percent-encoded the same way"}}},
+    "AuthzUnauthenticated": {
+      "description": "MALFORMED, NOT_FOUND, DISABLED, EXPIRED, LOCKED_OUT or UNAVAILABLE. Empty body.",
+      "headers": {
+        "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
+        "WWW-Authenticate": {"schema": {"type": "string", "enum": ["Bearer"]}}}},
+    "AuthzForbidden": {
+      "description": "IP_NOT_ALLOWED, INSUFFICIENT_PERMISSIONS or RATE_LIMITED. Empty body.",
+      "headers": {
+        "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
+        "Retry-After": {"schema": {"type": "integer"}, "description": "RATE_LIMITED only"}}}
+  },
+  "headers": {
+    "Outcome": {"schema": {"$ref": "#/components/schemas/VerificationCode"},
+                "description": "The verification outcome"}
+  }
+})json";
+
+}  // namespace
+
+std::string_view OpenApiComponentsJson() { return kComponents; }
+
+}  // namespace keyward::http
