@@ -87,6 +87,7 @@ int RunServe(const ServeConfig& config) {
   http::Metrics metrics;
   http::ApiHandler handler(keys, verifier, store, clock, metrics, &logger);
   handler.set_trusted_proxies(TrustedProxyRanges(config));
+  handler.set_readiness([&key_index, &clock] { return key_index.Fresh(clock.Now()); });
   const ListenAddress listen = ParseListen(config.listen).value();
   http::ServerOptions options;
   options.host = listen.host;

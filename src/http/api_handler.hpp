@@ -11,6 +11,7 @@
 // UNAVAILABLE).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -36,6 +37,9 @@ class ApiHandler final : public Handler {
              const core::Clock& clock, Metrics& metrics, Logger* logger = nullptr);
 
   // Proxies whose X-Forwarded-For is believed. Set before serving; not thread-safe.
+  // What /readyz answers by (see ServiceEndpoints::set_readiness). Set before serving.
+  void set_readiness(std::function<bool()> ready) { endpoints_.set_readiness(std::move(ready)); }
+
   void set_trusted_proxies(std::vector<core::Ipv4Range> proxies) {
     trusted_proxies_ = std::move(proxies);
   }

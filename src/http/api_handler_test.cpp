@@ -423,3 +423,17 @@ TEST_F(ApiHandler, SecretsNeverReachTheLog) {
 
 }  // namespace
 }  // namespace keyward::http
+
+namespace keyward::http {
+namespace {
+
+TEST_F(ApiHandler, ReadyzFollowsTheReadinessCheckWhenOneIsGiven) {
+  bool fresh = false;
+  handler_.set_readiness([&fresh] { return fresh; });
+  EXPECT_EQ(Send(bh::verb::get, "/readyz").result_int(), 503u);
+  fresh = true;
+  EXPECT_EQ(Send(bh::verb::get, "/readyz").result_int(), 200u);
+}
+
+}  // namespace
+}  // namespace keyward::http

@@ -34,6 +34,10 @@ Reply ServiceEndpoints::Healthz() const {
 }
 
 Reply ServiceEndpoints::Readyz() const {
+  if (ready_) {
+    if (ready_()) return Reply::Json(200, boost::json::object{{"status", "ready"}});
+    return ErrorReply(core::Unavailable("readiness check"), core::Locale::kEnUs);
+  }
   // A read, not an empty unit of work: some stores open a transaction lazily, on first use.
   const core::Status st = store_.Transact([](core::UnitOfWork& uow) -> core::Status {
     KW_RETURN_IF_ERROR(uow.GetMeta("readyz"));

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -28,8 +29,12 @@ class ServiceEndpoints {
 
   // 200 {"status": "ok"}.
   Reply Healthz() const;
-  // 200 {"status": "ready"} when a store unit of work succeeds, else 503 unavailable.
+  // 200 {"status": "ready"} when ready, else 503 unavailable. Ready means the readiness check
+  // given to set_readiness passes (the key index is within its staleness limit) or, without one,
+  // that a store unit of work succeeds.
   Reply Readyz() const;
+  // Replaces the store check of Readyz. Set before serving; not thread-safe.
+  void set_readiness(std::function<bool()> ready) { ready_ = std::move(ready); }
   // 200 text/plain; version=0.0.4: the metrics registry, key gauges refreshed when stale. A store
   // failure while counting keeps the previous counts (and is logged): metrics never fail.
   Reply MetricsText();
@@ -43,6 +48,7 @@ class ServiceEndpoints {
   const core::Clock& clock_;
   Metrics& metrics_;
   Logger* logger_;
+  std::function<bool()> ready_;
   const std::chrono::steady_clock::duration gauge_ttl_;
 
   std::mutex mu_;
