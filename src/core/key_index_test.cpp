@@ -15,6 +15,7 @@ namespace {
 
 using testing::kTestEpochSeconds;
 using testing::TestPeppers;
+using testing::WrongSecret;
 
 // A KeyService writing through the index's store, and a Verifier reading the index: the wiring
 // `keyward serve` uses.
@@ -47,23 +48,7 @@ class KeyIndexTest : public ::testing::Test {
     return verifier_.Verify(req).outcome;
   }
 
-  ApiKey Stored(KeyId id) {
-    return TransactValue<ApiKey>(memory_,
-                                 [&](UnitOfWork& uow) -> Result<ApiKey> {
-                                   KW_ASSIGN_OR_RETURN(std::optional<ApiKey> k, uow.FindKey(id));
-                                   if (!k)
-                                     return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound);
-                                   return *k;
-                                 })
-        .value();
-  }
-
-  static std::string WrongSecret(const std::string& token) {
-    TokenView v = ParseToken(token).value();
-    std::string secret(v.secret);
-    secret[0] = secret[0] == 'a' ? 'b' : 'a';
-    return FormatToken(v.public_id, secret);
-  }
+  ApiKey Stored(KeyId id) { return testing::StoredKey(memory_, id); }
 
   storage::MemoryStore memory_;
   ManualClock clock_;

@@ -11,6 +11,7 @@ namespace keyward::core {
 namespace {
 
 using testing::KeyFixture;
+using testing::WrongSecret;
 
 class Verifier : public KeyFixture {
  protected:
@@ -24,12 +25,6 @@ class Verifier : public KeyFixture {
   }
 
   // The token with its secret replaced (checksum recomputed): right shape, wrong secret.
-  static std::string WrongSecret(const std::string& token) {
-    TokenView v = ParseToken(token).value();
-    std::string secret(v.secret);
-    secret[0] = secret[0] == 'a' ? 'b' : 'a';
-    return FormatToken(v.public_id, secret);
-  }
 
   IssuedKey CreateWithAllowlist(const std::string& name, std::vector<std::string> ips) {
     CreateKeyInput in;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/key_service.hpp"
+#include "core/token.hpp"
 #include "core/verifier.hpp"
 #include "storage/memory/memory_store.hpp"
 
@@ -19,6 +20,25 @@ inline constexpr const char* kTestPepperFile = "1 QUFBQUFBQUFBQUFBQUFBQUFBQUFBQU
 inline constexpr std::int64_t kTestEpochSeconds = 1'800'000'000;
 
 inline PepperSet TestPeppers() { return PepperSet::Parse(kTestPepperFile).value(); }
+
+// `token` with one secret character changed and the checksum remade: well-formed, wrong secret.
+inline std::string WrongSecret(const std::string& token) {
+  const TokenView view = ParseToken(token).value();
+  std::string secret(view.secret);
+  secret[0] = secret[0] == 'a' ? 'b' : 'a';
+  return FormatToken(view.public_id, secret);
+}
+
+// Key `id` as `store` holds it; fails the test when there is none.
+inline ApiKey StoredKey(Store& store, KeyId id) {
+  Result<ApiKey> key = TransactValue<ApiKey>(store, [&](UnitOfWork& uow) -> Result<ApiKey> {
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> k, uow.FindKey(id));
+    if (!k) return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound, {std::to_string(id)});
+    return *k;
+  });
+  EXPECT_TRUE(key.has_value()) << "no key " << id;
+  return key ? key.value() : ApiKey{};
+}
 
 class KeyFixture : public ::testing::Test {
  protected:
