@@ -103,9 +103,17 @@ class RecordingUnitOfWork final : public UnitOfWork {
     return st;
   }
   Result<std::int64_t> AppendAudit(const AuditEvent& e) override { return inner_.AppendAudit(e); }
+  Status SetAuditHash(std::int64_t id, std::string_view prev, std::string_view hash) override {
+    return inner_.SetAuditHash(id, prev, hash);
+  }
   Result<std::vector<AuditEvent>> ListAudit(std::int64_t after, int limit) override {
     return inner_.ListAudit(after, limit);
   }
+  Result<std::optional<AuditEvent>> LastAudit() override { return inner_.LastAudit(); }
+  Result<std::vector<AuditEvent>> QueryAudit(const AuditFilter& f, const PageRequest& p) override {
+    return inner_.QueryAudit(f, p);
+  }
+  Status DeleteAuditThrough(std::int64_t id) override { return inner_.DeleteAuditThrough(id); }
   Result<std::optional<std::string>> GetMeta(std::string_view k) override {
     return inner_.GetMeta(k);
   }

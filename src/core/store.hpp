@@ -37,6 +37,16 @@ struct PageRequest {
   int limit = 50;                         // at most this many items
 };
 
+// Which audit events a query returns: since <= time < until; actor, action and target match
+// exactly. An unset bound or an empty string matches everything.
+struct AuditFilter {
+  std::optional<Time> since;
+  std::optional<Time> until;
+  std::string actor;
+  std::string action;
+  std::string target;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -75,11 +85,23 @@ class UnitOfWork {
   virtual Status UpdateRole(const Role& role) = 0;
   virtual Status DeleteRole(RoleId id) = 0;
 
-  // --- Audit trail. ---
-  // Appends `event` (its id is ignored) and returns the new id.
+  // --- Audit trail. Ids increase and are never reused, even after DeleteAuditThrough. ---
+  // Appends `event` (its id is ignored) and returns the new id. prev_hash and hash are stored as
+  // given; the audit chain (core/audit_chain.hpp) fills them in with SetAuditHash.
   virtual Result<std::int64_t> AppendAudit(const AuditEvent& event) = 0;
+  // Sets prev_hash and hash of event `id`; kNotFound when there is none.
+  virtual Status SetAuditHash(std::int64_t id, std::string_view prev_hash,
+                              std::string_view hash) = 0;
   // Events with id > after_id, ascending, at most `limit`.
   virtual Result<std::vector<AuditEvent>> ListAudit(std::int64_t after_id, int limit) = 0;
+  // The event with the highest id, if any.
+  virtual Result<std::optional<AuditEvent>> LastAudit() = 0;
+  // Events matching `filter`, newest first (id descending, below page.before_id), at most
+  // page.limit.
+  virtual Result<std::vector<AuditEvent>> QueryAudit(const AuditFilter& filter,
+                                                     const PageRequest& page) = 0;
+  // Deletes every event with id <= `id` (retention); deleting nothing is not an error.
+  virtual Status DeleteAuditThrough(std::int64_t id) = 0;
 
   // --- Small settings (pepper fingerprints, ...). ---
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;

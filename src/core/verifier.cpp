@@ -149,25 +149,39 @@ void StoreKeyLookup::RecordSuccess(const KeyEntry& key, Time now,
 }
 
 Verifier::Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& clock,
-                   LockoutPolicy policy, FailureThrottle* throttle)
-    : lookup_(lookup), hasher_(hasher), clock_(clock), policy_(policy), throttle_(throttle) {}
+                   LockoutPolicy policy, FailureThrottle* throttle, AuthEventSink* auth_events)
+    : lookup_(lookup),
+      hasher_(hasher),
+      clock_(clock),
+      policy_(policy),
+      throttle_(throttle),
+      auth_events_(auth_events) {}
 
 Verification Verifier::Verify(const VerifyRequest& request) const {
   const Time now = clock_.Now();
   Verification result;
-  auto fail = [&](Outcome outcome) {
+  auto report = [&](Outcome outcome, const KeyEntry* key, std::string_view public_id) {
+    if (auth_events_ != nullptr)
+      auth_events_->Failed(outcome, key, public_id, request.client_ip, now);
+  };
+  auto fail = [&](Outcome outcome, const KeyEntry* key, std::string_view public_id) {
     if (throttle_ != nullptr && request.client_ip)
       throttle_->RecordFailure(*request.client_ip, now);
+    report(outcome, key, public_id);
     result.outcome = outcome;
     return result;
   };
   if (throttle_ != nullptr && request.client_ip && !throttle_->Allowed(*request.client_ip, now)) {
     result.outcome = Outcome::kRateLimited;
     result.retry_after_seconds = throttle_->RetryAfterSeconds(*request.client_ip, now);
+    if (auth_events_ != nullptr) {
+      const std::optional<TokenView> presented = ParseToken(request.token);
+      report(result.outcome, nullptr, presented ? presented->public_id : std::string_view());
+    }
     return result;
   }
   const std::optional<TokenView> token = ParseToken(request.token);
-  if (!token) return fail(Outcome::kMalformed);
+  if (!token) return fail(Outcome::kMalformed, nullptr, {});
 
   KeyEntry key;
   Result<bool> found = lookup_.Find(token->public_id, key);
@@ -177,7 +191,7 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   }
   if (!*found) {
     hasher_.Burn(token->secret);  // an unknown id costs what a known one does
-    return fail(Outcome::kNotFound);
+    return fail(Outcome::kNotFound, nullptr, token->public_id);
   }
 
   const bool current_match = hasher_.Matches(key.digest, token->secret);
@@ -190,7 +204,7 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
     if (key.Permits(request.client_ip)) {
       lookup_.RecordFailure(key, now, policy_, request.client_ip);
     }
-    return fail(Outcome::kNotFound);
+    return fail(Outcome::kNotFound, &key, token->public_id);
   }
 
   result.role = lookup_.Role(key.role_id);
@@ -218,6 +232,8 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
       rehash = hasher_.Digest(token->secret);  // the pepper rotated: re-make under the new one
     }
     lookup_.RecordSuccess(key, now, rehash);
+  } else {
+    report(result.outcome, &key, token->public_id);
   }
   result.key = std::move(key);
   return result;

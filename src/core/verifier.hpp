@@ -143,6 +143,19 @@ class FailureThrottle {
   virtual std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const = 0;
 };
 
+// Where the chain reports failed verifications, for the audit trail's auth.failure events
+// (AuthFailureRecorder). Called on the verifying thread for every outcome but VALID and
+// UNAVAILABLE: implementations must be thread-safe and must not block.
+class AuthEventSink {
+ public:
+  virtual ~AuthEventSink() = default;
+  // `key_or_null`: the key the token named when there is one (its secret may still have been
+  // wrong: NOT_FOUND); valid only during the call. `public_id`: the token's public id once the
+  // token parsed, else empty. Never the secret.
+  virtual void Failed(Outcome outcome, const KeyEntry* key_or_null, std::string_view public_id,
+                      const std::optional<IpAddress>& client, Time now) = 0;
+};
+
 struct VerifyRequest {
   std::string_view token;
   std::optional<IpAddress> client_ip;
@@ -160,8 +173,10 @@ struct Verification {
 
 class Verifier {
  public:
+  // `auth_events` (may be null) must outlive the verifier.
   Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& clock,
-           LockoutPolicy policy = {}, FailureThrottle* throttle = nullptr);
+           LockoutPolicy policy = {}, FailureThrottle* throttle = nullptr,
+           AuthEventSink* auth_events = nullptr);
 
   Verification Verify(const VerifyRequest& request) const;
 
@@ -171,6 +186,7 @@ class Verifier {
   const Clock& clock_;
   LockoutPolicy policy_;
   FailureThrottle* throttle_;
+  AuthEventSink* auth_events_;
 };
 
 // Authenticates a management call: VALID -> the Principal; IP_NOT_ALLOWED -> kPermissionDenied;

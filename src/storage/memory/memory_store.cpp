@@ -41,6 +41,14 @@ bool MatchesFilter(const ApiKey& key, const core::KeyFilter& filter, const std::
   return MatchesQuery(key, lowered_q);
 }
 
+bool MatchesAuditFilter(const AuditEvent& e, const core::AuditFilter& filter) {
+  if (filter.since && e.time < *filter.since) return false;
+  if (filter.until && e.time >= *filter.until) return false;
+  if (!filter.actor.empty() && e.actor != filter.actor) return false;
+  if (!filter.action.empty() && e.action != filter.action) return false;
+  return filter.target.empty() || e.target == filter.target;
+}
+
 // The unit of work: reads and writes one State (a copy the store swaps in on success).
 class MemoryUnitOfWork final : public core::UnitOfWork {
  public:
@@ -204,6 +212,18 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     return s_.audit.back().id;
   }
 
+  Status SetAuditHash(std::int64_t id, std::string_view prev_hash, std::string_view hash) override {
+    auto it = std::lower_bound(s_.audit.begin(), s_.audit.end(), id,
+                               [](const AuditEvent& e, std::int64_t v) { return e.id < v; });
+    if (it == s_.audit.end() || it->id != id) {
+      return MakeError(ErrorCode::kNotFound, Msg::kStoreError,
+                       {"no audit event " + std::to_string(id)});
+    }
+    it->prev_hash = std::string(prev_hash);
+    it->hash = std::string(hash);
+    return core::Ok();
+  }
+
   Result<std::vector<AuditEvent>> ListAudit(std::int64_t after_id, int limit) override {
     std::vector<AuditEvent> out;
     if (limit <= 0) return out;
@@ -213,6 +233,31 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
       out.push_back(*it);
     }
     return out;
+  }
+
+  Result<std::optional<AuditEvent>> LastAudit() override {
+    if (s_.audit.empty()) return std::optional<AuditEvent>();
+    return std::optional<AuditEvent>(s_.audit.back());
+  }
+
+  Result<std::vector<AuditEvent>> QueryAudit(const core::AuditFilter& filter,
+                                             const core::PageRequest& page) override {
+    std::vector<AuditEvent> out;
+    if (page.limit <= 0) return out;
+    const std::int64_t before = page.before_id.value_or(std::numeric_limits<std::int64_t>::max());
+    for (auto it = s_.audit.rbegin(); it != s_.audit.rend(); ++it) {
+      if (it->id >= before || !MatchesAuditFilter(*it, filter)) continue;
+      out.push_back(*it);
+      if (out.size() >= static_cast<std::size_t>(page.limit)) break;
+    }
+    return out;
+  }
+
+  Status DeleteAuditThrough(std::int64_t id) override {
+    auto end = std::upper_bound(s_.audit.begin(), s_.audit.end(), id,
+                                [](std::int64_t v, const AuditEvent& e) { return v < e.id; });
+    s_.audit.erase(s_.audit.begin(), end);
+    return core::Ok();
   }
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) override {

@@ -39,7 +39,13 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   core::Status DeleteRole(core::RoleId id) override;
 
   core::Result<std::int64_t> AppendAudit(const core::AuditEvent& event) override;
+  core::Status SetAuditHash(std::int64_t id, std::string_view prev_hash,
+                            std::string_view hash) override;
   core::Result<std::vector<core::AuditEvent>> ListAudit(std::int64_t after_id, int limit) override;
+  core::Result<std::optional<core::AuditEvent>> LastAudit() override;
+  core::Result<std::vector<core::AuditEvent>> QueryAudit(const core::AuditFilter& filter,
+                                                         const core::PageRequest& page) override;
+  core::Status DeleteAuditThrough(std::int64_t id) override;
 
   core::Result<std::optional<std::string>> GetMeta(std::string_view key) override;
   core::Status SetMeta(std::string_view key, std::string_view value) override;
@@ -51,6 +57,8 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   // Reads every row of `stmt` (selecting kSelectRole's columns) with its permissions.
   core::Result<std::vector<core::Role>> ReadRoles(Statement& stmt);
   core::Result<std::vector<core::ApiKey>> ReadKeys(Statement& stmt);
+  // Every row of `stmt` (selecting kSelectAudit's columns).
+  core::Result<std::vector<core::AuditEvent>> ReadAuditEvents(Statement& stmt);
   core::Result<Statement> Prepare(std::string_view sql, std::string_view what) {
     return Statement::Prepare(db_, sql, what);
   }

@@ -1,4 +1,5 @@
-// Roles, the audit trail and meta settings of SqliteUnitOfWork.
+// Roles and meta settings of SqliteUnitOfWork (the audit trail is in
+// sqlite_unit_of_work_audit.cpp).
 #include <sqlite3.h>
 
 #include <string>
@@ -167,49 +168,6 @@ Status SqliteUnitOfWork::DeleteRole(RoleId id) {
   }
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM roles WHERE id = ?1", "delete role"));
   return stmt.BindInt(1, id).Run();
-}
-
-Result<std::int64_t> SqliteUnitOfWork::AppendAudit(const core::AuditEvent& event) {
-  KW_ASSIGN_OR_RETURN(
-      Statement stmt,
-      Prepare("INSERT INTO audit_events (time, actor, action, target, ip, outcome, details, hash)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-              "append audit event"));
-  stmt.BindInt(1, ToSeconds(event.time))
-      .BindText(2, event.actor)
-      .BindText(3, event.action)
-      .BindText(4, event.target)
-      .BindText(5, event.ip)
-      .BindText(6, event.outcome)
-      .BindText(7, event.details_json)
-      .BindText(8, event.hash);
-  KW_RETURN_IF_ERROR(stmt.Run());
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
-}
-
-Result<std::vector<core::AuditEvent>> SqliteUnitOfWork::ListAudit(std::int64_t after_id,
-                                                                  int limit) {
-  std::vector<core::AuditEvent> out;
-  if (limit <= 0) return out;
-  KW_ASSIGN_OR_RETURN(Statement stmt,
-                      Prepare("SELECT id, time, actor, action, target, ip, outcome, details, hash"
-                              " FROM audit_events WHERE id > ?1 ORDER BY id LIMIT ?2",
-                              "list audit events"));
-  stmt.BindInt(1, after_id).BindInt(2, limit);
-  for (;;) {
-    KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-    if (!row) return out;
-    core::AuditEvent& e = out.emplace_back();
-    e.id = stmt.Int(0);
-    e.time = FromSeconds(stmt.Int(1));
-    e.actor = stmt.Text(2);
-    e.action = stmt.Text(3);
-    e.target = stmt.Text(4);
-    e.ip = stmt.Text(5);
-    e.outcome = stmt.Text(6);
-    e.details_json = stmt.Text(7);
-    e.hash = stmt.Text(8);
-  }
 }
 
 Result<std::optional<std::string>> SqliteUnitOfWork::GetMeta(std::string_view key) {

@@ -1,0 +1,242 @@
+#include "core/audit_chain.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "core/audit_chain_internal.hpp"
+
+namespace keyward::core {
+namespace {
+
+void AppendNetstring(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out.push_back(':');
+  out.append(field);
+  out.push_back(',');
+}
+
+std::string Hex(const std::array<std::uint8_t, kDigestSize>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0F]);
+  }
+  return out;
+}
+
+// A UnitOfWork that forwards every call and chains the audit events appended through it.
+class ChainUnitOfWork final : public UnitOfWork {
+ public:
+  ChainUnitOfWork(UnitOfWork& inner, const audit::ChainKey& key, std::vector<AuditEvent>& appended)
+      : inner_(inner), key_(key), appended_(appended) {}
+
+  Result<std::int64_t> AppendAudit(const AuditEvent& event) override {
+    if (!key_.known) return Internal("audit chain: the pepper set has no current version");
+    KW_RETURN_IF_ERROR(LoadHead());
+    AuditEvent chained = event;
+    chained.prev_hash = *head_;
+    chained.hash.clear();
+    KW_ASSIGN_OR_RETURN(chained.id, inner_.AppendAudit(chained));
+    chained.hash = audit::HashWith(key_, chained);
+    KW_RETURN_IF_ERROR(inner_.SetAuditHash(chained.id, chained.prev_hash, chained.hash));
+    head_ = chained.hash;
+    appended_.push_back(std::move(chained));
+    return appended_.back().id;
+  }
+  Status DeleteAuditThrough(std::int64_t id) override {
+    // The head is read first: when retention removes every event, the anchor it appends links
+    // to the last removed one.
+    KW_RETURN_IF_ERROR(LoadHead());
+    return inner_.DeleteAuditThrough(id);
+  }
+  Status SetAuditHash(std::int64_t id, std::string_view prev, std::string_view hash) override {
+    return inner_.SetAuditHash(id, prev, hash);
+  }
+  Result<std::vector<AuditEvent>> ListAudit(std::int64_t after, int limit) override {
+    return inner_.ListAudit(after, limit);
+  }
+  Result<std::optional<AuditEvent>> LastAudit() override { return inner_.LastAudit(); }
+  Result<std::vector<AuditEvent>> QueryAudit(const AuditFilter& f, const PageRequest& p) override {
+    return inner_.QueryAudit(f, p);
+  }
+
+  Result<std::optional<ApiKey>> FindKey(KeyId id) override { return inner_.FindKey(id); }
+  Result<std::optional<ApiKey>> FindKeyByPublicId(std::string_view id) override {
+    return inner_.FindKeyByPublicId(id);
+  }
+  Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view k) override {
+    return inner_.FindKeyIdByNameKey(k);
+  }
+  Result<std::vector<ApiKey>> ListKeys(const KeyFilter& f, const PageRequest& p) override {
+    return inner_.ListKeys(f, p);
+  }
+  Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
+    return inner_.KeysWithRole(role);
+  }
+  Result<std::vector<ApiKey>> AllKeys() override { return inner_.AllKeys(); }
+  Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) override {
+    return inner_.ForEachKey(fn);
+  }
+  Status SetLastUsed(const std::vector<std::pair<KeyId, Time>>& uses) override {
+    return inner_.SetLastUsed(uses);
+  }
+  Result<KeyId> InsertKey(const ApiKey& key) override { return inner_.InsertKey(key); }
+  Status UpdateKey(const ApiKey& key) override { return inner_.UpdateKey(key); }
+  Status DeleteKey(KeyId id) override { return inner_.DeleteKey(id); }
+  Result<std::optional<Role>> FindRole(RoleId id) override { return inner_.FindRole(id); }
+  Result<std::optional<Role>> FindRoleByNameKey(std::string_view k) override {
+    return inner_.FindRoleByNameKey(k);
+  }
+  Result<std::vector<Role>> ListRoles() override { return inner_.ListRoles(); }
+  Result<RoleId> InsertRole(const Role& role) override { return inner_.InsertRole(role); }
+  Status UpdateRole(const Role& role) override { return inner_.UpdateRole(role); }
+  Status DeleteRole(RoleId id) override { return inner_.DeleteRole(id); }
+  Result<std::optional<std::string>> GetMeta(std::string_view k) override {
+    return inner_.GetMeta(k);
+  }
+  Status SetMeta(std::string_view k, std::string_view v) override { return inner_.SetMeta(k, v); }
+
+ private:
+  // Reads the chain head once per unit of work; later appends in it follow their own writes.
+  Status LoadHead() {
+    if (head_) return Ok();
+    KW_ASSIGN_OR_RETURN(std::optional<AuditEvent> last, inner_.LastAudit());
+    if (!last) {
+      head_ = std::string(kGenesisHash);
+    } else if (!last->hash.empty()) {
+      head_ = std::move(last->hash);
+    } else {
+      KW_RETURN_IF_ERROR(ChainLegacyEvents());
+    }
+    return Ok();
+  }
+
+  // The trail ends with an unchained event. If no event is chained at all (a trail written
+  // before the chain existed), chains every event in id order; otherwise leaves the trail as it
+  // is, to fail verification, and links on to the empty hash.
+  Status ChainLegacyEvents() {
+    constexpr int kPage = 500;
+    bool any_chained = false;
+    KW_RETURN_IF_ERROR(audit::ForEachEvent(inner_, kPage, [&](const AuditEvent& e) {
+      any_chained = !e.hash.empty() || !e.prev_hash.empty();
+      return Result<bool>(!any_chained);
+    }));
+    if (any_chained) {
+      head_ = std::string();
+      return Ok();
+    }
+    std::string prev(kGenesisHash);
+    auto chain = [&](const AuditEvent& e) -> Result<bool> {
+      AuditEvent chained = e;
+      chained.prev_hash = prev;
+      prev = audit::HashWith(key_, chained);
+      KW_RETURN_IF_ERROR(inner_.SetAuditHash(e.id, chained.prev_hash, prev));
+      return true;
+    };
+    KW_RETURN_IF_ERROR(audit::ForEachEvent(inner_, kPage, chain));
+    head_ = std::move(prev);
+    return Ok();
+  }
+
+  UnitOfWork& inner_;
+  const audit::ChainKey& key_;
+  std::vector<AuditEvent>& appended_;
+  std::optional<std::string> head_;  // the hash the next appended event links to
+};
+
+}  // namespace
+
+namespace audit {
+
+ChainKey::ChainKey(const PepperSet& peppers, std::uint32_t v)
+    : version(v),
+      bytes(peppers.DeriveKey(kAuditChainKeyPurpose, v)),
+      known(!peppers.Find(v).empty()) {}
+
+ChainKey::~ChainKey() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+
+std::string HashWith(const ChainKey& key, const AuditEvent& event) {
+  if (!key.known) return {};
+  const std::string data = CanonicalAuditBytes(event);
+  std::array<std::uint8_t, kDigestSize> mac{};
+  std::size_t out_len = 0;
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.bytes.data(), key.bytes.size(),
+                reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(),
+                mac.size(), &out_len) == nullptr ||
+      out_len != kDigestSize) {
+    // A hash that is not one must never be stored: the chain would be broken silently.
+    std::fputs("keyward: HMAC-SHA256 failed in OpenSSL (audit chain)\n", stderr);
+    std::abort();
+  }
+  return "v" + std::to_string(key.version) + ":" + Hex(mac);
+}
+
+Status ForEachEvent(UnitOfWork& uow, int page,
+                    const std::function<Result<bool>(const AuditEvent&)>& fn) {
+  std::int64_t after = 0;
+  for (;;) {
+    KW_ASSIGN_OR_RETURN(std::vector<AuditEvent> events, uow.ListAudit(after, page));
+    for (const AuditEvent& e : events) {
+      KW_ASSIGN_OR_RETURN(const bool go_on, fn(e));
+      if (!go_on) return Ok();
+    }
+    if (events.size() < static_cast<std::size_t>(page)) return Ok();
+    after = events.back().id;
+  }
+}
+
+}  // namespace audit
+
+std::string CanonicalAuditBytes(const AuditEvent& event) {
+  std::string out;
+  out.reserve(96 + event.actor.size() + event.action.size() + event.target.size() +
+              event.ip.size() + event.outcome.size() + event.details_json.size() +
+              event.prev_hash.size());
+  AppendNetstring(out, "keyward audit event v1");
+  AppendNetstring(out, std::to_string(event.id));
+  AppendNetstring(out, std::to_string(event.time.time_since_epoch().count()));
+  AppendNetstring(out, event.actor);
+  AppendNetstring(out, event.action);
+  AppendNetstring(out, event.target);
+  AppendNetstring(out, event.ip);
+  AppendNetstring(out, event.outcome);
+  AppendNetstring(out, event.details_json);
+  AppendNetstring(out, event.prev_hash);
+  return out;
+}
+
+std::string ComputeAuditHash(const PepperSet& peppers, std::uint32_t version,
+                             const AuditEvent& event) {
+  return audit::HashWith(audit::ChainKey(peppers, version), event);
+}
+
+AuditChainStore::AuditChainStore(Store& inner, const PepperSet& peppers, AuditSink* sink)
+    : inner_(inner),
+      key_(std::make_unique<audit::ChainKey>(peppers, peppers.current_version())),
+      sink_(sink) {}
+
+AuditChainStore::~AuditChainStore() = default;
+
+Status AuditChainStore::Transact(const std::function<Status(UnitOfWork&)>& fn) {
+  std::lock_guard lock(mu_);
+  std::vector<AuditEvent> appended;
+  Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
+    appended.clear();  // in case the store runs `fn` again
+    ChainUnitOfWork chain(uow, *key_, appended);
+    return fn(chain);
+  });
+  if (st && !appended.empty()) {
+    if (AuditSink* sink = sink_.load(); sink != nullptr) sink->Deliver(appended);
+  }
+  return st;
+}
+
+}  // namespace keyward::core
