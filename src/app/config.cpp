@@ -65,6 +65,10 @@ core::Status ValidateConfig(const ServeConfig& config) {
     return ConfigError("timeouts must be at least 1 second");
   }
   if (config.max_connections < 1) return ConfigError("--max-connections must be at least 1");
+  if (config.audit_retention_days < 0)
+    return ConfigError("--audit-retention-days must be 0 or more");
+  if (config.hec_token_file && !config.hec_url)
+    return ConfigError("--hec-token-file needs --hec-url");
   if (config.throttle_per_minute < 0) return ConfigError("throttle must be 0 or more");
   if (config.lockout_threshold < 0) return ConfigError("lockout threshold must be 0 or more");
   if (config.lockout_seconds < 1) return ConfigError("lockout duration must be at least 1 s");

@@ -31,6 +31,11 @@ struct ServeConfig {
   int read_timeout_seconds = 30;  // a request must arrive whole within this
   int idle_timeout_seconds = 60;  // an idle keep-alive connection is closed after this
   int max_connections = 1024;
+  // Audit: days of events kept (0: all), and SIEM destinations for every event as it happens.
+  int audit_retention_days = 0;
+  std::vector<std::string> syslog_urls;       // udp://, tcp:// or tls://HOST:PORT
+  std::optional<std::string> hec_url;         // Splunk HTTP Event Collector
+  std::optional<std::string> hec_token_file;  // the HEC token (else KEYWARD_HEC_TOKEN)
 };
 
 struct ListenAddress {

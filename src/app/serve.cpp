@@ -7,11 +7,11 @@
 #include <iostream>
 #include <thread>
 
+#include "app/node.hpp"
 #include "app/runtime.hpp"
+#include "core/audit_chain.hpp"
 #include "core/clock.hpp"
 #include "core/digest.hpp"
-#include "core/failure_throttle.hpp"
-#include "core/key_index.hpp"
 #include "core/key_service.hpp"
 #include "core/verifier.hpp"
 #include "http/api_handler.hpp"
@@ -53,41 +53,22 @@ int RunServe(const ServeConfig& config) {
     logger.Error("invalid configuration", {{"error", st.error().Message()}});
     return 2;
   }
-  core::SystemRandom random;
-  core::Result<OpenedStore> opened = OpenStore(config, random);
+  http::Metrics metrics;
+  core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
   if (!opened) {
-    logger.Error("cannot open the store", {{"error", opened.error().Message()}});
+    logger.Error("cannot start", {{"error", opened.error().Message()}});
     return 1;
   }
-  core::SystemClock clock;
-  // Verification reads the in-memory index; every write goes through the index's store so the
-  // index stays exact.
-  core::KeyIndex key_index(*opened->store, clock);
-  if (core::Status st = key_index.Load(); !st) {
-    logger.Error("cannot load the key index", {{"error", st.error().Message()}});
-    return 1;
-  }
-  key_index.Start();
-  core::Store& store = key_index.store();
-  core::SecretHasher hasher(opened->peppers);
-  core::KeyServiceOptions key_options;
-  key_options.allowlist.allow_private = config.allow_private_ips;
-  core::KeyService keys(store, clock, random, hasher, key_options);
-  core::SlidingFailureThrottle throttle(config.throttle_per_minute);
-  core::Verifier verifier(
-      key_index, hasher, clock,
-      core::LockoutPolicy{config.lockout_threshold, core::Seconds{config.lockout_seconds}},
-      &throttle);
-  if (core::Status st = BootstrapIfEmpty(keys, config, std::cerr); !st) {
+  Node& node = **opened;
+  if (core::Status st = BootstrapIfEmpty(node.keys(), config, std::cerr); !st) {
     logger.Error("cannot create the first Master Administrator key",
                  {{"error", st.error().Message()}});
     return 1;
   }
-
-  http::Metrics metrics;
-  http::ApiHandler handler(keys, verifier, store, clock, metrics, &logger);
+  http::ApiHandler handler(node.keys(), node.verifier(), node.store(), node.clock(), metrics,
+                           &logger);
   handler.set_trusted_proxies(TrustedProxyRanges(config));
-  handler.set_readiness([&key_index, &clock] { return key_index.Fresh(clock.Now()); });
+  handler.set_readiness([&node] { return node.Ready(); });
   const ListenAddress listen = ParseListen(config.listen).value();
   http::ServerOptions options;
   options.host = listen.host;
@@ -110,7 +91,7 @@ int RunServe(const ServeConfig& config) {
       std::to_string(server.port());
   std::cout << "listening on " << where << std::endl;
   logger.Info("started", {{"listen", where},
-                          {"keys", static_cast<std::uint64_t>(key_index.Stats().keys)},
+                          {"keys", static_cast<std::uint64_t>(node.index().Stats().keys)},
                           {"tls", config.tls_cert.has_value()},
                           {"store", "sqlite"},
                           {"dataDir", config.data_dir}});
@@ -131,7 +112,9 @@ int RunAdminRecover(const ServeConfig& config) {
   }
   core::SystemClock clock;
   core::SecretHasher hasher(opened->peppers);
-  core::KeyService keys(*opened->store, clock, random, hasher);
+  // Through the audit chain, so the recovery's event is chained like every other.
+  core::AuditChainStore chain(*opened->store, opened->peppers);
+  core::KeyService keys(chain, clock, random, hasher);
   core::Principal recover = core::Principal::System();
   recover.actor = "system:admin-recover";
   core::Result<core::IssuedKey> issued = keys.IssueMasterKey(recover, "recovered admin");
