@@ -52,6 +52,28 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
   serve.add_option("--lockout-seconds", config.lockout_seconds, "How long an automatic lock lasts")
       ->envname("KEYWARD_LOCKOUT_SECONDS");
   serve
+      .add_option("--throttle", config.throttle_per_minute,
+                  "Failed verifications a client address may make a minute (0: no limit)")
+      ->envname("KEYWARD_THROTTLE");
+  serve
+      .add_option("--audit-retention-days", config.audit_retention_days,
+                  "Days of audit events kept; older ones are removed behind an anchor (0: all)")
+      ->envname("KEYWARD_AUDIT_RETENTION_DAYS");
+  serve
+      .add_option("--syslog", config.syslog_urls,
+                  "Forward every audit event as CEF over syslog: udp://, tcp:// or tls://HOST:PORT "
+                  "(repeatable)")
+      ->envname("KEYWARD_SYSLOG")
+      ->delimiter(',');
+  serve
+      .add_option("--hec-url", config.hec_url,
+                  "Forward every audit event to a Splunk HTTP Event Collector at this URL")
+      ->envname("KEYWARD_HEC_URL");
+  serve
+      .add_option("--hec-token-file", config.hec_token_file,
+                  "File holding the HEC token (else the variable KEYWARD_HEC_TOKEN)")
+      ->envname("KEYWARD_HEC_TOKEN_FILE");
+  serve
       .add_option("--read-timeout", config.read_timeout_seconds,
                   "Seconds a request may take to arrive whole (else 408)")
       ->envname("KEYWARD_READ_TIMEOUT");
