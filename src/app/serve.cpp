@@ -10,6 +10,7 @@
 #include "app/node.hpp"
 #include "app/runtime.hpp"
 #include "core/audit_chain.hpp"
+#include "core/audit_service.hpp"
 #include "core/clock.hpp"
 #include "core/digest.hpp"
 #include "core/key_service.hpp"
@@ -67,6 +68,8 @@ int RunServe(const ServeConfig& config) {
   }
   http::ApiHandler handler(node.keys(), node.verifier(), node.store(), node.clock(), metrics,
                            &logger);
+  core::AuditService audit(node.store(), node.peppers());
+  handler.set_audit(audit);
   handler.set_trusted_proxies(TrustedProxyRanges(config));
   handler.set_readiness([&node] { return node.Ready(); });
   const ListenAddress listen = ParseListen(config.listen).value();

@@ -87,6 +87,29 @@ std::variant<Reply, int> ApiSession::Call(const HttpRequest& request) const {
   return reply;
 }
 
+int ApiSession::Stream(const HttpRequest& request, const BodySink& sink) const {
+  bool receiving = false;
+  auto outcome = client_.Stream(request, [&](std::string_view piece) {
+    receiving = true;
+    return sink(piece);
+  });
+  if (const auto* failure = std::get_if<TransportFailure>(&outcome)) {
+    if (receiving) {
+      err() << "keyward: the response was cut short (" << failure->reason
+            << "); what arrived is incomplete\n";
+      return kExitFailure;
+    }
+    err() << DescribeTransportFailure(client_.server().text, *failure) << '\n';
+    return failure->request_sent ? kExitFailure : kExitUnreachable;
+  }
+  const auto& response = std::get<HttpResponse>(outcome);
+  const ExitCode code = ExitCodeForStatus(response.status);
+  if (code != kExitOk) {
+    err() << DescribeApiError(response.status, response.reason, response.body) << '\n';
+  }
+  return code;
+}
+
 int ApiSession::BadResponse(std::string_view what) const {
   err() << "keyward: the server's response " << what << '\n';
   return kExitFailure;

@@ -32,6 +32,11 @@ class ApiSession {
   // prints what went wrong and returns the exit code for it.
   std::variant<Reply, int> Call(const HttpRequest& request) const;
 
+  // Sends `request` and hands the body of a 2xx response to `sink` as it arrives (a download of
+  // any size). Returns kExitOk once the whole body has arrived; otherwise prints what went wrong
+  // (a refusal, or a body cut short: `sink` then got only part of it) and returns its exit code.
+  int Stream(const HttpRequest& request, const BodySink& sink) const;
+
   // Prints "keyward: the server's response <what>" and returns kExitFailure, for replies that do
   // not have the shape the API promises.
   int BadResponse(std::string_view what) const;

@@ -205,6 +205,56 @@ void AddRoles(CLI::App& app, const ClientIo& io, int& exit_code) {
 
 struct NoState {};
 
+void AddAuditFilters(CLI::App* command, AuditFilterFlags& filters) {
+  command->add_option("--since", filters.since,
+                      "Only events at or after this RFC 3339 time (no offset: the key's zone)");
+  command->add_option("--until", filters.until, "Only events before this RFC 3339 time");
+  command->add_option("--actor", filters.actor, "Only events by this actor, e.g. apikey:1");
+  command->add_option("--action", filters.action, "Only this action, e.g. apikey.create");
+  command->add_option("--target", filters.target, "Only events on this target, e.g. apikey:42");
+}
+
+struct AuditListState {
+  AuditFilterFlags filters;
+  ListState list;
+};
+
+struct AuditExportState {
+  AuditFilterFlags filters;
+  std::string format = "jsonl";
+  std::optional<std::string> output;
+};
+
+void AddAudit(CLI::App& app, const ClientIo& io, int& exit_code) {
+  auto* audit = app.add_subcommand("audit", "The audit trail of the Keyward server");
+  audit->require_subcommand(1);
+  audit->footer(std::string(ClientHelpFooter()));
+  auto* list = audit->add_subcommand("list", "List audit events, newest first");
+  auto list_state =
+      Leaf<AuditListState>(list, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+        return ListAudit(s, st.filters, st.list.flags, st.list.all, c.json);
+      });
+  AddAuditFilters(list, list_state->filters);
+  AddListOptions(list, list_state->list);
+
+  auto* exported = audit->add_subcommand(
+      "export", "Export audit events, oldest first, as they arrive (JSON lines or CSV)");
+  auto export_state =
+      Leaf<AuditExportState>(exported, io, exit_code, [](const auto& s, const auto& st, auto&) {
+        return ExportAudit(s, st.filters, st.format, st.output);
+      });
+  exported->add_option("--format", export_state->format, "jsonl (default) or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+  exported->add_option("--output,-o", export_state->output,
+                       "Write to this file (complete or not at all) instead of standard output");
+  AddAuditFilters(exported, export_state->filters);
+
+  auto* verify = audit->add_subcommand(
+      "verify", "Check the audit trail's hash chain (exit 1 if it is broken)");
+  Leaf<NoState>(verify, io, exit_code,
+                [](const auto& s, const auto&, auto& c) { return VerifyAudit(s, c.json); });
+}
+
 }  // namespace
 
 ClientIo ProcessIo() {
@@ -231,6 +281,7 @@ void AddClientCommands(CLI::App& app, int& exit_code, ClientIo io) {
   AddKeyRotate(keys, io, exit_code);
   AddKeyDelete(keys, io, exit_code);
   AddRoles(app, io, exit_code);
+  AddAudit(app, io, exit_code);
   auto* whoami = app.add_subcommand("whoami", "Show the API key in KEYWARD_API_KEY");
   Leaf<NoState>(whoami, io, exit_code,
                 [](const auto& s, const auto&, auto& c) { return WhoAmI(s, c.json); });

@@ -1,4 +1,4 @@
-// The `keyward` command-line client of the native API: `keys`, `roles` and `whoami`
+// The `keyward` command-line client of the native API: `keys`, `roles`, `audit` and `whoami`
 // subcommands for a CLI11 App, talking to the server named by KEYWARD_URL (default
 // http://127.0.0.1:8080) with the key in KEYWARD_API_KEY; KEYWARD_INSECURE=1 skips TLS
 // certificate verification for self-signed development certificates.
@@ -8,6 +8,8 @@
 //   1 server or unexpected error  5 conflict (409)
 //   2 usage error                 6 invalid input rejected by the server (400, 413)
 //   3 refused (401, 403)          7 cannot connect (nothing was sent)
+// `audit verify` also exits 1 when the trail's hash chain is broken, and `audit export` when the
+// export is cut short.
 // With --json a command prints the server's JSON response as is on standard output; otherwise
 // tables and "Field: value" lines for people. Errors go to standard error as
 // "keyward: <message>". The API key is never printed; a secret only by create and rotate.

@@ -1,6 +1,8 @@
 #include "cli/commands.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 
@@ -63,15 +65,19 @@ int PrintWithSecret(const ApiSession& session, const Reply& reply, bool json,
   return kExitOk;
 }
 
+using Query = std::vector<std::pair<std::string, std::string>>;
+// The query of one page: the first when `cursor` is nullopt, else the one nextCursor names.
+using PageQuery = std::function<Query(const std::optional<std::string>& cursor)>;
+
 // Lists a collection: one page, or with `all` every page.
-int List(const ApiSession& session, const std::string& path, ListFlags flags, bool all, bool json,
-         std::string (*render)(const json::array&), std::string_view none) {
-  if (all && !flags.limit) flags.limit = kAllPageSize;
+int ListPages(const ApiSession& session, const std::string& path, const PageQuery& page_query,
+              bool all, bool json, std::string (*render)(const json::array&),
+              std::string_view none) {
   json::array items;
   std::optional<std::string> cursor;
   std::set<std::string> seen;
   for (;;) {
-    auto result = session.Call({Method::kGet, path, BuildListQuery(flags, cursor), std::nullopt});
+    auto result = session.Call({Method::kGet, path, page_query(cursor), std::nullopt});
     if (const int* code = std::get_if<int>(&result)) return *code;
     const Reply& reply = std::get<Reply>(result);
     const json::object* page = reply.json.if_object();
@@ -110,6 +116,15 @@ int List(const ApiSession& session, const std::string& path, ListFlags flags, bo
     session.out() << render(items);
   }
   return kExitOk;
+}
+
+int List(const ApiSession& session, const std::string& path, ListFlags flags, bool all, bool json,
+         std::string (*render)(const json::array&), std::string_view none) {
+  if (all && !flags.limit) flags.limit = kAllPageSize;
+  return ListPages(
+      session, path,
+      [&flags](const std::optional<std::string>& cursor) { return BuildListQuery(flags, cursor); },
+      all, json, render, none);
 }
 
 }  // namespace
@@ -201,6 +216,75 @@ int ListRoles(const ApiSession& session, const ListFlags& flags, bool all, bool 
 
 int ShowRole(const ApiSession& session, const std::string& id, bool json) {
   return GetAndPrint(session, "/v1/roles/" + PathSegment(id), json, RenderRoleDetails);
+}
+
+int ListAudit(const ApiSession& session, const AuditFilterFlags& filters, ListFlags page, bool all,
+              bool json) {
+  if (all && !page.limit) page.limit = kAllPageSize;
+  return ListPages(
+      session, "/v1/audit",
+      [&](const std::optional<std::string>& cursor) {
+        return BuildAuditQuery(filters, page.limit, cursor ? cursor : page.cursor);
+      },
+      all, json, RenderAuditTable, "No audit events match.");
+}
+
+int ExportAudit(const ApiSession& session, const AuditFilterFlags& filters,
+                const std::string& format, const std::optional<std::string>& output) {
+  const HttpRequest request{Method::kGet, "/v1/audit/export",
+                            BuildAuditExportQuery(filters, format), std::nullopt};
+  if (!output) {
+    const int code = session.Stream(request, [&session](std::string_view piece) {
+      session.out().write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      return static_cast<bool>(session.out());
+    });
+    session.out().flush();
+    return code;
+  }
+  const std::string part = *output + ".part";
+  std::ofstream file(part, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    session.err() << "keyward: cannot write " << Printable(part) << '\n';
+    return kExitFailure;
+  }
+  int code = session.Stream(request, [&file](std::string_view piece) {
+    file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    return static_cast<bool>(file);
+  });
+  file.close();
+  std::error_code ec;
+  if (code == kExitOk && !file) {
+    session.err() << "keyward: cannot write " << Printable(part) << '\n';
+    code = kExitFailure;
+  }
+  if (code == kExitOk) std::filesystem::rename(part, *output, ec);
+  if (code == kExitOk && ec) {
+    session.err() << "keyward: cannot rename " << Printable(part) << ": " << ec.message() << '\n';
+    code = kExitFailure;
+  }
+  if (code != kExitOk) std::filesystem::remove(part, ec);
+  return code;
+}
+
+int VerifyAudit(const ApiSession& session, bool json) {
+  auto result = session.Call(Get("/v1/audit/verify"));
+  if (const int* code = std::get_if<int>(&result)) return *code;
+  const Reply& reply = std::get<Reply>(result);
+  const json::object* report = reply.json.if_object();
+  const json::value* ok = report != nullptr ? report->if_contains("ok") : nullptr;
+  const json::value* events = report != nullptr ? report->if_contains("events") : nullptr;
+  if (ok == nullptr || !ok->is_bool() || events == nullptr || !events->is_int64()) {
+    return session.BadResponse("has no \"ok\" and \"events\"");
+  }
+  if (json) {
+    PrintRaw(session.out(), reply);
+  } else if (ok->get_bool()) {
+    session.out() << "audit trail verified: " << events->get_int64() << " events\n";
+  } else {
+    session.out() << "audit trail BROKEN at event " << Field(*report, "firstBrokenId") << ": "
+                  << Field(*report, "reason") << '\n';
+  }
+  return ok->get_bool() ? kExitOk : kExitFailure;
 }
 
 }  // namespace keyward::cli

@@ -49,4 +49,20 @@ int ListRoles(const ApiSession& session, const ListFlags& flags, bool all, bool 
 // GET /v1/roles/{id}.
 int ShowRole(const ApiSession& session, const std::string& id, bool json);
 
+// GET /v1/audit with `filters`, paged like ListKeys by page.limit and page.cursor (the other
+// ListFlags are not used): a table ID, TIME, ACTOR, ACTION, TARGET, IP, OUTCOME, newest first.
+int ListAudit(const ApiSession& session, const AuditFilterFlags& filters, ListFlags page, bool all,
+              bool json);
+
+// GET /v1/audit/export?format=<format> with `filters`: the body, as it arrives, to standard
+// output or to the file `output` (written as "<output>.part" and renamed once complete, removed
+// if the export fails, so a file by that name is always a whole export).
+int ExportAudit(const ApiSession& session, const AuditFilterFlags& filters,
+                const std::string& format, const std::optional<std::string>& output);
+
+// GET /v1/audit/verify: prints "audit trail verified: N events" and returns kExitOk, or prints
+// "audit trail BROKEN at event <id>: <reason>" and returns kExitFailure. With `json`, prints the
+// server's JSON instead, with the same exit codes.
+int VerifyAudit(const ApiSession& session, bool json);
+
 }  // namespace keyward::cli

@@ -15,6 +15,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <exception>
+#include <stdexcept>
 
 namespace keyward::cli {
 namespace {
@@ -29,6 +30,8 @@ using Clock = std::chrono::steady_clock;
 
 // A list of 500 keys is well under 1 MiB; anything far past that is not our server.
 constexpr std::uint64_t kMaxResponseBody = 32 * 1024 * 1024;
+// How much of a streamed body one read hands to the sink at most.
+constexpr std::size_t kStreamPiece = 64 * 1024;
 
 http::verb ToVerb(Method method) {
   switch (method) {
@@ -50,6 +53,7 @@ struct Exchange {
   const HttpClientOptions& options;
   http::request<http::string_body> request;
   Clock::time_point deadline;
+  const BodySink* sink = nullptr;  // set: stream a 2xx body to it
   ssl::context* tls = nullptr;
   bool sent = false;
   std::optional<HttpResponse> response;
@@ -78,12 +82,59 @@ std::string Describe(const boost::system::error_code& ec, const Exchange& ex, SS
   return ec.message();
 }
 
+// Waits at most the total timeout from now for the next step of a streamed exchange.
+template <typename Stream>
+void Rearm(Stream& stream, Exchange& ex) {
+  ex.deadline = Clock::now() + ex.options.total_timeout;
+  beast::get_lowest_layer(stream).expires_at(ex.deadline);
+}
+
+// Reads the rest of a response whose header is read, a piece at a time: to the sink for a 2xx
+// status, into the response's body (up to kMaxResponseBody) for any other.
+template <typename Stream>
+asio::awaitable<void> ReadPieces(Stream& stream, beast::flat_buffer& buffer,
+                                 http::response_parser<http::buffer_body>& parser, Exchange& ex) {
+  const unsigned status = parser.get().result_int();
+  const bool to_sink = status >= 200 && status < 300;
+  HttpResponse response{status, std::string(parser.get().reason()), {}};
+  std::string piece(kStreamPiece, '\0');
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    Rearm(stream, ex);
+    boost::system::error_code ec;
+    co_await http::async_read_some(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+    const std::string_view got(piece.data(), piece.size() - parser.get().body().size);
+    if (got.empty()) continue;
+    if (!to_sink) {
+      if (response.body.size() + got.size() > kMaxResponseBody) {
+        throw std::runtime_error("the response is too large");
+      }
+      response.body += got;
+    } else if (!(*ex.sink)(got)) {
+      throw std::runtime_error("stopped reading the response");
+    }
+  }
+  ex.response = std::move(response);
+}
+
 // Sends the request and reads the response on an established (and handshaken) stream.
 template <typename Stream>
 asio::awaitable<void> Talk(Stream& stream, Exchange& ex) {
   beast::get_lowest_layer(stream).expires_at(ex.deadline);
   ex.sent = true;
   co_await http::async_write(stream, ex.request, asio::use_awaitable);
+  if (ex.sink != nullptr) {
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);
+    Rearm(stream, ex);
+    co_await http::async_read_header(stream, buffer, parser, asio::use_awaitable);
+    co_await ReadPieces(stream, buffer, parser, ex);
+    co_return;
+  }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxResponseBody);
@@ -193,6 +244,16 @@ std::string HttpClient::Target(const HttpRequest& request) const {
 }
 
 std::variant<HttpResponse, TransportFailure> HttpClient::Send(const HttpRequest& request) const {
+  return Perform(request, nullptr);
+}
+
+std::variant<HttpResponse, TransportFailure> HttpClient::Stream(const HttpRequest& request,
+                                                                const BodySink& sink) const {
+  return Perform(request, &sink);
+}
+
+std::variant<HttpResponse, TransportFailure> HttpClient::Perform(const HttpRequest& request,
+                                                                 const BodySink* sink) const {
   try {
     std::optional<ssl::context> tls;
     if (server_.tls) {
@@ -204,6 +265,7 @@ std::variant<HttpResponse, TransportFailure> HttpClient::Send(const HttpRequest&
                 .options = options_,
                 .request = {},
                 .deadline = Clock::now() + options_.total_timeout,
+                .sink = sink,
                 .tls = tls ? &*tls : nullptr,
                 .sent = false,
                 .response = std::nullopt,
@@ -211,7 +273,7 @@ std::variant<HttpResponse, TransportFailure> HttpClient::Send(const HttpRequest&
     ex.request = {ToVerb(request.method), Target(request), 11};
     ex.request.set(http::field::host, server_.host_header);
     ex.request.set(http::field::user_agent, "keyward-cli");
-    ex.request.set(http::field::accept, "application/json");
+    ex.request.set(http::field::accept, sink != nullptr ? "*/*" : "application/json");
     ex.request.set(http::field::authorization, "Bearer " + api_key_);
     if (request.body) {
       ex.request.set(http::field::content_type, "application/json");
@@ -222,8 +284,12 @@ std::variant<HttpResponse, TransportFailure> HttpClient::Send(const HttpRequest&
     {
       asio::io_context ioc;
       asio::co_spawn(ioc, Run(ex), asio::detached);
-      // The stream timeouts end every step but name resolution; this ends that too.
-      ioc.run_until(ex.deadline);
+      // The stream timeouts end every step but name resolution; this ends that too. A stream
+      // moves the deadline on as bytes arrive.
+      for (Clock::time_point deadline = ex.deadline; !ioc.stopped() && Clock::now() < deadline;
+           deadline = ex.deadline) {
+        ioc.run_until(deadline);
+      }
     }
     if (ex.response) return std::move(*ex.response);
     if (ex.failure.empty()) ex.failure = "timed out after " + Seconds(options_.total_timeout);

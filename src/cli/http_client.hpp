@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,8 +42,12 @@ struct HttpRequest {
 struct HttpResponse {
   unsigned status = 0;
   std::string reason;
-  std::string body;
+  std::string body;  // Stream(): empty for a 2xx response, whose body went to the sink
 };
+
+// Receives a streamed response body a piece at a time, as it arrives; returns false to stop
+// reading (Stream() then reports a TransportFailure).
+using BodySink = std::function<bool(std::string_view piece)>;
 
 // The exchange did not produce a response. `request_sent` tells whether the server may have
 // received the request (so its effect is unknown) or surely did not (resolve, connect or TLS
@@ -72,7 +77,19 @@ class HttpClient {
   // timeout. Any status is a response; only failing to get one is a TransportFailure.
   std::variant<HttpResponse, TransportFailure> Send(const HttpRequest& request) const;
 
+  // Like Send(), but the body of a 2xx response goes to `sink` as it arrives, whatever its size,
+  // instead of into HttpResponse::body (other statuses' bodies, error messages, are read whole).
+  // The total timeout applies to each wait for more bytes, not to the whole exchange, so a long
+  // download goes on as long as the server keeps sending. A body cut short (the connection ended
+  // before its end, e.g. a chunked body without its last chunk), or a sink that returns false,
+  // is a TransportFailure with request_sent set; `sink` may then have received part of the body.
+  std::variant<HttpResponse, TransportFailure> Stream(const HttpRequest& request,
+                                                      const BodySink& sink) const;
+
  private:
+  std::variant<HttpResponse, TransportFailure> Perform(const HttpRequest& request,
+                                                       const BodySink* sink) const;
+
   ServerUrl server_;
   std::string api_key_;
   HttpClientOptions options_;

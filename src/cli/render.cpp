@@ -167,6 +167,19 @@ std::string RenderRoleTable(const json::array& roles) {
   return table.Render();
 }
 
+std::string RenderAuditTable(const json::array& events) {
+  Table table({"ID", "TIME", "ACTOR", "ACTION", "TARGET", "IP", "OUTCOME"});
+  for (const json::value& item : events) {
+    const json::object* event = item.if_object();
+    if (event == nullptr) continue;
+    table.AddRow({Text(*event, "id"), Text(*event, "time"),
+                  Truncate(Text(*event, "actor"), kMaxNameColumn), Text(*event, "action"),
+                  Truncate(Text(*event, "target"), kMaxNameColumn), Text(*event, "ip"),
+                  Text(*event, "outcome")});
+  }
+  return table.Render();
+}
+
 std::string RenderRoleDetails(const json::object& role) {
   std::string permissions;
   if (const json::value* v = Find(role, "permissions"); v != nullptr && v->is_array()) {

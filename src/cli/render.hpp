@@ -34,6 +34,9 @@ std::string RenderRoleTable(const boost::json::array& roles);
 // Returns one role as aligned "Field: value" lines, its permissions one a line.
 std::string RenderRoleDetails(const boost::json::object& role);
 
+// Returns the table of audit events: ID, TIME, ACTOR, ACTION, TARGET, IP, OUTCOME.
+std::string RenderAuditTable(const boost::json::array& events);
+
 struct DeleteReport {
   std::string text;  // a table: each id and "deleted", "not found" or "failed (HTTP n)"
   bool any_not_found = false;

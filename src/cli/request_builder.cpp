@@ -101,4 +101,28 @@ boost::json::object BuildBulkDeleteBody(const std::vector<std::string>& ids) {
   return body;
 }
 
+std::vector<std::pair<std::string, std::string>> BuildAuditQuery(
+    const AuditFilterFlags& filters, std::optional<int> limit,
+    const std::optional<std::string>& cursor) {
+  std::vector<std::pair<std::string, std::string>> query;
+  const auto add = [&query](const char* name, const std::optional<std::string>& value) {
+    if (value) query.emplace_back(name, *value);
+  };
+  add("since", filters.since);
+  add("until", filters.until);
+  add("actor", filters.actor);
+  add("action", filters.action);
+  add("target", filters.target);
+  if (limit) query.emplace_back("limit", std::to_string(*limit));
+  add("cursor", cursor);
+  return query;
+}
+
+std::vector<std::pair<std::string, std::string>> BuildAuditExportQuery(
+    const AuditFilterFlags& filters, const std::string& format) {
+  std::vector<std::pair<std::string, std::string>> query = {{"format", format}};
+  for (auto& param : BuildAuditQuery(filters)) query.push_back(std::move(param));
+  return query;
+}
+
 }  // namespace keyward::cli

@@ -67,4 +67,23 @@ boost::json::object BuildRotateBody(std::optional<long long> grace_period_second
 // Returns the body of POST /v1/apikeys/delete: {"ids": [...]} in the order given.
 boost::json::object BuildBulkDeleteBody(const std::vector<std::string>& ids);
 
+// The filters of `keyward audit list` and `keyward audit export`.
+struct AuditFilterFlags {
+  std::optional<std::string> since;  // RFC 3339; without an offset, in the key's time zone
+  std::optional<std::string> until;
+  std::optional<std::string> actor;
+  std::optional<std::string> action;
+  std::optional<std::string> target;
+};
+
+// Returns the query parameters of GET /v1/audit for `filters`, `limit` and `cursor`, in a fixed
+// order, each only when given.
+std::vector<std::pair<std::string, std::string>> BuildAuditQuery(
+    const AuditFilterFlags& filters, std::optional<int> limit = std::nullopt,
+    const std::optional<std::string>& cursor = std::nullopt);
+
+// Returns the query parameters of GET /v1/audit/export: "format" first, then the filters.
+std::vector<std::pair<std::string, std::string>> BuildAuditExportQuery(
+    const AuditFilterFlags& filters, const std::string& format);
+
 }  // namespace keyward::cli

@@ -38,7 +38,7 @@ Reply ToReply(const Response& response) {
 
 ApiHandler::ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
                        const core::Clock& clock, Metrics& metrics, Logger* logger)
-    : services_{keys, store, clock, verifier, metrics},
+    : services_{keys, store, clock, verifier, metrics, nullptr, logger},
       verifier_(verifier),
       endpoints_(store, clock, metrics, logger),
       logger_(logger),
@@ -66,6 +66,15 @@ Response ApiHandler::AnswerAuthz(const Request& request, const RequestContext& c
 Response ApiHandler::Handle(const Request& request, const RequestContext& context) {
   // The transport normally answers authz through TryInline; this is for any that does not.
   if (Authz::Owns(request)) return AnswerAuthz(request, context);
+  return ToResponse(ServeSafely(request, context), request.version(), request.keep_alive());
+}
+
+Answer ApiHandler::Respond(const Request& request, const RequestContext& context) {
+  if (Authz::Owns(request)) return Answer{AnswerAuthz(request, context), {}};
+  return ToAnswer(ServeSafely(request, context), request.version(), request.keep_alive());
+}
+
+Reply ApiHandler::ServeSafely(const Request& request, const RequestContext& context) {
   Reply reply;
   try {
     reply = Serve(request, context);
@@ -78,7 +87,7 @@ Response ApiHandler::Handle(const Request& request, const RequestContext& contex
     if (logger_ != nullptr) logger_->Error("request failed", {{"exception", "unknown"}});
     reply = ErrorReply(core::Internal("exception"), core::Locale::kEnUs);
   }
-  return ToResponse(std::move(reply), request.version(), request.keep_alive());
+  return reply;
 }
 
 Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/audit_service.hpp"
 #include "core/clock.hpp"
 #include "core/key_service.hpp"
 #include "core/store.hpp"
@@ -44,7 +45,15 @@ class ApiHandler final : public Handler {
     trusted_proxies_ = std::move(proxies);
   }
 
+  // The audit trail's calls (GET /v1/audit, /v1/audit/export, /v1/audit/verify); until set they
+  // answer 500. `audit` must outlive the handler. Set before serving; not thread-safe.
+  void set_audit(const core::AuditService& audit) { services_.audit = &audit; }
+
+  // The whole response; a streamed body (the audit export) is produced in full first.
   Response Handle(const Request& request, const RequestContext& context) override;
+
+  // What the transport calls: as Handle, except that a streamed body is left to the transport.
+  Answer Respond(const Request& request, const RequestContext& context) override;
 
   // Answers /v1/authz (and every path below it) on the I/O thread; nullopt for every other
   // request. Waits for nothing as long as the Verifier's KeyLookup does not: the app wires the
@@ -60,6 +69,8 @@ class ApiHandler final : public Handler {
                    const boost::urls::params_view& query);
   // The error's reply in `locale`; server-side faults are logged with their detail first.
   Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
+  // Serve, with an exception logged and answered 500.
+  Reply ServeSafely(const Request& request, const RequestContext& context);
   // Authz::Answer, with an exception logged and answered 401 UNAVAILABLE.
   Response AnswerAuthz(const Request& request, const RequestContext& context);
 

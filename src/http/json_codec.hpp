@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/api_key.hpp"
+#include "core/audit_chain.hpp"
+#include "core/audit_event.hpp"
 #include "core/clock.hpp"
 #include "core/ip.hpp"
 #include "core/key_service.hpp"
@@ -39,6 +41,13 @@ boost::json::object PermissionJson(const core::PermissionInfo& info);
 // verification carries the key), "keyId", "name", "role" (name, or null for a key whose role
 // vanished), "permissions" (the role's, as shown for roles) and "expiresAt" (in `zone`, or null).
 boost::json::object VerificationJson(const core::Verification& verification, std::string_view zone);
+// An audit event as GET /v1/audit lists it: {id, time (in `zone`), actor, action, target, ip
+// (null when none), outcome, details (the details object; its stored text as a string should it
+// not be a JSON object), hash}.
+boost::json::object AuditEventJson(const core::AuditEvent& event, std::string_view zone);
+// The answer of GET /v1/audit/verify: {"ok": true, "events": N}, or with "ok": false also
+// "firstBrokenId" (a decimal string) and "reason".
+boost::json::object AuditVerificationJson(const core::AuditVerification& verification);
 // A list envelope {"items": [...], "nextCursor": "..." | null}.
 boost::json::object ListJson(boost::json::array items, const std::optional<std::string>& next);
 

@@ -96,6 +96,19 @@ Operation Describe(RouteId id) {
               "VerifyKey",
               200,
               "Verification"};
+    case RouteId::kAuditList:
+      return {"listAuditEvents", "List audit events, newest first", "Audit", nullptr, 200,
+              "AuditEventList"};
+    case RouteId::kAuditExport:
+      return {"exportAuditEvents",
+              "Export audit events, oldest first, streamed as JSON lines or CSV",
+              "Audit",
+              nullptr,
+              200,
+              nullptr};
+    case RouteId::kAuditVerify:
+      return {"verifyAuditTrail", "Check the audit trail's hash chain", "Audit", nullptr, 200,
+              "AuditVerification"};
     case RouteId::kAuthz:
       return {"authz",
               "Forward-auth for gateways: checks the presented key. Any method, and every path "
@@ -126,7 +139,15 @@ json::array Parameters(const Route& route) {
           {"name", name}, {"in", "query"}, {"schema", json::object{{"type", "string"}}}});
     }
   }
-  if (route.id == RouteId::kKeysList || route.id == RouteId::kRolesList) {
+  if (route.id == RouteId::kAuditExport) params.push_back(Ref("parameters", "exportFormat"));
+  if (route.id == RouteId::kAuditList || route.id == RouteId::kAuditExport) {
+    for (const char* name :
+         {"auditSince", "auditUntil", "auditActor", "auditAction", "auditTarget"}) {
+      params.push_back(Ref("parameters", name));
+    }
+  }
+  if (route.id == RouteId::kKeysList || route.id == RouteId::kRolesList ||
+      route.id == RouteId::kAuditList) {
     params.push_back(Ref("parameters", "limit"));
     params.push_back(Ref("parameters", "cursor"));
   }
@@ -152,6 +173,13 @@ json::object SuccessResponse(const Route& route, const Operation& op) {
   } else if (route.id == RouteId::kMetrics) {
     response["content"] =
         json::object{{"text/plain", json::object{{"schema", json::object{{"type", "string"}}}}}};
+  } else if (route.id == RouteId::kAuditExport) {
+    const json::object text{{"schema", json::object{{"type", "string"}}}};
+    response["content"] = json::object{{"application/x-ndjson", text}, {"text/csv", text}};
+    response["headers"] = json::object{
+        {"Content-Disposition",
+         json::object{{"schema", json::object{{"type", "string"}}},
+                      {"description", "attachment; filename=\"keyward-audit-<time>.<format>\""}}}};
   } else if (route.id == RouteId::kOpenApi) {
     response["content"] = json::object{
         {"application/json", json::object{{"schema", json::object{{"type", "object"}}}}}};

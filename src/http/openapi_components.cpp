@@ -159,6 +159,35 @@ constexpr std::string_view kComponents = R"json({
         "LOCKED_OUT", "IP_NOT_ALLOWED", "INSUFFICIENT_PERMISSIONS", "RATE_LIMITED",
         "UNAVAILABLE"]
     },
+    "AuditEvent": {
+      "type": "object",
+      "required": ["id", "time", "actor", "action", "target", "ip", "outcome", "details", "hash"],
+      "properties": {
+        "id": {"type": "string", "example": "17"},
+        "time": {"type": "string", "format": "date-time"},
+        "actor": {"type": "string", "example": "apikey:1"},
+        "action": {"type": "string", "example": "apikey.create"},
+        "target": {"type": "string", "example": "apikey:42"},
+        "ip": {"type": "string", "nullable": true},
+        "outcome": {"type": "string", "enum": ["success", "failure"]},
+        "details": {"type": "object", "additionalProperties": true,
+          "description": "Changed fields, old and new; never a secret"},
+        "hash": {"type": "string", "description": "v<version>:<HMAC-SHA256 hex> of the chain"}}
+    },
+    "AuditEventList": {
+      "type": "object", "required": ["items", "nextCursor"],
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
+        "nextCursor": {"type": "string", "nullable": true}}
+    },
+    "AuditVerification": {
+      "type": "object", "required": ["ok", "events"],
+      "properties": {
+        "ok": {"type": "boolean"},
+        "events": {"type": "integer", "description": "Events checked"},
+        "firstBrokenId": {"type": "string", "description": "The first event that fails (ok false)"},
+        "reason": {"type": "string", "description": "Why it fails (ok false)"}}
+    },
     "ServiceStatus": {
       "type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}
     }
@@ -170,6 +199,18 @@ constexpr std::string_view kComponents = R"json({
               "maximum": 500, "default": 50}},
     "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
                "description": "nextCursor of the previous page"},
+    "exportFormat": {"name": "format", "in": "query",
+      "schema": {"type": "string", "enum": ["jsonl", "csv"], "default": "jsonl"}},
+    "auditSince": {"name": "since", "in": "query", "schema": {"type": "string"},
+      "description": "RFC 3339; events at or after it. Without an offset, in the caller's zone"},
+    "auditUntil": {"name": "until", "in": "query", "schema": {"type": "string"},
+      "description": "RFC 3339; events before it. Without an offset, in the caller's zone"},
+    "auditActor": {"name": "actor", "in": "query", "schema": {"type": "string"},
+      "description": "Exactly this actor, e.g. apikey:1"},
+    "auditAction": {"name": "action", "in": "query", "schema": {"type": "string"},
+      "description": "Exactly this action, e.g. apikey.create"},
+    "auditTarget": {"name": "target", "in": "query", "schema": {"type": "string"},
+      "description": "Exactly this target, e.g. apikey:42"},
     "permission": {"name": "permission", "in": "query", "style": "form", "explode": true,
       "schema": {"type": "array", "items": {"type": "string"}},
       "description": "A permission the key must hold (repeatable; each a comma-separated list)"},

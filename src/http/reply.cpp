@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <utility>
+
+#include "http/session_responses.hpp"
 
 namespace keyward::http {
 
@@ -20,6 +24,14 @@ Reply Reply::NoContent() {
   Reply reply;
   reply.status = 204;
   reply.content_type.clear();
+  return reply;
+}
+
+Reply Reply::Stream(unsigned status, std::string content_type, BodyProducer producer) {
+  Reply reply;
+  reply.status = status;
+  reply.content_type = std::move(content_type);
+  reply.stream = std::move(producer);
   return reply;
 }
 
@@ -41,16 +53,55 @@ std::string_view Reply::Header(std::string_view name) const {
   return {};
 }
 
-Response ToResponse(Reply reply, unsigned version, bool keep_alive) {
-  namespace bh = boost::beast::http;
+namespace {
+
+namespace bh = boost::beast::http;
+
+Response Head(Reply& reply, unsigned version, bool keep_alive) {
   Response response{static_cast<bh::status>(reply.status), version};
   if (!reply.content_type.empty()) response.set(bh::field::content_type, reply.content_type);
   response.set(bh::field::cache_control, "no-store");
   for (auto& [name, value] : reply.headers) response.set(name, value);
-  response.body() = std::move(reply.body);
   response.keep_alive(keep_alive);
+  return response;
+}
+
+// The whole body `producer` streams; nullopt when it fails.
+std::optional<std::string> Drain(const BodyProducer& producer) {
+  std::string body;
+  std::string chunk;
+  for (;;) {
+    chunk.clear();
+    switch (producer(chunk)) {
+      case BodyStep::kChunk:
+        body += chunk;
+        break;
+      case BodyStep::kEnd:
+        return body;
+      case BodyStep::kFailed:
+        return std::nullopt;
+    }
+  }
+}
+
+}  // namespace
+
+Response ToResponse(Reply reply, unsigned version, bool keep_alive) {
+  if (reply.stream) {
+    std::optional<std::string> body = Drain(reply.stream);
+    if (!body) return InternalErrorResponse(version, keep_alive);
+    reply.body = std::move(*body);
+  }
+  Response response = Head(reply, version, keep_alive);
+  response.body() = std::move(reply.body);
   response.prepare_payload();
   return response;
+}
+
+Answer ToAnswer(Reply reply, unsigned version, bool keep_alive) {
+  if (!reply.stream) return Answer{ToResponse(std::move(reply), version, keep_alive), {}};
+  Response head = Head(reply, version, keep_alive);
+  return Answer{std::move(head), std::move(reply.stream)};
 }
 
 }  // namespace keyward::http

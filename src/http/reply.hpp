@@ -1,6 +1,7 @@
 // Reply: what an application handler answers, before it becomes a Beast response — a status, a
-// body already serialised, its content type and any extra headers. Handlers return Replies so
-// they are tested without Beast's message types. Plain value type.
+// body already serialised (or the producer of a streamed body), its content type and any extra
+// headers. Handlers return Replies so they are tested without Beast's message types. Plain value
+// type (movable; copyable unless its producer is not).
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -19,6 +20,8 @@ struct Reply {
   std::string body;  // empty for 204
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is streamed (handler.hpp, BodyProducer) and `body` is ignored.
+  BodyProducer stream;
 
   // `status` with `body` serialised as JSON.
   static Reply Json(unsigned status, const boost::json::value& body);
@@ -26,13 +29,21 @@ struct Reply {
   static Reply NoContent();
   // `status` with a plain body of `content_type`.
   static Reply Text(unsigned status, std::string body, std::string content_type);
+  // `status` with a body of `content_type` that `producer` streams.
+  static Reply Stream(unsigned status, std::string content_type, BodyProducer producer);
 
   // The first header named `name` (ASCII case-insensitive), or an empty view.
   std::string_view Header(std::string_view name) const;
 };
 
 // The Beast response for `reply`, answering a request of HTTP `version` with `keep_alive`.
-// API responses are never cached: they may carry a secret (create, rotate).
+// API responses are never cached: they may carry a secret (create, rotate). A streamed reply's
+// body is produced here in full (for callers that need it whole); a failing producer makes it a
+// 500 (ToResponse's callers log nothing more: the producer has).
 Response ToResponse(Reply reply, unsigned version, bool keep_alive);
+
+// The transport's answer for `reply`: as ToResponse for a whole reply; for a streamed one, its
+// head (status and headers, no Content-Length) and its producer, left to the transport to run.
+Answer ToAnswer(Reply reply, unsigned version, bool keep_alive);
 
 }  // namespace keyward::http

@@ -29,6 +29,9 @@ constexpr std::array kRoutes = {
     Route{RouteId::kRolesList, "GET", "/v1/roles", Access::kAuthenticated},
     Route{RouteId::kRoleGet, "GET", "/v1/roles/{id}", Access::kAuthenticated},
     Route{RouteId::kKeysVerify, "POST", "/v1/keys/verify", Access::kAuthenticated},
+    Route{RouteId::kAuditList, "GET", "/v1/audit", Access::kAuthenticated},
+    Route{RouteId::kAuditExport, "GET", "/v1/audit/export", Access::kAuthenticated},
+    Route{RouteId::kAuditVerify, "GET", "/v1/audit/verify", Access::kAuthenticated},
     Route{RouteId::kAuthz, kAnyMethod, "/v1/authz", Access::kPresentedToken, /*subtree=*/true},
 };
 

@@ -45,6 +45,9 @@ enum class RouteId {
   kRolesList,
   kRoleGet,
   kKeysVerify,
+  kAuditList,
+  kAuditExport,
+  kAuditVerify,
   kAuthz,
 };
 

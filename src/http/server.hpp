@@ -72,8 +72,9 @@ class Server {
   void Run();
 
   // Graceful stop: stops accepting, closes idle connections, lets requests already being read
-  // or handled complete and their responses be written (then closes those connections), after
-  // which Run() returns. Thread-safe and idempotent; may be called before Run() (Run() then
+  // or handled complete and their responses be written (then closes those connections); a
+  // streamed response (an audit export) is cut at its next chunk, visibly truncated. After
+  // that Run() returns. Thread-safe and idempotent; may be called before Run() (Run() then
   // returns as soon as it has wound down). Not async-signal-safe: call it from a
   // boost::asio::signal_set handler, not from a raw signal handler.
   void Stop();

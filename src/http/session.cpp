@@ -8,9 +8,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
@@ -26,6 +28,7 @@
 #include <utility>
 
 #include "http/session_responses.hpp"
+#include "http/session_stream.hpp"
 
 namespace keyward::http {
 namespace {
@@ -45,7 +48,7 @@ constexpr std::size_t kFirstReadSize = 4096;
 constexpr std::chrono::seconds kLingerTimeout{1};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-enum class Phase { kHandshake, kIdle, kReading, kHandling, kWriting, kClosing };
+enum class Phase { kHandshake, kIdle, kReading, kHandling, kWriting, kStreaming, kClosing };
 
 template <class Stream>
 class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
@@ -220,7 +223,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // Lets the handler answer on this strand when it can without blocking (Handler::TryInline);
-  // otherwise runs it on the worker pool and the response comes back to this strand. The tracked
+  // otherwise runs it on the worker pool and the answer comes back to this strand. The tracked
   // executor keeps Run() from returning while a handler is still at work.
   void Dispatch() {
     phase_ = Phase::kHandling;
@@ -231,9 +234,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (std::optional<Response> response = CallInline()) return OnHandled(std::move(*response));
     auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
     asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
-      Response response = self->CallHandler();
-      asio::post(work, [self, response = std::move(response)]() mutable {
-        self->OnHandled(std::move(response));
+      Answer answer = self->CallHandler();
+      asio::post(work, [self, answer = std::move(answer)]() mutable {
+        self->OnAnswered(std::move(answer));
       });
     });
   }
@@ -252,16 +255,39 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // Runs on a worker thread. Reads request_ while the strand leaves it alone (kHandling).
-  Response CallHandler() {
+  Answer CallHandler() {
     try {
-      return ctx_.handler.Handle(request_, request_context_);
+      return ctx_.handler.Respond(request_, request_context_);
     } catch (const std::exception& e) {
       ctx_.logger.Error("handler threw",
                         {{"method", method_}, {"path", path_}, {"error", e.what()}});
     } catch (...) {
       ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}});
     }
-    return InternalErrorResponse(request_.version(), request_.keep_alive());
+    return Answer{InternalErrorResponse(request_.version(), request_.keep_alive()), {}};
+  }
+
+  void OnAnswered(Answer answer) {
+    if (!answer.body || !StreamsBody(answer.response.result_int())) {
+      return OnHandled(std::move(answer.response));
+    }
+    producer_ = std::move(answer.body);
+    const bool keep_alive = request_.keep_alive() && !stopping_;
+    try {
+      stream_head_.emplace(PrepareStreamHead(std::move(answer.response), request_, keep_alive));
+    } catch (const std::exception& e) {
+      ctx_.logger.Error("invalid response",
+                        {{"method", method_}, {"path", path_}, {"error", e.what()}});
+      producer_ = nullptr;
+      return OnHandled(InternalErrorResponse(request_.version(), keep_alive));
+    }
+    // Record() reads the status and keep-alive of response_.
+    response_ = Response{stream_head_->result(), stream_head_->version()};
+    response_.keep_alive(stream_head_->keep_alive());
+    serializer_.emplace(*stream_head_);
+    phase_ = Phase::kStreaming;
+    lowest().expires_after(ctx_.options.read_timeout);
+    bhttp::async_write_header(stream_, *serializer_, Bind(&Session::OnStreamHeadWritten));
   }
 
   void OnHandled(Response response) {
@@ -302,6 +328,91 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Record();
     if (ec) return CloseNow();
     if (!response_.keep_alive() || stopping_) return CloseGracefully();
+    request_ = {};
+    response_ = {};
+    DoRead();
+  }
+
+  void OnStreamHeadWritten(beast::error_code ec, std::size_t /*bytes*/) {
+    lowest().expires_never();
+    if (ec) return EndStream(false);
+    if (request_.method() == bhttp::verb::head) return EndStream(true);
+    ProduceChunk();
+  }
+
+  // Asks the producer for the next chunk on the worker pool (it may block on the store); the
+  // chunk comes back to this strand, which writes it before asking for another.
+  void ProduceChunk() {
+    if (stopping_) return EndStream(false);
+    auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
+    asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
+      const BodyStep step = self->CallProducer();
+      asio::post(work, [self, step] { self->OnChunk(step); });
+    });
+  }
+
+  // Runs on a worker thread. Uses producer_ and chunk_ while the strand leaves them alone
+  // (kStreaming, between ProduceChunk and OnChunk).
+  BodyStep CallProducer() {
+    try {
+      chunk_.clear();
+      return producer_(chunk_);
+    } catch (const std::exception& e) {
+      ctx_.logger.Error("body producer threw",
+                        {{"method", method_}, {"path", path_}, {"error", e.what()}});
+    } catch (...) {
+      ctx_.logger.Error("body producer threw", {{"method", method_}, {"path", path_}});
+    }
+    return BodyStep::kFailed;
+  }
+
+  void OnChunk(BodyStep step) {
+    if (step == BodyStep::kFailed) return EndStream(false);
+    if (step == BodyStep::kEnd) return WriteLastChunk();
+    if (chunk_.empty()) return ProduceChunk();  // an empty chunk would end a chunked body
+    lowest().expires_after(ctx_.options.read_timeout);
+    if (stream_head_->chunked()) {
+      asio::async_write(stream_, bhttp::make_chunk(asio::buffer(chunk_)),
+                        Bind(&Session::OnChunkWritten));
+    } else {
+      asio::async_write(stream_, asio::buffer(chunk_), Bind(&Session::OnChunkWritten));
+    }
+  }
+
+  void OnChunkWritten(beast::error_code ec, std::size_t /*bytes*/) {
+    lowest().expires_never();
+    if (ec) return EndStream(false);
+    ProduceChunk();
+  }
+
+  void WriteLastChunk() {
+    // To HTTP/1.0 the body ends when the connection closes.
+    if (!stream_head_->chunked()) return EndStream(true);
+    lowest().expires_after(ctx_.options.read_timeout);
+    asio::async_write(stream_, bhttp::make_chunk_last(), Bind(&Session::OnLastChunkWritten));
+  }
+
+  void OnLastChunkWritten(beast::error_code ec, std::size_t /*bytes*/) {
+    lowest().expires_never();
+    EndStream(!ec);
+  }
+
+  // The stream is over. Complete: the body has ended and keep-alive may go on. Cut short (a
+  // write failed, the producer failed, or the server is stopping): the connection closes at once
+  // without ending the body, so the client cannot take what it got for the whole.
+  void EndStream(bool complete) {
+    producer_ = nullptr;
+    serializer_.reset();
+    const bool chunked = stream_head_ && stream_head_->chunked();
+    stream_head_.reset();
+    chunk_.clear();
+    chunk_.shrink_to_fit();
+    Record();
+    if (!complete) {
+      ctx_.logger.Warn("streamed response cut short", {{"method", method_}, {"path", path_}});
+      return CloseNow();
+    }
+    if (!chunked || !response_.keep_alive() || stopping_) return CloseGracefully();
     request_ = {};
     response_ = {};
     DoRead();
@@ -358,6 +469,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
   Response response_;
+  // A streamed response (kStreaming): its head, the serializer writing it, the producer of its
+  // body and the chunk being produced or written.
+  std::optional<StreamHead> stream_head_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> serializer_;
+  BodyProducer producer_;
+  std::string chunk_;
   RequestContext request_context_;
   std::string peer_text_;
   std::string method_;  // of the current request, for the metric and the access log

@@ -1,10 +1,15 @@
 // Session: one accepted connection of the Server, plain or TLS. Reads a request under the
 // limits of ServerOptions, takes the Handler's inline answer (Handler::TryInline) or else runs
-// the Handler on the worker pool, writes the response on the connection's strand, and loops
-// while keep-alive holds. See server.hpp for the behaviour at
-// each limit. A session owns itself (shared_ptr kept alive by its pending operations) and
-// registers in the ConnectionRegistry for the connection limit and graceful stop.
-// Thread-safety: everything a session does runs on its strand, except Handler::Handle.
+// the Handler (Handler::Respond) on the worker pool, writes the response on the connection's
+// strand, and loops while keep-alive holds. A streamed answer (handler.hpp) is written a chunk
+// at a time: each chunk produced on the worker pool, then written on the strand (each write
+// under read_timeout), then the next asked for; a stopping server cuts a stream short at the
+// next chunk. See server.hpp for the behaviour at each limit. A session owns itself (shared_ptr
+// kept alive by its pending operations) and registers in the ConnectionRegistry for the connection
+// limit and graceful stop.
+//
+// Thread-safety: everything a session does runs on its strand, except Handler::Respond and a
+// streamed answer's BodyProducer.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>

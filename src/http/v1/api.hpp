@@ -10,12 +10,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/audit_service.hpp"
 #include "core/clock.hpp"
 #include "core/key_service.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
 #include "core/store.hpp"
 #include "core/verifier.hpp"
+#include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/reply.hpp"
 #include "http/router.hpp"
@@ -29,6 +31,9 @@ struct Services {
   const core::Clock& clock;
   const core::Verifier& verifier;  // POST /v1/keys/verify
   Metrics& metrics;                // verification counts and times
+  // The audit calls; null until ApiHandler::set_audit (they then answer 500 internal).
+  const core::AuditService* audit = nullptr;
+  Logger* logger = nullptr;  // may be null: a streamed export that fails midway is then not logged
 };
 
 // One authenticated call.
@@ -67,5 +72,14 @@ core::Result<Reply> GetRole(const Services& services, const Call& call);
 
 // --- Verification (verify.cpp) ---
 core::Result<Reply> VerifyKey(const Services& services, const Call& call);
+
+// --- Audit trail (audit.cpp) ---
+// GET /v1/audit: ?since=&until=&actor=&action=&target=&limit=&cursor= -> list of audit events.
+core::Result<Reply> ListAudit(const Services& services, const Call& call);
+// GET /v1/audit/export?format=jsonl|csv (default jsonl) and the list's filters: a streamed body,
+// oldest first. Permission and filters are checked before anything is streamed.
+core::Result<Reply> ExportAudit(const Services& services, const Call& call);
+// GET /v1/audit/verify -> {"ok", "events"[, "firstBrokenId", "reason"]}.
+core::Result<Reply> VerifyAudit(const Services& services, const Call& call);
 
 }  // namespace keyward::http::v1

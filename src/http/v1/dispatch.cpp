@@ -50,6 +50,12 @@ core::Result<Reply> Dispatch(const Services& services, const Call& call) {
       return GetRole(services, call);
     case RouteId::kKeysVerify:
       return VerifyKey(services, call);
+    case RouteId::kAuditList:
+      return ListAudit(services, call);
+    case RouteId::kAuditExport:
+      return ExportAudit(services, call);
+    case RouteId::kAuditVerify:
+      return VerifyAudit(services, call);
     case RouteId::kHealthz:
     case RouteId::kReadyz:
     case RouteId::kMetrics:
