@@ -196,3 +196,20 @@ TEST(Token, RejectsSwappedSecretCharacters) {
 
 }  // namespace
 }  // namespace keyward::core
+
+namespace keyward::core {
+namespace {
+
+// zlib.crc32 of each text, in the checksum's base62 form: every length around the eight-byte
+// step of the sliced CRC.
+TEST(TokenChecksum, MatchesZlibCrc32AtEveryLengthAroundTheEightByteStep) {
+  EXPECT_EQ(Checksum(""), "000000");
+  EXPECT_EQ(Checksum("a"), "4GEHKN");
+  EXPECT_EQ(Checksum("abcdefg"), "0tp2eM");
+  EXPECT_EQ(Checksum("abcdefgh"), "3Cca2K");
+  EXPECT_EQ(Checksum("abcdefghijklmnopq"), "2rlw2T");
+  EXPECT_EQ(Checksum("kw_AAAAAAAAAAAA_" + std::string(43, 'x')), "3qYdhJ");
+}
+
+}  // namespace
+}  // namespace keyward::core
