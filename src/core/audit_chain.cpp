@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/audit_chain_internal.hpp"
+#include "core/forwarding_unit_of_work.hpp"
 
 namespace keyward::core {
 namespace {
@@ -33,10 +34,10 @@ std::string Hex(const std::array<std::uint8_t, kDigestSize>& bytes) {
 }
 
 // A UnitOfWork that forwards every call and chains the audit events appended through it.
-class ChainUnitOfWork final : public UnitOfWork {
+class ChainUnitOfWork final : public ForwardingUnitOfWork {
  public:
   ChainUnitOfWork(UnitOfWork& inner, const audit::ChainKey& key, std::vector<AuditEvent>& appended)
-      : inner_(inner), key_(key), appended_(appended) {}
+      : ForwardingUnitOfWork(inner), key_(key), appended_(appended) {}
 
   Result<std::int64_t> AppendAudit(const AuditEvent& event) override {
     if (!key_.known) return Internal("audit chain: the pepper set has no current version");
@@ -57,52 +58,6 @@ class ChainUnitOfWork final : public UnitOfWork {
     KW_RETURN_IF_ERROR(LoadHead());
     return inner_.DeleteAuditThrough(id);
   }
-  Status SetAuditHash(std::int64_t id, std::string_view prev, std::string_view hash) override {
-    return inner_.SetAuditHash(id, prev, hash);
-  }
-  Result<std::vector<AuditEvent>> ListAudit(std::int64_t after, int limit) override {
-    return inner_.ListAudit(after, limit);
-  }
-  Result<std::optional<AuditEvent>> LastAudit() override { return inner_.LastAudit(); }
-  Result<std::vector<AuditEvent>> QueryAudit(const AuditFilter& f, const PageRequest& p) override {
-    return inner_.QueryAudit(f, p);
-  }
-
-  Result<std::optional<ApiKey>> FindKey(KeyId id) override { return inner_.FindKey(id); }
-  Result<std::optional<ApiKey>> FindKeyByPublicId(std::string_view id) override {
-    return inner_.FindKeyByPublicId(id);
-  }
-  Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view k) override {
-    return inner_.FindKeyIdByNameKey(k);
-  }
-  Result<std::vector<ApiKey>> ListKeys(const KeyFilter& f, const PageRequest& p) override {
-    return inner_.ListKeys(f, p);
-  }
-  Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
-    return inner_.KeysWithRole(role);
-  }
-  Result<std::vector<ApiKey>> AllKeys() override { return inner_.AllKeys(); }
-  Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) override {
-    return inner_.ForEachKey(fn);
-  }
-  Status SetLastUsed(const std::vector<std::pair<KeyId, Time>>& uses) override {
-    return inner_.SetLastUsed(uses);
-  }
-  Result<KeyId> InsertKey(const ApiKey& key) override { return inner_.InsertKey(key); }
-  Status UpdateKey(const ApiKey& key) override { return inner_.UpdateKey(key); }
-  Status DeleteKey(KeyId id) override { return inner_.DeleteKey(id); }
-  Result<std::optional<Role>> FindRole(RoleId id) override { return inner_.FindRole(id); }
-  Result<std::optional<Role>> FindRoleByNameKey(std::string_view k) override {
-    return inner_.FindRoleByNameKey(k);
-  }
-  Result<std::vector<Role>> ListRoles() override { return inner_.ListRoles(); }
-  Result<RoleId> InsertRole(const Role& role) override { return inner_.InsertRole(role); }
-  Status UpdateRole(const Role& role) override { return inner_.UpdateRole(role); }
-  Status DeleteRole(RoleId id) override { return inner_.DeleteRole(id); }
-  Result<std::optional<std::string>> GetMeta(std::string_view k) override {
-    return inner_.GetMeta(k);
-  }
-  Status SetMeta(std::string_view k, std::string_view v) override { return inner_.SetMeta(k, v); }
 
  private:
   // Reads the chain head once per unit of work; later appends in it follow their own writes.
@@ -146,7 +101,6 @@ class ChainUnitOfWork final : public UnitOfWork {
     return Ok();
   }
 
-  UnitOfWork& inner_;
   const audit::ChainKey& key_;
   std::vector<AuditEvent>& appended_;
   std::optional<std::string> head_;  // the hash the next appended event links to

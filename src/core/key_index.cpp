@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "core/forwarding_unit_of_work.hpp"
 #include "core/key_index_shard.hpp"
 
 namespace keyward::core {
@@ -32,32 +33,12 @@ struct RoleErased {
 };
 using Change = std::variant<KeyWritten, KeyErased, RoleWritten, RoleErased>;
 
-// A UnitOfWork that forwards every call and notes the writes that succeed.
-class RecordingUnitOfWork final : public UnitOfWork {
+// A UnitOfWork that forwards every call and notes the key and role writes that succeed.
+class RecordingUnitOfWork final : public ForwardingUnitOfWork {
  public:
   RecordingUnitOfWork(UnitOfWork& inner, std::vector<Change>& changes)
-      : inner_(inner), changes_(changes) {}
+      : ForwardingUnitOfWork(inner), changes_(changes) {}
 
-  Result<std::optional<ApiKey>> FindKey(KeyId id) override { return inner_.FindKey(id); }
-  Result<std::optional<ApiKey>> FindKeyByPublicId(std::string_view id) override {
-    return inner_.FindKeyByPublicId(id);
-  }
-  Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view k) override {
-    return inner_.FindKeyIdByNameKey(k);
-  }
-  Result<std::vector<ApiKey>> ListKeys(const KeyFilter& f, const PageRequest& p) override {
-    return inner_.ListKeys(f, p);
-  }
-  Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
-    return inner_.KeysWithRole(role);
-  }
-  Result<std::vector<ApiKey>> AllKeys() override { return inner_.AllKeys(); }
-  Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) override {
-    return inner_.ForEachKey(fn);
-  }
-  Status SetLastUsed(const std::vector<std::pair<KeyId, Time>>& uses) override {
-    return inner_.SetLastUsed(uses);  // last-used times are not in the index
-  }
   Result<KeyId> InsertKey(const ApiKey& key) override {
     Result<KeyId> id = inner_.InsertKey(key);
     if (id) {
@@ -78,11 +59,6 @@ class RecordingUnitOfWork final : public UnitOfWork {
     if (st && key) changes_.emplace_back(KeyErased{key->public_id});
     return st;
   }
-  Result<std::optional<core::Role>> FindRole(RoleId id) override { return inner_.FindRole(id); }
-  Result<std::optional<core::Role>> FindRoleByNameKey(std::string_view k) override {
-    return inner_.FindRoleByNameKey(k);
-  }
-  Result<std::vector<core::Role>> ListRoles() override { return inner_.ListRoles(); }
   Result<RoleId> InsertRole(const core::Role& role) override {
     Result<RoleId> id = inner_.InsertRole(role);
     if (id) {
@@ -102,25 +78,8 @@ class RecordingUnitOfWork final : public UnitOfWork {
     if (st) changes_.emplace_back(RoleErased{id});
     return st;
   }
-  Result<std::int64_t> AppendAudit(const AuditEvent& e) override { return inner_.AppendAudit(e); }
-  Status SetAuditHash(std::int64_t id, std::string_view prev, std::string_view hash) override {
-    return inner_.SetAuditHash(id, prev, hash);
-  }
-  Result<std::vector<AuditEvent>> ListAudit(std::int64_t after, int limit) override {
-    return inner_.ListAudit(after, limit);
-  }
-  Result<std::optional<AuditEvent>> LastAudit() override { return inner_.LastAudit(); }
-  Result<std::vector<AuditEvent>> QueryAudit(const AuditFilter& f, const PageRequest& p) override {
-    return inner_.QueryAudit(f, p);
-  }
-  Status DeleteAuditThrough(std::int64_t id) override { return inner_.DeleteAuditThrough(id); }
-  Result<std::optional<std::string>> GetMeta(std::string_view k) override {
-    return inner_.GetMeta(k);
-  }
-  Status SetMeta(std::string_view k, std::string_view v) override { return inner_.SetMeta(k, v); }
 
  private:
-  UnitOfWork& inner_;
   std::vector<Change>& changes_;
 };
 
