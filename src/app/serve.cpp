@@ -92,16 +92,16 @@ int RunServe(const ServeConfig& config) {
   const std::string where =
       (listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host) + ":" +
       std::to_string(server.port());
+  // SIGINT/SIGTERM are handled from before "listening on" is printed: whoever reads that line
+  // may signal at once, and must get a clean stop, never the default action.
+  SignalWatcher watcher(server, logger);
   std::cout << "listening on " << where << std::endl;
   logger.Info("started", {{"listen", where},
                           {"keys", static_cast<std::uint64_t>(node.index().Stats().keys)},
                           {"tls", config.tls_cert.has_value()},
                           {"store", "sqlite"},
                           {"dataDir", config.data_dir}});
-  {
-    SignalWatcher watcher(server, logger);
-    server.Run();
-  }
+  server.Run();
   logger.Info("stopped");
   return 0;
 }
