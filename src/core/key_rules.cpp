@@ -1,6 +1,7 @@
 #include "core/key_rules.hpp"
 
 #include "core/key_service.hpp"
+#include "core/time_zone.hpp"
 
 namespace keyward::core {
 namespace {
@@ -99,6 +100,32 @@ Status AppendAuditEvent(UnitOfWork& uow, const Principal& caller, Time now, std:
 }
 
 std::string KeyTarget(KeyId id) { return "apikey:" + std::to_string(id); }
+
+Result<Locale> ParseLocaleField(const std::string& text) {
+  const std::optional<Locale> locale = ParseLocale(text);
+  if (!locale) return InvalidArgument(Msg::kLocaleInvalid, "locale", {text});
+  return *locale;
+}
+
+Status ValidateTimeZoneField(const std::string& zone) {
+  if (Status st = ValidateTimeZone(zone); !st) return st.error().WithField("timeZone");
+  return Ok();
+}
+
+std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges) {
+  std::vector<std::string> out;
+  out.reserve(ranges.size());
+  for (const Ipv4Range& r : ranges) out.push_back(r.ToString());
+  return out;
+}
+
+Status CheckNameFree(UnitOfWork& uow, const std::string& name, KeyId self) {
+  KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder, uow.FindKeyIdByNameKey(NameKey(name)));
+  if (holder && *holder != self) {
+    return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {name}, "name");
+  }
+  return Ok();
+}
 
 std::string EncodeCursor(std::int64_t before_id) {
   return std::string(kCursorPrefix) + Base64UrlEncode("before:" + std::to_string(before_id));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/api_key.hpp"
 #include "core/principal.hpp"
@@ -41,6 +42,17 @@ Status AppendAuditEvent(UnitOfWork& uow, const Principal& caller, Time now, std:
 
 // "apikey:42"
 std::string KeyTarget(KeyId id);
+
+// The request's locale and time zone fields, validated; errors name "locale" / "timeZone".
+Result<Locale> ParseLocaleField(const std::string& text);
+Status ValidateTimeZoneField(const std::string& zone);
+
+// An allowlist as its canonical entries ("8.8.8.0/24"), for audit details.
+std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges);
+
+// kAlreadyExists (field "name") when a key other than `self` already has `name` as NameKey
+// compares it; `self` 0 for a new key.
+Status CheckNameFree(UnitOfWork& uow, const std::string& name, KeyId self);
 
 // Opaque list cursors: the id below which the next page starts.
 std::string EncodeCursor(std::int64_t before_id);

@@ -8,37 +8,6 @@
 #include "core/token.hpp"
 
 namespace keyward::core {
-namespace {
-
-Result<Locale> ParseLocaleField(const std::string& text) {
-  const std::optional<Locale> locale = ParseLocale(text);
-  if (!locale) return InvalidArgument(Msg::kLocaleInvalid, "locale", {text});
-  return *locale;
-}
-
-Status ValidateTimeZoneField(const std::string& zone) {
-  if (Status st = ValidateTimeZone(zone); !st) return st.error().WithField("timeZone");
-  return Ok();
-}
-
-std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges) {
-  std::vector<std::string> out;
-  out.reserve(ranges.size());
-  for (const Ipv4Range& r : ranges) out.push_back(r.ToString());
-  return out;
-}
-
-// kAlreadyExists when another key than `self` already has `name` (as NameKey compares it).
-Status CheckNameFree(UnitOfWork& uow, const std::string& name, KeyId self) {
-  KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder, uow.FindKeyIdByNameKey(NameKey(name)));
-  if (holder && *holder != self) {
-    return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {name}, "name");
-  }
-  return Ok();
-}
-
-}  // namespace
-
 std::optional<std::int64_t> ParseId(std::string_view text) {
   if (text.empty() || text.size() > 19 || text[0] == '0') return std::nullopt;
   std::int64_t value = 0;

@@ -15,12 +15,6 @@ Error AccountKeyReadOnly(KeyId id) {
   return MakeError(ErrorCode::kReadOnly, Msg::kAccountKeyReadOnly, {std::to_string(id)});
 }
 
-std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges) {
-  std::vector<std::string> out;
-  for (const Ipv4Range& r : ranges) out.push_back(r.ToString());
-  return out;
-}
-
 // Records `field` as changed from `before` to `after` (JSON strings) when they differ.
 void NoteChange(JsonObject& details, std::string_view field, const std::string& before,
                 const std::string& after) {
@@ -61,14 +55,9 @@ Result<ApiKey> KeyService::Update(const Principal& caller, KeyId id,
   if (input.description) KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
   std::optional<Locale> locale;
   if (input.locale) {
-    locale = ParseLocale(*input.locale);
-    if (!locale) return InvalidArgument(Msg::kLocaleInvalid, "locale", {*input.locale});
+    KW_ASSIGN_OR_RETURN(locale, ParseLocaleField(*input.locale));
   }
-  if (input.time_zone) {
-    if (Status st = ValidateTimeZone(*input.time_zone); !st) {
-      return st.error().WithField("timeZone");
-    }
-  }
+  if (input.time_zone) KW_RETURN_IF_ERROR(ValidateTimeZoneField(*input.time_zone));
   std::optional<std::vector<Ipv4Range>> allowlist;
   if (input.allowed_ips) {
     KW_ASSIGN_OR_RETURN(allowlist, ParseAllowlist(*input.allowed_ips, options_.allowlist));
@@ -78,14 +67,7 @@ Result<ApiKey> KeyService::Update(const Principal& caller, KeyId id,
         if (key.source == KeySource::kAccount) return AccountKeyReadOnly(id);
         JsonObject details;
         if (input.name) {
-          if (NameKey(*input.name) != NameKey(key.name)) {
-            KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder,
-                                uow.FindKeyIdByNameKey(NameKey(*input.name)));
-            if (holder && *holder != id) {
-              return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {*input.name},
-                               "name");
-            }
-          }
+          KW_RETURN_IF_ERROR(CheckNameFree(uow, *input.name, id));
           NoteChange(details, "name", key.name, *input.name);
           key.name = *input.name;
         }
