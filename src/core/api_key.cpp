@@ -136,7 +136,7 @@ int ApiKey::FailedAttemptsAt(Time now) const {
 }
 
 KeyStatus ApiKey::StatusAt(Time now) const {
-  if (!enabled) return KeyStatus::kDisabled;
+  if (!enabled || account_suspended) return KeyStatus::kDisabled;
   if (ExpiredAt(now)) return KeyStatus::kExpired;
   if (LockedOutAt(now)) return KeyStatus::kLockedOut;
   return KeyStatus::kEnabled;

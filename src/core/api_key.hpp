@@ -44,6 +44,9 @@ struct ApiKey {
   std::vector<Ipv4Range> allowed_ips;
   KeySource source = KeySource::kApi;
   std::optional<AccountId> account_id;
+  // An account's token whose account is disabled or has lost API access (console_only): it
+  // authenticates nothing and shows as disabled, while its own `enabled` flag is kept.
+  bool account_suspended = false;
   Time created_at{};
   std::optional<Time> last_used_at;
   std::optional<Time> secret_rotated_at;

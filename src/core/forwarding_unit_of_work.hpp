@@ -37,6 +37,44 @@ class ForwardingUnitOfWork : public UnitOfWork {
   Status UpdateKey(const ApiKey& key) override { return inner_.UpdateKey(key); }
   Status DeleteKey(KeyId id) override { return inner_.DeleteKey(id); }
 
+  Result<std::optional<Account>> FindAccount(AccountId id) override {
+    return inner_.FindAccount(id);
+  }
+  Result<std::optional<Account>> FindAccountByEmailKey(std::string_view k) override {
+    return inner_.FindAccountByEmailKey(k);
+  }
+  Result<std::vector<Account>> ListAccounts(const PageRequest& p) override {
+    return inner_.ListAccounts(p);
+  }
+  Result<std::vector<Account>> AccountsWithRole(RoleId role) override {
+    return inner_.AccountsWithRole(role);
+  }
+  Result<AccountId> InsertAccount(const Account& a) override { return inner_.InsertAccount(a); }
+  Status UpdateAccount(const Account& a) override { return inner_.UpdateAccount(a); }
+  Status DeleteAccount(AccountId id) override { return inner_.DeleteAccount(id); }
+  Result<std::optional<ApiKey>> FindAccountToken(AccountId id) override {
+    return inner_.FindAccountToken(id);
+  }
+  Result<SignInFailures> GetSignInFailures(AccountId id, std::string_view ip) override {
+    return inner_.GetSignInFailures(id, ip);
+  }
+  Status PutSignInFailures(AccountId id, std::string_view ip, const SignInFailures& f) override {
+    return inner_.PutSignInFailures(id, ip, f);
+  }
+  Status ClearSignInFailures(AccountId id) override { return inner_.ClearSignInFailures(id); }
+  Status InsertSession(const Session& s) override { return inner_.InsertSession(s); }
+  Result<std::optional<Session>> FindSession(std::string_view h) override {
+    return inner_.FindSession(h);
+  }
+  Status TouchSession(std::string_view h, Time t) override { return inner_.TouchSession(h, t); }
+  Status DeleteSession(std::string_view h) override { return inner_.DeleteSession(h); }
+  Status DeleteAccountSessions(AccountId id, std::string_view keep) override {
+    return inner_.DeleteAccountSessions(id, keep);
+  }
+  Result<int> DeleteStaleSessions(Time idle_before, Time created_before) override {
+    return inner_.DeleteStaleSessions(idle_before, created_before);
+  }
+
   Result<std::optional<Role>> FindRole(RoleId id) override { return inner_.FindRole(id); }
   Result<std::optional<Role>> FindRoleByNameKey(std::string_view k) override {
     return inner_.FindRoleByNameKey(k);

@@ -41,7 +41,7 @@ CompactKey CompactKey::From(const ApiKey& key) {
   std::memcpy(c.public_id.data(), key.public_id.data(),
               std::min(c.public_id.size(), key.public_id.size()));
   c.locale = key.locale;
-  c.enabled = key.enabled;
+  c.enabled = key.enabled && !key.account_suspended;
   c.locked = key.locked;
   c.failed_attempts = key.failed_attempts;
   c.id = key.id;

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/account.hpp"
 #include "core/api_key.hpp"
 #include "core/audit_event.hpp"
 #include "core/permissions.hpp"
@@ -84,6 +85,47 @@ class UnitOfWork {
   virtual Result<RoleId> InsertRole(const Role& role) = 0;
   virtual Status UpdateRole(const Role& role) = 0;
   virtual Status DeleteRole(RoleId id) = 0;
+
+  // --- Accounts. Reads fill Account::role_name and Account::sign_in_locked_until. ---
+  virtual Result<std::optional<Account>> FindAccount(AccountId id) = 0;
+  // The account whose EmailKey(email) equals `email_key`, if any.
+  virtual Result<std::optional<Account>> FindAccountByEmailKey(std::string_view email_key) = 0;
+  // Accounts ordered by id descending, at most `page.limit`.
+  virtual Result<std::vector<Account>> ListAccounts(const PageRequest& page) = 0;
+  virtual Result<std::vector<Account>> AccountsWithRole(RoleId role) = 0;
+  // Inserts `account` (its id is ignored) and returns the new id; kAlreadyExists when the email
+  // key is taken.
+  virtual Result<AccountId> InsertAccount(const Account& account) = 0;
+  // Replaces every stored field of account `account.id`; kNotFound when there is none.
+  virtual Status UpdateAccount(const Account& account) = 0;
+  // Deletes the account, its sessions and its sign-in failures; kNotFound when there is none.
+  // Its token (a key) is the caller's to delete first.
+  virtual Status DeleteAccount(AccountId id) = 0;
+  // The key with source "account" and this account_id, if any (an account has at most one).
+  virtual Result<std::optional<ApiKey>> FindAccountToken(AccountId id) = 0;
+
+  // --- Sign-in failures, per account and client address. ---
+  // Zero failures and no lock when none are recorded.
+  virtual Result<SignInFailures> GetSignInFailures(AccountId id, std::string_view ip) = 0;
+  virtual Status PutSignInFailures(AccountId id, std::string_view ip,
+                                   const SignInFailures& failures) = 0;
+  // Forgets every address's failures and locks of the account (unlock, successful sign-in from
+  // that address uses PutSignInFailures with zero).
+  virtual Status ClearSignInFailures(AccountId id) = 0;
+
+  // --- Console sessions. ---
+  // kAlreadyExists when id_hash is taken.
+  virtual Status InsertSession(const Session& session) = 0;
+  virtual Result<std::optional<Session>> FindSession(std::string_view id_hash) = 0;
+  // Sets last_seen_at; a session that is gone is not an error.
+  virtual Status TouchSession(std::string_view id_hash, Time last_seen_at) = 0;
+  // Deleting a session that is gone is not an error.
+  virtual Status DeleteSession(std::string_view id_hash) = 0;
+  // Deletes every session of the account except `keep_id_hash` (empty: keep none).
+  virtual Status DeleteAccountSessions(AccountId id, std::string_view keep_id_hash) = 0;
+  // Deletes sessions last seen before `idle_before` or created before `created_before`;
+  // returns how many.
+  virtual Result<int> DeleteStaleSessions(Time idle_before, Time created_before) = 0;
 
   // --- Audit trail. Ids increase and are never reused, even after DeleteAuditThrough. ---
   // Appends `event` (its id is ignored) and returns the new id. prev_hash and hash are stored as

@@ -57,7 +57,7 @@ KeyEntry KeyEntry::From(const ApiKey& key) {
   e.name = key.name;
   e.locale = key.locale;
   e.time_zone = key.time_zone;
-  e.enabled = key.enabled;
+  e.enabled = key.enabled && !key.account_suspended;  // a suspended account token is disabled
   e.locked = key.locked;
   e.failed_attempts = key.failed_attempts;
   e.unlock_at = key.unlock_at;

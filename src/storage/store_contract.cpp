@@ -48,6 +48,7 @@ void ExpectSameKey(const ApiKey& got, const ApiKey& want) {
   EXPECT_EQ(got.allowed_ips, want.allowed_ips);
   EXPECT_EQ(got.source, want.source);
   EXPECT_EQ(got.account_id, want.account_id);
+  EXPECT_EQ(got.account_suspended, want.account_suspended);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.last_used_at, want.last_used_at);
   EXPECT_EQ(got.secret_rotated_at, want.secret_rotated_at);
@@ -73,6 +74,7 @@ ApiKey FullKey(std::string public_id) {
   key.allowed_ips = {core::Ipv4Range{0x08080800u, 24}, core::Ipv4Range{0x01010101u, 32}};
   key.source = core::KeySource::kImport;
   key.account_id = 77;
+  key.account_suspended = true;
   key.created_at = kNow - seconds{100};
   key.last_used_at = kNow - seconds{5};
   key.secret_rotated_at = kNow - seconds{50};

@@ -1,6 +1,6 @@
-// Helpers for the store contract suite (store_contract*.cpp): building keys and roles, and
-// running one call in its own unit of work. For tests only; not thread-safe (NextPublicId counts
-// without a lock), except Do and Get, which are as safe as the store.
+// Helpers for the store contract suite (store_contract*.cpp): building keys, roles and accounts,
+// and running one call in its own unit of work. For tests only; not thread-safe (NextPublicId
+// counts without a lock), except Do and Get, which are as safe as the store.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -53,6 +53,15 @@ inline core::Role NewRole(std::string name, std::vector<std::string> permissions
   return role;
 }
 
+// An enabled local account with console and API access, created at kNow - 1h, no password.
+inline core::Account NewAccount(std::string email, core::RoleId role = core::kFullAccessRoleId) {
+  core::Account account;
+  account.email = std::move(email);
+  account.role_id = role;
+  account.created_at = kNow - seconds{3600};
+  return account;
+}
+
 // Filters and pages (designated initializers would trip -Wmissing-field-initializers).
 inline core::KeyFilter AtNow(core::Time now = kNow) {
   core::KeyFilter filter;
@@ -102,6 +111,11 @@ core::Status Do(core::Store& store, Fn&& fn) {
 
 inline core::KeyId Insert(core::Store& store, const core::ApiKey& key) {
   return Get<core::KeyId>(store, [&](core::UnitOfWork& uow) { return uow.InsertKey(key); });
+}
+
+inline core::AccountId InsertAccount(core::Store& store, const core::Account& account) {
+  return Get<core::AccountId>(store,
+                              [&](core::UnitOfWork& uow) { return uow.InsertAccount(account); });
 }
 
 // Inserts `key` in its own unit of work, returning only whether that worked.

@@ -6,9 +6,13 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/memory/memory_accounts.hpp"
+
 namespace keyward::storage {
 namespace {
 
+using core::Account;
+using core::AccountId;
 using core::ApiKey;
 using core::AuditEvent;
 using core::ErrorCode;
@@ -52,7 +56,7 @@ bool MatchesAuditFilter(const AuditEvent& e, const core::AuditFilter& filter) {
 // The unit of work: reads and writes one State (a copy the store swaps in on success).
 class MemoryUnitOfWork final : public core::UnitOfWork {
  public:
-  explicit MemoryUnitOfWork(MemoryStore::State& state) : s_(state) {}
+  explicit MemoryUnitOfWork(MemoryStore::State& state) : s_(state), accounts_(state) {}
 
   Result<std::optional<ApiKey>> FindKey(KeyId id) override {
     auto it = s_.keys.find(id);
@@ -194,15 +198,70 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     if (it->second.built_in) {
       return MakeError(ErrorCode::kReadOnly, Msg::kBuiltInRole, {it->second.name});
     }
-    const auto users = std::count_if(s_.keys.begin(), s_.keys.end(), [id](const auto& entry) {
-      return entry.second.role_id == id;
-    });
+    const auto users = static_cast<std::size_t>(std::count_if(
+                           s_.keys.begin(), s_.keys.end(),
+                           [id](const auto& entry) { return entry.second.role_id == id; })) +
+                       accounts_.CountWithRole(id);
     if (users > 0) {
       return MakeError(ErrorCode::kInUse, Msg::kRoleInUse,
                        {it->second.name, std::to_string(users)});
     }
     s_.roles.erase(it);
     return core::Ok();
+  }
+
+  // Accounts, sign-in failures and sessions: memory_accounts.cpp.
+  Result<std::optional<Account>> FindAccount(AccountId id) override { return accounts_.Find(id); }
+  Result<std::optional<Account>> FindAccountByEmailKey(std::string_view email_key) override {
+    return accounts_.FindByEmailKey(email_key);
+  }
+  Result<std::vector<Account>> ListAccounts(const core::PageRequest& page) override {
+    return accounts_.List(page);
+  }
+  Result<std::vector<Account>> AccountsWithRole(RoleId role) override {
+    return accounts_.WithRole(role);
+  }
+  Result<AccountId> InsertAccount(const Account& account) override {
+    return accounts_.Insert(account);
+  }
+  Status UpdateAccount(const Account& account) override { return accounts_.Update(account); }
+  Status DeleteAccount(AccountId id) override { return accounts_.Delete(id); }
+
+  Result<std::optional<ApiKey>> FindAccountToken(AccountId id) override {
+    for (const auto& [key_id, key] : s_.keys) {
+      if (key.source == core::KeySource::kAccount && key.account_id == id) {
+        return std::optional<ApiKey>(Read(key));
+      }
+    }
+    return std::optional<ApiKey>();
+  }
+
+  Result<core::SignInFailures> GetSignInFailures(AccountId id, std::string_view ip) override {
+    return accounts_.GetSignInFailures(id, ip);
+  }
+  Status PutSignInFailures(AccountId id, std::string_view ip,
+                           const core::SignInFailures& failures) override {
+    return accounts_.PutSignInFailures(id, ip, failures);
+  }
+  Status ClearSignInFailures(AccountId id) override { return accounts_.ClearSignInFailures(id); }
+
+  Status InsertSession(const core::Session& session) override {
+    return accounts_.InsertSession(session);
+  }
+  Result<std::optional<core::Session>> FindSession(std::string_view id_hash) override {
+    return accounts_.FindSession(id_hash);
+  }
+  Status TouchSession(std::string_view id_hash, core::Time last_seen_at) override {
+    return accounts_.TouchSession(id_hash, last_seen_at);
+  }
+  Status DeleteSession(std::string_view id_hash) override {
+    return accounts_.DeleteSession(id_hash);
+  }
+  Status DeleteAccountSessions(AccountId id, std::string_view keep_id_hash) override {
+    return accounts_.DeleteAccountSessions(id, keep_id_hash);
+  }
+  Result<int> DeleteStaleSessions(core::Time idle_before, core::Time created_before) override {
+    return accounts_.DeleteStaleSessions(idle_before, created_before);
   }
 
   Result<std::int64_t> AppendAudit(const AuditEvent& event) override {
@@ -309,6 +368,7 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
   }
 
   MemoryStore::State& s_;
+  MemoryAccounts accounts_;
 };
 
 }  // namespace

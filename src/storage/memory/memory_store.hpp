@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/store.hpp"
@@ -37,10 +38,16 @@ class MemoryStore final : public core::Store {
   struct State {
     std::map<core::KeyId, core::ApiKey> keys;  // role_name left empty: filled on reads
     std::map<core::RoleId, core::Role> roles;
+    // role_name and sign_in_locked_until left empty: filled on reads.
+    std::map<core::AccountId, core::Account> accounts;
+    // By (account, client address); never a row of zero failures without a lock.
+    std::map<std::pair<core::AccountId, std::string>, core::SignInFailures> sign_in_failures;
+    std::map<std::string, core::Session, std::less<>> sessions;  // by id_hash
     std::vector<core::AuditEvent> audit;
     std::map<std::string, std::string, std::less<>> meta;
     core::KeyId next_key_id = 1;
     core::RoleId next_role_id = core::kFirstCustomRoleId;
+    core::AccountId next_account_id = 1;
     std::int64_t next_audit_id = 1;
   };
 

@@ -13,17 +13,6 @@ core::Error Corrupt(const core::ApiKey& key, std::string_view column) {
                         std::string(column));
 }
 
-std::optional<core::Time> OptionalTime(const Statement& stmt, int column) {
-  const auto seconds = stmt.OptionalInt(column);
-  if (!seconds) return std::nullopt;
-  return FromSeconds(*seconds);
-}
-
-std::optional<std::int64_t> OptionalSeconds(const std::optional<core::Time>& t) {
-  if (!t) return std::nullopt;
-  return ToSeconds(*t);
-}
-
 std::optional<core::SecretDigest> ReadDigest(const Statement& stmt, int version_column,
                                              int mac_column) {
   if (stmt.IsNull(version_column) || stmt.IsNull(mac_column)) return std::nullopt;
@@ -39,7 +28,23 @@ std::optional<core::SecretDigest> ReadDigest(const Statement& stmt, int version_
   return digest;
 }
 
+core::Error CorruptAccount(const core::Account& account, std::string_view column) {
+  return core::Internal("account " + std::to_string(account.id) + ": unreadable " +
+                        std::string(column));
+}
+
 }  // namespace
+
+std::optional<core::Time> OptionalTime(const Statement& stmt, int column) {
+  const auto seconds = stmt.OptionalInt(column);
+  if (!seconds) return std::nullopt;
+  return FromSeconds(*seconds);
+}
+
+std::optional<std::int64_t> OptionalSeconds(const std::optional<core::Time>& t) {
+  if (!t) return std::nullopt;
+  return ToSeconds(*t);
+}
 
 const char* ScopeName(Scope scope) {
   switch (scope) {
@@ -121,6 +126,7 @@ core::Result<core::ApiKey> ReadKey(const Statement& stmt) {
   key.previous_digest = ReadDigest(stmt, 21, 22);
   if (!key.previous_digest && !stmt.IsNull(22)) return Corrupt(key, "prev_digest");
   key.previous_digest_until = OptionalTime(stmt, 23);
+  key.account_suspended = stmt.Int(24) != 0;
   return key;
 }
 
@@ -150,7 +156,52 @@ void BindKeyFields(Statement& stmt, const core::ApiKey& key) {
   } else {
     stmt.BindNull(21).BindNull(22);
   }
-  stmt.BindOptionalInt(23, OptionalSeconds(key.previous_digest_until));
+  stmt.BindOptionalInt(23, OptionalSeconds(key.previous_digest_until))
+      .BindInt(24, key.account_suspended ? 1 : 0);
+}
+
+core::Result<core::Account> ReadAccount(const Statement& stmt) {
+  core::Account account;
+  account.id = stmt.Int(0);
+  account.email = stmt.Text(1);
+  account.type = stmt.Text(2);
+  account.role_id = stmt.Int(3);
+  account.role_name = stmt.Text(4);
+  const auto level = core::ParseAccessLevel(stmt.Text(5));
+  if (!level) return CorruptAccount(account, "access_level");
+  account.access_level = *level;
+  account.given_name = stmt.Text(6);
+  account.surname = stmt.Text(7);
+  account.description = stmt.Text(8);
+  const auto locale = core::ParseLocale(stmt.Text(9));
+  if (!locale) return CorruptAccount(account, "locale");
+  account.locale = *locale;
+  account.time_zone = stmt.Text(10);
+  account.enabled = stmt.Int(11) != 0;
+  account.password_hash = stmt.Text(12);
+  account.must_change_password = stmt.Int(13) != 0;
+  account.created_at = FromSeconds(stmt.Int(14));
+  account.password_changed_at = OptionalTime(stmt, 15);
+  account.sign_in_locked_until = OptionalTime(stmt, 16);
+  return account;
+}
+
+void BindAccountFields(Statement& stmt, const core::Account& account) {
+  stmt.BindText(1, account.email)
+      .BindText(2, core::EmailKey(account.email))
+      .BindText(3, account.type)
+      .BindInt(4, account.role_id)
+      .BindText(5, core::AccessLevelName(account.access_level))
+      .BindText(6, account.given_name)
+      .BindText(7, account.surname)
+      .BindText(8, account.description)
+      .BindText(9, core::LocaleName(account.locale))
+      .BindText(10, account.time_zone)
+      .BindInt(11, account.enabled ? 1 : 0)
+      .BindText(12, account.password_hash)
+      .BindInt(13, account.must_change_password ? 1 : 0)
+      .BindInt(14, ToSeconds(account.created_at))
+      .BindOptionalInt(15, OptionalSeconds(account.password_changed_at));
 }
 
 core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,

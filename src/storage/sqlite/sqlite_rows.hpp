@@ -1,4 +1,4 @@
-// How core's values map to the SQLite schema (migrations/V001__initial.sql): key rows, role
+// How core's values map to the SQLite schema (migrations/V*.sql): key and account rows, role
 // scopes, allowlist text, times as seconds since the epoch. Shared by the unit of work and the
 // migrations that seed built-in roles.
 //
@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/account.hpp"
 #include "core/api_key.hpp"
 #include "core/permissions.hpp"
 #include "core/result.hpp"
@@ -21,6 +22,10 @@ namespace keyward::storage::sqlite {
 
 inline std::int64_t ToSeconds(core::Time t) { return t.time_since_epoch().count(); }
 inline core::Time FromSeconds(std::int64_t s) { return core::Time{core::Seconds{s}}; }
+
+// Column `column` of the current row as a time; nullopt for NULL.
+std::optional<core::Time> OptionalTime(const Statement& stmt, int column);
+std::optional<std::int64_t> OptionalSeconds(const std::optional<core::Time>& t);
 
 // "explicit", "all", "all_but_tokens" or "views".
 const char* ScopeName(core::PermissionSet::Scope scope);
@@ -35,27 +40,53 @@ inline constexpr std::string_view kSelectKey =
     "SELECT k.id, k.public_id, k.name, k.description, k.role_id, r.name, k.locale, k.time_zone,"
     " k.enabled, k.locked, k.unlock_at, k.failed_attempts, k.expires_at, k.allowed_ips,"
     " k.source, k.account_id, k.created_at, k.last_used_at, k.secret_rotated_at,"
-    " k.digest_version, k.digest, k.prev_digest_version, k.prev_digest, k.prev_digest_until"
+    " k.digest_version, k.digest, k.prev_digest_version, k.prev_digest, k.prev_digest_until,"
+    " k.account_suspended"
     " FROM api_keys k JOIN roles r ON r.id = k.role_id";
 core::Result<core::ApiKey> ReadKey(const Statement& stmt);
 
-// Every stored field of a key is bound to parameters ?1..?23 by BindKeyFields; kUpdateKey takes
-// the key's id as ?24.
+// Every stored field of a key is bound to parameters ?1..?24 by BindKeyFields; kUpdateKey takes
+// the key's id as ?25.
 inline constexpr std::string_view kInsertKey =
     "INSERT INTO api_keys (public_id, name, name_key, description, role_id, locale, time_zone,"
     " enabled, locked, unlock_at, failed_attempts, expires_at, allowed_ips, source, account_id,"
     " created_at, last_used_at, secret_rotated_at, digest_version, digest, prev_digest_version,"
-    " prev_digest, prev_digest_until)"
+    " prev_digest, prev_digest_until, account_suspended)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23)";
+    " ?19, ?20, ?21, ?22, ?23, ?24)";
 inline constexpr std::string_view kUpdateKey =
     "UPDATE api_keys SET public_id = ?1, name = ?2, name_key = ?3, description = ?4,"
     " role_id = ?5, locale = ?6, time_zone = ?7, enabled = ?8, locked = ?9, unlock_at = ?10,"
     " failed_attempts = ?11, expires_at = ?12, allowed_ips = ?13, source = ?14,"
     " account_id = ?15, created_at = ?16, last_used_at = ?17, secret_rotated_at = ?18,"
     " digest_version = ?19, digest = ?20, prev_digest_version = ?21, prev_digest = ?22,"
-    " prev_digest_until = ?23 WHERE id = ?24";
+    " prev_digest_until = ?23, account_suspended = ?24 WHERE id = ?25";
 void BindKeyFields(Statement& stmt, const core::ApiKey& key);
+
+// An account row with its role's name and the latest end of a sign-in lockout of any of its
+// addresses (migrations/V003__accounts.sql); append WHERE / ORDER BY. ReadAccount reads the
+// current row.
+inline constexpr std::string_view kSelectAccount =
+    "SELECT a.id, a.email, a.type, a.role_id, r.name, a.access_level, a.given_name, a.surname,"
+    " a.description, a.locale, a.time_zone, a.enabled, a.password_hash, a.must_change_password,"
+    " a.created_at, a.password_changed_at,"
+    " (SELECT max(f.locked_until) FROM sign_in_failures f WHERE f.account_id = a.id)"
+    " FROM accounts a JOIN roles r ON r.id = a.role_id";
+core::Result<core::Account> ReadAccount(const Statement& stmt);
+
+// Every stored field of an account is bound to parameters ?1..?15 by BindAccountFields;
+// kUpdateAccount takes the account's id as ?16.
+inline constexpr std::string_view kInsertAccount =
+    "INSERT INTO accounts (email, email_key, type, role_id, access_level, given_name, surname,"
+    " description, locale, time_zone, enabled, password_hash, must_change_password, created_at,"
+    " password_changed_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+inline constexpr std::string_view kUpdateAccount =
+    "UPDATE accounts SET email = ?1, email_key = ?2, type = ?3, role_id = ?4, access_level = ?5,"
+    " given_name = ?6, surname = ?7, description = ?8, locale = ?9, time_zone = ?10,"
+    " enabled = ?11, password_hash = ?12, must_change_password = ?13, created_at = ?14,"
+    " password_changed_at = ?15 WHERE id = ?16";
+void BindAccountFields(Statement& stmt, const core::Account& account);
 
 // Replaces the permission rows of role `id` with `permissions` (rows only for an explicit set).
 core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,

@@ -153,6 +153,88 @@ TEST(SqliteStore, SchemaVersionIsRecorded) {
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM roles WHERE built_in = 1"), 3);
 }
 
+// Writes at `path` a database as a Keyward of schema version 2 (before accounts) left it, with
+// one key (id 1, public id "PubBefore001", named "before accounts").
+void CreateVersion2Database(const std::string& path) {
+  RawExec(path,
+          "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+          " applied_at INTEGER NOT NULL)");
+  for (const sqlite::Migration& m : sqlite::EmbeddedMigrations()) {
+    if (m.version > 2) continue;
+    RawExec(path, std::string(m.sql).c_str());
+    RawExec(path, ("INSERT INTO schema_migrations (version, name, applied_at) VALUES (" +
+                   std::to_string(m.version) + ", '" + std::string(m.name) + "', 0)")
+                      .c_str());
+  }
+  RawExec(path,
+          "INSERT INTO api_keys (public_id, name, name_key, role_id, locale, time_zone, enabled,"
+          " locked, source, created_at, digest_version, digest) VALUES ('PubBefore001',"
+          " 'before accounts', 'before accounts', 1, 'en-US', 'UTC', 1, 0, 'api', 1700000000, 1,"
+          " zeroblob(32))");
+}
+
+TEST(SqliteStore, Version2DatabaseMigratesToAccounts) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  CreateVersion2Database(path);
+  ASSERT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"), 2);
+
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"), 3);
+  EXPECT_EQ(sqlite::LatestSchemaVersion(), 3);
+  EXPECT_EQ(RawInt(path,
+                   "SELECT count(*) FROM schema_migrations WHERE version = 3"
+                   " AND name = 'accounts'"),
+            1);
+  // The old key reads as before, not suspended.
+  const auto key = contract::Find(*store, 1);
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(key->name, "before accounts");
+  EXPECT_FALSE(key->account_suspended);
+  EXPECT_EQ(key->StatusAt(contract::kNow), core::KeyStatus::kEnabled);
+  // And the new tables work.
+  const core::AccountId account =
+      contract::InsertAccount(*store, contract::NewAccount("first@example.com"));
+  EXPECT_EQ(account, 1);
+  core::ApiKey token = contract::NewKey("first token");
+  token.source = core::KeySource::kAccount;
+  token.account_id = account;
+  token.account_suspended = true;
+  const core::KeyId token_id = contract::Insert(*store, token);
+  const auto found = contract::Get<std::optional<core::ApiKey>>(
+      *store, [&](core::UnitOfWork& uow) { return uow.FindAccountToken(account); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, token_id);
+  EXPECT_TRUE(found->account_suspended);
+}
+
+TEST(SqliteStore, SchemaChecksAccessLevelAndSuspension) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  core::AccountId id = 0;
+  {
+    auto store = MustOpen(path);
+    ASSERT_NE(store, nullptr);
+    id = contract::InsertAccount(*store, contract::NewAccount("alice@example.com"));
+    contract::Insert(*store, contract::NewKey("some key"));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE accounts SET access_level = 'root'", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE api_keys SET account_suspended = 2", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  auto store = MustOpen(path);
+  const auto account = contract::Get<std::optional<core::Account>>(
+      *store, [&](core::UnitOfWork& uow) { return uow.FindAccount(id); });
+  ASSERT_TRUE(account.has_value());
+  EXPECT_EQ(account->access_level, core::AccessLevel::kConsoleAndApi);
+}
+
 TEST(SqliteStore, DatabaseFromTheFutureIsRefused) {
   TempDir dir;
   const std::string path = dir.File("keyward.db");

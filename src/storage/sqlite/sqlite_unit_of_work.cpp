@@ -1,5 +1,6 @@
-// The API key half of SqliteUnitOfWork; roles, audit and meta are in
-// sqlite_unit_of_work_roles.cpp.
+// The API key half of SqliteUnitOfWork; roles and meta are in sqlite_unit_of_work_roles.cpp,
+// the audit trail in sqlite_unit_of_work_audit.cpp, accounts, sign-in failures and sessions in
+// sqlite_unit_of_work_accounts.cpp.
 #include "storage/sqlite/sqlite_unit_of_work.hpp"
 
 #include <sqlite3.h>
@@ -20,13 +21,13 @@ using core::Msg;
 using core::Result;
 using core::Status;
 
-// The status a row has at ?3, with ApiKey::StatusAt's precedence: disabled, expired, locked
-// out (a manual lock, or an automatic one not yet past unlock_at), enabled. Compared with ?2,
-// a StatusCode.
+// The status a row has at ?3, with ApiKey::StatusAt's precedence: disabled (or the token of a
+// suspended account), expired, locked out (a manual lock, or an automatic one not yet past
+// unlock_at), enabled. Compared with ?2, a StatusCode.
 constexpr std::string_view kListKeysWhere =
     " WHERE k.id < ?1"
     " AND (?2 IS NULL OR (CASE"
-    "   WHEN k.enabled = 0 THEN 0"
+    "   WHEN k.enabled = 0 OR k.account_suspended <> 0 THEN 0"
     "   WHEN k.expires_at IS NOT NULL AND k.expires_at <= ?3 THEN 1"
     "   WHEN k.locked <> 0 AND (k.unlock_at IS NULL OR ?3 < k.unlock_at) THEN 2"
     "   ELSE 3 END) = ?2)"
@@ -210,7 +211,7 @@ Status SqliteUnitOfWork::UpdateKey(const ApiKey& key) {
   KW_RETURN_IF_ERROR(CheckKeyWritable(key, key.id));
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kUpdateKey, "update key"));
   BindKeyFields(stmt, key);
-  stmt.BindInt(24, key.id);
+  stmt.BindInt(25, key.id);
   if (Status st = stmt.Run(); !st) return KeyWriteError(stmt, key, st.error());
   return core::Ok();
 }

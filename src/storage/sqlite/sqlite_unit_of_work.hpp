@@ -38,6 +38,29 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   core::Status UpdateRole(const core::Role& role) override;
   core::Status DeleteRole(core::RoleId id) override;
 
+  core::Result<std::optional<core::Account>> FindAccount(core::AccountId id) override;
+  core::Result<std::optional<core::Account>> FindAccountByEmailKey(
+      std::string_view email_key) override;
+  core::Result<std::vector<core::Account>> ListAccounts(const core::PageRequest& page) override;
+  core::Result<std::vector<core::Account>> AccountsWithRole(core::RoleId role) override;
+  core::Result<core::AccountId> InsertAccount(const core::Account& account) override;
+  core::Status UpdateAccount(const core::Account& account) override;
+  core::Status DeleteAccount(core::AccountId id) override;
+  core::Result<std::optional<core::ApiKey>> FindAccountToken(core::AccountId id) override;
+
+  core::Result<core::SignInFailures> GetSignInFailures(core::AccountId id,
+                                                       std::string_view ip) override;
+  core::Status PutSignInFailures(core::AccountId id, std::string_view ip,
+                                 const core::SignInFailures& failures) override;
+  core::Status ClearSignInFailures(core::AccountId id) override;
+
+  core::Status InsertSession(const core::Session& session) override;
+  core::Result<std::optional<core::Session>> FindSession(std::string_view id_hash) override;
+  core::Status TouchSession(std::string_view id_hash, core::Time last_seen_at) override;
+  core::Status DeleteSession(std::string_view id_hash) override;
+  core::Status DeleteAccountSessions(core::AccountId id, std::string_view keep_id_hash) override;
+  core::Result<int> DeleteStaleSessions(core::Time idle_before, core::Time created_before) override;
+
   core::Result<std::int64_t> AppendAudit(const core::AuditEvent& event) override;
   core::Status SetAuditHash(std::int64_t id, std::string_view prev_hash,
                             std::string_view hash) override;
@@ -54,9 +77,15 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   core::Status CheckKeyWritable(const core::ApiKey& key, core::KeyId self);
   core::Status CheckRoleNameFree(const std::string& name, core::RoleId self);
   core::Status CheckRoleChangeable(core::RoleId id);
+  // Ok when the account's role exists and its email key is free (`self`: its own id, 0 on insert).
+  core::Status CheckAccountWritable(const core::Account& account, core::AccountId self);
+  // Ok when account `id` exists, else kNotFound (Msg::kAccountNotFound).
+  core::Status CheckAccountExists(core::AccountId id);
   // Reads every row of `stmt` (selecting kSelectRole's columns) with its permissions.
   core::Result<std::vector<core::Role>> ReadRoles(Statement& stmt);
   core::Result<std::vector<core::ApiKey>> ReadKeys(Statement& stmt);
+  // Every row of `stmt` (selecting kSelectAccount's columns).
+  core::Result<std::vector<core::Account>> ReadAccounts(Statement& stmt);
   // Every row of `stmt` (selecting kSelectAudit's columns).
   core::Result<std::vector<core::AuditEvent>> ReadAuditEvents(Statement& stmt);
   core::Result<Statement> Prepare(std::string_view sql, std::string_view what) {

@@ -156,9 +156,11 @@ Status SqliteUnitOfWork::UpdateRole(const Role& role) {
 
 Status SqliteUnitOfWork::DeleteRole(RoleId id) {
   KW_RETURN_IF_ERROR(CheckRoleChangeable(id));
+  // Keys and accounts refer to the role; the foreign keys would refuse too, but without naming it.
   KW_ASSIGN_OR_RETURN(Statement users,
-                      Prepare("SELECT count(*), (SELECT name FROM roles WHERE id = ?1)"
-                              " FROM api_keys WHERE role_id = ?1",
+                      Prepare("SELECT (SELECT count(*) FROM api_keys WHERE role_id = ?1)"
+                              " + (SELECT count(*) FROM accounts WHERE role_id = ?1),"
+                              " (SELECT name FROM roles WHERE id = ?1)",
                               "delete role"));
   users.BindInt(1, id);
   KW_ASSIGN_OR_RETURN(const bool row, users.Step());

@@ -1,0 +1,108 @@
+#include "core/account.hpp"
+
+#include <array>
+
+namespace keyward::core {
+namespace {
+
+constexpr std::array<std::pair<AccessLevel, const char*>, 3> kAccessLevels{{
+    {AccessLevel::kConsoleAndApi, "console_and_api"},
+    {AccessLevel::kApiOnly, "api_only"},
+    {AccessLevel::kConsoleOnly, "console_only"},
+}};
+
+bool IsLabelChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+// Printable ASCII other than space and the characters RFC 5322 reserves outside quotes.
+bool IsLocalChar(char c) {
+  if (c <= ' ' || c > '~') return false;
+  switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '[':
+    case ']':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '@':
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool ValidDomain(std::string_view domain) {
+  if (domain.empty() || domain.size() > 253) return false;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = domain.find('.', start);
+    const std::string_view label =
+        domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!IsLabelChar(c)) return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+const char* AccessLevelName(AccessLevel level) {
+  for (const auto& [value, name] : kAccessLevels) {
+    if (value == level) return name;
+  }
+  return "console_and_api";
+}
+
+std::optional<AccessLevel> ParseAccessLevel(std::string_view text) {
+  for (const auto& [value, name] : kAccessLevels) {
+    if (text == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string EmailKey(std::string_view email) {
+  std::string key(email);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+Status ValidateEmail(std::string_view email, std::string_view field) {
+  const auto invalid = [&] {
+    // Echo only what is safe to show: the value is the caller's own, bounded in length.
+    std::string echo(email.substr(0, kMaxEmailLength));
+    for (char& c : echo) {
+      if (c < ' ' || c > '~') c = '?';
+    }
+    return InvalidArgument(Msg::kEmailInvalid, std::string(field), {echo});
+  };
+  if (email.size() < 3 || email.size() > kMaxEmailLength) return invalid();
+  const std::size_t at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at > 64 ||
+      email.find('@', at + 1) != std::string_view::npos) {
+    return invalid();
+  }
+  const std::string_view local = email.substr(0, at);
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return invalid();
+  }
+  for (char c : local) {
+    if (!IsLocalChar(c)) return invalid();
+  }
+  if (!ValidDomain(email.substr(at + 1))) return invalid();
+  return Ok();
+}
+
+}  // namespace keyward::core

@@ -1,0 +1,81 @@
+// Account: a person or a third party who uses Keyward (DESIGN.md "Account"): email, role, access
+// level, names, locale, time zone, enabled flag, console password (argon2id, encoded) and at most
+// one authentication token (an API key with source "account", found through the key's
+// account_id). Also the console's sessions and the per-address sign-in failure counters.
+// Plain value types; thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/locale.hpp"
+#include "core/permissions.hpp"
+#include "core/result.hpp"
+
+namespace keyward::core {
+
+enum class AccessLevel { kConsoleAndApi, kApiOnly, kConsoleOnly };
+
+const char* AccessLevelName(AccessLevel level);  // "console_and_api", ...
+std::optional<AccessLevel> ParseAccessLevel(std::string_view text);
+
+// Whether an account at `level` may sign into the console / authenticate with its token.
+inline bool HasConsoleAccess(AccessLevel level) { return level != AccessLevel::kApiOnly; }
+inline bool HasApiAccess(AccessLevel level) { return level != AccessLevel::kConsoleOnly; }
+
+inline constexpr std::size_t kMaxEmailLength = 254;
+inline constexpr std::size_t kMaxPersonNameLength = 128;
+
+struct Account {
+  AccountId id = 0;
+  std::string email;  // as given; unique as EmailKey compares it
+  std::string type = "local";
+  RoleId role_id = 0;
+  std::string role_name;  // filled on reads by the store; not persisted with the account
+  AccessLevel access_level = AccessLevel::kConsoleAndApi;
+  std::string given_name;
+  std::string surname;
+  std::string description;
+  Locale locale = Locale::kEnUs;
+  std::string time_zone = "UTC";
+  bool enabled = true;
+  std::string password_hash;          // argon2id encoded string; empty = no password set
+  bool must_change_password = false;  // a one-time password set by an administrator
+  Time created_at{};
+  std::optional<Time> password_changed_at;
+  // Filled on reads by the store: the latest end of a sign-in lockout of any client address.
+  std::optional<Time> sign_in_locked_until;
+
+  bool SignInLockedAt(Time now) const {
+    return sign_in_locked_until && now < *sign_in_locked_until;
+  }
+};
+
+// The email as compared for uniqueness: ASCII letters folded to lower case.
+std::string EmailKey(std::string_view email);
+
+// A well-formed address: local@domain, 3-254 characters of printable ASCII without spaces, one
+// '@', a non-empty local part of at most 64 characters and a domain of dot-separated labels
+// (letters, digits, '-'; not starting or ending with '-'), so `admin@localhost` is well-formed.
+// Errors name `field`.
+Status ValidateEmail(std::string_view email, std::string_view field = "email");
+
+// A console session (API.md "POST /v1/session"). The session token is never stored: only its
+// digest (hex). The CSRF token is derived from the session token, so it is not stored either.
+struct Session {
+  std::string id_hash;  // digest of the session cookie's value; the primary key
+  AccountId account_id = 0;
+  std::string ip;  // the client address it was created from
+  Time created_at{};
+  Time last_seen_at{};
+};
+
+// Failed sign-ins of one account from one client address.
+struct SignInFailures {
+  int failures = 0;
+  std::optional<Time> locked_until;
+};
+
+}  // namespace keyward::core
