@@ -22,17 +22,6 @@ void AppendNetstring(std::string& out, std::string_view field) {
   out.push_back(',');
 }
 
-std::string Hex(const std::array<std::uint8_t, kDigestSize>& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const std::uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0x0F]);
-  }
-  return out;
-}
-
 // A UnitOfWork that forwards every call and chains the audit events appended through it.
 class ChainUnitOfWork final : public ForwardingUnitOfWork {
  public:
@@ -130,7 +119,7 @@ std::string HashWith(const ChainKey& key, const AuditEvent& event) {
     std::fputs("keyward: HMAC-SHA256 failed in OpenSSL (audit chain)\n", stderr);
     std::abort();
   }
-  return "v" + std::to_string(key.version) + ":" + Hex(mac);
+  return "v" + std::to_string(key.version) + ":" + HexEncode(mac);
 }
 
 Status ForEachEvent(UnitOfWork& uow, int page,

@@ -183,17 +183,6 @@ thread_local ContextCache t_contexts;
 
 std::atomic<std::uint64_t> g_next_instance_id{1};
 
-std::string Hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0x0F]);
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<PepperSet> PepperSet::Parse(std::string_view file_contents) {
@@ -257,7 +246,7 @@ std::vector<std::uint32_t> PepperSet::versions() const {
 std::string PepperSet::Fingerprint(std::uint32_t version) const {
   const auto key = Find(version);
   if (key.empty()) return {};
-  return Hex(OneShotHmac(key, kFingerprintLabel));
+  return HexEncode(OneShotHmac(key, kFingerprintLabel));
 }
 
 std::array<std::uint8_t, kDigestSize> PepperSet::DeriveKey(std::string_view purpose,
@@ -319,6 +308,17 @@ bool SecretHasher::Compute(std::uint32_t version, std::string_view secret,
 bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string HexEncode(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0F]);
+  }
+  return out;
 }
 
 }  // namespace keyward::core

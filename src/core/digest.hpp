@@ -55,6 +55,9 @@ class PepperSet {
   std::uint32_t current_ = 0;
 };
 
+// Lowercase hex of `bytes`.
+std::string HexEncode(std::span<const std::uint8_t> bytes);
+
 // Constant-time equality of two byte strings of the same length (false if lengths differ; the
 // length itself is not secret).
 bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);

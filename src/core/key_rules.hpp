@@ -30,7 +30,12 @@ Status CheckCanActOnKey(UnitOfWork& uow, const Principal& caller, const ApiKey& 
 // expired, not manually locked (an automatic lock ends by itself).
 bool IsLiveMasterKey(const ApiKey& key, Time now);
 
-// kLastMasterAdministrator unless at least one live Master Administrator credential remains.
+// An account that can act as a Master Administrator by itself: enabled, with console access and a
+// password (its token, if any, counts as a key).
+bool IsLiveMasterAccount(const Account& account);
+
+// kLastMasterAdministrator unless at least one live Master Administrator credential remains: a
+// live Master Administrator key or account.
 Status CheckMasterAdministratorRemains(UnitOfWork& uow, Time now);
 
 // kNotFound (Msg::kKeyNotFound) for key `id`.

@@ -177,7 +177,7 @@ Result<IssuedKey> KeyService::IssueMasterKey(const Principal& caller,
   });
 }
 
-Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow,
+Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow, const Principal& caller,
                                                 const AccountTokenInput& input) const {
   ApiKey key;
   key.name = input.name;
@@ -187,10 +187,10 @@ Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow,
   key.expires_at = input.expires_at;
   key.source = KeySource::kAccount;
   key.account_id = input.account_id;
+  key.account_suspended = input.account_suspended;
   key.created_at = clock_.Now();
   KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
-  Principal system = Principal::System();
-  return Insert(uow, system, key);
+  return Insert(uow, caller, key);
 }
 
 Result<bool> KeyService::Empty() const {

@@ -87,6 +87,7 @@ struct AccountTokenInput {
   Locale locale = Locale::kEnUs;
   std::string time_zone = "UTC";
   std::optional<Time> expires_at;
+  bool account_suspended = false;  // the account is disabled or has no API access
 };
 
 class KeyService {
@@ -120,8 +121,10 @@ class KeyService {
   // Issues a key directly, without a caller's permission checks: the first-start bootstrap and
   // `keyward admin recover` (caller = Principal::System()). Audited.
   Result<IssuedKey> IssueMasterKey(const Principal& caller, const std::string& name) const;
-  // Within an existing unit of work: a key with source "account" (the accounts issue).
-  Result<IssuedKey> IssueAccountToken(UnitOfWork& uow, const AccountTokenInput& input) const;
+  // Within an existing unit of work, for AccountService (which checks the caller): a key with
+  // source "account". Audited as apikey.create by `caller`.
+  Result<IssuedKey> IssueAccountToken(UnitOfWork& uow, const Principal& caller,
+                                      const AccountTokenInput& input) const;
 
   // Whether the store holds no keys at all (first start).
   Result<bool> Empty() const;

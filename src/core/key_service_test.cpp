@@ -163,7 +163,7 @@ TEST_F(KeyService, AccountTokensAreReadOnlyHereButCanBeDisabledAndDeleted) {
   in.name = "token of auditor@example.com";
   in.role_id = kAuditorRoleId;
   IssuedKey token = TransactValue<IssuedKey>(store_, [&](UnitOfWork& uow) {
-                      return service_.IssueAccountToken(uow, in);
+                      return service_.IssueAccountToken(uow, core::Principal::System(), in);
                     }).value();
   EXPECT_EQ(token.key.source, KeySource::kAccount);
   UpdateKeyInput rename;

@@ -67,7 +67,26 @@ enum class Locale;
   X(kMethodNotAllowed, "method {0} is not allowed here", "メソッド {0} はここでは使用できません") \
   X(kRouteNotFound, "no such endpoint: {0}", "エンドポイント {0} は存在しません") \
   X(kPepperMismatch, "the pepper does not match this store's fingerprint", "pepper がこのストアのフィンガープリントと一致しません") \
-  X(kStoreError, "storage error: {0}", "ストレージエラー: {0}")
+  X(kStoreError, "storage error: {0}", "ストレージエラー: {0}") \
+  X(kEmailInvalid, "\"{0}\" is not a well-formed email address", "「{0}」は正しい形式のメールアドレスではありません") \
+  X(kAccessLevelInvalid, "accessLevel must be console_and_api, api_only or console_only, not \"{0}\"", "accessLevel は console_and_api、api_only、console_only のいずれかである必要があります (「{0}」は無効です)") \
+  X(kAccountTypeInvalid, "type must be local, not \"{0}\"", "type は local である必要があります (「{0}」は無効です)") \
+  X(kSignInFailed, "wrong email or password", "メールアドレスまたはパスワードが正しくありません") \
+  X(kSignInApiOnly, "this account has API access only and cannot sign into the console", "このアカウントは API 専用のため、コンソールにサインインできません") \
+  X(kSignInLocked, "too many wrong passwords from this address; the account is locked for sign-in until an administrator unlocks it or {0}", "このアドレスからの誤ったパスワードが多すぎます。管理者がロックを解除するか {0} まで、このアカウントはサインインできません") \
+  X(kSignInWithKey, "console sign-in takes an email and a password, not an API key", "コンソールへのサインインにはメールアドレスとパスワードが必要です (API キーは使用できません)") \
+  X(kSessionRequired, "this call requires a console session", "この呼び出しにはコンソールセッションが必要です") \
+  X(kCsrfMissing, "a state-changing call with the session cookie must carry a valid X-CSRF-Token header", "セッション Cookie を使用する変更操作には有効な X-CSRF-Token ヘッダーが必要です") \
+  X(kPasswordChangeRequired, "change your one-time password first (POST /v1/session/password)", "最初にワンタイムパスワードを変更してください (POST /v1/session/password)") \
+  X(kPasswordWrong, "currentPassword is wrong", "currentPassword が正しくありません") \
+  X(kPasswordLength, "{0} must be {1} to {2} characters", "{0} は {1} から {2} 文字である必要があります") \
+  X(kPasswordReused, "newPassword must differ from the current password", "newPassword は現在のパスワードと異なる必要があります") \
+  X(kBusy, "too many sign-ins are being checked at once; retry in a moment", "同時に処理中のサインインが多すぎます。しばらくしてから再試行してください") \
+  X(kAccountNoApiAccess, "account {0} has console access only: it cannot hold an authentication token", "アカウント {0} はコンソール専用のため、認証トークンを保持できません") \
+  X(kAccountHasNoToken, "account {0} has no authentication token", "アカウント {0} には認証トークンがありません") \
+  X(kRoleInUseCounts, "role {0} is in use by {1} API keys and {2} accounts", "ロール {0} は {1} 個の API キーと {2} 個のアカウントで使用されています") \
+  X(kSignInDisabled, "this account is disabled", "このアカウントは無効になっています") \
+  X(kSessionEnded, "your console session has ended; sign in again", "コンソールセッションは終了しました。もう一度サインインしてください")
 // clang-format on
 
 enum class Msg {

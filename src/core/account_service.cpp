@@ -1,0 +1,465 @@
+#include "core/account_service.hpp"
+
+#include "core/key_rules.hpp"
+#include "core/time_zone.hpp"
+
+namespace keyward::core {
+namespace {
+
+constexpr std::string_view kBootstrapMetaKey = "bootstrap.admin_account";
+
+Result<AccessLevel> ParseAccessLevelField(const std::string& text) {
+  const std::optional<AccessLevel> level = ParseAccessLevel(text);
+  if (!level) return InvalidArgument(Msg::kAccessLevelInvalid, "accessLevel", {text.substr(0, 64)});
+  return *level;
+}
+
+Status ValidateType(const std::string& type) {
+  if (type != "local")
+    return InvalidArgument(Msg::kAccountTypeInvalid, "type", {type.substr(0, 64)});
+  return Ok();
+}
+
+Status ValidatePersonName(const std::string& text, std::string_view field) {
+  if (text.empty()) return Ok();
+  return ValidateName(text, field);
+}
+
+Status CheckEmailFree(UnitOfWork& uow, const std::string& email, AccountId self) {
+  KW_ASSIGN_OR_RETURN(std::optional<Account> holder, uow.FindAccountByEmailKey(EmailKey(email)));
+  if (holder && holder->id != self) {
+    return MakeError(ErrorCode::kAlreadyExists, Msg::kEmailTaken, {email}, "email");
+  }
+  return Ok();
+}
+
+// Escalation rule 2 for an account: its role's permissions must be within the caller's.
+Status CheckCanActOnAccount(UnitOfWork& uow, const Principal& caller, const Account& account) {
+  KW_ASSIGN_OR_RETURN(PermissionSet target, RolePermissions(uow, account.role_id));
+  return CheckCanActOn(caller.permissions, target, "account " + std::to_string(account.id));
+}
+
+std::string TokenName(AccountId id) {
+  return "Authentication token of account " + std::to_string(id);
+}
+
+bool TokenSuspended(const Account& account) {
+  return !account.enabled || !HasApiAccess(account.access_level);
+}
+
+// Makes the account's token follow it: role, locale, time zone, suspension. Written through the
+// unit of work so the key index sees it in commit order.
+Status SyncToken(UnitOfWork& uow, const Account& account) {
+  KW_ASSIGN_OR_RETURN(std::optional<ApiKey> token, uow.FindAccountToken(account.id));
+  if (!token) return Ok();
+  ApiKey next = *token;
+  next.role_id = account.role_id;
+  next.locale = account.locale;
+  next.time_zone = account.time_zone;
+  next.account_suspended = TokenSuspended(account);
+  if (next.role_id == token->role_id && next.locale == token->locale &&
+      next.time_zone == token->time_zone && next.account_suspended == token->account_suspended) {
+    return Ok();
+  }
+  return uow.UpdateKey(next);
+}
+
+// Whether the account, or its token, is a live Master Administrator credential now.
+Result<bool> HoldsMasterCredential(UnitOfWork& uow, const Account& account, Time now) {
+  if (IsLiveMasterAccount(account)) return true;
+  KW_ASSIGN_OR_RETURN(std::optional<ApiKey> token, uow.FindAccountToken(account.id));
+  return token && IsLiveMasterKey(*token, now);
+}
+
+void NoteChange(JsonObject& details, std::string_view field, const std::string& before,
+                const std::string& after) {
+  if (before != after) details.AddChange(field, JsonQuote(before), JsonQuote(after));
+}
+
+// Named apart from NoteChange: a const char* argument (AccessLevelName, LocaleName) would pick a
+// bool overload over std::string, and every such change would read as "unchanged".
+void NoteFlagChange(JsonObject& details, std::string_view field, bool before, bool after) {
+  if (before != after) {
+    details.AddChange(field, before ? "true" : "false", after ? "true" : "false");
+  }
+}
+
+}  // namespace
+
+std::string AccountTarget(AccountId id) { return "account:" + std::to_string(id); }
+
+Error AccountNotFound(AccountId id) {
+  return MakeError(ErrorCode::kNotFound, Msg::kAccountNotFound, {std::to_string(id)});
+}
+
+Result<AccountView> ReadAccountView(UnitOfWork& uow, AccountId id) {
+  KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(id));
+  if (!account) return AccountNotFound(id);
+  AccountView view{std::move(*account), std::nullopt};
+  KW_ASSIGN_OR_RETURN(view.token, uow.FindAccountToken(id));
+  return view;
+}
+
+AccountService::AccountService(Store& store, const Clock& clock, Random& random,
+                               const KeyService& keys, const PasswordHasher& passwords)
+    : store_(store), clock_(clock), random_(random), keys_(keys), passwords_(passwords) {}
+
+Result<AccountView> AccountService::Create(const Principal& caller,
+                                           const AccountInput& input) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsCreate));
+  Account account;
+  if (!input.email) return InvalidArgument(Msg::kRequired, "email", {"email"});
+  KW_RETURN_IF_ERROR(ValidateEmail(*input.email, "email"));
+  account.email = *input.email;
+  if (!input.role || input.role->empty()) return InvalidArgument(Msg::kRequired, "role", {"role"});
+  if (!input.access_level) {
+    return InvalidArgument(Msg::kRequired, "accessLevel", {"accessLevel"});
+  }
+  KW_ASSIGN_OR_RETURN(account.access_level, ParseAccessLevelField(*input.access_level));
+  if (input.type) KW_RETURN_IF_ERROR(ValidateType(*input.type));
+  if (input.given_name) {
+    KW_RETURN_IF_ERROR(ValidatePersonName(*input.given_name, "givenName"));
+    account.given_name = *input.given_name;
+  }
+  if (input.surname) {
+    KW_RETURN_IF_ERROR(ValidatePersonName(*input.surname, "surname"));
+    account.surname = *input.surname;
+  }
+  if (input.description) {
+    KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
+    account.description = *input.description;
+  }
+  if (input.locale) {
+    KW_ASSIGN_OR_RETURN(account.locale, ParseLocaleField(*input.locale));
+  }
+  if (input.time_zone) {
+    KW_RETURN_IF_ERROR(ValidateTimeZoneField(*input.time_zone));
+    account.time_zone = *input.time_zone;
+  }
+  account.enabled = input.enabled.value_or(true);
+  const Time now = clock_.Now();
+  account.created_at = now;
+  return TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
+    KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
+    KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
+    KW_RETURN_IF_ERROR(CheckEmailFree(uow, account.email, 0));
+    account.role_id = role.id;
+    KW_ASSIGN_OR_RETURN(AccountId id, uow.InsertAccount(account));
+    JsonObject details;
+    details.Add("email", account.email)
+        .Add("role", std::int64_t{account.role_id})
+        .Add("accessLevel", AccessLevelName(account.access_level))
+        .Add("givenName", account.given_name)
+        .Add("surname", account.surname)
+        .Add("enabled", account.enabled)
+        .Add("locale", LocaleName(account.locale))
+        .Add("timeZone", account.time_zone);
+    KW_RETURN_IF_ERROR(
+        AppendAuditEvent(uow, caller, now, "account.create", AccountTarget(id), details.str()));
+    return ReadAccountView(uow, id);
+  });
+}
+
+Result<AccountView> AccountService::Get(const Principal& caller, AccountId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsView));
+  return TransactValue<AccountView>(store_,
+                                    [&](UnitOfWork& uow) { return ReadAccountView(uow, id); });
+}
+
+Result<AccountPage> AccountService::List(const Principal& caller,
+                                         const AccountListInput& input) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsView));
+  PageRequest page;
+  page.limit = kDefaultListLimit;
+  if (input.limit) {
+    const std::optional<std::int64_t> limit = ParseId(*input.limit);
+    if (!limit || *limit > kMaxListLimit) {
+      return InvalidArgument(Msg::kLimitRange, "limit", {std::to_string(kMaxListLimit)});
+    }
+    page.limit = static_cast<int>(*limit);
+  }
+  if (input.cursor) {
+    page.before_id = DecodeCursor(*input.cursor);
+    if (!page.before_id) return InvalidArgument(Msg::kCursorInvalid, "cursor");
+  }
+  const int wanted = page.limit;
+  page.limit = wanted + 1;  // one more tells whether a next page exists
+  return TransactValue<AccountPage>(store_, [&](UnitOfWork& uow) -> Result<AccountPage> {
+    KW_ASSIGN_OR_RETURN(std::vector<Account> accounts, uow.ListAccounts(page));
+    AccountPage out;
+    if (accounts.size() > static_cast<std::size_t>(wanted)) {
+      accounts.resize(static_cast<std::size_t>(wanted));
+      out.next_cursor = EncodeCursor(accounts.back().id);
+    }
+    for (Account& account : accounts) {
+      AccountView view{std::move(account), std::nullopt};
+      KW_ASSIGN_OR_RETURN(view.token, uow.FindAccountToken(view.account.id));
+      out.items.push_back(std::move(view));
+    }
+    return out;
+  });
+}
+
+Result<AccountView> AccountService::Mutate(
+    const Principal& caller, AccountId id, std::string_view action,
+    const std::function<Status(UnitOfWork&, Account&, JsonObject&)>& change) const {
+  const Time now = clock_.Now();
+  return TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
+    KW_ASSIGN_OR_RETURN(std::optional<Account> found, uow.FindAccount(id));
+    if (!found) return AccountNotFound(id);
+    const Account before = *found;
+    Account account = std::move(*found);
+    KW_RETURN_IF_ERROR(CheckCanActOnAccount(uow, caller, account));
+    KW_ASSIGN_OR_RETURN(const bool was_master, HoldsMasterCredential(uow, account, now));
+    JsonObject details;
+    KW_RETURN_IF_ERROR(change(uow, account, details));
+    if (details.empty()) return ReadAccountView(uow, id);  // nothing changed: nothing to write
+    KW_RETURN_IF_ERROR(uow.UpdateAccount(account));
+    KW_RETURN_IF_ERROR(SyncToken(uow, account));
+    // A session ends when its account is disabled or loses console access.
+    if ((before.enabled && !account.enabled) ||
+        (HasConsoleAccess(before.access_level) && !HasConsoleAccess(account.access_level))) {
+      KW_RETURN_IF_ERROR(uow.DeleteAccountSessions(id, ""));
+    }
+    if (was_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
+    KW_RETURN_IF_ERROR(
+        AppendAuditEvent(uow, caller, now, action, AccountTarget(id), details.str()));
+    return ReadAccountView(uow, id);
+  });
+}
+
+Result<AccountView> AccountService::Update(const Principal& caller, AccountId id,
+                                           const AccountInput& input) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsEdit));
+  if (input.email) KW_RETURN_IF_ERROR(ValidateEmail(*input.email, "email"));
+  std::optional<AccessLevel> level;
+  if (input.access_level) {
+    KW_ASSIGN_OR_RETURN(level, ParseAccessLevelField(*input.access_level));
+  }
+  if (input.role && input.role->empty()) return InvalidArgument(Msg::kRequired, "role", {"role"});
+  if (input.type) KW_RETURN_IF_ERROR(ValidateType(*input.type));
+  if (input.given_name) KW_RETURN_IF_ERROR(ValidatePersonName(*input.given_name, "givenName"));
+  if (input.surname) KW_RETURN_IF_ERROR(ValidatePersonName(*input.surname, "surname"));
+  if (input.description) KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
+  std::optional<Locale> locale;
+  if (input.locale) {
+    KW_ASSIGN_OR_RETURN(locale, ParseLocaleField(*input.locale));
+  }
+  if (input.time_zone) KW_RETURN_IF_ERROR(ValidateTimeZoneField(*input.time_zone));
+  return Mutate(caller, id, "account.update",
+                [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
+                  if (input.email && *input.email != account.email) {
+                    KW_RETURN_IF_ERROR(CheckEmailFree(uow, *input.email, account.id));
+                    NoteChange(details, "email", account.email, *input.email);
+                    account.email = *input.email;
+                  }
+                  if (input.role) {
+                    KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
+                    KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
+                    if (role.id != account.role_id) {
+                      details.AddChange("role", std::to_string(account.role_id),
+                                        std::to_string(role.id));
+                      account.role_id = role.id;
+                    }
+                  }
+                  if (level && *level != account.access_level) {
+                    NoteChange(details, "accessLevel", AccessLevelName(account.access_level),
+                               AccessLevelName(*level));
+                    account.access_level = *level;
+                  }
+                  if (input.given_name) {
+                    NoteChange(details, "givenName", account.given_name, *input.given_name);
+                    account.given_name = *input.given_name;
+                  }
+                  if (input.surname) {
+                    NoteChange(details, "surname", account.surname, *input.surname);
+                    account.surname = *input.surname;
+                  }
+                  if (input.description) {
+                    NoteChange(details, "description", account.description, *input.description);
+                    account.description = *input.description;
+                  }
+                  if (locale && *locale != account.locale) {
+                    NoteChange(details, "locale", LocaleName(account.locale), LocaleName(*locale));
+                    account.locale = *locale;
+                  }
+                  if (input.time_zone) {
+                    NoteChange(details, "timeZone", account.time_zone, *input.time_zone);
+                    account.time_zone = *input.time_zone;
+                  }
+                  if (input.enabled) {
+                    NoteFlagChange(details, "enabled", account.enabled, *input.enabled);
+                    account.enabled = *input.enabled;
+                  }
+                  return Ok();
+                });
+}
+
+Result<AccountView> AccountService::SetEnabled(const Principal& caller, AccountId id,
+                                               bool enabled) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsEdit));
+  return Mutate(caller, id, enabled ? "account.enable" : "account.disable",
+                [&](UnitOfWork&, Account& account, JsonObject& details) -> Status {
+                  NoteFlagChange(details, "enabled", account.enabled, enabled);
+                  account.enabled = enabled;
+                  return Ok();
+                });
+}
+
+Result<AccountView> AccountService::Unlock(const Principal& caller, AccountId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsEdit));
+  const Time now = clock_.Now();
+  return TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
+    KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(id));
+    if (!account) return AccountNotFound(id);
+    KW_RETURN_IF_ERROR(CheckCanActOnAccount(uow, caller, *account));
+    KW_RETURN_IF_ERROR(uow.ClearSignInFailures(id));
+    JsonObject details;
+    details.Add("lockedOut", account->SignInLockedAt(now));
+    KW_RETURN_IF_ERROR(
+        AppendAuditEvent(uow, caller, now, "account.unlock", AccountTarget(id), details.str()));
+    return ReadAccountView(uow, id);
+  });
+}
+
+Status AccountService::Delete(const Principal& caller, AccountId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsDelete));
+  const Time now = clock_.Now();
+  return store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(AccountView view, ReadAccountView(uow, id));
+    KW_RETURN_IF_ERROR(CheckCanActOnAccount(uow, caller, view.account));
+    KW_ASSIGN_OR_RETURN(const bool was_master, HoldsMasterCredential(uow, view.account, now));
+    JsonObject details;
+    details.Add("email", view.account.email).Add("role", std::int64_t{view.account.role_id});
+    if (view.token) {
+      KW_RETURN_IF_ERROR(uow.DeleteKey(view.token->id));
+      details.Add("tokenKeyId", std::int64_t{view.token->id});
+    }
+    KW_RETURN_IF_ERROR(uow.DeleteAccount(id));
+    if (was_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
+    return AppendAuditEvent(uow, caller, now, "account.delete", AccountTarget(id), details.str());
+  });
+}
+
+Result<std::string> AccountService::ResetPassword(const Principal& caller, AccountId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsEdit));
+  // Fail early (before the slow hash) when the account is missing or out of reach.
+  const Status reachable = store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(id));
+    if (!account) return AccountNotFound(id);
+    return CheckCanActOnAccount(uow, caller, *account);
+  });
+  if (!reachable) return reachable.error();
+  std::string password = GenerateOneTimePassword(random_);
+  KW_ASSIGN_OR_RETURN(std::string hash, passwords_.Hash(password));
+  const Time now = clock_.Now();
+  Result<AccountView> changed =
+      Mutate(caller, id, "account.password",
+             [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
+               account.password_hash = hash;
+               account.must_change_password = true;
+               account.password_changed_at = now;
+               details.Add("oneTimePassword", true);
+               return uow.DeleteAccountSessions(account.id, "");
+             });
+  if (!changed) return changed.error();
+  return password;
+}
+
+Result<IssuedKey> AccountService::IssueToken(const Principal& caller, AccountId id,
+                                             const std::optional<std::string>& expires_at) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsTokens));
+  const Time now = clock_.Now();
+  std::optional<Time> expiry;
+  if (expires_at) {
+    Result<Time> parsed = ParseTime(*expires_at, caller.time_zone);
+    if (!parsed) return parsed.error().WithField("expiresAt");
+    if (*parsed <= now) return InvalidArgument(Msg::kExpiryNotFuture, "expiresAt");
+    expiry = *parsed;
+  }
+  return TransactValue<IssuedKey>(store_, [&](UnitOfWork& uow) -> Result<IssuedKey> {
+    KW_ASSIGN_OR_RETURN(AccountView view, ReadAccountView(uow, id));
+    KW_RETURN_IF_ERROR(CheckCanActOnAccount(uow, caller, view.account));
+    if (view.token) return MakeError(ErrorCode::kAlreadyExists, Msg::kTokenExists);
+    if (!HasApiAccess(view.account.access_level)) {
+      return MakeError(ErrorCode::kConflict, Msg::kAccountNoApiAccess, {std::to_string(id)});
+    }
+    AccountTokenInput token;
+    token.account_id = id;
+    token.name = TokenName(id);
+    token.role_id = view.account.role_id;
+    token.locale = view.account.locale;
+    token.time_zone = view.account.time_zone;
+    token.expires_at = expiry;
+    token.account_suspended = TokenSuspended(view.account);
+    KW_ASSIGN_OR_RETURN(IssuedKey issued, keys_.IssueAccountToken(uow, caller, token));
+    JsonObject details;
+    details.Add("keyId", std::int64_t{issued.key.id}).Add("prefix", "kw_" + issued.key.public_id);
+    if (expiry) details.Add("expiresAt", FormatTime(*expiry, "UTC"));
+    KW_RETURN_IF_ERROR(AppendAuditEvent(uow, caller, now, "account.token.create", AccountTarget(id),
+                                        details.str()));
+    return issued;
+  });
+}
+
+Status AccountService::DeleteToken(const Principal& caller, AccountId id) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsTokens));
+  const Time now = clock_.Now();
+  return store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(AccountView view, ReadAccountView(uow, id));
+    KW_RETURN_IF_ERROR(CheckCanActOnAccount(uow, caller, view.account));
+    if (!view.token) {
+      return MakeError(ErrorCode::kNotFound, Msg::kAccountHasNoToken, {std::to_string(id)});
+    }
+    const bool was_master = IsLiveMasterKey(*view.token, now);
+    KW_RETURN_IF_ERROR(uow.DeleteKey(view.token->id));
+    if (was_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
+    JsonObject details;
+    details.Add("keyId", std::int64_t{view.token->id}).Add("prefix", "kw_" + view.token->public_id);
+    return AppendAuditEvent(uow, caller, now, "account.token.delete", AccountTarget(id),
+                            details.str());
+  });
+}
+
+Result<std::optional<std::string>> AccountService::BootstrapAdministrator() const {
+  KW_ASSIGN_OR_RETURN(std::optional<std::string> done,
+                      TransactValue<std::optional<std::string>>(
+                          store_, [](UnitOfWork& uow) { return uow.GetMeta(kBootstrapMetaKey); }));
+  if (done) return std::optional<std::string>{};
+  std::string password = GenerateOneTimePassword(random_);
+  KW_ASSIGN_OR_RETURN(std::string hash, passwords_.Hash(password));
+  const Time now = clock_.Now();
+  bool created = false;
+  const Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<std::string> again, uow.GetMeta(kBootstrapMetaKey));
+    if (again) return Ok();  // another node got there first
+    KW_RETURN_IF_ERROR(uow.SetMeta(kBootstrapMetaKey, "1"));
+    KW_ASSIGN_OR_RETURN(std::optional<Account> existing,
+                        uow.FindAccountByEmailKey(EmailKey(kBootstrapAdminEmail)));
+    if (existing) return Ok();
+    Account account;
+    account.email = std::string(kBootstrapAdminEmail);
+    account.role_id = kMasterAdministratorRoleId;
+    account.access_level = AccessLevel::kConsoleAndApi;
+    account.given_name = "Master";
+    account.surname = "Administrator";
+    account.password_hash = hash;
+    account.must_change_password = true;
+    account.created_at = now;
+    account.password_changed_at = now;
+    KW_ASSIGN_OR_RETURN(AccountId id, uow.InsertAccount(account));
+    JsonObject details;
+    details.Add("email", account.email)
+        .Add("role", std::int64_t{account.role_id})
+        .Add("accessLevel", AccessLevelName(account.access_level))
+        .Add("oneTimePassword", true);
+    created = true;
+    return AppendAuditEvent(uow, Principal::System(), now, "account.create", AccountTarget(id),
+                            details.str());
+  });
+  if (!st) return st.error();
+  if (!created) return std::optional<std::string>{};
+  return std::optional<std::string>{std::move(password)};
+}
+
+}  // namespace keyward::core

@@ -1,0 +1,289 @@
+#include "core/session_service.hpp"
+
+#include "core/json_text.hpp"
+#include "core/key_rules.hpp"
+#include "core/time_zone.hpp"
+#include "core/token.hpp"
+
+namespace keyward::core {
+namespace {
+
+constexpr std::string_view kAnonymous = "anonymous";
+constexpr std::size_t kMaxPasswordBytes = 4096;  // longer is wrong anyway; do not hash megabytes
+
+std::string IpText(const std::optional<IpAddress>& client) {
+  return client ? client->ToString() : std::string();
+}
+
+// The email as a printable, bounded string for the audit trail of a failed sign-in.
+std::string EmailForAudit(std::string_view email) {
+  std::string out(email.substr(0, kMaxEmailLength));
+  for (char& c : out) {
+    if (c < ' ' || c > '~') c = '?';
+  }
+  return out;
+}
+
+Status AppendEvent(UnitOfWork& uow, std::string_view actor, const std::string& ip, Time now,
+                   std::string_view action, std::string_view target, std::string_view outcome,
+                   std::string details) {
+  AuditEvent event;
+  event.time = now;
+  event.actor = std::string(actor);
+  event.action = std::string(action);
+  event.target = std::string(target);
+  event.ip = ip;
+  event.outcome = std::string(outcome);
+  event.details_json = details.empty() ? "{}" : std::move(details);
+  Result<std::int64_t> id = uow.AppendAudit(event);
+  if (!id) return id.error();
+  return Ok();
+}
+
+Error SignInFailed() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSignInFailed); }
+Error SessionEnded() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSessionEnded); }
+
+}  // namespace
+
+SessionService::SessionService(Store& store, const Clock& clock, Random& random,
+                               const SecretHasher& hasher, const PasswordHasher& passwords,
+                               SessionOptions options, FailureThrottle* throttle)
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      hasher_(hasher),
+      passwords_(passwords),
+      options_(options),
+      throttle_(throttle) {}
+
+std::string SessionService::CookieDigest(std::string_view cookie) const {
+  return HexEncode(hasher_.Digest("keyward session " + std::string(cookie)).mac);
+}
+
+std::string SessionService::CsrfFor(std::string_view cookie) const {
+  return HexEncode(hasher_.Digest("keyward csrf " + std::string(cookie)).mac);
+}
+
+Status SessionService::RecordWrongPassword(const Account& account, const std::string& ip,
+                                           Time now) const {
+  return store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(SignInFailures failures, uow.GetSignInFailures(account.id, ip));
+    if (failures.locked_until && now >= *failures.locked_until) failures = SignInFailures{};
+    ++failures.failures;
+    const bool locks =
+        options_.lockout_threshold > 0 && failures.failures >= options_.lockout_threshold;
+    if (locks) failures.locked_until = now + options_.lockout_duration;
+    KW_RETURN_IF_ERROR(uow.PutSignInFailures(account.id, ip, failures));
+    JsonObject details;
+    details.Add("reason", "wrong_password").Add("failures", std::int64_t{failures.failures});
+    KW_RETURN_IF_ERROR(AppendEvent(uow, kAnonymous, ip, now, "session.failure",
+                                   AccountTarget(account.id), "failure", details.str()));
+    if (!locks) return Ok();
+    JsonObject lock;
+    lock.Add("unlockAt", FormatTime(*failures.locked_until, "UTC")).Add("scope", "sign-in");
+    return AppendEvent(uow, "system", ip, now, "auth.lockout", AccountTarget(account.id), "success",
+                       lock.str());
+  });
+}
+
+Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view password,
+                                        const std::optional<IpAddress>& client) const {
+  if (email.empty()) return InvalidArgument(Msg::kRequired, "email", {"email"});
+  if (password.empty()) return InvalidArgument(Msg::kRequired, "password", {"password"});
+  const Time now = clock_.Now();
+  const std::string ip = IpText(client);
+  if (throttle_ != nullptr && client && !throttle_->Allowed(*client, now)) {
+    return MakeError(ErrorCode::kRateLimited, Msg::kRateLimited);
+  }
+  struct Found {
+    std::optional<Account> account;
+    SignInFailures failures;
+  };
+  KW_ASSIGN_OR_RETURN(Found found,
+                      TransactValue<Found>(store_, [&](UnitOfWork& uow) -> Result<Found> {
+                        Found f;
+                        KW_ASSIGN_OR_RETURN(f.account, uow.FindAccountByEmailKey(EmailKey(email)));
+                        if (f.account) {
+                          KW_ASSIGN_OR_RETURN(f.failures, uow.GetSignInFailures(f.account->id, ip));
+                        }
+                        return f;
+                      }));
+  const auto fail_unknown = [&](std::string_view reason) -> Error {
+    if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
+    JsonObject details;
+    details.Add("reason", reason).Add("email", EmailForAudit(email));
+    const Status st = store_.Transact([&](UnitOfWork& uow) {
+      return AppendEvent(uow, kAnonymous, ip, now, "session.failure",
+                         found.account ? AccountTarget(found.account->id) : "account:unknown",
+                         "failure", details.str());
+    });
+    if (!st) return st.error();
+    return SignInFailed();
+  };
+  if (!found.account || found.account->password_hash.empty() ||
+      password.size() > kMaxPasswordBytes) {
+    // The same work as a real check, so timing does not tell whether the email exists.
+    if (!passwords_.BurnVerify(password.substr(0, kMaxPasswordBytes))) {
+      return MakeError(ErrorCode::kUnavailable, Msg::kBusy);
+    }
+    return fail_unknown(found.account ? "no_password" : "unknown_email");
+  }
+  const Account& account = *found.account;
+  if (found.failures.locked_until && now < *found.failures.locked_until) {
+    return MakeError(ErrorCode::kRateLimited, Msg::kSignInLocked,
+                     {FormatTime(*found.failures.locked_until, account.time_zone)});
+  }
+  KW_ASSIGN_OR_RETURN(const bool right, passwords_.Verify(account.password_hash, password));
+  if (!right) {
+    if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
+    KW_RETURN_IF_ERROR(RecordWrongPassword(account, ip, now));
+    return SignInFailed();
+  }
+  if (!account.enabled || !HasConsoleAccess(account.access_level)) {
+    const bool disabled = !account.enabled;
+    JsonObject details;
+    details.Add("reason", disabled ? "disabled" : "api_only");
+    KW_RETURN_IF_ERROR(store_.Transact([&](UnitOfWork& uow) {
+      return AppendEvent(uow, kAnonymous, ip, now, "session.failure", AccountTarget(account.id),
+                         "failure", details.str());
+    }));
+    return MakeError(ErrorCode::kPermissionDenied,
+                     disabled ? Msg::kSignInDisabled : Msg::kSignInApiOnly);
+  }
+  SignedIn out;
+  out.cookie = GenerateSecret(random_);
+  out.csrf_token = CsrfFor(out.cookie);
+  Session session;
+  session.id_hash = CookieDigest(out.cookie);
+  session.account_id = account.id;
+  session.ip = ip;
+  session.created_at = now;
+  session.last_seen_at = now;
+  KW_ASSIGN_OR_RETURN(
+      out.account, TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
+        KW_RETURN_IF_ERROR(uow.PutSignInFailures(account.id, ip, SignInFailures{}));
+        KW_RETURN_IF_ERROR(uow.InsertSession(session));
+        JsonObject details;
+        details.Add("mustChangePassword", account.must_change_password);
+        KW_RETURN_IF_ERROR(AppendEvent(uow, AccountTarget(account.id), ip, now, "session.create",
+                                       AccountTarget(account.id), "success", details.str()));
+        return ReadAccountView(uow, account.id);
+      }));
+  return out;
+}
+
+Result<SessionAuth> SessionService::Authenticate(std::string_view cookie,
+                                                 const std::optional<IpAddress>& client) const {
+  if (cookie.empty() || cookie.size() > 256) return SessionEnded();
+  const Time now = clock_.Now();
+  const std::string id_hash = CookieDigest(cookie);
+  SessionAuth auth;
+  bool ended = false;
+  const Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<Session> session, uow.FindSession(id_hash));
+    if (!session) {
+      ended = true;
+      return Ok();
+    }
+    KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(session->account_id));
+    const bool expired = now - session->last_seen_at >= options_.idle ||
+                         now - session->created_at >= options_.absolute;
+    if (expired || !account || !account->enabled || !HasConsoleAccess(account->access_level)) {
+      ended = true;
+      return uow.DeleteSession(id_hash);
+    }
+    if (now - session->last_seen_at >= options_.touch_interval) {
+      KW_RETURN_IF_ERROR(uow.TouchSession(id_hash, now));
+      session->last_seen_at = now;
+    }
+    KW_ASSIGN_OR_RETURN(auth.principal.permissions, RolePermissions(uow, account->role_id));
+    auth.principal.account_id = account->id;
+    auth.principal.actor = AccountTarget(account->id);
+    auth.principal.locale = account->locale;
+    auth.principal.time_zone = account->time_zone;
+    auth.principal.ip = IpText(client);
+    auth.must_change_password = account->must_change_password;
+    auth.session = std::move(*session);
+    return Ok();
+  });
+  if (!st) return st.error();
+  if (ended) return SessionEnded();
+  auth.csrf_token = CsrfFor(cookie);
+  return auth;
+}
+
+bool SessionService::CsrfMatches(const SessionAuth& auth, std::string_view presented) const {
+  const std::string& expected = auth.csrf_token;
+  if (expected.empty() || presented.size() != expected.size()) return false;
+  return ConstantTimeEqual(
+      std::span(reinterpret_cast<const std::uint8_t*>(expected.data()), expected.size()),
+      std::span(reinterpret_cast<const std::uint8_t*>(presented.data()), presented.size()));
+}
+
+Result<SessionInfo> SessionService::Describe(const SessionAuth& auth) const {
+  SessionInfo info;
+  KW_ASSIGN_OR_RETURN(info.account, TransactValue<AccountView>(store_, [&](UnitOfWork& uow) {
+                        return ReadAccountView(uow, auth.session.account_id);
+                      }));
+  info.session = auth.session;
+  info.must_change_password = auth.must_change_password;
+  info.csrf_token = auth.csrf_token;
+  info.idle_expires_at = auth.session.last_seen_at + options_.idle;
+  info.expires_at = auth.session.created_at + options_.absolute;
+  return info;
+}
+
+Status SessionService::SignOut(const SessionAuth& auth) const {
+  const Time now = clock_.Now();
+  return store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_RETURN_IF_ERROR(uow.DeleteSession(auth.session.id_hash));
+    return AppendEvent(uow, auth.principal.actor, auth.principal.ip, now, "session.delete",
+                       auth.principal.actor, "success", "{}");
+  });
+}
+
+Status SessionService::ChangePassword(const SessionAuth& auth, std::string_view current_password,
+                                      std::string_view new_password) const {
+  if (current_password.empty()) {
+    return InvalidArgument(Msg::kRequired, "currentPassword", {"currentPassword"});
+  }
+  KW_RETURN_IF_ERROR(ValidateNewPassword(new_password, "newPassword"));
+  if (new_password == current_password) {
+    return InvalidArgument(Msg::kPasswordReused, "newPassword");
+  }
+  const AccountId id = auth.session.account_id;
+  KW_ASSIGN_OR_RETURN(std::optional<Account> account,
+                      TransactValue<std::optional<Account>>(
+                          store_, [&](UnitOfWork& uow) { return uow.FindAccount(id); }));
+  if (!account) return SessionEnded();
+  if (current_password.size() > kMaxPasswordBytes) {
+    return InvalidArgument(Msg::kPasswordWrong, "currentPassword");
+  }
+  KW_ASSIGN_OR_RETURN(const bool right,
+                      passwords_.Verify(account->password_hash, current_password));
+  if (!right) return InvalidArgument(Msg::kPasswordWrong, "currentPassword");
+  KW_ASSIGN_OR_RETURN(std::string hash, passwords_.Hash(new_password));
+  const Time now = clock_.Now();
+  return store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_ASSIGN_OR_RETURN(std::optional<Account> fresh, uow.FindAccount(id));
+    if (!fresh) return SessionEnded();
+    fresh->password_hash = hash;
+    fresh->must_change_password = false;
+    fresh->password_changed_at = now;
+    KW_RETURN_IF_ERROR(uow.UpdateAccount(*fresh));
+    KW_RETURN_IF_ERROR(uow.DeleteAccountSessions(id, auth.session.id_hash));
+    JsonObject details;
+    details.Add("changedBy", "self");
+    return AppendEvent(uow, auth.principal.actor, auth.principal.ip, now, "account.password",
+                       AccountTarget(id), "success", details.str());
+  });
+}
+
+Result<int> SessionService::Sweep() const {
+  const Time now = clock_.Now();
+  return TransactValue<int>(store_, [&](UnitOfWork& uow) {
+    return uow.DeleteStaleSessions(now - options_.idle, now - options_.absolute);
+  });
+}
+
+}  // namespace keyward::core

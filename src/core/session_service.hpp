@@ -1,0 +1,109 @@
+// SessionService: console sign-in (API.md "POST /v1/session"): email and password in, a session
+// out. Passwords are argon2id (PasswordHasher caps how many hashes run at once). Sessions live in
+// the store, so any node serves them; only a digest of the cookie value is stored, and the CSRF
+// token is derived from the cookie value under the pepper, so it is not stored either. A session
+// ends on sign-out, idle and absolute timeouts, a password change or reset, and when its account
+// is disabled, deleted or loses console access (AccountService deletes its sessions; this checks
+// again on every call).
+//
+// Wrong passwords are counted per account and client address: after `lockout_threshold` in a row
+// that address may not sign into that account until `lockout_duration` has passed or an
+// administrator unlocks it. The per-address failure throttle (shared with API keys) bounds how
+// fast any address can guess at all. Every sign-in, failure, lockout and sign-out is audited.
+//
+// Thread-safe: holds references to thread-safe collaborators and no mutable state of its own.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/account_service.hpp"
+#include "core/clock.hpp"
+#include "core/digest.hpp"
+#include "core/ip.hpp"
+#include "core/password.hpp"
+#include "core/principal.hpp"
+#include "core/random.hpp"
+#include "core/result.hpp"
+#include "core/store.hpp"
+#include "core/verifier.hpp"
+
+namespace keyward::core {
+
+struct SessionOptions {
+  Seconds idle = std::chrono::minutes(30);
+  Seconds absolute = std::chrono::hours(12);
+  int lockout_threshold = 5;  // wrong passwords in a row per account and address; 0 disables
+  Seconds lockout_duration = std::chrono::minutes(15);
+  // last_seen_at is written at most this often per session (a write per call would not scale).
+  Seconds touch_interval = std::chrono::seconds(60);
+};
+
+// A sign-in's result: the cookie value (a secret: shown once, never stored) and the CSRF token.
+struct SignedIn {
+  std::string cookie;
+  std::string csrf_token;
+  AccountView account;
+};
+
+// A call authenticated by its session cookie.
+struct SessionAuth {
+  Principal principal;
+  Session session;
+  bool must_change_password = false;
+  std::string csrf_token;
+};
+
+// GET /v1/session.
+struct SessionInfo {
+  AccountView account;
+  Session session;
+  bool must_change_password = false;
+  std::string csrf_token;
+  Time idle_expires_at{};
+  Time expires_at{};
+};
+
+class SessionService {
+ public:
+  // `throttle` (may be null) is the per-address failure throttle; it must outlive the service.
+  SessionService(Store& store, const Clock& clock, Random& random, const SecretHasher& hasher,
+                 const PasswordHasher& passwords, SessionOptions options = {},
+                 FailureThrottle* throttle = nullptr);
+
+  // kInvalidArgument for a missing field; kUnauthenticated (Msg::kSignInFailed) for a wrong email
+  // or password; kPermissionDenied for a disabled or api_only account with the right password;
+  // kRateLimited for a locked account/address pair or a throttled address; kUnavailable when no
+  // password-hash slot frees up in time.
+  Result<SignedIn> SignIn(std::string_view email, std::string_view password,
+                          const std::optional<IpAddress>& client) const;
+  // The caller behind a session cookie; kUnauthenticated (Msg::kSessionEnded) when it names no
+  // live session. `client` is recorded as the principal's address.
+  Result<SessionAuth> Authenticate(std::string_view cookie,
+                                   const std::optional<IpAddress>& client) const;
+  // Whether `presented` is the CSRF token of the session `auth` came from (constant time).
+  bool CsrfMatches(const SessionAuth& auth, std::string_view presented) const;
+  Result<SessionInfo> Describe(const SessionAuth& auth) const;
+  Status SignOut(const SessionAuth& auth) const;
+  // The signed-in account changes its own password; ends its other sessions.
+  Status ChangePassword(const SessionAuth& auth, std::string_view current_password,
+                        std::string_view new_password) const;
+  // Deletes sessions past their idle or absolute limit; returns how many.
+  Result<int> Sweep() const;
+
+ private:
+  std::string CookieDigest(std::string_view cookie) const;
+  std::string CsrfFor(std::string_view cookie) const;
+  Status RecordWrongPassword(const Account& account, const std::string& ip, Time now) const;
+
+  Store& store_;
+  const Clock& clock_;
+  Random& random_;
+  const SecretHasher& hasher_;
+  const PasswordHasher& passwords_;
+  SessionOptions options_;
+  FailureThrottle* throttle_;
+};
+
+}  // namespace keyward::core
