@@ -69,6 +69,12 @@ core::Status ValidateConfig(const ServeConfig& config) {
     return ConfigError("--audit-retention-days must be 0 or more");
   if (config.hec_token_file && !config.hec_url)
     return ConfigError("--hec-token-file needs --hec-url");
+  if (config.session_idle_minutes < 1)
+    return ConfigError("--session-idle-minutes must be at least 1");
+  if (config.session_max_hours < 1) return ConfigError("--session-max-hours must be at least 1");
+  if (config.max_password_hashes < 1) {
+    return ConfigError("--max-concurrent-password-hashes must be at least 1");
+  }
   if (config.throttle_per_minute < 0) return ConfigError("throttle must be 0 or more");
   if (config.lockout_threshold < 0) return ConfigError("lockout threshold must be 0 or more");
   if (config.lockout_seconds < 1) return ConfigError("lockout duration must be at least 1 s");

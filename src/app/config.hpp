@@ -28,6 +28,9 @@ struct ServeConfig {
   int lockout_threshold = 5;
   int throttle_per_minute = 30;  // failed verifications a client address may make a minute
   std::int64_t lockout_seconds = 900;
+  int session_idle_minutes = 30;  // console sessions
+  int session_max_hours = 12;
+  int max_password_hashes = 4;    // argon2id computations at once
   int read_timeout_seconds = 30;  // a request must arrive whole within this
   int idle_timeout_seconds = 60;  // an idle keep-alive connection is closed after this
   int max_connections = 1024;

@@ -56,6 +56,18 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
                   "Failed verifications a client address may make a minute (0: no limit)")
       ->envname("KEYWARD_THROTTLE");
   serve
+      .add_option("--session-idle-minutes", config.session_idle_minutes,
+                  "A console session ends after this many minutes without a call")
+      ->envname("KEYWARD_SESSION_IDLE_MINUTES");
+  serve
+      .add_option("--session-max-hours", config.session_max_hours,
+                  "A console session ends this many hours after sign-in")
+      ->envname("KEYWARD_SESSION_MAX_HOURS");
+  serve
+      .add_option("--max-concurrent-password-hashes", config.max_password_hashes,
+                  "Password hashes (argon2id, 19 MiB each) run at once; more sign-ins wait")
+      ->envname("KEYWARD_MAX_CONCURRENT_PASSWORD_HASHES");
+  serve
       .add_option("--audit-retention-days", config.audit_retention_days,
                   "Days of audit events kept; older ones are removed behind an anchor (0: all)")
       ->envname("KEYWARD_AUDIT_RETENTION_DAYS");

@@ -106,9 +106,17 @@ core::Status Node::Start(http::Metrics& metrics) {
       *index_, *hasher_, clock_,
       core::LockoutPolicy{config_.lockout_threshold, core::Seconds{config_.lockout_seconds}},
       throttle_.get(), recorder_.get());
-  if (config_.audit_retention_days > 0) {
-    retention_ = std::thread([this] { RetentionLoop(); });
-  }
+  passwords_ = std::make_unique<core::PasswordHasher>(core::Argon2Params{},
+                                                      config_.max_password_hashes, random_);
+  roles_ = std::make_unique<core::RoleService>(index_->store(), clock_);
+  accounts_ =
+      std::make_unique<core::AccountService>(index_->store(), clock_, random_, *keys_, *passwords_);
+  core::SessionOptions session_options;
+  session_options.idle = std::chrono::minutes(config_.session_idle_minutes);
+  session_options.absolute = std::chrono::hours(config_.session_max_hours);
+  sessions_ = std::make_unique<core::SessionService>(index_->store(), clock_, random_, *hasher_,
+                                                     *passwords_, session_options, throttle_.get());
+  retention_ = std::thread([this] { RetentionLoop(); });
   return core::Ok();
 }
 
@@ -120,6 +128,10 @@ Node::~Node() {
   retention_cv_.notify_all();
   if (retention_.joinable()) retention_.join();
   // Reverse order of Start: failure sums and last-used times are written, then deliveries drain.
+  sessions_.reset();
+  accounts_.reset();
+  roles_.reset();
+  passwords_.reset();
   verifier_.reset();
   if (recorder_) recorder_->Stop();
   recorder_.reset();
@@ -137,13 +149,18 @@ void Node::RetentionLoop() {
   std::unique_lock lock(retention_mu_);
   while (!stopping_) {
     lock.unlock();
-    const core::Time cutoff = clock_.Now() - std::chrono::days(config_.audit_retention_days);
-    core::Result<std::int64_t> removed =
-        core::ApplyRetention(*chain_, opened_.peppers, cutoff, clock_);
-    if (!removed) {
-      logger_.Warn("audit retention failed", {{"error", removed.error().Message()}});
-    } else if (*removed > 0) {
-      logger_.Info("audit retention", {{"removed", static_cast<std::int64_t>(*removed)}});
+    if (config_.audit_retention_days > 0) {
+      const core::Time cutoff = clock_.Now() - std::chrono::days(config_.audit_retention_days);
+      core::Result<std::int64_t> removed =
+          core::ApplyRetention(*chain_, opened_.peppers, cutoff, clock_);
+      if (!removed) {
+        logger_.Warn("audit retention failed", {{"error", removed.error().Message()}});
+      } else if (*removed > 0) {
+        logger_.Info("audit retention", {{"removed", static_cast<std::int64_t>(*removed)}});
+      }
+    }
+    if (core::Result<int> swept = sessions_->Sweep(); !swept) {
+      logger_.Warn("ending stale sessions failed", {{"error", swept.error().Message()}});
     }
     lock.lock();
     retention_cv_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; });

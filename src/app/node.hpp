@@ -15,12 +15,16 @@
 
 #include "app/config.hpp"
 #include "app/runtime.hpp"
+#include "core/account_service.hpp"
 #include "core/audit_chain.hpp"
 #include "core/auth_failure_recorder.hpp"
 #include "core/clock.hpp"
 #include "core/failure_throttle.hpp"
 #include "core/key_index.hpp"
 #include "core/key_service.hpp"
+#include "core/password.hpp"
+#include "core/role_service.hpp"
+#include "core/session_service.hpp"
 #include "core/verifier.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
@@ -42,6 +46,9 @@ class Node {
   core::KeyIndex& index() { return *index_; }
   core::KeyService& keys() { return *keys_; }
   core::Verifier& verifier() { return *verifier_; }
+  core::RoleService& roles() { return *roles_; }
+  core::AccountService& accounts() { return *accounts_; }
+  core::SessionService& sessions() { return *sessions_; }
   const core::PepperSet& peppers() const { return opened_.peppers; }
   // Whether verification may be trusted now (the index within its staleness limit).
   bool Ready() const { return index_->Fresh(clock_.Now()); }
@@ -49,6 +56,7 @@ class Node {
  private:
   Node(const ServeConfig& config, http::Logger& logger);
   core::Status Start(http::Metrics& metrics);
+  // Hourly housekeeping: audit retention (when configured) and ended console sessions.
   void RetentionLoop();
 
   ServeConfig config_;
@@ -65,6 +73,10 @@ class Node {
   std::unique_ptr<core::SlidingFailureThrottle> throttle_;
   std::unique_ptr<core::AuthFailureRecorder> recorder_;
   std::unique_ptr<core::Verifier> verifier_;
+  std::unique_ptr<core::PasswordHasher> passwords_;
+  std::unique_ptr<core::RoleService> roles_;
+  std::unique_ptr<core::AccountService> accounts_;
+  std::unique_ptr<core::SessionService> sessions_;
   std::mutex retention_mu_;
   std::condition_variable retention_cv_;
   bool stopping_ = false;

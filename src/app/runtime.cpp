@@ -85,4 +85,25 @@ core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& c
   return core::Ok();
 }
 
+core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
+                                           const ServeConfig& config, std::ostream& err) {
+  KW_ASSIGN_OR_RETURN(std::optional<std::string> password, accounts.BootstrapAdministrator());
+  if (!password) return core::Ok();
+  const std::string email(core::kBootstrapAdminEmail);
+  if (const char* file = std::getenv("KEYWARD_BOOTSTRAP_PASSWORD_FILE"); file && *file) {
+    KW_RETURN_IF_ERROR(WriteSecretFile(file, *password));
+    err << "keyward: created the Master Administrator account " << email
+        << "; its one-time console password is in " << file << "\n";
+    return core::Ok();
+  }
+  err << "keyward: created the Master Administrator account " << email << ".\n"
+      << "keyward: its one-time console password is shown this once; it must be changed at "
+         "first sign-in:\n\n"
+      << "    " << *password << "\n\n"
+      << "keyward: sign in with POST http://" << config.listen << "/v1/session {\"email\": \""
+      << email << "\", \"password\": \"...\"}\n";
+  err.flush();
+  return core::Ok();
+}
+
 }  // namespace keyward::app

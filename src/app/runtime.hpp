@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "app/config.hpp"
+#include "core/account_service.hpp"
 #include "core/digest.hpp"
 #include "core/key_service.hpp"
 #include "core/random.hpp"
@@ -29,6 +30,12 @@ core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& c
                               std::ostream& err);
 
 // Writes `line` + "\n" to `path` with mode 0600 (replacing any file there).
+// Creates the Master Administrator account admin@localhost at the first start of a store
+// without it (AccountService::BootstrapAdministrator) and hands its one-time password over once,
+// to the file named by KEYWARD_BOOTSTRAP_PASSWORD_FILE (one line, mode 0600) or else on `err`.
+core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
+                                           const ServeConfig& config, std::ostream& err);
+
 core::Status WriteSecretFile(const std::string& path, const std::string& line);
 
 }  // namespace keyward::app

@@ -66,8 +66,14 @@ int RunServe(const ServeConfig& config) {
                  {{"error", st.error().Message()}});
     return 1;
   }
+  if (core::Status st = BootstrapAdministratorAccount(node.accounts(), config, std::cerr); !st) {
+    logger.Error("cannot create the Master Administrator account",
+                 {{"error", st.error().Message()}});
+    return 1;
+  }
   http::ApiHandler handler(node.keys(), node.verifier(), node.store(), node.clock(), metrics,
                            &logger);
+  handler.set_accounts(node.roles(), node.accounts(), node.sessions());
   core::AuditService audit(node.store(), node.peppers());
   handler.set_audit(audit);
   handler.set_trusted_proxies(TrustedProxyRanges(config));

@@ -14,6 +14,8 @@
 namespace keyward::http {
 namespace {
 
+constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
 core::Error RouteNotFound(std::string_view path) {
   return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kRouteNotFound, {SafeEcho(path)});
 }
@@ -38,7 +40,9 @@ Reply ToReply(const Response& response) {
 
 ApiHandler::ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
                        const core::Clock& clock, Metrics& metrics, Logger* logger)
-    : services_{keys, store, clock, verifier, metrics, nullptr, logger},
+    : default_roles_(store, clock),
+      services_{keys,    store,  clock,           verifier, metrics,
+                nullptr, logger, &default_roles_, nullptr,  nullptr},
       verifier_(verifier),
       endpoints_(store, clock, metrics, logger),
       logger_(logger),
@@ -128,13 +132,75 @@ Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& conte
     default:
       break;
   }
+  if (route.route->access == Access::kSignIn) {
+    // Sign-in takes an email and a password in its body; a credential header is refused.
+    core::Result<std::optional<std::string>> credential = ExtractCredential(request);
+    if (!credential) return Fail(credential.error(), core::Locale::kEnUs, &route);
+    if (*credential) {
+      return Fail(core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kSignInWithKey),
+                  core::Locale::kEnUs, &route);
+    }
+    const core::Principal nobody;
+    const v1::Call call{nobody,         route,   query,
+                        request.body(), nullptr, ClientIp(request, context, trusted_proxies_),
+                        context.tls};
+    core::Result<Reply> reply = v1::Dispatch(services_, call);
+    if (!reply) return Fail(reply.error(), core::Locale::kEnUs, &route);
+    return std::move(reply).value();
+  }
+  if (services_.sessions != nullptr) {
+    if (std::optional<std::string> cookie = RequestCookie(request, v1::kSessionCookie)) {
+      return ServeSessionCall(request, context, route, query, *cookie);
+    }
+  }
+  if (route.route->access == Access::kSession) {
+    return Fail(core::MakeError(core::ErrorCode::kUnauthenticated, core::Msg::kSessionRequired),
+                core::Locale::kEnUs, &route);
+  }
   core::Result<core::Principal> caller =
       AuthenticateRequest(verifier_, request, context, trusted_proxies_);
   // Until the caller is known, its locale is not: credential errors are in en-US.
   if (!caller) return Fail(caller.error(), core::Locale::kEnUs, &route);
-  const v1::Call call{*caller, route, query, request.body()};
+  const v1::Call call{*caller,        route,   query,
+                      request.body(), nullptr, ClientIp(request, context, trusted_proxies_),
+                      context.tls};
   core::Result<Reply> reply = v1::Dispatch(services_, call);
   if (!reply) return Fail(reply.error(), caller->locale, &route);
+  return std::move(reply).value();
+}
+
+Reply ApiHandler::ServeSessionCall(const Request& request, const RequestContext& context,
+                                   const RouteMatch& route, const boost::urls::params_view& query,
+                                   const std::string& cookie) {
+  namespace bh = boost::beast::http;
+  // A cookie and an API key in one request are two credentials.
+  core::Result<std::optional<std::string>> credential = ExtractCredential(request);
+  if (!credential) return Fail(credential.error(), core::Locale::kEnUs, &route);
+  if (*credential) {
+    return Fail(core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kTwoCredentials),
+                core::Locale::kEnUs, &route);
+  }
+  const std::optional<core::IpAddress> client = ClientIp(request, context, trusted_proxies_);
+  core::Result<core::SessionAuth> auth = services_.sessions->Authenticate(cookie, client);
+  if (!auth) return Fail(auth.error(), core::Locale::kEnUs, &route);
+  const core::Locale locale = auth->principal.locale;
+  const bh::verb method = request.method();
+  const bool safe =
+      method == bh::verb::get || method == bh::verb::head || method == bh::verb::options;
+  if (!safe && !services_.sessions->CsrfMatches(*auth, request[kCsrfHeader])) {
+    return Fail(core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kCsrfMissing),
+                locale, &route);
+  }
+  const RouteId id = route.route->id;
+  if (auth->must_change_password && id != RouteId::kSessionGet && id != RouteId::kSessionDelete &&
+      id != RouteId::kSessionPassword) {
+    return Fail(
+        core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kPasswordChangeRequired),
+        locale, &route);
+  }
+  const v1::Call call{auth->principal, route, query, request.body(), &*auth, client, context.tls};
+  core::Result<Reply> reply = v1::Dispatch(services_, call);
+  if (!reply) return Fail(reply.error(), locale, &route);
   return std::move(reply).value();
 }
 

@@ -49,6 +49,16 @@ class ApiHandler final : public Handler {
   // answer 500. `audit` must outlive the handler. Set before serving; not thread-safe.
   void set_audit(const core::AuditService& audit) { services_.audit = &audit; }
 
+  // Roles, accounts and console sessions; until set, roles are served by a RoleService over the
+  // handler's store, account and session calls answer 500 and a session cookie is ignored. The
+  // services must outlive the handler. Set before serving; not thread-safe.
+  void set_accounts(const core::RoleService& roles, const core::AccountService& accounts,
+                    const core::SessionService& sessions) {
+    services_.roles = &roles;
+    services_.accounts = &accounts;
+    services_.sessions = &sessions;
+  }
+
   // The whole response; a streamed body (the audit export) is produced in full first.
   Response Handle(const Request& request, const RequestContext& context) override;
 
@@ -67,6 +77,11 @@ class ApiHandler final : public Handler {
  private:
   Reply ServeRoute(const Request& request, const RequestContext& context, const RouteMatch& route,
                    const boost::urls::params_view& query);
+  // A call made with the console session cookie `cookie`: the session, CSRF and
+  // password-change checks, then the call.
+  Reply ServeSessionCall(const Request& request, const RequestContext& context,
+                         const RouteMatch& route, const boost::urls::params_view& query,
+                         const std::string& cookie);
   // The error's reply in `locale`; server-side faults are logged with their detail first.
   Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
   // Serve, with an exception logged and answered 500.
@@ -74,6 +89,7 @@ class ApiHandler final : public Handler {
   // Authz::Answer, with an exception logged and answered 401 UNAVAILABLE.
   Response AnswerAuthz(const Request& request, const RequestContext& context);
 
+  core::RoleService default_roles_;  // role calls work before set_accounts
   v1::Services services_;
   core::Verifier& verifier_;
   ServiceEndpoints endpoints_;

@@ -97,6 +97,29 @@ std::optional<core::IpAddress> ClientIp(const Request& request, const RequestCon
   return core::ResolveClientIp(peer, forwarded_for, real_ip, trusted_proxies);
 }
 
+std::optional<std::string> RequestCookie(const Request& request, std::string_view name) {
+  namespace bh = boost::beast::http;
+  for (auto it = request.find(bh::field::cookie);
+       it != request.end() && it->name() == bh::field::cookie; ++it) {
+    std::string_view rest = it->value();
+    while (!rest.empty()) {
+      const std::size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+      while (!pair.empty() && (pair.back() == ' ' || pair.back() == '\t')) pair.remove_suffix(1);
+      const std::size_t eq = pair.find('=');
+      if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+      std::string_view value = pair.substr(eq + 1);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (!value.empty()) return std::string(value);
+    }
+  }
+  return std::nullopt;
+}
+
 core::Result<core::Principal> AuthenticateRequest(
     const core::Verifier& verifier, const Request& request, const RequestContext& context,
     const std::vector<core::Ipv4Range>& trusted_proxies) {

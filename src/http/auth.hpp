@@ -27,6 +27,10 @@ namespace keyward::http {
 //   fails authentication like any bad token.
 core::Result<std::optional<std::string>> ExtractCredential(const Request& request);
 
+// The value of cookie `name` in the request's Cookie headers (RFC 6265 pairs separated by ';'),
+// or nullopt when it carries none or only an empty one.
+std::optional<std::string> RequestCookie(const Request& request, std::string_view name);
+
 // kInvalidArgument (Msg::kTokenInQuery, field naming the parameter) when a query parameter looks
 // like a credential: its value starts with "kw_", or its name is one clients use for keys
 // (api_key, apikey, token, access_token, api-secret-key, x-api-key; any letter case).

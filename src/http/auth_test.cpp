@@ -102,3 +102,30 @@ TEST(Auth, ClientIpBelievesForwardedForOnlyFromATrustedProxy) {
 
 }  // namespace
 }  // namespace keyward::http
+
+namespace keyward::http {
+namespace {
+
+TEST(Auth, ReadsTheSessionCookieAmongOthers) {
+  Request req = Get();
+  req.insert(boost::beast::http::field::cookie, "theme=dark; keyward_session=abc123;  lang=ja");
+  EXPECT_EQ(RequestCookie(req, "keyward_session"), std::optional<std::string>("abc123"));
+  EXPECT_EQ(RequestCookie(req, "lang"), std::optional<std::string>("ja"));
+}
+
+TEST(Auth, ReadsACookieFromASecondCookieHeaderAndUnquotesIt) {
+  Request req = Get();
+  req.insert(boost::beast::http::field::cookie, "a=1");
+  req.insert(boost::beast::http::field::cookie, "keyward_session=\"q\"");
+  EXPECT_EQ(RequestCookie(req, "keyward_session"), std::optional<std::string>("q"));
+}
+
+TEST(Auth, AbsentEmptyOrSimilarlyNamedCookiesAreNone) {
+  Request req = Get();
+  EXPECT_EQ(RequestCookie(req, "keyward_session"), std::nullopt);
+  req.insert(boost::beast::http::field::cookie, "keyward_session=; xkeyward_session=1; keyward");
+  EXPECT_EQ(RequestCookie(req, "keyward_session"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace keyward::http

@@ -60,7 +60,12 @@ std::string PublicMessage(const core::Error& error, core::Locale locale) {
     case core::ErrorCode::kUnavailable:
       return core::RenderMessage(core::Msg::kUnavailable, locale, {});
     case core::ErrorCode::kUnauthenticated:
-      // Every failed authentication reads the same, whatever its reason (API.md "Errors").
+      // Console sign-in and sessions say what to do (their answers are the same whatever the
+      // reason too); every failed key authentication reads the same (API.md "Errors").
+      if (error.msg == core::Msg::kSignInFailed || error.msg == core::Msg::kSessionEnded ||
+          error.msg == core::Msg::kSessionRequired) {
+        return error.Message(locale);
+      }
       return core::RenderMessage(core::Msg::kUnauthenticated, locale, {});
     default:
       return error.Message(locale);

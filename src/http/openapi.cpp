@@ -88,6 +88,73 @@ Operation Describe(RouteId id) {
       return {"listRoles", "List roles, newest first", "Roles", nullptr, 200, "RoleList"};
     case RouteId::kRoleGet:
       return {"getRole", "Get a role", "Roles", nullptr, 200, "Role"};
+    case RouteId::kRoleCreate:
+      return {"createRole", "Create a custom role", "Roles", "RoleInput", 201, "Role"};
+    case RouteId::kRoleUpdate:
+      return {"updateRole", "Edit a custom role", "Roles", "RoleInput", 200, "Role"};
+    case RouteId::kRoleDelete:
+      return {"deleteRole", "Delete a custom role no key or account uses", "Roles", nullptr, 204,
+              nullptr};
+    case RouteId::kAccountsList:
+      return {"listAccounts", "List accounts, newest first", "Accounts", nullptr, 200,
+              "AccountList"};
+    case RouteId::kAccountCreate:
+      return {"createAccount", "Create an account", "Accounts", "AccountInput", 201, "Account"};
+    case RouteId::kAccountGet:
+      return {"getAccount", "Get an account", "Accounts", nullptr, 200, "Account"};
+    case RouteId::kAccountUpdate:
+      return {"updateAccount", "Edit an account", "Accounts", "AccountInput", 200, "Account"};
+    case RouteId::kAccountDelete:
+      return {"deleteAccount", "Delete an account and its token", "Accounts", nullptr, 204,
+              nullptr};
+    case RouteId::kAccountEnable:
+      return {"enableAccount", "Enable an account", "Accounts", "Empty", 200, "Account"};
+    case RouteId::kAccountDisable:
+      return {"disableAccount",
+              "Disable an account: its token and sessions stop",
+              "Accounts",
+              "Empty",
+              200,
+              "Account"};
+    case RouteId::kAccountUnlock:
+      return {"unlockAccount", "Clear the account's sign-in lockouts", "Accounts", "Empty", 200,
+              "Account"};
+    case RouteId::kAccountPassword:
+      return {"resetAccountPassword",
+              "Set a one-time console password, shown only here; ends the account's sessions",
+              "Accounts",
+              "Empty",
+              200,
+              "OneTimePassword"};
+    case RouteId::kAccountTokenCreate:
+      return {"createAccountToken",
+              "Generate the account's authentication token; the secret is shown only here",
+              "Accounts",
+              "AccountTokenInput",
+              201,
+              "IssuedAccountToken"};
+    case RouteId::kAccountTokenDelete:
+      return {"deleteAccountToken",
+              "Delete the account's authentication token",
+              "Accounts",
+              nullptr,
+              204,
+              nullptr};
+    case RouteId::kSessionCreate:
+      return {"signIn",   "Sign into the console; sets the keyward_session cookie",
+              "Sessions", "SignIn",
+              201,        "SignedIn"};
+    case RouteId::kSessionGet:
+      return {"getSession", "The current console session", "Sessions", nullptr, 200, "Session"};
+    case RouteId::kSessionDelete:
+      return {"signOut", "Sign out", "Sessions", nullptr, 204, nullptr};
+    case RouteId::kSessionPassword:
+      return {"changePassword",
+              "Change your password; ends your other sessions",
+              "Sessions",
+              "PasswordChange",
+              204,
+              nullptr};
     case RouteId::kKeysVerify:
       return {"verifyApiKey",
               "Verify a key presented to another API; always 200 with the outcome (503 only "
@@ -147,7 +214,7 @@ json::array Parameters(const Route& route) {
     }
   }
   if (route.id == RouteId::kKeysList || route.id == RouteId::kRolesList ||
-      route.id == RouteId::kAuditList) {
+      route.id == RouteId::kAccountsList || route.id == RouteId::kAuditList) {
     params.push_back(Ref("parameters", "limit"));
     params.push_back(Ref("parameters", "cursor"));
   }
@@ -231,7 +298,23 @@ json::object OperationJson(const Route& route, std::string_view method) {
       if (route.id == RouteId::kReadyz) responses["503"] = Ref("responses", "Unavailable");
       break;
     case Access::kAuthenticated:
+      out["security"] = json::array{json::object{{"bearer", json::array{}}},
+                                    json::object{{"apiSecretKey", json::array{}}},
+                                    json::object{{"session", json::array{}}}};
       AddAuthenticatedErrors(route, responses);
+      break;
+    case Access::kSession:
+      out["security"] = json::array{json::object{{"session", json::array{}}}};
+      AddAuthenticatedErrors(route, responses);
+      break;
+    case Access::kSignIn:
+      // Email and password in the body; a credential header is refused.
+      out["security"] = json::array{};
+      responses["400"] = Ref("responses", "BadRequest");
+      responses["401"] = Ref("responses", "Unauthenticated");
+      responses["403"] = Ref("responses", "PermissionDenied");
+      responses["429"] = Ref("responses", "RateLimited");
+      responses["503"] = Ref("responses", "Unavailable");
       break;
     case Access::kPresentedToken:
       // The presented token is checked, never refused with an error body: 200, 401 or 403.

@@ -10,6 +10,8 @@ constexpr std::string_view kComponents = R"json({
     "bearer": {"type": "http", "scheme": "bearer",
                "description": "Authorization: Bearer kw_<publicid>_<secret><checksum>"},
     "apiSecretKey": {"type": "apiKey", "in": "header", "name": "api-secret-key"},
+    "session": {"type": "apiKey", "in": "cookie", "name": "keyward_session",
+                "description": "The console session (POST /v1/session). State-changing calls also need the header X-CSRF-Token"},
     "xApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                 "description": "Accepted by /v1/authz only"}
   },
@@ -132,6 +134,91 @@ constexpr std::string_view kComponents = R"json({
       "properties": {
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
         "nextCursor": {"type": "string", "nullable": true}}
+    },
+    "RoleInput": {
+      "type": "object", "additionalProperties": false,
+      "properties": {"name": {"type": "string"}, "description": {"type": "string"},
+        "permissions": {"type": "array", "items": {"type": "string"}}},
+      "description": "Create needs name and permissions; an edit takes any of them"
+    },
+    "AccountToken": {
+      "type": "object", "required": ["keyId", "prefix", "createdAt", "expiresAt", "lastUsedAt"],
+      "properties": {"keyId": {"type": "string"}, "prefix": {"type": "string"},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
+        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true}}
+    },
+    "Account": {
+      "type": "object",
+      "required": ["id", "email", "type", "role", "accessLevel", "givenName", "surname",
+        "description", "locale", "timeZone", "enabled", "lockedOut", "mustChangePassword",
+        "createdAt", "token"],
+      "properties": {"id": {"type": "string"}, "email": {"type": "string"},
+        "type": {"type": "string", "enum": ["local"]},
+        "role": {"$ref": "#/components/schemas/RoleRef"},
+        "accessLevel": {"type": "string", "enum": ["console_and_api", "api_only", "console_only"]},
+        "givenName": {"type": "string"}, "surname": {"type": "string"},
+        "description": {"type": "string"},
+        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
+        "timeZone": {"type": "string"}, "enabled": {"type": "boolean"},
+        "lockedOut": {"type": "boolean"}, "mustChangePassword": {"type": "boolean"},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "token": {"allOf": [{"$ref": "#/components/schemas/AccountToken"}], "nullable": true}}
+    },
+    "AccountList": {
+      "type": "object", "required": ["items", "nextCursor"],
+      "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}},
+        "nextCursor": {"type": "string", "nullable": true}}
+    },
+    "AccountInput": {
+      "type": "object", "additionalProperties": false,
+      "properties": {"email": {"type": "string"}, "role": {"type": "string"},
+        "accessLevel": {"type": "string", "enum": ["console_and_api", "api_only", "console_only"]},
+        "givenName": {"type": "string"}, "surname": {"type": "string"},
+        "description": {"type": "string"}, "type": {"type": "string", "enum": ["local"]},
+        "locale": {"type": "string"}, "timeZone": {"type": "string"},
+        "enabled": {"type": "boolean"}},
+      "description": "Create needs email, role and accessLevel; an edit takes any of them"
+    },
+    "AccountTokenInput": {
+      "type": "object", "additionalProperties": false,
+      "properties": {"expiresAt": {"type": "string", "format": "date-time", "nullable": true}}
+    },
+    "IssuedAccountToken": {
+      "type": "object", "required": ["token", "secret"],
+      "properties": {"token": {"$ref": "#/components/schemas/AccountToken"},
+        "secret": {"type": "string", "description": "Shown only here"}}
+    },
+    "OneTimePassword": {
+      "type": "object", "required": ["oneTimePassword"],
+      "properties": {"oneTimePassword": {"type": "string",
+        "description": "Shown only here; must be changed at first sign-in"}}
+    },
+    "SignIn": {
+      "type": "object", "additionalProperties": false, "required": ["email", "password"],
+      "properties": {"email": {"type": "string"}, "password": {"type": "string"}}
+    },
+    "SignedIn": {
+      "type": "object", "required": ["account", "csrfToken", "mustChangePassword"],
+      "properties": {"account": {"$ref": "#/components/schemas/Account"},
+        "csrfToken": {"type": "string"}, "mustChangePassword": {"type": "boolean"}}
+    },
+    "Session": {
+      "type": "object",
+      "required": ["account", "csrfToken", "mustChangePassword", "createdAt", "idleExpiresAt",
+        "expiresAt"],
+      "properties": {"account": {"$ref": "#/components/schemas/Account"},
+        "csrfToken": {"type": "string"}, "mustChangePassword": {"type": "boolean"},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "idleExpiresAt": {"type": "string", "format": "date-time"},
+        "expiresAt": {"type": "string", "format": "date-time"}}
+    },
+    "PasswordChange": {
+      "type": "object", "additionalProperties": false,
+      "required": ["currentPassword", "newPassword"],
+      "properties": {"currentPassword": {"type": "string"}, "newPassword": {"type": "string",
+        "minLength": 12, "maxLength": 256}}
     },
     "VerifyKey": {
       "type": "object", "required": ["key"], "additionalProperties": false,

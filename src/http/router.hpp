@@ -44,6 +44,24 @@ enum class RouteId {
   kPermissionsList,
   kRolesList,
   kRoleGet,
+  kRoleCreate,
+  kRoleUpdate,
+  kRoleDelete,
+  kAccountsList,
+  kAccountCreate,
+  kAccountGet,
+  kAccountUpdate,
+  kAccountDelete,
+  kAccountEnable,
+  kAccountDisable,
+  kAccountUnlock,
+  kAccountPassword,
+  kAccountTokenCreate,
+  kAccountTokenDelete,
+  kSessionCreate,
+  kSessionGet,
+  kSessionDelete,
+  kSessionPassword,
   kKeysVerify,
   kAuditList,
   kAuditExport,
@@ -51,9 +69,11 @@ enum class RouteId {
   kAuthz,
 };
 
-// Who may call a route: anyone; only a caller with a valid credential; or no caller at all, the
-// token the request presents being the subject the route checks (forward-auth).
-enum class Access { kPublic, kAuthenticated, kPresentedToken };
+// Who may call a route: anyone; only a caller with a valid credential (an API key or a console
+// session); only a console session; anyone who signs in with an email and a password (no
+// credential); or no caller at all, the token the request presents being the subject the route
+// checks (forward-auth).
+enum class Access { kPublic, kAuthenticated, kSession, kSignIn, kPresentedToken };
 
 // Route::method of a route that takes every method, known or not.
 inline constexpr std::string_view kAnyMethod = "*";

@@ -1,5 +1,6 @@
 """Harness for Keyward's integration tests: starts the real `keyward` binary on a free port of
-127.0.0.1 and drives it over HTTP and through its CLI.
+127.0.0.1 and drives it over HTTP (with an API key or a console session cookie) and through its
+CLI.
 
 The binary is $KEYWARD_BIN (CTest sets it), else build/keyward. Every server a test starts is
 stopped with SIGTERM when the test ends, and must exit 0 within STOP_DEADLINE seconds (the
@@ -29,6 +30,11 @@ START_DEADLINE = 20.0
 STOP_DEADLINE = 10.0
 CLI_DEADLINE = 60.0
 HTTP_TIMEOUT = 30.0
+
+# The native key API (API.md "API keys").
+KEYS_PATH = "/v1/apikeys"
+SESSION_COOKIE = "keyward_session"
+BOOTSTRAP_EMAIL = "admin@localhost"
 
 TOKEN_RE = re.compile(r"^kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$")
 # Any token-shaped text, to search logs and outputs for secrets.
@@ -90,6 +96,22 @@ class Response:
     def header(self, name):
         return self.headers.get(name)
 
+    def set_cookies(self):
+        """Every Set-Cookie header, parsed: {name: (value, {attribute (lower case): value})}.
+        A flag attribute (HttpOnly) has the value True."""
+        cookies = {}
+        for header in self.headers.get_all("Set-Cookie") or []:
+            parts = [p.strip() for p in header.split(";")]
+            name, _, value = parts[0].partition("=")
+            attrs = {}
+            for part in parts[1:]:
+                if not part:
+                    continue
+                key, eq, val = part.partition("=")
+                attrs[key.strip().lower()] = val.strip() if eq else True
+            cookies[name.strip()] = (value.strip(), attrs)
+        return cookies
+
     def __repr__(self):
         return "<Response %d %s>" % (self.status, self.text[:300])
 
@@ -100,9 +122,12 @@ class Server:
     data_dir: an existing directory to reuse (restarts), else a fresh one under `workdir`.
     key_file: True to pass KEYWARD_BOOTSTRAP_KEY_FILE (a fresh path), a path to use that path,
     False/None to leave it unset (the secret then goes to stderr).
+    password_file: the same for KEYWARD_BOOTSTRAP_PASSWORD_FILE, the one-time console password of
+    `admin@localhost`; unset by default.
     """
 
-    def __init__(self, workdir, data_dir=None, extra_args=(), key_file=True, env=None):
+    def __init__(self, workdir, data_dir=None, extra_args=(), key_file=True, env=None,
+                 password_file=False):
         self.workdir = workdir
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="data-", dir=workdir)
         self.extra_args = list(extra_args)
@@ -114,6 +139,14 @@ class Server:
             self.key_file = key_file
         else:
             self.key_file = None
+        if password_file is True:
+            fd, self.password_file = tempfile.mkstemp(prefix="bootstrap-password-", dir=workdir)
+            os.close(fd)
+            os.unlink(self.password_file)  # the server creates it
+        elif password_file:
+            self.password_file = password_file
+        else:
+            self.password_file = None
         self.extra_env = dict(env or {})
         self.proc = None
         self.port = None
@@ -130,8 +163,11 @@ class Server:
     def start(self):
         env = dict(os.environ)
         env.pop("KEYWARD_BOOTSTRAP_KEY_FILE", None)
+        env.pop("KEYWARD_BOOTSTRAP_PASSWORD_FILE", None)
         if self.key_file:
             env["KEYWARD_BOOTSTRAP_KEY_FILE"] = self.key_file
+        if self.password_file:
+            env["KEYWARD_BOOTSTRAP_PASSWORD_FILE"] = self.password_file
         env.update(self.extra_env)
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(self.command() + self.extra_args, stdin=subprocess.DEVNULL,
@@ -213,6 +249,13 @@ class Server:
                                  % tail(self.stderr()))
         return match.group(1)
 
+    def bootstrap_password(self):
+        """The first-start one-time password of admin@localhost, from the password file."""
+        if not self.password_file:
+            raise AssertionError("the server was started without a bootstrap password file")
+        with open(self.password_file, encoding="utf-8") as f:
+            return f.read().strip()
+
     # --- HTTP ---
 
     @property
@@ -257,6 +300,58 @@ class Server:
         """A raw TCP connection to the server, for transport tests."""
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=HTTP_TIMEOUT)
         return sock
+
+    # --- console sessions ---
+
+    def sign_in(self, email, password, **kw):
+        """POST /v1/session {email, password}; returns (response, ConsoleSession or None). The
+        session is None unless the answer is 201 with a `keyward_session` cookie."""
+        resp = self.post("/v1/session", {"email": email, "password": password}, **kw)
+        session = None
+        cookie = resp.set_cookies().get(SESSION_COOKIE)
+        if resp.status == 201 and cookie:
+            session = ConsoleSession(self, cookie[0], resp.json().get("csrfToken"))
+        return resp, session
+
+
+class ConsoleSession:
+    """A signed-in console session: sends the `keyward_session` cookie with every request and,
+    on a state-changing method, `X-CSRF-Token` (unless told otherwise)."""
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, server, cookie, csrf_token):
+        self.server = server
+        self.cookie = cookie
+        self.csrf_token = csrf_token
+
+    def request(self, method, path, body=None, csrf=True, token=None, headers=None, raw=None):
+        """csrf: True to send the session's CSRF token on state-changing methods, False to send
+        none, a string to send that string instead (on any method)."""
+        all_headers = {"Cookie": "%s=%s" % (SESSION_COOKIE, self.cookie)}
+        if isinstance(csrf, str):
+            all_headers["X-CSRF-Token"] = csrf
+        elif csrf and method not in self.SAFE_METHODS:
+            all_headers["X-CSRF-Token"] = self.csrf_token
+        all_headers.update(headers or {})
+        return self.server.request(method, path, body=body, token=token, headers=all_headers,
+                                   raw=raw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def alive(self):
+        """Whether GET /v1/session still answers 200 to this cookie."""
+        return self.get("/v1/session").status == 200
 
 
 def run_keyward(args, env=None, workdir=None, input_text=None):
@@ -324,6 +419,65 @@ class KeywardTestCase(unittest.TestCase):
         resp = server.post("/v1/apikeys", body, token=token)
         self.assertEqual(resp.status, expect, resp)
         return resp.json()
+
+    def create_role(self, server, token, name, permissions, expect=201, **fields):
+        body = {"name": name, "permissions": list(permissions)}
+        body.update(fields)
+        resp = server.post("/v1/roles", body, token=token)
+        self.assertEqual(resp.status, expect, resp)
+        return resp.json()
+
+    def create_account(self, server, token, email, role="Auditor", access_level="console_and_api",
+                       expect=201, **fields):
+        body = {"email": email, "role": role, "accessLevel": access_level}
+        body.update(fields)
+        resp = server.post("/v1/accounts", body, token=token)
+        self.assertEqual(resp.status, expect, resp)
+        return resp.json()
+
+    def get_account(self, server, token, account_id):
+        resp = server.get("/v1/accounts/" + account_id, token=token)
+        self.assertEqual(resp.status, 200, resp)
+        return resp.json()
+
+    def find_account(self, server, token, email):
+        """The account whose email is `email` (exactly), from GET /v1/accounts."""
+        resp = server.get("/v1/accounts?limit=500", token=token)
+        self.assertEqual(resp.status, 200, resp)
+        for account in resp.json()["items"]:
+            if account["email"] == email:
+                return account
+        self.fail("no account %s in GET /v1/accounts: %s" % (email, resp.text[:500]))
+
+    def set_one_time_password(self, server, token, account_id):
+        """POST /v1/accounts/{id}/password; returns the one-time password."""
+        resp = server.post("/v1/accounts/%s/password" % account_id, {}, token=token)
+        self.assertEqual(resp.status, 200, resp)
+        password = resp.json()["oneTimePassword"]
+        self.assertIsInstance(password, str)
+        return password
+
+    def sign_in_ok(self, server, email, password):
+        """Signs in, asserting 201 and a session cookie; returns the ConsoleSession."""
+        resp, session = server.sign_in(email, password)
+        self.assertEqual(resp.status, 201, resp)
+        self.assertIsNotNone(session, "no %s cookie in %r" % (SESSION_COOKIE, resp.headers))
+        return session
+
+    def audit_events(self, server, token, **filters):
+        """Every audit event matching the filters (action=..., target=...), newest first."""
+        items, cursor = [], None
+        query = "".join("&%s=%s" % item for item in sorted(filters.items()))
+        for _ in range(100):
+            path = "/v1/audit?limit=500" + query + ("&cursor=" + cursor if cursor else "")
+            resp = server.get(path, token=token)
+            self.assertEqual(resp.status, 200, resp)
+            page = resp.json()
+            items.extend(page["items"])
+            cursor = page["nextCursor"]
+            if cursor is None:
+                return items
+        self.fail("the audit cursor never ended")
 
     def assert_error(self, resp, status, code, field=None, message=None):
         """Asserts `resp` is `status` with the error body of API.md and returns the error."""

@@ -119,7 +119,9 @@ class AuditTrailTest(KeywardTestCase):
         self.assertEqual(len(on_key), 7)  # create, rotate, 4 state changes, update
         self.assertTrue(all(e["target"] == "apikey:" + rid for e in on_key))
         by_admin = self.list_all("&actor=apikey:" + self.admin_id)
-        self.assertEqual(len(by_admin), len(everything) - 1)  # all but the bootstrap
+        # All but the bootstrap's two (the admin key and the admin@localhost account).
+        self.assertEqual(len(by_admin), len(everything) - 2)
+        self.assertEqual(len(self.list_all("&actor=system")), 2)
         self.assertEqual(self.list_all("&since=2999-01-01T00:00:00Z"), [])
         self.assertEqual(len(self.list_all("&until=2999-01-01T00:00:00")), len(everything))
         for query, field in (("since=yesterday", "since"), ("until=2027-13-01T00:00:00Z", "until"),

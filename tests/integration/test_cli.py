@@ -256,6 +256,12 @@ class ExitCodes(CliTestCase):
         self.assert_exit(self.cli("keys", "create", "--name", "CI", "--role", "Auditor"), 5)
 
     def test_last_master_administrator_is_conflict(self):
+        # With the bootstrap account admin@localhost disabled, the bootstrap key is the last
+        # Master Administrator credential.
+        accounts = self.server.get("/v1/accounts", token=self.admin).json()["items"]
+        admin = [a for a in accounts if a["email"] == "admin@localhost"][0]
+        self.assertEqual(
+            self.server.post("/v1/accounts/%s/disable" % admin["id"], token=self.admin).status, 200)
         me = json.loads(self.ok("whoami", "--json").stdout)
         self.assert_exit(self.cli("keys", "disable", me["id"]), 5)
 

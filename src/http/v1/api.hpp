@@ -10,11 +10,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/account_service.hpp"
 #include "core/audit_service.hpp"
 #include "core/clock.hpp"
 #include "core/key_service.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
+#include "core/role_service.hpp"
+#include "core/session_service.hpp"
 #include "core/store.hpp"
 #include "core/verifier.hpp"
 #include "http/logger.hpp"
@@ -34,6 +37,11 @@ struct Services {
   // The audit calls; null until ApiHandler::set_audit (they then answer 500 internal).
   const core::AuditService* audit = nullptr;
   Logger* logger = nullptr;  // may be null: a streamed export that fails midway is then not logged
+  // Roles, accounts and console sessions; null until ApiHandler::set_accounts (the calls then
+  // answer 500 internal).
+  const core::RoleService* roles = nullptr;
+  const core::AccountService* accounts = nullptr;
+  const core::SessionService* sessions = nullptr;
 };
 
 // One authenticated call.
@@ -42,6 +50,12 @@ struct Call {
   const RouteMatch& route;                // kFound
   const boost::urls::params_view& query;  // decoded query parameters
   std::string_view body;
+  // The console session the call came with, or null for an API key (and for sign-in).
+  const core::SessionAuth* session = nullptr;
+  // The client address (sign-in records it) and whether the call came over TLS (the session
+  // cookie is then Secure).
+  std::optional<core::IpAddress> client_ip;
+  bool tls = false;
 };
 
 // The first query parameter `name` (decoded), or nullopt.
@@ -69,6 +83,30 @@ core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call);
 core::Result<Reply> ListPermissions(const Services& services, const Call& call);
 core::Result<Reply> ListRoles(const Services& services, const Call& call);
 core::Result<Reply> GetRole(const Services& services, const Call& call);
+core::Result<Reply> CreateRole(const Services& services, const Call& call);
+core::Result<Reply> UpdateRole(const Services& services, const Call& call);
+core::Result<Reply> DeleteRole(const Services& services, const Call& call);
+
+// --- Accounts and their tokens (accounts.cpp) ---
+core::Result<Reply> ListAccounts(const Services& services, const Call& call);
+core::Result<Reply> CreateAccount(const Services& services, const Call& call);
+core::Result<Reply> GetAccount(const Services& services, const Call& call);
+core::Result<Reply> UpdateAccount(const Services& services, const Call& call);
+core::Result<Reply> DeleteAccount(const Services& services, const Call& call);
+// enable, disable, unlock: the route says which.
+core::Result<Reply> AccountAction(const Services& services, const Call& call);
+core::Result<Reply> ResetAccountPassword(const Services& services, const Call& call);
+core::Result<Reply> CreateAccountToken(const Services& services, const Call& call);
+core::Result<Reply> DeleteAccountToken(const Services& services, const Call& call);
+
+// --- Console sessions (sessions.cpp) ---
+// The name of the session cookie.
+inline constexpr std::string_view kSessionCookie = "keyward_session";
+// POST /v1/session: no caller; sets the cookie.
+core::Result<Reply> SignIn(const Services& services, const Call& call);
+core::Result<Reply> GetSession(const Services& services, const Call& call);
+core::Result<Reply> SignOut(const Services& services, const Call& call);
+core::Result<Reply> ChangePassword(const Services& services, const Call& call);
 
 // --- Verification (verify.cpp) ---
 core::Result<Reply> VerifyKey(const Services& services, const Call& call);

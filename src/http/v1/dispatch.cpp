@@ -48,6 +48,40 @@ core::Result<Reply> Dispatch(const Services& services, const Call& call) {
       return ListRoles(services, call);
     case RouteId::kRoleGet:
       return GetRole(services, call);
+    case RouteId::kRoleCreate:
+      return CreateRole(services, call);
+    case RouteId::kRoleUpdate:
+      return UpdateRole(services, call);
+    case RouteId::kRoleDelete:
+      return DeleteRole(services, call);
+    case RouteId::kAccountsList:
+      return ListAccounts(services, call);
+    case RouteId::kAccountCreate:
+      return CreateAccount(services, call);
+    case RouteId::kAccountGet:
+      return GetAccount(services, call);
+    case RouteId::kAccountUpdate:
+      return UpdateAccount(services, call);
+    case RouteId::kAccountDelete:
+      return DeleteAccount(services, call);
+    case RouteId::kAccountEnable:
+    case RouteId::kAccountDisable:
+    case RouteId::kAccountUnlock:
+      return AccountAction(services, call);
+    case RouteId::kAccountPassword:
+      return ResetAccountPassword(services, call);
+    case RouteId::kAccountTokenCreate:
+      return CreateAccountToken(services, call);
+    case RouteId::kAccountTokenDelete:
+      return DeleteAccountToken(services, call);
+    case RouteId::kSessionCreate:
+      return SignIn(services, call);
+    case RouteId::kSessionGet:
+      return GetSession(services, call);
+    case RouteId::kSessionDelete:
+      return SignOut(services, call);
+    case RouteId::kSessionPassword:
+      return ChangePassword(services, call);
     case RouteId::kKeysVerify:
       return VerifyKey(services, call);
     case RouteId::kAuditList:

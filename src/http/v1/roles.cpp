@@ -1,11 +1,11 @@
-// GET /v1/permissions and the role reads of API.md "Roles, accounts, sessions, audit". Roles are
-// read straight through the store here; the custom-role use cases will move these reads into a
-// core role service.
+// GET /v1/permissions and the role calls of API.md "Roles, accounts, sessions, audit": thin
+// adapters over core::RoleService.
 #include <boost/json/array.hpp>
 
 #include <algorithm>
 #include <charconv>
 
+#include "http/account_codec.hpp"
 #include "http/error_map.hpp"
 #include "http/json_codec.hpp"
 #include "http/v1/api.hpp"
@@ -37,9 +37,16 @@ core::Result<std::optional<core::RoleId>> ListCursor(const boost::urls::params_v
   return core::InvalidArgument(core::Msg::kCursorInvalid, "cursor");
 }
 
-core::Result<std::vector<core::Role>> ReadRoles(core::Store& store) {
-  return core::TransactValue<std::vector<core::Role>>(
-      store, [](core::UnitOfWork& uow) { return uow.ListRoles(); });
+const core::RoleService& Roles(const Services& services) {
+  // ApiHandler refuses role calls until set_accounts gave it the service (500 internal).
+  return *services.roles;
+}
+
+// The role id of the route's {id}; a path id that is not a valid id names no role (404).
+core::Result<core::RoleId> PathRoleId(const RouteMatch& route) {
+  const std::string_view text = route.Param("id");
+  if (auto id = core::ParseId(text)) return *id;
+  return core::RoleNotFound(SafeEcho(text));
 }
 
 }  // namespace
@@ -53,10 +60,11 @@ core::Result<Reply> ListPermissions(const Services&, const Call&) {
 }
 
 core::Result<Reply> ListRoles(const Services& services, const Call& call) {
+  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesView));
   KW_ASSIGN_OR_RETURN(int limit, ListLimit(call.query));
   KW_ASSIGN_OR_RETURN(std::optional<core::RoleId> before, ListCursor(call.query));
-  KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, ReadRoles(services.store));
+  KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, Roles(services).List(call.caller));
   // Newest first, as every list (API.md "Lists").
   std::sort(roles.begin(), roles.end(),
             [](const core::Role& a, const core::Role& b) { return a.id > b.id; });
@@ -74,18 +82,37 @@ core::Result<Reply> ListRoles(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> GetRole(const Services& services, const Call& call) {
+  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesView));
-  const std::string_view text = call.route.Param("id");
-  const std::optional<core::RoleId> id = core::ParseId(text);
-  const core::Error not_found =
-      core::MakeError(core::ErrorCode::kNotFound, core::Msg::kRoleNotFound, {SafeEcho(text)});
-  if (!id) return not_found;
-  KW_ASSIGN_OR_RETURN(
-      std::optional<core::Role> role,
-      core::TransactValue<std::optional<core::Role>>(
-          services.store, [&](core::UnitOfWork& uow) { return uow.FindRole(*id); }));
-  if (!role) return not_found;
-  return Reply::Json(200, RoleJson(*role));
+  KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
+  KW_ASSIGN_OR_RETURN(core::Role role, Roles(services).Get(call.caller, id));
+  return Reply::Json(200, RoleJson(role));
+}
+
+core::Result<Reply> CreateRole(const Services& services, const Call& call) {
+  if (services.roles == nullptr) return core::Internal("role service not configured");
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
+  KW_ASSIGN_OR_RETURN(core::Role role, Roles(services).Create(call.caller, input));
+  return Reply::Json(201, RoleJson(role));
+}
+
+core::Result<Reply> UpdateRole(const Services& services, const Call& call) {
+  if (services.roles == nullptr) return core::Internal("role service not configured");
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesEdit));
+  KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
+  KW_ASSIGN_OR_RETURN(core::Role role, Roles(services).Update(call.caller, id, input));
+  return Reply::Json(200, RoleJson(role));
+}
+
+core::Result<Reply> DeleteRole(const Services& services, const Call& call) {
+  if (services.roles == nullptr) return core::Internal("role service not configured");
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesDelete));
+  KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
+  KW_RETURN_IF_ERROR(Roles(services).Delete(call.caller, id));
+  return Reply::NoContent();
 }
 
 }  // namespace keyward::http::v1

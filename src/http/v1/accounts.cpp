@@ -1,0 +1,141 @@
+// The account calls of API.md "Roles, accounts, sessions, audit": thin adapters over
+// core::AccountService.
+#include <boost/json/array.hpp>
+
+#include "http/account_codec.hpp"
+#include "http/error_map.hpp"
+#include "http/json_codec.hpp"
+#include "http/v1/api.hpp"
+
+namespace keyward::http::v1 {
+namespace {
+
+namespace json = boost::json;
+
+// The account id of the route's {id}; a path id that is not a valid id names no account (404).
+core::Result<core::AccountId> PathAccountId(const RouteMatch& route) {
+  const std::string_view text = route.Param("id");
+  if (auto id = core::ParseId(text)) return *id;
+  return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kAccountNotFound, {SafeEcho(text)});
+}
+
+core::Result<const core::AccountService*> Accounts(const Services& services) {
+  if (services.accounts == nullptr) return core::Internal("account service not configured");
+  return services.accounts;
+}
+
+Reply AccountReply(unsigned status, const Services& services, const Call& call,
+                   const core::AccountView& view) {
+  return Reply::Json(status, AccountJson(view, services.clock.Now(), call.caller.time_zone));
+}
+
+}  // namespace
+
+core::Result<Reply> ListAccounts(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  core::AccountListInput input;
+  input.limit = QueryParam(call.query, "limit");
+  input.cursor = QueryParam(call.query, "cursor");
+  KW_ASSIGN_OR_RETURN(core::AccountPage page, accounts->List(call.caller, input));
+  const core::Time now = services.clock.Now();
+  json::array items;
+  items.reserve(page.items.size());
+  for (const core::AccountView& view : page.items) {
+    items.emplace_back(AccountJson(view, now, call.caller.time_zone));
+  }
+  return Reply::Json(200, ListJson(std::move(items), page.next_cursor));
+}
+
+core::Result<Reply> CreateAccount(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(core::AccountInput input, ParseAccountInput(body));
+  KW_ASSIGN_OR_RETURN(core::AccountView view, accounts->Create(call.caller, input));
+  return AccountReply(201, services, call, view);
+}
+
+core::Result<Reply> GetAccount(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsView));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_ASSIGN_OR_RETURN(core::AccountView view, accounts->Get(call.caller, id));
+  return AccountReply(200, services, call, view);
+}
+
+core::Result<Reply> UpdateAccount(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsEdit));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(core::AccountInput input, ParseAccountInput(body));
+  KW_ASSIGN_OR_RETURN(core::AccountView view, accounts->Update(call.caller, id, input));
+  return AccountReply(200, services, call, view);
+}
+
+core::Result<Reply> DeleteAccount(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsDelete));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_RETURN_IF_ERROR(accounts->Delete(call.caller, id));
+  return Reply::NoContent();
+}
+
+core::Result<Reply> AccountAction(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsEdit));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_RETURN_IF_ERROR(ParseNoFields(body));
+  core::Result<core::AccountView> view = core::Internal("not an account action route");
+  switch (call.route.route->id) {
+    case RouteId::kAccountEnable:
+      view = accounts->SetEnabled(call.caller, id, true);
+      break;
+    case RouteId::kAccountDisable:
+      view = accounts->SetEnabled(call.caller, id, false);
+      break;
+    case RouteId::kAccountUnlock:
+      view = accounts->Unlock(call.caller, id);
+      break;
+    default:
+      break;
+  }
+  if (!view) return view.error();
+  return AccountReply(200, services, call, *view);
+}
+
+core::Result<Reply> ResetAccountPassword(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsEdit));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_RETURN_IF_ERROR(ParseNoFields(body));
+  KW_ASSIGN_OR_RETURN(std::string password, accounts->ResetPassword(call.caller, id));
+  Reply reply = Reply::Json(200, json::object{{"oneTimePassword", password}});
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+core::Result<Reply> CreateAccountToken(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsTokens));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(std::optional<std::string> expires_at, ParseTokenInput(body));
+  KW_ASSIGN_OR_RETURN(core::IssuedKey issued, accounts->IssueToken(call.caller, id, expires_at));
+  Reply reply =
+      Reply::Json(201, json::object{{"token", AccountTokenJson(issued.key, call.caller.time_zone)},
+                                    {"secret", issued.token}});
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+core::Result<Reply> DeleteAccountToken(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(const core::AccountService* accounts, Accounts(services));
+  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kAccountsTokens));
+  KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
+  KW_RETURN_IF_ERROR(accounts->DeleteToken(call.caller, id));
+  return Reply::NoContent();
+}
+
+}  // namespace keyward::http::v1
