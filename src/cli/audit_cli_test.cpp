@@ -3,60 +3,28 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <thread>
 
-#include "cli/client.hpp"
-#include "cli/fake_api_server.hpp"
+#include "cli/cli_test_util.hpp"
 #include "cli/request_builder.hpp"
 
 namespace keyward::cli {
 namespace {
 
 using testing::FakeApiServer;
+using testing::Outcome;
 
-constexpr char kApiKey[] =
-    "kw_AAAAAAAAAAAA_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `keyward <args>` through CLI11 as main does, against `url`.
+// Runs `keyward <args>` against `url`.
 Outcome RunCli(std::vector<std::string> args, const std::string& url) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const std::map<std::string, std::string> env = {{"KEYWARD_URL", url},
-                                                  {"KEYWARD_API_KEY", kApiKey}};
-  ClientIo io{&out, &err, [env](const std::string& name) -> std::optional<std::string> {
-                auto it = env.find(name);
-                if (it == env.end()) return std::nullopt;
-                return it->second;
-              }};
-  Outcome outcome;
-  CLI::App app("keyward", "keyward");
-  AddClientCommands(app, outcome.exit_code, io);
-  args.insert(args.begin(), "keyward");
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    outcome.exit_code = ExitCodeForParseError(app, e);
-  }
-  outcome.out = out.str();
-  outcome.err = err.str();
-  return outcome;
+  return testing::RunKeyward(std::move(args),
+                             {{"KEYWARD_URL", url}, {"KEYWARD_API_KEY", testing::kTestApiKey}});
 }
 
 std::string Target(const FakeApiServer& server, std::size_t i = 0) {

@@ -5,67 +5,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/api_session.hpp"
+#include "cli/command_wiring.hpp"
 #include "cli/commands.hpp"
-#include "cli/exit_code.hpp"
 
 namespace keyward::cli {
 namespace {
-
-// The options every client command takes.
-struct Common {
-  bool json = false;
-  std::string url;
-};
-
-// Wires one leaf command: its --json and --url, its help footer, and a callback that opens a
-// session and runs `run` with it, turning anything thrown into exit code 1.
-template <typename State>
-std::shared_ptr<State> Leaf(
-    CLI::App* command, const ClientIo& io, int& exit_code,
-    std::function<int(const ApiSession&, const State&, const Common&)> run) {
-  auto state = std::make_shared<State>();
-  auto common = std::make_shared<Common>();
-  command->add_flag("--json", common->json, "Print the server's JSON response as is");
-  command->add_option("--url", common->url,
-                      "Server base URL (default: $KEYWARD_URL, else http://127.0.0.1:8080)");
-  command->footer(std::string(ClientHelpFooter()));
-  command->callback([io, &exit_code, state, common, run = std::move(run)] {
-    try {
-      auto session = ApiSession::Open(io, common->url);
-      if (const int* code = std::get_if<int>(&session)) {
-        exit_code = *code;
-        return;
-      }
-      exit_code = run(std::get<ApiSession>(session), *state, *common);
-    } catch (const std::exception& e) {
-      *io.err << "keyward: unexpected error: " << e.what() << '\n';
-      exit_code = kExitFailure;
-    }
-  });
-  return state;
-}
-
-// A repeatable option taking one value an occurrence, so `--allow-ip A 42` leaves 42 alone.
-CLI::Option* AddRepeatable(CLI::App* command, const std::string& name,
-                           std::vector<std::string>& values, const std::string& help) {
-  return command->add_option(name, values, help)
-      ->type_size(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-}
-
-struct ListState {
-  ListFlags flags;
-  bool all = false;
-};
-
-void AddListOptions(CLI::App* command, ListState& state) {
-  command->add_option("--limit", state.flags.limit, "Items a page (1-500)")
-      ->check(CLI::Range(1, 500));
-  command->add_option("--cursor", state.flags.cursor, "Start at this nextCursor");
-  command->add_flag("--all", state.all, "Follow nextCursor to the end");
-}
 
 void AddKeyList(CLI::App* keys, const ClientIo& io, int& exit_code) {
   auto* command = keys->add_subcommand("list", "List API keys, newest first");
@@ -97,10 +41,6 @@ void AddKeyCreate(CLI::App* keys, const ClientIo& io, int& exit_code) {
                 "Accept calls only from this public IPv4 address or CIDR (repeatable)");
   command->add_flag("--disabled", state->disabled, "Create it disabled");
 }
-
-struct IdState {
-  std::string id;
-};
 
 void AddKeyShow(CLI::App* keys, const ClientIo& io, int& exit_code) {
   auto* command = keys->add_subcommand("show", "Show an API key");
@@ -186,25 +126,6 @@ void AddKeyDelete(CLI::App* keys, const ClientIo& io, int& exit_code) {
   command->add_option("id", state->ids, "Key ids")->required();
 }
 
-void AddRoles(CLI::App& app, const ClientIo& io, int& exit_code) {
-  auto* roles = app.add_subcommand("roles", "Roles of the Keyward server");
-  roles->require_subcommand(1);
-  roles->footer(std::string(ClientHelpFooter()));
-  auto* list = roles->add_subcommand("list", "List roles");
-  auto list_state =
-      Leaf<ListState>(list, io, exit_code, [](const auto& s, const auto& st, auto& c) {
-        return ListRoles(s, st.flags, st.all, c.json);
-      });
-  AddListOptions(list, *list_state);
-  auto* show = roles->add_subcommand("show", "Show a role and its permissions");
-  auto show_state = Leaf<IdState>(show, io, exit_code, [](const auto& s, const auto& st, auto& c) {
-    return ShowRole(s, st.id, c.json);
-  });
-  show->add_option("id", show_state->id, "Role id")->required();
-}
-
-struct NoState {};
-
 void AddAuditFilters(CLI::App* command, AuditFilterFlags& filters) {
   command->add_option("--since", filters.since,
                       "Only events at or after this RFC 3339 time (no offset: the key's zone)");
@@ -226,9 +147,7 @@ struct AuditExportState {
 };
 
 void AddAudit(CLI::App& app, const ClientIo& io, int& exit_code) {
-  auto* audit = app.add_subcommand("audit", "The audit trail of the Keyward server");
-  audit->require_subcommand(1);
-  audit->footer(std::string(ClientHelpFooter()));
+  auto* audit = AddGroup(app, "audit", "The audit trail of the Keyward server");
   auto* list = audit->add_subcommand("list", "List audit events, newest first");
   auto list_state =
       Leaf<AuditListState>(list, io, exit_code, [](const auto& s, const auto& st, auto& c) {
@@ -270,9 +189,7 @@ void AddClientCommands(CLI::App& app, int& exit_code) {
 }
 
 void AddClientCommands(CLI::App& app, int& exit_code, ClientIo io) {
-  auto* keys = app.add_subcommand("keys", "Manage the API keys of a Keyward server");
-  keys->require_subcommand(1);
-  keys->footer(std::string(ClientHelpFooter()));
+  auto* keys = AddGroup(app, "keys", "Manage the API keys of a Keyward server");
   AddKeyList(keys, io, exit_code);
   AddKeyCreate(keys, io, exit_code);
   AddKeyShow(keys, io, exit_code);
@@ -280,7 +197,9 @@ void AddClientCommands(CLI::App& app, int& exit_code, ClientIo io) {
   AddKeyStateChanges(keys, io, exit_code);
   AddKeyRotate(keys, io, exit_code);
   AddKeyDelete(keys, io, exit_code);
-  AddRoles(app, io, exit_code);
+  AddPermissionCommand(app, io, exit_code);
+  AddRoleCommands(app, io, exit_code);
+  AddAccountCommands(app, io, exit_code);
   AddAudit(app, io, exit_code);
   auto* whoami = app.add_subcommand("whoami", "Show the API key in KEYWARD_API_KEY");
   Leaf<NoState>(whoami, io, exit_code,

@@ -1,7 +1,7 @@
-// The `keyward` command-line client of the native API: `keys`, `roles`, `audit` and `whoami`
-// subcommands for a CLI11 App, talking to the server named by KEYWARD_URL (default
-// http://127.0.0.1:8080) with the key in KEYWARD_API_KEY; KEYWARD_INSECURE=1 skips TLS
-// certificate verification for self-signed development certificates.
+// The `keyward` command-line client of the native API: `keys`, `permissions`, `roles`,
+// `accounts`, `audit` and `whoami` subcommands for a CLI11 App, talking to the server named by
+// KEYWARD_URL (default http://127.0.0.1:8080) with the key in KEYWARD_API_KEY; KEYWARD_INSECURE=1
+// skips TLS certificate verification for self-signed development certificates.
 //
 // Exit codes, stored in `exit_code` by the command that ran (see exit_code.hpp):
 //   0 success                     4 not found (404; bulk delete: any id not found)
@@ -10,10 +10,12 @@
 //   3 refused (401, 403)          7 cannot connect (nothing was sent)
 // `audit verify` also exits 1 when the trail's hash chain is broken, and `audit export` when the
 // export is cut short.
-// With --json a command prints the server's JSON response as is on standard output; otherwise
-// tables and "Field: value" lines for people. Errors go to standard error as
-// "keyward: <message>". The API key is never printed; a secret only by create and rotate.
-// Not thread-safe: commands run on the thread that parses.
+// With --json a command prints the server's JSON response as is on standard output; a delete,
+// answered with no body, prints {"id": "<id>", "status": 204} instead (`keys delete`: its
+// {"results": [...]} shape). Otherwise tables and "Field: value" lines for people. Errors go to
+// standard error as "keyward: <message>". The API key is never printed; a secret only by
+// `keys create`, `keys rotate` and `accounts token create`, a one-time password only by
+// `accounts password`. Not thread-safe: commands run on the thread that parses.
 #pragma once
 
 #include <functional>

@@ -2,13 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <CLI/CLI.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/parse.hpp>
 #include <map>
-#include <sstream>
 
-#include "cli/fake_api_server.hpp"
+#include "cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {
@@ -16,52 +14,13 @@ namespace {
 namespace json = boost::json;
 using testing::FakeApiServer;
 
-constexpr char kApiKey[] =
-    "kw_AAAAAAAAAAAA_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+using testing::CountOf;
+using testing::EnvFor;
+using testing::kTestApiKey;
+using testing::Outcome;
+using testing::RunKeyward;
+
 constexpr char kSecret[] = "kw_3hT9xQ2mPz7a_SECRETsecretSECRETsecretSECRETsecretSECRETsecret1";
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs `keyward <args>` through CLI11 as main does, with `env` as the whole environment.
-Outcome RunKeyward(std::vector<std::string> args, const std::map<std::string, std::string>& env) {
-  std::ostringstream out;
-  std::ostringstream err;
-  ClientIo io{&out, &err, [env](const std::string& name) -> std::optional<std::string> {
-                auto it = env.find(name);
-                if (it == env.end()) return std::nullopt;
-                return it->second;
-              }};
-  Outcome outcome;
-  CLI::App app("keyward", "keyward");
-  AddClientCommands(app, outcome.exit_code, io);
-  args.insert(args.begin(), "keyward");
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    outcome.exit_code = ExitCodeForParseError(app, e);
-  }
-  outcome.out = out.str();
-  outcome.err = err.str();
-  return outcome;
-}
-
-std::map<std::string, std::string> Env(const FakeApiServer& server) {
-  return {{"KEYWARD_URL", server.url()}, {"KEYWARD_API_KEY", kApiKey}};
-}
-
-std::size_t Count(const std::string& text, const std::string& needle) {
-  std::size_t count = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-    ++count;
-  }
-  return count;
-}
 
 std::string CreatedKey() {
   return std::string(
@@ -79,7 +38,7 @@ TEST(KeysCreate, SendsTheFlagsAsJsonWithTheBearerKeyAndPrintsTheSecretOnce) {
   const Outcome outcome =
       RunKeyward({"keys", "create", "--name", "日本語キー", "--role", "Auditor", "--allow-ip",
                   "8.8.8.0/24", "--allow-ip", "1.1.1.1", "--disabled"},
-                 Env(server));
+                 EnvFor(server));
 
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   const auto requests = server.requests();
@@ -88,34 +47,35 @@ TEST(KeysCreate, SendsTheFlagsAsJsonWithTheBearerKeyAndPrintsTheSecretOnce) {
   EXPECT_EQ(request.method_string(), "POST");
   EXPECT_EQ(request.target(), "/v1/apikeys");
   EXPECT_EQ(request.version(), 11u);
-  EXPECT_EQ(request["Authorization"], std::string("Bearer ") + kApiKey);
+  EXPECT_EQ(request["Authorization"], std::string("Bearer ") + kTestApiKey);
   EXPECT_EQ(request["Content-Type"], "application/json");
   EXPECT_EQ(request["Host"], server.url().substr(std::string("http://").size()));
   EXPECT_EQ(json::parse(request.body()), json::parse(R"({"name":"日本語キー","role":"Auditor",)"
                                                      R"("allowedIps":["8.8.8.0/24","1.1.1.1"],)"
                                                      R"("enabled":false})"));
 
-  EXPECT_EQ(Count(outcome.out, kSecret), 1u) << outcome.out;
+  EXPECT_EQ(CountOf(outcome.out, kSecret), 1u) << outcome.out;
   EXPECT_NE(outcome.out.find(std::string("Secret (shown once, store it now): ") + kSecret + "\n"),
             std::string::npos)
       << outcome.out;
   EXPECT_LT(outcome.out.find("Name:"), outcome.out.find("Secret (shown once"))
       << "the key comes first, then its secret";
   EXPECT_EQ(outcome.err, "");
-  EXPECT_EQ(Count(outcome.out + outcome.err, kApiKey), 0u) << "the caller's key is never printed";
+  EXPECT_EQ(CountOf(outcome.out + outcome.err, kTestApiKey), 0u)
+      << "the caller's key is never printed";
 }
 
 TEST(KeysCreate, JsonPrintsTheServerResponseAsIs) {
   FakeApiServer server({{201, CreatedKey()}});
   const Outcome outcome =
-      RunKeyward({"keys", "create", "--name", "x", "--role", "1", "--json"}, Env(server));
+      RunKeyward({"keys", "create", "--name", "x", "--role", "1", "--json"}, EnvFor(server));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_EQ(outcome.out, CreatedKey() + "\n");
 }
 
 TEST(KeysShow, CallsUnderTheUrlPathPrefix) {
   FakeApiServer server({{200, CreatedKey()}});
-  auto env = Env(server);
+  auto env = EnvFor(server);
   env["KEYWARD_URL"] = server.url() + "/keyward/";
   const Outcome outcome = RunKeyward({"keys", "show", "42"}, env);
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
@@ -128,8 +88,9 @@ TEST(KeysShow, CallsUnderTheUrlPathPrefix) {
 TEST(KeysUpdate, RejectedInputPrintsTheServerMessageWithTheFieldAndExits6) {
   FakeApiServer server({{400, R"({"error":{"code":"invalid_argument","message":"10.0.0.0/8 )"
                               R"(is not a public range","field":"allowedIps[1]"}})"}});
-  const Outcome outcome = RunKeyward(
-      {"keys", "update", "--allow-ip", "8.8.8.8", "--allow-ip", "10.0.0.0/8", "42"}, Env(server));
+  const Outcome outcome =
+      RunKeyward({"keys", "update", "--allow-ip", "8.8.8.8", "--allow-ip", "10.0.0.0/8", "42"},
+                 EnvFor(server));
   EXPECT_EQ(outcome.exit_code, 6);
   EXPECT_EQ(outcome.err, "keyward: 10.0.0.0/8 is not a public range (field: allowedIps[1])\n");
   EXPECT_EQ(outcome.out, "");
@@ -142,7 +103,7 @@ TEST(KeysUpdate, RejectedInputPrintsTheServerMessageWithTheFieldAndExits6) {
 
 TEST(KeysUpdate, NothingToChangeIsAUsageErrorWithoutARequest) {
   FakeApiServer server({});
-  const Outcome outcome = RunKeyward({"keys", "update", "42"}, Env(server));
+  const Outcome outcome = RunKeyward({"keys", "update", "42"}, EnvFor(server));
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_NE(outcome.err.find("nothing to update"), std::string::npos);
   EXPECT_TRUE(server.requests().empty());
@@ -151,7 +112,7 @@ TEST(KeysUpdate, NothingToChangeIsAUsageErrorWithoutARequest) {
 TEST(KeysUpdate, AllowIpAndClearAllowlistTogetherAreAUsageError) {
   FakeApiServer server({});
   EXPECT_EQ(RunKeyward({"keys", "update", "42", "--allow-ip", "1.1.1.1", "--clear-allowlist"},
-                       Env(server))
+                       EnvFor(server))
                 .exit_code,
             2);
   EXPECT_TRUE(server.requests().empty());
@@ -162,7 +123,7 @@ TEST(Client, StatusesMapToTheDocumentedExitCodes) {
                                             {413, 6}, {500, 1}, {503, 1}};
   for (const auto& [status, expected] : cases) {
     FakeApiServer server({{status, R"({"error":{"code":"x","message":"refused"}})"}});
-    const Outcome outcome = RunKeyward({"keys", "disable", "42"}, Env(server));
+    const Outcome outcome = RunKeyward({"keys", "disable", "42"}, EnvFor(server));
     EXPECT_EQ(outcome.exit_code, expected) << status;
     EXPECT_EQ(outcome.err, "keyward: refused\n") << status;
   }
@@ -177,8 +138,8 @@ TEST(Client, MissingApiKeyIsAUsageErrorAndSendsNothing) {
 }
 
 TEST(Client, UrlWithCredentialsIsAUsageError) {
-  const Outcome outcome = RunKeyward(
-      {"whoami"}, {{"KEYWARD_URL", "http://admin:pw@127.0.0.1:1"}, {"KEYWARD_API_KEY", kApiKey}});
+  const Outcome outcome = RunKeyward({"whoami"}, {{"KEYWARD_URL", "http://admin:pw@127.0.0.1:1"},
+                                                  {"KEYWARD_API_KEY", kTestApiKey}});
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_NE(outcome.err.find("must not contain credentials"), std::string::npos) << outcome.err;
 }
@@ -190,7 +151,7 @@ TEST(Client, UnreachableServerExits7WithTheUrl) {
   const std::string url = "http://127.0.0.1:" + std::to_string(probe.local_endpoint().port());
   probe.close();
   const Outcome outcome =
-      RunKeyward({"whoami"}, {{"KEYWARD_URL", url}, {"KEYWARD_API_KEY", kApiKey}});
+      RunKeyward({"whoami"}, {{"KEYWARD_URL", url}, {"KEYWARD_API_KEY", kTestApiKey}});
   EXPECT_EQ(outcome.exit_code, 7);
   EXPECT_EQ(outcome.err.rfind("keyward: cannot reach the server at " + url + ": ", 0), 0u)
       << outcome.err;
@@ -206,7 +167,7 @@ TEST(Client, BadFlagsAreUsageErrors) {
 
 TEST(KeysDelete, OneIdUsesDelete) {
   FakeApiServer server({{204, ""}});
-  const Outcome outcome = RunKeyward({"keys", "delete", "42", "--json"}, Env(server));
+  const Outcome outcome = RunKeyward({"keys", "delete", "42", "--json"}, EnvFor(server));
   EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].method_string(), "DELETE");
@@ -216,7 +177,7 @@ TEST(KeysDelete, OneIdUsesDelete) {
 
 TEST(KeysDelete, SeveralIdsUseBulkDeleteAndExit4WhenAnyIsNotFound) {
   FakeApiServer server({{200, R"({"results":[{"id":"1","status":204},{"id":"2","status":404}]})"}});
-  const Outcome outcome = RunKeyward({"keys", "delete", "1", "2"}, Env(server));
+  const Outcome outcome = RunKeyward({"keys", "delete", "1", "2"}, EnvFor(server));
   EXPECT_EQ(outcome.exit_code, 4);
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].target(), "/v1/apikeys/delete");
@@ -228,7 +189,7 @@ TEST(KeysList, AllFollowsNextCursorAndPrintsOneJsonDocument) {
   FakeApiServer server({{200, R"({"items":[{"id":"3"},{"id":"2"}],"nextCursor":"c2"})"},
                         {200, R"({"items":[{"id":"1"}],"nextCursor":null})"}});
   const Outcome outcome = RunKeyward(
-      {"keys", "list", "--all", "--json", "-q", "日本", "--status", "enabled"}, Env(server));
+      {"keys", "list", "--all", "--json", "-q", "日本", "--status", "enabled"}, EnvFor(server));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 2u);
@@ -242,22 +203,22 @@ TEST(KeysList, AllFollowsNextCursorAndPrintsOneJsonDocument) {
 TEST(KeysRotate, SendsTheGracePeriodAndPrintsTheNewSecretOnce) {
   FakeApiServer server({{200, CreatedKey()}});
   const Outcome outcome =
-      RunKeyward({"keys", "rotate", "42", "--grace-period", "3600"}, Env(server));
+      RunKeyward({"keys", "rotate", "42", "--grace-period", "3600"}, EnvFor(server));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].target(), "/v1/apikeys/42/rotate");
   EXPECT_EQ(json::parse(server.requests()[0].body()),
             json::parse(R"({"gracePeriodSeconds":3600})"));
-  EXPECT_EQ(Count(outcome.out, kSecret), 1u);
+  EXPECT_EQ(CountOf(outcome.out, kSecret), 1u);
 }
 
 TEST(Whoami, ShowsTheCallingKey) {
   FakeApiServer server({{200, CreatedKey()}});
-  const Outcome outcome = RunKeyward({"whoami"}, Env(server));
+  const Outcome outcome = RunKeyward({"whoami"}, EnvFor(server));
   ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_EQ(server.requests()[0].target(), "/v1/apikeys/current");
   EXPECT_NE(outcome.out.find("Name:            日本語キー\n"), std::string::npos) << outcome.out;
-  EXPECT_EQ(Count(outcome.out, kSecret), 0u) << "only create and rotate print a secret";
+  EXPECT_EQ(CountOf(outcome.out, kSecret), 0u) << "only create and rotate print a secret";
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// The client commands' work once flags are parsed: call the API through an ApiSession and print
+// The client commands' work once flags are parsed, for API keys, whoami and the audit trail (roles:
+// role_commands.hpp, accounts: account_commands.hpp): call the API through an ApiSession and print
 // the result, as JSON for scripts (`json`) or as text for people. Each returns the process exit
 // code (exit_code.hpp); failures are already reported on standard error. Thread-compatible.
 #pragma once
@@ -42,12 +43,6 @@ int RotateKey(const ApiSession& session, const std::string& id,
 // {"results": [{"id": "<id>", "status": 204}]}, the shape of the bulk response.
 // Precondition: ids is not empty.
 int DeleteKeys(const ApiSession& session, const std::vector<std::string>& ids, bool json);
-
-// GET /v1/roles, paged like ListKeys.
-int ListRoles(const ApiSession& session, const ListFlags& flags, bool all, bool json);
-
-// GET /v1/roles/{id}.
-int ShowRole(const ApiSession& session, const std::string& id, bool json);
 
 // GET /v1/audit with `filters`, paged like ListKeys by page.limit and page.cursor (the other
 // ListFlags are not used): a table ID, TIME, ACTOR, ACTION, TARGET, IP, OUTCOME, newest first.

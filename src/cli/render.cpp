@@ -167,6 +167,71 @@ std::string RenderRoleTable(const json::array& roles) {
   return table.Render();
 }
 
+std::string RenderPermissionTable(const json::array& permissions) {
+  Table table({"NAME", "GROUP", "DESCRIPTION"});
+  for (const json::value& item : permissions) {
+    const json::object* permission = item.if_object();
+    if (permission == nullptr) continue;
+    table.AddRow({Text(*permission, "name"), Text(*permission, "group"),
+                  Text(*permission, "description", "")});
+  }
+  return table.Render();
+}
+
+std::string RenderAccountTable(const json::array& accounts) {
+  Table table({"ID", "EMAIL", "ROLE", "ACCESS", "ENABLED", "LOCKED OUT", "TOKEN"});
+  for (const json::value& item : accounts) {
+    const json::object* account = item.if_object();
+    if (account == nullptr) continue;
+    const json::object* token = ObjectField(*account, "token");
+    table.AddRow({Text(*account, "id"), Truncate(Text(*account, "email"), kMaxNameColumn),
+                  Truncate(RoleName(*account), kMaxNameColumn), Text(*account, "accessLevel"),
+                  Text(*account, "enabled"), Text(*account, "lockedOut"),
+                  token != nullptr ? Text(*token, "prefix") : "-"});
+  }
+  return table.Render();
+}
+
+std::string RenderAccountDetails(const json::object& account) {
+  std::string role = RoleName(account);
+  if (const json::object* r = ObjectField(account, "role")) role += " (id " + Text(*r, "id") + ")";
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"ID", Text(account, "id")},
+      {"Email", Text(account, "email")},
+      {"Type", Text(account, "type")},
+      {"Role", role},
+      {"Access level", Text(account, "accessLevel")},
+      {"Given name", Text(account, "givenName", "")},
+      {"Surname", Text(account, "surname", "")},
+      {"Description", Text(account, "description", "")},
+      {"Locale", Text(account, "locale")},
+      {"Time zone", Text(account, "timeZone")},
+      {"Enabled", Text(account, "enabled")},
+      {"Locked out", Text(account, "lockedOut")},
+      {"Must change password", Text(account, "mustChangePassword")},
+      {"Created", Text(account, "createdAt")},
+  };
+  const json::object* token = ObjectField(account, "token");
+  if (token == nullptr) {
+    fields.emplace_back("Token", "none");
+  } else {
+    fields.emplace_back("Token",
+                        Text(*token, "prefix") + " (key id " + Text(*token, "keyId") + ")");
+    fields.emplace_back("Token created", Text(*token, "createdAt"));
+    fields.emplace_back("Token expires", Text(*token, "expiresAt", "never"));
+    fields.emplace_back("Token last used", Text(*token, "lastUsedAt", "never"));
+  }
+  return Lines(fields);
+}
+
+std::string RenderAccountToken(const json::object& token) {
+  return Lines({{"Key ID", Text(token, "keyId")},
+                {"Prefix", Text(token, "prefix")},
+                {"Created", Text(token, "createdAt")},
+                {"Expires", Text(token, "expiresAt", "never")},
+                {"Last used", Text(token, "lastUsedAt", "never")}});
+}
+
 std::string RenderAuditTable(const json::array& events) {
   Table table({"ID", "TIME", "ACTOR", "ACTION", "TARGET", "IP", "OUTCOME"});
   for (const json::value& item : events) {

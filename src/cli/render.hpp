@@ -34,6 +34,21 @@ std::string RenderRoleTable(const boost::json::array& roles);
 // Returns one role as aligned "Field: value" lines, its permissions one a line.
 std::string RenderRoleDetails(const boost::json::object& role);
 
+// Returns the table of permissions (GET /v1/permissions): NAME, GROUP, DESCRIPTION.
+std::string RenderPermissionTable(const boost::json::array& permissions);
+
+// Returns the table of accounts: ID, EMAIL, ROLE, ACCESS, ENABLED, LOCKED OUT, TOKEN (the token's
+// prefix, or "-" when the account has none).
+std::string RenderAccountTable(const boost::json::array& accounts);
+
+// Returns one account as aligned "Field: value" lines, its token's among them ("Token: none"
+// when it has none).
+std::string RenderAccountDetails(const boost::json::object& account);
+
+// Returns an account's token ({keyId, prefix, createdAt, expiresAt, lastUsedAt}) as aligned
+// "Field: value" lines.
+std::string RenderAccountToken(const boost::json::object& token);
+
 // Returns the table of audit events: ID, TIME, ACTOR, ACTION, TARGET, IP, OUTCOME.
 std::string RenderAuditTable(const boost::json::array& events);
 

@@ -120,5 +120,66 @@ TEST(RenderDeleteResults, ReportsEachIdAndWhetherAnyWasNotFound) {
   EXPECT_TRUE(RenderDeleteResults(json::object()).any_failed);
 }
 
+TEST(RenderPermissionTable, ShowsNameGroupAndDescription) {
+  const json::array permissions =
+      json::parse(R"([{"name":"apikeys:view","group":"API Keys","description":"See keys"},)"
+                  R"({"name":"roles:edit","group":"Roles"}])")
+          .as_array();
+  EXPECT_EQ(RenderPermissionTable(permissions),
+            "NAME          GROUP     DESCRIPTION\n"
+            "apikeys:view  API Keys  See keys\n"
+            "roles:edit    Roles\n");
+}
+
+json::object AccountWithToken() {
+  return json::parse(R"({"id":"7","email":"ops@example.com","type":"local",)"
+                     R"("role":{"id":"2","name":"Auditor"},"accessLevel":"api_only",)"
+                     R"("givenName":"","surname":"","description":"","locale":"en-US",)"
+                     R"("timeZone":"UTC","enabled":false,"lockedOut":true,)"
+                     R"("mustChangePassword":false,"createdAt":"2027-01-15T08:00:00Z",)"
+                     R"("token":{"keyId":"12","prefix":"kw_7hT9xQ2mPz7b",)"
+                     R"("createdAt":"2027-01-15T08:05:00Z","expiresAt":null,)"
+                     R"("lastUsedAt":"2027-01-16T09:00:00Z"}})")
+      .as_object();
+}
+
+TEST(RenderAccountTable, ShowsTheTokenPrefixOrADash) {
+  json::object without = AccountWithToken();
+  without["id"] = "8";
+  without["token"] = nullptr;
+  EXPECT_EQ(RenderAccountTable(json::array{AccountWithToken(), without}),
+            "ID  EMAIL            ROLE     ACCESS    ENABLED  LOCKED OUT  TOKEN\n"
+            "7   ops@example.com  Auditor  api_only  no       yes         kw_7hT9xQ2mPz7b\n"
+            "8   ops@example.com  Auditor  api_only  no       yes         -\n");
+}
+
+TEST(RenderAccountDetails, ListsTheAccountThenItsToken) {
+  EXPECT_EQ(RenderAccountDetails(AccountWithToken()),
+            "ID:                   7\n"
+            "Email:                ops@example.com\n"
+            "Type:                 local\n"
+            "Role:                 Auditor (id 2)\n"
+            "Access level:         api_only\n"
+            "Given name:\n"
+            "Surname:\n"
+            "Description:\n"
+            "Locale:               en-US\n"
+            "Time zone:            UTC\n"
+            "Enabled:              no\n"
+            "Locked out:           yes\n"
+            "Must change password: no\n"
+            "Created:              2027-01-15T08:00:00Z\n"
+            "Token:                kw_7hT9xQ2mPz7b (key id 12)\n"
+            "Token created:        2027-01-15T08:05:00Z\n"
+            "Token expires:        never\n"
+            "Token last used:      2027-01-16T09:00:00Z\n");
+}
+
+TEST(RenderAccountDetails, NeutralisesControlCharactersFromTheServer) {
+  json::object account = AccountWithToken();
+  account["givenName"] = "a\x1b[2Jb";
+  EXPECT_EQ(RenderAccountDetails(account).find('\x1b'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace keyward::cli

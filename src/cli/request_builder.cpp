@@ -21,6 +21,23 @@ boost::json::array ToArray(const std::vector<std::string>& values) {
   return array;
 }
 
+void PutProfile(boost::json::object& body, const AccountProfileFlags& profile) {
+  PutIfSet(body, "givenName", profile.given_name);
+  PutIfSet(body, "surname", profile.surname);
+  PutIfSet(body, "description", profile.description);
+  PutIfSet(body, "locale", profile.locale);
+  PutIfSet(body, "timeZone", profile.time_zone);
+}
+
+std::string ResourcePath(std::string_view collection, std::string_view id,
+                         std::string_view suffix) {
+  std::string path(collection);
+  path += '/';
+  path += PathSegment(id);
+  path += suffix;
+  return path;
+}
+
 }  // namespace
 
 std::string PathSegment(std::string_view id) {
@@ -40,9 +57,15 @@ std::string PathSegment(std::string_view id) {
 }
 
 std::string KeyPath(std::string_view id, std::string_view suffix) {
-  std::string path = "/v1/apikeys/" + PathSegment(id);
-  path += suffix;
-  return path;
+  return ResourcePath("/v1/apikeys", id, suffix);
+}
+
+std::string RolePath(std::string_view id, std::string_view suffix) {
+  return ResourcePath("/v1/roles", id, suffix);
+}
+
+std::string AccountPath(std::string_view id, std::string_view suffix) {
+  return ResourcePath("/v1/accounts", id, suffix);
 }
 
 std::vector<std::pair<std::string, std::string>> BuildListQuery(
@@ -98,6 +121,49 @@ boost::json::object BuildRotateBody(std::optional<long long> grace_period_second
 boost::json::object BuildBulkDeleteBody(const std::vector<std::string>& ids) {
   boost::json::object body;
   body["ids"] = ToArray(ids);
+  return body;
+}
+
+boost::json::object BuildCreateRoleBody(const CreateRoleFlags& flags) {
+  boost::json::object body;
+  body["name"] = flags.name;
+  PutIfSet(body, "description", flags.description);
+  body["permissions"] = ToArray(flags.permissions);
+  return body;
+}
+
+std::optional<boost::json::object> BuildUpdateRoleBody(const UpdateRoleFlags& flags) {
+  boost::json::object body;
+  PutIfSet(body, "name", flags.name);
+  PutIfSet(body, "description", flags.description);
+  if (!flags.permissions.empty()) body["permissions"] = ToArray(flags.permissions);
+  if (body.empty()) return std::nullopt;
+  return body;
+}
+
+boost::json::object BuildCreateAccountBody(const CreateAccountFlags& flags) {
+  boost::json::object body;
+  body["email"] = flags.email;
+  body["role"] = flags.role;
+  body["accessLevel"] = flags.access_level;
+  PutProfile(body, flags.profile);
+  if (flags.disabled) body["enabled"] = false;
+  return body;
+}
+
+std::optional<boost::json::object> BuildUpdateAccountBody(const UpdateAccountFlags& flags) {
+  boost::json::object body;
+  PutIfSet(body, "email", flags.email);
+  PutIfSet(body, "role", flags.role);
+  PutIfSet(body, "accessLevel", flags.access_level);
+  PutProfile(body, flags.profile);
+  if (body.empty()) return std::nullopt;
+  return body;
+}
+
+boost::json::object BuildAccountTokenBody(const std::optional<std::string>& expires_at) {
+  boost::json::object body;
+  PutIfSet(body, "expiresAt", expires_at);
   return body;
 }
 

@@ -18,6 +18,12 @@ std::string PathSegment(std::string_view id);
 // Returns "/v1/apikeys/<id>" plus `suffix` (e.g. "/rotate"), the id encoded by PathSegment.
 std::string KeyPath(std::string_view id, std::string_view suffix = {});
 
+// Returns "/v1/roles/<id>" plus `suffix`, the id encoded by PathSegment.
+std::string RolePath(std::string_view id, std::string_view suffix = {});
+
+// Returns "/v1/accounts/<id>" plus `suffix` (e.g. "/token"), the id encoded by PathSegment.
+std::string AccountPath(std::string_view id, std::string_view suffix = {});
+
 struct ListFlags {
   std::optional<std::string> status;
   std::optional<std::string> role;
@@ -66,6 +72,61 @@ boost::json::object BuildRotateBody(std::optional<long long> grace_period_second
 
 // Returns the body of POST /v1/apikeys/delete: {"ids": [...]} in the order given.
 boost::json::object BuildBulkDeleteBody(const std::vector<std::string>& ids);
+
+struct CreateRoleFlags {
+  std::string name;
+  std::optional<std::string> description;
+  std::vector<std::string> permissions;  // --permission, repeatable
+};
+
+// Returns the body of POST /v1/roles: {name, description?, permissions} ("permissions" always,
+// in the order given).
+boost::json::object BuildCreateRoleBody(const CreateRoleFlags& flags);
+
+struct UpdateRoleFlags {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::vector<std::string> permissions;  // replaces the role's permissions when not empty
+};
+
+// Returns the body of PATCH /v1/roles/{id}, holding exactly the fields given, or nullopt when no
+// flag asks for a change.
+std::optional<boost::json::object> BuildUpdateRoleBody(const UpdateRoleFlags& flags);
+
+// The settings of an account that create and update both take, each optional.
+struct AccountProfileFlags {
+  std::optional<std::string> given_name;
+  std::optional<std::string> surname;
+  std::optional<std::string> description;
+  std::optional<std::string> locale;
+  std::optional<std::string> time_zone;
+};
+
+struct CreateAccountFlags {
+  std::string email;
+  std::string role;          // id or name
+  std::string access_level;  // console_and_api, api_only or console_only
+  AccountProfileFlags profile;
+  bool disabled = false;
+};
+
+// Returns the body of POST /v1/accounts: email, role and accessLevel, the profile fields given,
+// and "enabled": false only with --disabled.
+boost::json::object BuildCreateAccountBody(const CreateAccountFlags& flags);
+
+struct UpdateAccountFlags {
+  std::optional<std::string> email;
+  std::optional<std::string> role;
+  std::optional<std::string> access_level;
+  AccountProfileFlags profile;
+};
+
+// Returns the body of PATCH /v1/accounts/{id}, holding exactly the fields given, or nullopt when
+// no flag asks for a change.
+std::optional<boost::json::object> BuildUpdateAccountBody(const UpdateAccountFlags& flags);
+
+// Returns the body of POST /v1/accounts/{id}/token: {} or {"expiresAt": T}.
+boost::json::object BuildAccountTokenBody(const std::optional<std::string>& expires_at);
 
 // The filters of `keyward audit list` and `keyward audit export`.
 struct AuditFilterFlags {

@@ -16,6 +16,9 @@ TEST(PathSegment, EncodesEverythingThatCouldChangeThePath) {
   EXPECT_EQ(PathSegment("a?b#c d"), "a%3Fb%23c%20d");
   EXPECT_EQ(PathSegment("キ"), "%E3%82%AD");
   EXPECT_EQ(KeyPath("42", "/rotate"), "/v1/apikeys/42/rotate");
+  EXPECT_EQ(RolePath("../1"), "/v1/roles/%2E%2E%2F1");
+  EXPECT_EQ(AccountPath("7", "/token"), "/v1/accounts/7/token");
+  EXPECT_EQ(AccountPath("7/enable"), "/v1/accounts/7%2Fenable");
 }
 
 TEST(BuildListQuery, HoldsOnlyTheGivenFiltersAndTheCursorToFollow) {
@@ -82,6 +85,62 @@ TEST(BuildRotateBody, GracePeriodOnlyWhenGiven) {
 TEST(BuildBulkDeleteBody, ListsTheIdsInOrder) {
   EXPECT_EQ(json::value(BuildBulkDeleteBody({"3", "1", "x"})),
             json::parse(R"({"ids":["3","1","x"]})"));
+}
+
+TEST(BuildCreateRoleBody, AlwaysSendsThePermissionsAndTheDescriptionOnlyWhenGiven) {
+  CreateRoleFlags flags;
+  flags.name = "Gateway";
+  flags.permissions = {"keys:verify", "apikeys:view"};
+  EXPECT_EQ(json::value(BuildCreateRoleBody(flags)),
+            json::parse(R"({"name":"Gateway","permissions":["keys:verify","apikeys:view"]})"));
+  flags.description = "";
+  EXPECT_EQ(json::value(BuildCreateRoleBody(flags)).as_object().at("description"), "");
+}
+
+TEST(BuildUpdateRoleBody, HoldsExactlyTheGivenFields) {
+  EXPECT_FALSE(BuildUpdateRoleBody(UpdateRoleFlags{}).has_value());
+  UpdateRoleFlags flags;
+  flags.description = "Edge gateways";
+  EXPECT_EQ(json::value(*BuildUpdateRoleBody(flags)),
+            json::parse(R"({"description":"Edge gateways"})"));
+  flags.permissions = {"keys:verify"};
+  EXPECT_EQ(json::value(*BuildUpdateRoleBody(flags)),
+            json::parse(R"({"description":"Edge gateways","permissions":["keys:verify"]})"));
+}
+
+TEST(BuildCreateAccountBody, SendsTheRequiredFieldsAndOnlyTheOptionalOnesGiven) {
+  CreateAccountFlags flags;
+  flags.email = "ops@example.com";
+  flags.role = "Auditor";
+  flags.access_level = "api_only";
+  EXPECT_EQ(
+      json::value(BuildCreateAccountBody(flags)),
+      json::parse(R"({"email":"ops@example.com","role":"Auditor","accessLevel":"api_only"})"));
+  flags.profile.given_name = "花子";
+  flags.profile.surname = "山田";
+  flags.profile.description = "";
+  flags.profile.locale = "ja-JP";
+  flags.profile.time_zone = "Asia/Tokyo";
+  flags.disabled = true;
+  EXPECT_EQ(json::value(BuildCreateAccountBody(flags)), json::parse(R"({
+      "email": "ops@example.com", "role": "Auditor", "accessLevel": "api_only",
+      "givenName": "花子", "surname": "山田", "description": "", "locale": "ja-JP",
+      "timeZone": "Asia/Tokyo", "enabled": false})"));
+}
+
+TEST(BuildUpdateAccountBody, HoldsExactlyTheGivenFields) {
+  EXPECT_FALSE(BuildUpdateAccountBody(UpdateAccountFlags{}).has_value());
+  UpdateAccountFlags flags;
+  flags.email = "new@example.com";
+  flags.profile.time_zone = "UTC";
+  EXPECT_EQ(json::value(*BuildUpdateAccountBody(flags)),
+            json::parse(R"({"email":"new@example.com","timeZone":"UTC"})"));
+}
+
+TEST(BuildAccountTokenBody, ExpiryOnlyWhenGiven) {
+  EXPECT_EQ(json::value(BuildAccountTokenBody(std::nullopt)), json::parse("{}"));
+  EXPECT_EQ(json::value(BuildAccountTokenBody("2030-01-01T00:00:00Z")),
+            json::parse(R"({"expiresAt":"2030-01-01T00:00:00Z"})"));
 }
 
 }  // namespace

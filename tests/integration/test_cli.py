@@ -43,8 +43,67 @@ class CliTestCase(KeywardTestCase):
         result = self.ok("keys", "create", "--name", name, "--role", role, "--json", *extra)
         return json.loads(result.stdout)
 
+    def assert_exit(self, result, code):
+        self.assertEqual(result.returncode, code,
+                         "stdout:\n%s\nstderr:\n%s" % (result.stdout, result.stderr))
+        self.assertTrue(result.stderr.strip(), "a failure without a message")
+        self.assertNotIn(self.admin, result.stdout + result.stderr)
+
     def works(self, token):
         return self.server.get("/v1/apikeys/current", token=token).status == 200
+
+
+class AuditorTour(CliTestCase):
+    """The README's third-party auditor tour, command by command, against the real server."""
+
+    def test_permissions_roles_accounts_and_token(self):
+        perms = self.ok("permissions")
+        self.assertIn("audit:view", perms.stdout)
+        self.assertIn("Third-party auditing (API only)", perms.stdout)
+        role = json.loads(self.ok("roles", "create", "--name", "Third-party auditor",
+                                  "--permission", "audit:view", "--json").stdout)
+        self.assertEqual(role["permissions"], ["audit:view"])
+        account = json.loads(self.ok("accounts", "create", "--email", "auditor@example.com",
+                                     "--role", "Third-party auditor", "--access-level",
+                                     "api_only", "--json").stdout)
+        self.assertEqual(account["accessLevel"], "api_only")
+        self.assertIsNone(account["token"])
+        issued = self.ok("accounts", "token", "create", account["id"])
+        secrets = TOKEN_ANYWHERE_RE.findall(issued.stdout)
+        self.assertEqual(len(secrets), 1, issued.stdout)
+        token = secrets[0]
+        self.assertEqual(self.server.get("/v1/audit", token=token).status, 200)
+        self.assertEqual(self.server.get("/v1/apikeys", token=token).status, 403)
+        # A second generate is a conflict until the first token is deleted.
+        self.assert_exit(self.cli("accounts", "token", "create", account["id"]), 5)
+        shown = self.ok("accounts", "show", account["id"])
+        self.assertIn("auditor@example.com", shown.stdout)
+        self.assertNotIn(token, shown.stdout)
+        self.ok("accounts", "token", "delete", account["id"])
+        self.assertEqual(self.server.get("/v1/audit", token=token).status, 401)
+        # The role is in use by the account: deleting it is a conflict.
+        self.assert_exit(self.cli("roles", "delete", role["id"]), 5)
+        self.ok("accounts", "delete", account["id"])
+        self.ok("roles", "delete", role["id"])
+
+    def test_one_time_password_is_printed_once(self):
+        account = json.loads(self.ok("accounts", "create", "--email", "ops@example.com",
+                                     "--role", "Auditor", "--access-level", "console_and_api",
+                                     "--json").stdout)
+        result = self.ok("accounts", "password", account["id"])
+        words = [w for w in result.stdout.split() if len(w) == 20 and w.isalnum()]
+        self.assertEqual(len(words), 1, result.stdout)
+        signed_in = self.server.request("POST", "/v1/session",
+                                        body={"email": "ops@example.com", "password": words[0]})
+        self.assertEqual(signed_in.status, 201, signed_in)
+        self.assertTrue(signed_in.json()["mustChangePassword"])
+
+    def test_full_access_key_cannot_issue_a_token(self):
+        account = json.loads(self.ok("accounts", "create", "--email", "a@example.com", "--role",
+                                     "Auditor", "--access-level", "api_only", "--json").stdout)
+        full = self.create_json("full", "Full Access")
+        self.assert_exit(self.cli("accounts", "token", "create", account["id"],
+                                  key=full["secret"]), 3)
 
 
 class Tour(CliTestCase):
@@ -207,12 +266,6 @@ class Tour(CliTestCase):
 
 
 class ExitCodes(CliTestCase):
-
-    def assert_exit(self, result, code):
-        self.assertEqual(result.returncode, code,
-                         "stdout:\n%s\nstderr:\n%s" % (result.stdout, result.stderr))
-        self.assertTrue(result.stderr.strip(), "a failure without a message")
-        self.assertNotIn(self.admin, result.stdout + result.stderr)
 
     def test_missing_api_key_is_usage_error(self):
         result = self.cli("keys", "list", key="")
