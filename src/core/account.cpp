@@ -71,6 +71,10 @@ std::optional<AccessLevel> ParseAccessLevel(std::string_view text) {
   return std::nullopt;
 }
 
+Error AccountNotFound(AccountId id) {
+  return MakeError(ErrorCode::kNotFound, Msg::kAccountNotFound, {std::to_string(id)});
+}
+
 std::string EmailKey(std::string_view email) {
   std::string key(email);
   for (char& c : key) {

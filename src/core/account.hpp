@@ -62,6 +62,9 @@ std::string EmailKey(std::string_view email);
 // Errors name `field`.
 Status ValidateEmail(std::string_view email, std::string_view field = "email");
 
+// kNotFound (Msg::kAccountNotFound) for account `id`.
+Error AccountNotFound(AccountId id);
+
 // A console session (API.md "POST /v1/session"). The session token is never stored: only its
 // digest (hex). The CSRF token is derived from the session token, so it is not stored either.
 struct Session {

@@ -88,10 +88,6 @@ void NoteFlagChange(JsonObject& details, std::string_view field, bool before, bo
 
 std::string AccountTarget(AccountId id) { return "account:" + std::to_string(id); }
 
-Error AccountNotFound(AccountId id) {
-  return MakeError(ErrorCode::kNotFound, Msg::kAccountNotFound, {std::to_string(id)});
-}
-
 Result<AccountView> ReadAccountView(UnitOfWork& uow, AccountId id) {
   KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(id));
   if (!account) return AccountNotFound(id);
@@ -169,19 +165,7 @@ Result<AccountView> AccountService::Get(const Principal& caller, AccountId id) c
 Result<AccountPage> AccountService::List(const Principal& caller,
                                          const AccountListInput& input) const {
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsView));
-  PageRequest page;
-  page.limit = kDefaultListLimit;
-  if (input.limit) {
-    const std::optional<std::int64_t> limit = ParseId(*input.limit);
-    if (!limit || *limit > kMaxListLimit) {
-      return InvalidArgument(Msg::kLimitRange, "limit", {std::to_string(kMaxListLimit)});
-    }
-    page.limit = static_cast<int>(*limit);
-  }
-  if (input.cursor) {
-    page.before_id = DecodeCursor(*input.cursor);
-    if (!page.before_id) return InvalidArgument(Msg::kCursorInvalid, "cursor");
-  }
+  KW_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(input.limit, input.cursor));
   const int wanted = page.limit;
   page.limit = wanted + 1;  // one more tells whether a next page exists
   return TransactValue<AccountPage>(store_, [&](UnitOfWork& uow) -> Result<AccountPage> {

@@ -106,8 +106,6 @@ class AccountService {
 
 // "account:7"
 std::string AccountTarget(AccountId id);
-// kNotFound (Msg::kAccountNotFound).
-Error AccountNotFound(AccountId id);
 // The account and its token, read in `uow`; kNotFound when there is none.
 Result<AccountView> ReadAccountView(UnitOfWork& uow, AccountId id);
 

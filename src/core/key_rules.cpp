@@ -137,6 +137,24 @@ Status CheckNameFree(UnitOfWork& uow, const std::string& name, KeyId self) {
   return Ok();
 }
 
+Result<PageRequest> ParsePageRequest(const std::optional<std::string>& limit,
+                                     const std::optional<std::string>& cursor) {
+  PageRequest page;
+  page.limit = kDefaultListLimit;
+  if (limit) {
+    const std::optional<std::int64_t> value = ParseId(*limit);
+    if (!value || *value > kMaxListLimit) {
+      return InvalidArgument(Msg::kLimitRange, "limit", {std::to_string(kMaxListLimit)});
+    }
+    page.limit = static_cast<int>(*value);
+  }
+  if (cursor) {
+    page.before_id = DecodeCursor(*cursor);
+    if (!page.before_id) return InvalidArgument(Msg::kCursorInvalid, "cursor");
+  }
+  return page;
+}
+
 std::string EncodeCursor(std::int64_t before_id) {
   return std::string(kCursorPrefix) + Base64UrlEncode("before:" + std::to_string(before_id));
 }

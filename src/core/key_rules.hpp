@@ -59,6 +59,11 @@ std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges);
 // compares it; `self` 0 for a new key.
 Status CheckNameFree(UnitOfWork& uow, const std::string& name, KeyId self);
 
+// A list page from the caller's ?limit= (1..kMaxListLimit, default kDefaultListLimit) and
+// ?cursor=; errors name "limit" / "cursor".
+Result<PageRequest> ParsePageRequest(const std::optional<std::string>& limit,
+                                     const std::optional<std::string>& cursor);
+
 // Opaque list cursors: the id below which the next page starts.
 std::string EncodeCursor(std::int64_t before_id);
 std::optional<std::int64_t> DecodeCursor(std::string_view cursor);

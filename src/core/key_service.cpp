@@ -128,19 +128,7 @@ Result<KeyPage> KeyService::List(const Principal& caller, const KeyListInput& in
       return InvalidArgument(Msg::kFilterInvalid, "source", {"source", *input.source});
   }
   if (input.q) filter.q = *input.q;
-  PageRequest page;
-  page.limit = kDefaultListLimit;
-  if (input.limit) {
-    const std::optional<std::int64_t> limit = ParseId(*input.limit);
-    if (!limit || *limit > kMaxListLimit) {
-      return InvalidArgument(Msg::kLimitRange, "limit", {std::to_string(kMaxListLimit)});
-    }
-    page.limit = static_cast<int>(*limit);
-  }
-  if (input.cursor) {
-    page.before_id = DecodeCursor(*input.cursor);
-    if (!page.before_id) return InvalidArgument(Msg::kCursorInvalid, "cursor");
-  }
+  KW_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(input.limit, input.cursor));
   const int wanted = page.limit;
   page.limit = wanted + 1;  // one more tells whether a next page exists
   return TransactValue<KeyPage>(store_, [&](UnitOfWork& uow) -> Result<KeyPage> {

@@ -10,6 +10,7 @@ namespace {
 
 using core::Account;
 using core::AccountId;
+using core::AccountNotFound;
 using core::ErrorCode;
 using core::MakeError;
 using core::Msg;
@@ -17,10 +18,6 @@ using core::Result;
 using core::Session;
 using core::SignInFailures;
 using core::Status;
-
-core::Error AccountNotFound(AccountId id) {
-  return MakeError(ErrorCode::kNotFound, Msg::kAccountNotFound, {std::to_string(id)});
-}
 
 // The first sign-in failure row of account `id` (rows are ordered by account, then address).
 template <typename Map>

@@ -14,6 +14,7 @@ namespace {
 
 using core::Account;
 using core::AccountId;
+using core::AccountNotFound;
 using core::ErrorCode;
 using core::MakeError;
 using core::Msg;
@@ -21,10 +22,6 @@ using core::Result;
 using core::Session;
 using core::SignInFailures;
 using core::Status;
-
-core::Error AccountNotFound(AccountId id) {
-  return MakeError(ErrorCode::kNotFound, Msg::kAccountNotFound, {std::to_string(id)});
-}
 
 core::Error EmailTaken(const Account& account) {
   return MakeError(ErrorCode::kAlreadyExists, Msg::kEmailTaken, {account.email}, "email");
