@@ -83,14 +83,17 @@ std::string EmailKey(std::string_view email) {
   return key;
 }
 
+std::string PrintableEmail(std::string_view email) {
+  std::string out(email.substr(0, kMaxEmailLength));
+  for (char& c : out) {
+    if (c < ' ' || c > '~') c = '?';
+  }
+  return out;
+}
+
 Status ValidateEmail(std::string_view email, std::string_view field) {
   const auto invalid = [&] {
-    // Echo only what is safe to show: the value is the caller's own, bounded in length.
-    std::string echo(email.substr(0, kMaxEmailLength));
-    for (char& c : echo) {
-      if (c < ' ' || c > '~') c = '?';
-    }
-    return InvalidArgument(Msg::kEmailInvalid, std::string(field), {echo});
+    return InvalidArgument(Msg::kEmailInvalid, std::string(field), {PrintableEmail(email)});
   };
   if (email.size() < 3 || email.size() > kMaxEmailLength) return invalid();
   const std::size_t at = email.find('@');

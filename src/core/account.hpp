@@ -56,6 +56,10 @@ struct Account {
 // The email as compared for uniqueness: ASCII letters folded to lower case.
 std::string EmailKey(std::string_view email);
 
+// `email` bounded to kMaxEmailLength bytes, with every byte outside printable ASCII shown as
+// '?': safe to echo in an error message or record in the audit trail, whatever was sent.
+std::string PrintableEmail(std::string_view email);
+
 // A well-formed address: local@domain, 3-254 characters of printable ASCII without spaces, one
 // '@', a non-empty local part of at most 64 characters and a domain of dot-separated labels
 // (letters, digits, '-'; not starting or ending with '-'), so `admin@localhost` is well-formed.

@@ -4,6 +4,7 @@
 #include "core/account_service.hpp"
 #include "core/key_rules.hpp"
 #include "core/time_zone.hpp"
+#include "core/token.hpp"
 
 namespace keyward::core {
 namespace {
@@ -40,7 +41,8 @@ Result<IssuedKey> AccountService::IssueToken(const Principal& caller, AccountId 
     token.account_suspended = TokenSuspended(view.account);
     KW_ASSIGN_OR_RETURN(IssuedKey issued, keys_.IssueAccountToken(uow, caller, token));
     JsonObject details;
-    details.Add("keyId", std::int64_t{issued.key.id}).Add("prefix", "kw_" + issued.key.public_id);
+    details.Add("keyId", std::int64_t{issued.key.id})
+        .Add("prefix", TokenPrefix(issued.key.public_id));
     if (expiry) details.Add("expiresAt", FormatTime(*expiry, "UTC"));
     KW_RETURN_IF_ERROR(AppendAuditEvent(uow, caller, now, "account.token.create", AccountTarget(id),
                                         details.str()));
@@ -61,7 +63,8 @@ Status AccountService::DeleteToken(const Principal& caller, AccountId id) const 
     KW_RETURN_IF_ERROR(uow.DeleteKey(view.token->id));
     if (was_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
     JsonObject details;
-    details.Add("keyId", std::int64_t{view.token->id}).Add("prefix", "kw_" + view.token->public_id);
+    details.Add("keyId", std::int64_t{view.token->id})
+        .Add("prefix", TokenPrefix(view.token->public_id));
     return AppendAuditEvent(uow, caller, now, "account.token.delete", AccountTarget(id),
                             details.str());
   });

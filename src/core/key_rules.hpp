@@ -41,6 +41,13 @@ Status CheckMasterAdministratorRemains(UnitOfWork& uow, Time now);
 // kNotFound (Msg::kKeyNotFound) for key `id`.
 Error KeyNotFound(KeyId id);
 
+// Appends an audit event as given: `actor` ("apikey:42", "account:7", "anonymous", "system"),
+// client `ip` (or empty), `outcome` ("success", "failure") and details (a JSON object's text;
+// empty is {}).
+Status AppendAuditRecord(UnitOfWork& uow, std::string_view actor, std::string_view ip, Time now,
+                         std::string_view action, std::string_view target, std::string_view outcome,
+                         std::string details_json);
+
 // Appends an audit event for a change made by `caller`.
 Status AppendAuditEvent(UnitOfWork& uow, const Principal& caller, Time now, std::string_view action,
                         std::string_view target, std::string details_json);

@@ -15,31 +15,6 @@ std::string IpText(const std::optional<IpAddress>& client) {
   return client ? client->ToString() : std::string();
 }
 
-// The email as a printable, bounded string for the audit trail of a failed sign-in.
-std::string EmailForAudit(std::string_view email) {
-  std::string out(email.substr(0, kMaxEmailLength));
-  for (char& c : out) {
-    if (c < ' ' || c > '~') c = '?';
-  }
-  return out;
-}
-
-Status AppendEvent(UnitOfWork& uow, std::string_view actor, const std::string& ip, Time now,
-                   std::string_view action, std::string_view target, std::string_view outcome,
-                   std::string details) {
-  AuditEvent event;
-  event.time = now;
-  event.actor = std::string(actor);
-  event.action = std::string(action);
-  event.target = std::string(target);
-  event.ip = ip;
-  event.outcome = std::string(outcome);
-  event.details_json = details.empty() ? "{}" : std::move(details);
-  Result<std::int64_t> id = uow.AppendAudit(event);
-  if (!id) return id.error();
-  return Ok();
-}
-
 Error SignInFailed() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSignInFailed); }
 Error SessionEnded() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSessionEnded); }
 
@@ -76,13 +51,13 @@ Status SessionService::RecordWrongPassword(const Account& account, const std::st
     KW_RETURN_IF_ERROR(uow.PutSignInFailures(account.id, ip, failures));
     JsonObject details;
     details.Add("reason", "wrong_password").Add("failures", std::int64_t{failures.failures});
-    KW_RETURN_IF_ERROR(AppendEvent(uow, kAnonymous, ip, now, "session.failure",
-                                   AccountTarget(account.id), "failure", details.str()));
+    KW_RETURN_IF_ERROR(AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
+                                         AccountTarget(account.id), "failure", details.str()));
     if (!locks) return Ok();
     JsonObject lock;
     lock.Add("unlockAt", FormatTime(*failures.locked_until, "UTC")).Add("scope", "sign-in");
-    return AppendEvent(uow, "system", ip, now, "auth.lockout", AccountTarget(account.id), "success",
-                       lock.str());
+    return AppendAuditRecord(uow, "system", ip, now, "auth.lockout", AccountTarget(account.id),
+                             "success", lock.str());
   });
 }
 
@@ -111,11 +86,11 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   const auto fail_unknown = [&](std::string_view reason) -> Error {
     if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
     JsonObject details;
-    details.Add("reason", reason).Add("email", EmailForAudit(email));
+    details.Add("reason", reason).Add("email", PrintableEmail(email));
     const Status st = store_.Transact([&](UnitOfWork& uow) {
-      return AppendEvent(uow, kAnonymous, ip, now, "session.failure",
-                         found.account ? AccountTarget(found.account->id) : "account:unknown",
-                         "failure", details.str());
+      return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
+                               found.account ? AccountTarget(found.account->id) : "account:unknown",
+                               "failure", details.str());
     });
     if (!st) return st.error();
     return SignInFailed();
@@ -144,8 +119,8 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
     JsonObject details;
     details.Add("reason", disabled ? "disabled" : "api_only");
     KW_RETURN_IF_ERROR(store_.Transact([&](UnitOfWork& uow) {
-      return AppendEvent(uow, kAnonymous, ip, now, "session.failure", AccountTarget(account.id),
-                         "failure", details.str());
+      return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
+                               AccountTarget(account.id), "failure", details.str());
     }));
     return MakeError(ErrorCode::kPermissionDenied,
                      disabled ? Msg::kSignInDisabled : Msg::kSignInApiOnly);
@@ -165,8 +140,9 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
         KW_RETURN_IF_ERROR(uow.InsertSession(session));
         JsonObject details;
         details.Add("mustChangePassword", account.must_change_password);
-        KW_RETURN_IF_ERROR(AppendEvent(uow, AccountTarget(account.id), ip, now, "session.create",
-                                       AccountTarget(account.id), "success", details.str()));
+        KW_RETURN_IF_ERROR(AppendAuditRecord(uow, AccountTarget(account.id), ip, now,
+                                             "session.create", AccountTarget(account.id), "success",
+                                             details.str()));
         return ReadAccountView(uow, account.id);
       }));
   return out;
@@ -237,8 +213,8 @@ Status SessionService::SignOut(const SessionAuth& auth) const {
   const Time now = clock_.Now();
   return store_.Transact([&](UnitOfWork& uow) -> Status {
     KW_RETURN_IF_ERROR(uow.DeleteSession(auth.session.id_hash));
-    return AppendEvent(uow, auth.principal.actor, auth.principal.ip, now, "session.delete",
-                       auth.principal.actor, "success", "{}");
+    return AppendAuditRecord(uow, auth.principal.actor, auth.principal.ip, now, "session.delete",
+                             auth.principal.actor, "success", "{}");
   });
 }
 
@@ -274,8 +250,8 @@ Status SessionService::ChangePassword(const SessionAuth& auth, std::string_view 
     KW_RETURN_IF_ERROR(uow.DeleteAccountSessions(id, auth.session.id_hash));
     JsonObject details;
     details.Add("changedBy", "self");
-    return AppendEvent(uow, auth.principal.actor, auth.principal.ip, now, "account.password",
-                       AccountTarget(id), "success", details.str());
+    return AppendAuditRecord(uow, auth.principal.actor, auth.principal.ip, now, "account.password",
+                             AccountTarget(id), "success", details.str());
   });
 }
 

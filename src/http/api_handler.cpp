@@ -157,13 +157,11 @@ Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& conte
     return Fail(core::MakeError(core::ErrorCode::kUnauthenticated, core::Msg::kSessionRequired),
                 core::Locale::kEnUs, &route);
   }
-  core::Result<core::Principal> caller =
-      AuthenticateRequest(verifier_, request, context, trusted_proxies_);
+  const std::optional<core::IpAddress> client = ClientIp(request, context, trusted_proxies_);
+  core::Result<core::Principal> caller = AuthenticateRequest(verifier_, request, client);
   // Until the caller is known, its locale is not: credential errors are in en-US.
   if (!caller) return Fail(caller.error(), core::Locale::kEnUs, &route);
-  const v1::Call call{*caller,        route,   query,
-                      request.body(), nullptr, ClientIp(request, context, trusted_proxies_),
-                      context.tls};
+  const v1::Call call{*caller, route, query, request.body(), nullptr, client, context.tls};
   core::Result<Reply> reply = v1::Dispatch(services_, call);
   if (!reply) return Fail(reply.error(), caller->locale, &route);
   return std::move(reply).value();

@@ -123,11 +123,17 @@ std::optional<std::string> RequestCookie(const Request& request, std::string_vie
 core::Result<core::Principal> AuthenticateRequest(
     const core::Verifier& verifier, const Request& request, const RequestContext& context,
     const std::vector<core::Ipv4Range>& trusted_proxies) {
+  return AuthenticateRequest(verifier, request, ClientIp(request, context, trusted_proxies));
+}
+
+core::Result<core::Principal> AuthenticateRequest(const core::Verifier& verifier,
+                                                  const Request& request,
+                                                  const std::optional<core::IpAddress>& client) {
   KW_ASSIGN_OR_RETURN(std::optional<std::string> token, ExtractCredential(request));
   // No credential at all is refused before the chain: there is nothing to verify, and the answer
   // is the same 401 the chain gives a bad token.
   if (!token) return Unauthenticated();
-  return core::Authenticate(verifier, *token, ClientIp(request, context, trusted_proxies));
+  return core::Authenticate(verifier, *token, client);
 }
 
 }  // namespace keyward::http

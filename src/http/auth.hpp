@@ -49,5 +49,9 @@ std::optional<core::IpAddress> ClientIp(const Request& request, const RequestCon
 core::Result<core::Principal> AuthenticateRequest(
     const core::Verifier& verifier, const Request& request, const RequestContext& context,
     const std::vector<core::Ipv4Range>& trusted_proxies = {});
+// The same, for a caller whose client address (ClientIp) is already known.
+core::Result<core::Principal> AuthenticateRequest(const core::Verifier& verifier,
+                                                  const Request& request,
+                                                  const std::optional<core::IpAddress>& client);
 
 }  // namespace keyward::http

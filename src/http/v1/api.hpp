@@ -37,9 +37,10 @@ struct Services {
   // The audit calls; null until ApiHandler::set_audit (they then answer 500 internal).
   const core::AuditService* audit = nullptr;
   Logger* logger = nullptr;  // may be null: a streamed export that fails midway is then not logged
-  // Roles, accounts and console sessions; null until ApiHandler::set_accounts (the calls then
-  // answer 500 internal).
+  // Never null: ApiHandler serves roles from a RoleService over its store until set_accounts.
   const core::RoleService* roles = nullptr;
+  // Accounts and console sessions; null until ApiHandler::set_accounts (the calls then answer
+  // 500 internal).
   const core::AccountService* accounts = nullptr;
   const core::SessionService* sessions = nullptr;
 };

@@ -37,11 +37,6 @@ core::Result<std::optional<core::RoleId>> ListCursor(const boost::urls::params_v
   return core::InvalidArgument(core::Msg::kCursorInvalid, "cursor");
 }
 
-const core::RoleService& Roles(const Services& services) {
-  // ApiHandler refuses role calls until set_accounts gave it the service (500 internal).
-  return *services.roles;
-}
-
 // The role id of the route's {id}; a path id that is not a valid id names no role (404).
 core::Result<core::RoleId> PathRoleId(const RouteMatch& route) {
   const std::string_view text = route.Param("id");
@@ -60,11 +55,10 @@ core::Result<Reply> ListPermissions(const Services&, const Call&) {
 }
 
 core::Result<Reply> ListRoles(const Services& services, const Call& call) {
-  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesView));
   KW_ASSIGN_OR_RETURN(int limit, ListLimit(call.query));
   KW_ASSIGN_OR_RETURN(std::optional<core::RoleId> before, ListCursor(call.query));
-  KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, Roles(services).List(call.caller));
+  KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, services.roles->List(call.caller));
   // Newest first, as every list (API.md "Lists").
   std::sort(roles.begin(), roles.end(),
             [](const core::Role& a, const core::Role& b) { return a.id > b.id; });
@@ -82,36 +76,32 @@ core::Result<Reply> ListRoles(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> GetRole(const Services& services, const Call& call) {
-  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesView));
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
-  KW_ASSIGN_OR_RETURN(core::Role role, Roles(services).Get(call.caller, id));
+  KW_ASSIGN_OR_RETURN(core::Role role, services.roles->Get(call.caller, id));
   return Reply::Json(200, RoleJson(role));
 }
 
 core::Result<Reply> CreateRole(const Services& services, const Call& call) {
-  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
-  KW_ASSIGN_OR_RETURN(core::Role role, Roles(services).Create(call.caller, input));
+  KW_ASSIGN_OR_RETURN(core::Role role, services.roles->Create(call.caller, input));
   return Reply::Json(201, RoleJson(role));
 }
 
 core::Result<Reply> UpdateRole(const Services& services, const Call& call) {
-  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesEdit));
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
-  KW_ASSIGN_OR_RETURN(core::Role role, Roles(services).Update(call.caller, id, input));
+  KW_ASSIGN_OR_RETURN(core::Role role, services.roles->Update(call.caller, id, input));
   return Reply::Json(200, RoleJson(role));
 }
 
 core::Result<Reply> DeleteRole(const Services& services, const Call& call) {
-  if (services.roles == nullptr) return core::Internal("role service not configured");
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesDelete));
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
-  KW_RETURN_IF_ERROR(Roles(services).Delete(call.caller, id));
+  KW_RETURN_IF_ERROR(services.roles->Delete(call.caller, id));
   return Reply::NoContent();
 }
 
