@@ -10,7 +10,7 @@ deps:
 build: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release
-	cp build/release/keyward build/keyward
+	install -m 0755 build/release/src/app/keyward build/keyward
 
 run: build
 	./build/keyward serve
