@@ -5,27 +5,45 @@
 namespace keyward::app {
 namespace {
 
-core::Error ConfigError(std::string text) {
-  return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kStoreError,
-                         {std::move(text)});
+// A setting that cannot be used, in plain words: the flag, the value given, what is wrong.
+core::Error SettingError(std::string text) {
+  return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kSetting, {std::move(text)});
+}
+
+std::string Quoted(const std::string& value) { return "\"" + value + "\""; }
+
+// "--threads 0: must be a number from 1 to 256".
+core::Status CheckRange(const char* flag, std::int64_t value, std::int64_t low, std::int64_t high) {
+  if (value >= low && value <= high) return core::Ok();
+  return SettingError(std::string(flag) + " " + std::to_string(value) + ": must be a number from " +
+                      std::to_string(low) + " to " + std::to_string(high));
+}
+
+core::Status CheckAtLeast(const char* flag, std::int64_t value, std::int64_t low,
+                          const char* unit = "") {
+  if (value >= low) return core::Ok();
+  return SettingError(std::string(flag) + " " + std::to_string(value) + ": must be at least " +
+                      std::to_string(low) + unit);
 }
 
 }  // namespace
 
 core::Result<ListenAddress> ParseListen(const std::string& text) {
+  const std::string shape =
+      " is not HOST:PORT (for example 127.0.0.1:8080, localhost:8080 or [::1]:8080)";
   ListenAddress out;
   std::string port_text;
   if (!text.empty() && text.front() == '[') {
     const std::size_t close = text.find(']');
     if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return ConfigError("listen address \"" + text + "\" is not [IPv6]:PORT");
+      return SettingError("--listen " + Quoted(text) + shape);
     }
     out.host = text.substr(1, close - 1);
     port_text = text.substr(close + 2);
   } else {
     const std::size_t colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0) {
-      return ConfigError("listen address \"" + text + "\" is not HOST:PORT");
+      return SettingError("--listen " + Quoted(text) + shape);
     }
     out.host = text.substr(0, colon);
     port_text = text.substr(colon + 1);
@@ -35,49 +53,52 @@ core::Result<ListenAddress> ParseListen(const std::string& text) {
       std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535 ||
       port_text.empty()) {
-    return ConfigError("listen port \"" + port_text + "\" is not a number from 0 to 65535");
+    return SettingError("--listen " + Quoted(text) + ": the port " + Quoted(port_text) +
+                        " is not a number from 0 to 65535 (0 picks a free port)");
   }
   out.port = static_cast<std::uint16_t>(port);
   return out;
 }
 
+core::Status ValidateStoreConfig(const ServeConfig& config) {
+  if (config.database) {
+    // The URL is not echoed: it may carry a password.
+    return SettingError(
+        "--database: PostgreSQL is not supported by this build yet; leave --database (and "
+        "KEYWARD_DATABASE) out to use the embedded store in --data-dir");
+  }
+  if (config.data_dir.empty()) return SettingError("--data-dir \"\": a directory is required");
+  return core::Ok();
+}
+
 core::Status ValidateConfig(const ServeConfig& config) {
   if (auto listen = ParseListen(config.listen); !listen) return listen.error();
-  if (config.threads < 1 || config.threads > 256) {
-    return ConfigError("--threads must be between 1 and 256");
-  }
-  if (config.workers < 1 || config.workers > 1024) {
-    return ConfigError("--workers must be between 1 and 1024");
-  }
+  KW_RETURN_IF_ERROR(ValidateStoreConfig(config));
+  KW_RETURN_IF_ERROR(CheckRange("--threads", config.threads, 1, 256));
+  KW_RETURN_IF_ERROR(CheckRange("--workers", config.workers, 1, 1024));
   for (const std::string& proxy : config.trusted_proxies) {
     if (auto range = core::ParseIpv4Range(proxy); !range) {
-      return ConfigError("trusted proxy \"" + proxy + "\": " + range.error().Message());
+      return SettingError("--trusted-proxy " + Quoted(proxy) + ": " + range.error().Message());
     }
   }
   if (config.tls_cert.has_value() != config.tls_key.has_value()) {
-    return ConfigError("--tls-cert and --tls-key go together");
+    return SettingError(std::string(config.tls_cert ? "--tls-cert" : "--tls-key") +
+                        " was given alone: --tls-cert and --tls-key go together");
   }
-  if (config.database && config.database->rfind("postgresql://", 0) != 0 &&
-      config.database->rfind("postgres://", 0) != 0) {
-    return ConfigError("--database must be a postgresql:// URL");
+  KW_RETURN_IF_ERROR(CheckAtLeast("--read-timeout", config.read_timeout_seconds, 1, " second"));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--idle-timeout", config.idle_timeout_seconds, 1, " second"));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--max-connections", config.max_connections, 1));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--audit-retention-days", config.audit_retention_days, 0));
+  if (config.hec_token_file && !config.hec_url) {
+    return SettingError("--hec-token-file was given without --hec-url");
   }
-  if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1) {
-    return ConfigError("timeouts must be at least 1 second");
-  }
-  if (config.max_connections < 1) return ConfigError("--max-connections must be at least 1");
-  if (config.audit_retention_days < 0)
-    return ConfigError("--audit-retention-days must be 0 or more");
-  if (config.hec_token_file && !config.hec_url)
-    return ConfigError("--hec-token-file needs --hec-url");
-  if (config.session_idle_minutes < 1)
-    return ConfigError("--session-idle-minutes must be at least 1");
-  if (config.session_max_hours < 1) return ConfigError("--session-max-hours must be at least 1");
-  if (config.max_password_hashes < 1) {
-    return ConfigError("--max-concurrent-password-hashes must be at least 1");
-  }
-  if (config.throttle_per_minute < 0) return ConfigError("throttle must be 0 or more");
-  if (config.lockout_threshold < 0) return ConfigError("lockout threshold must be 0 or more");
-  if (config.lockout_seconds < 1) return ConfigError("lockout duration must be at least 1 s");
+  KW_RETURN_IF_ERROR(CheckAtLeast("--session-idle-minutes", config.session_idle_minutes, 1));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--session-max-hours", config.session_max_hours, 1));
+  KW_RETURN_IF_ERROR(
+      CheckAtLeast("--max-concurrent-password-hashes", config.max_password_hashes, 1));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--throttle", config.throttle_per_minute, 0));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--lockout-threshold", config.lockout_threshold, 0));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--lockout-seconds", config.lockout_seconds, 1, " second"));
   return core::Ok();
 }
 

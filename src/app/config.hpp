@@ -46,11 +46,15 @@ struct ListenAddress {
   std::uint16_t port = 0;
 };
 
-// "HOST:PORT" or "[V6]:PORT". Errors name the text.
+// "HOST:PORT" or "[V6]:PORT". Errors (Msg::kSetting) name the flag and the text.
 core::Result<ListenAddress> ParseListen(const std::string& text);
 
-// Checks the whole configuration (listen address, thread counts, trusted proxy ranges, TLS files
-// given in pairs, database URL scheme). Errors say which setting is wrong.
+// Checks the settings every command that opens the store uses (--data-dir, --database).
+core::Status ValidateStoreConfig(const ServeConfig& config);
+
+// Checks the whole configuration of `serve` (listen address, thread counts, trusted proxy
+// ranges, TLS files given in pairs, the store, limits). Errors (kInvalidArgument, Msg::kSetting)
+// are plain sentences for the operator that name the flag and the value given.
 core::Status ValidateConfig(const ServeConfig& config);
 
 // The trusted proxies as ranges (validated by ValidateConfig).

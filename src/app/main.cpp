@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   keyward::app::ServeConfig serve_config;
   CLI::App* serve = app.add_subcommand("serve", "Run the server");
   AddServeOptions(*serve, serve_config);
-  serve->callback([&] { exit_code = keyward::app::RunServe(serve_config); });
+  serve->callback([&] { exit_code = keyward::app::RunServe(serve_config, argv[0]); });
 
   keyward::app::ServeConfig admin_config;
   CLI::App* admin = app.add_subcommand("admin", "Local administration (opens the store directly)");

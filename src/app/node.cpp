@@ -19,8 +19,7 @@ class SiemSink final : public core::AuditSink {
 };
 
 core::Error SetupError(std::string text) {
-  return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kStoreError,
-                         {std::move(text)});
+  return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kSetting, {std::move(text)});
 }
 
 // The HEC token: from the file named, else from KEYWARD_HEC_TOKEN. Never logged.
@@ -28,7 +27,7 @@ core::Result<std::string> HecToken(const ServeConfig& config) {
   std::string token;
   if (config.hec_token_file) {
     std::ifstream in(*config.hec_token_file);
-    if (!in) return SetupError("cannot read the HEC token file " + *config.hec_token_file);
+    if (!in) return SetupError("--hec-token-file: cannot read " + *config.hec_token_file);
     std::getline(in, token);
   } else if (const char* env = std::getenv("KEYWARD_HEC_TOKEN"); env != nullptr) {
     token = env;
@@ -83,7 +82,7 @@ core::Result<std::unique_ptr<Node>> Node::Open(const ServeConfig& config, http::
 }
 
 core::Status Node::Start(http::Metrics& metrics) {
-  KW_ASSIGN_OR_RETURN(opened_, OpenStore(config_, random_));
+  KW_ASSIGN_OR_RETURN(opened_, OpenStore(config_, random_, IfMissing::kCreate));
   KW_ASSIGN_OR_RETURN(siem_, MakeForwarder(config_, logger_, metrics));
   if (siem_) {
     siem_sink_ = std::make_unique<SiemSink>(*siem_);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "core/pepper_guard.hpp"
 #include "storage/data_dir.hpp"
@@ -21,7 +22,19 @@ core::Error SetupError(core::ErrorCode code, std::string text) {
 
 }  // namespace
 
-core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random) {
+core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random,
+                                    IfMissing if_missing) {
+  if (if_missing == IfMissing::kRefuse) {
+    // Before anything is created: a command that must find a store leaves no trace without one.
+    const std::string path = storage::DatabasePath(config.data_dir);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      return core::MakeError(
+          core::ErrorCode::kNotFound, core::Msg::kSetting,
+          {"no Keyward store at " + std::filesystem::absolute(path, ec).string() + " (--data-dir " +
+           config.data_dir + "): point --data-dir at the data directory of the server you mean"});
+    }
+  }
   if (config.database) {
     return SetupError(core::ErrorCode::kUnavailable,
                       "PostgreSQL (--database) is not supported by this build yet; use the "
@@ -62,7 +75,7 @@ core::Status WriteSecretFile(const std::string& path, const std::string& line) {
   return core::Ok();
 }
 
-core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& config,
+core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHints& hints,
                               std::ostream& err) {
   KW_ASSIGN_OR_RETURN(bool empty, keys.Empty());
   if (!empty) return core::Ok();
@@ -79,14 +92,20 @@ core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& c
       << "keyward: its secret is shown this once and never again; store it now:\n\n"
       << "    export KEYWARD_API_KEY=" << admin.token << "\n\n"
       << "keyward: then call the API with it, e.g. curl -H \"Authorization: Bearer "
-         "$KEYWARD_API_KEY\" http://"
-      << config.listen << "/v1/apikeys, or run: keyward keys list\n";
+         "$KEYWARD_API_KEY\" "
+      << hints.base_url << "/v1/apikeys\n"
+      << "keyward: or with the CLI: " << hints.cli << " keys list\n";
+  if (hints.base_url != kDefaultCliUrl) {
+    err << "keyward: the CLI calls " << kDefaultCliUrl
+        << " unless told otherwise; point it at this server with:\n\n"
+        << "    export KEYWARD_URL=" << hints.base_url << "\n\n";
+  }
   err.flush();
   return core::Ok();
 }
 
 core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
-                                           const ServeConfig& config, std::ostream& err) {
+                                           const FirstStartHints& hints, std::ostream& err) {
   KW_ASSIGN_OR_RETURN(std::optional<std::string> password, accounts.BootstrapAdministrator());
   if (!password) return core::Ok();
   const std::string email(core::kBootstrapAdminEmail);
@@ -100,8 +119,8 @@ core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
       << "keyward: its one-time console password is shown this once; it must be changed at "
          "first sign-in:\n\n"
       << "    " << *password << "\n\n"
-      << "keyward: sign in with POST http://" << config.listen << "/v1/session {\"email\": \""
-      << email << "\", \"password\": \"...\"}\n";
+      << "keyward: sign in with POST " << hints.base_url << "/v1/session {\"email\": \"" << email
+      << "\", \"password\": \"...\"}\n";
   err.flush();
   return core::Ok();
 }

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "app/config.hpp"
 #include "core/account_service.hpp"
@@ -20,22 +22,39 @@ struct OpenedStore {
   core::PepperSet peppers;
 };
 
+// What OpenStore does when the embedded store's file does not exist yet.
+enum class IfMissing {
+  kCreate,  // `serve`: a first start creates the data directory, the store and the pepper
+  kRefuse,  // local admin commands: kNotFound naming the path looked at, and nothing is created
+};
+
 // Opens the store and the pepper for `config`. Errors say what could not be opened and why.
-core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random);
+core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random,
+                                    IfMissing if_missing);
+
+// The CLI's server when KEYWARD_URL and --url are not given.
+inline constexpr std::string_view kDefaultCliUrl = "http://127.0.0.1:8080";
+
+// For the first-start lines: where the started server answers (its base URL, with the real port
+// when port 0 was asked for) and the command that runs the CLI.
+struct FirstStartHints {
+  std::string base_url;
+  std::string cli;
+};
 
 // On a store with no key at all: issues the first Master Administrator key and hands its token
 // over once, to the file named by KEYWARD_BOOTSTRAP_KEY_FILE (one line, mode 0600) or else on
 // `err` with a line saying how to use it. Does nothing on a store that has keys.
-core::Status BootstrapIfEmpty(const core::KeyService& keys, const ServeConfig& config,
+core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHints& hints,
                               std::ostream& err);
 
-// Writes `line` + "\n" to `path` with mode 0600 (replacing any file there).
 // Creates the Master Administrator account admin@localhost at the first start of a store
 // without it (AccountService::BootstrapAdministrator) and hands its one-time password over once,
 // to the file named by KEYWARD_BOOTSTRAP_PASSWORD_FILE (one line, mode 0600) or else on `err`.
 core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
-                                           const ServeConfig& config, std::ostream& err);
+                                           const FirstStartHints& hints, std::ostream& err);
 
+// Writes `line` + "\n" to `path` with mode 0600 (replacing any file there).
 core::Status WriteSecretFile(const std::string& path, const std::string& line);
 
 }  // namespace keyward::app

@@ -46,31 +46,25 @@ class SignalWatcher {
   std::thread thread_;
 };
 
+// A start that failed, said in plain words on standard error. A setting that cannot be used
+// exits 2 (as an invalid configuration does), anything else 1.
+int CannotStart(const core::Error& error, const char* what = "cannot start") {
+  std::cerr << "keyward: " << what << ": " << error.Message() << "\n";
+  return error.code == core::ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
 }  // namespace
 
-int RunServe(const ServeConfig& config) {
-  http::Logger logger;
+int RunServe(const ServeConfig& config, const std::string& program) {
   if (core::Status st = ValidateConfig(config); !st) {
-    logger.Error("invalid configuration", {{"error", st.error().Message()}});
+    std::cerr << "keyward: invalid configuration: " << st.error().Message() << "\n";
     return 2;
   }
+  http::Logger logger;
   http::Metrics metrics;
   core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
-  if (!opened) {
-    logger.Error("cannot start", {{"error", opened.error().Message()}});
-    return 1;
-  }
+  if (!opened) return CannotStart(opened.error());
   Node& node = **opened;
-  if (core::Status st = BootstrapIfEmpty(node.keys(), config, std::cerr); !st) {
-    logger.Error("cannot create the first Master Administrator key",
-                 {{"error", st.error().Message()}});
-    return 1;
-  }
-  if (core::Status st = BootstrapAdministratorAccount(node.accounts(), config, std::cerr); !st) {
-    logger.Error("cannot create the Master Administrator account",
-                 {{"error", st.error().Message()}});
-    return 1;
-  }
   http::ApiHandler handler(node.keys(), node.verifier(), node.store(), node.clock(), metrics,
                            &logger);
   handler.set_accounts(node.roles(), node.accounts(), node.sessions());
@@ -91,13 +85,19 @@ int RunServe(const ServeConfig& config) {
   options.idle_timeout = std::chrono::seconds{config.idle_timeout_seconds};
   options.max_connections = static_cast<std::size_t>(config.max_connections);
   http::Server server(options, handler, logger, metrics);
-  if (core::Status st = server.Start(); !st) {
-    logger.Error("cannot listen", {{"error", st.error().Message()}});
-    return 1;
-  }
+  // Bound before the first start's lines, so they name the real port; nothing is served before
+  // Run(), so no request sees a store without its first credentials.
+  if (core::Status st = server.Start(); !st) return CannotStart(st.error());
   const std::string where =
       (listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host) + ":" +
       std::to_string(server.port());
+  const FirstStartHints hints{(config.tls_cert ? "https://" : "http://") + where, program};
+  if (core::Status st = BootstrapIfEmpty(node.keys(), hints, std::cerr); !st) {
+    return CannotStart(st.error(), "cannot create the first Master Administrator key");
+  }
+  if (core::Status st = BootstrapAdministratorAccount(node.accounts(), hints, std::cerr); !st) {
+    return CannotStart(st.error(), "cannot create the Master Administrator account");
+  }
   // SIGINT/SIGTERM are handled from before "listening on" is printed: whoever reads that line
   // may signal at once, and must get a clean stop, never the default action.
   SignalWatcher watcher(server, logger);
@@ -113,11 +113,15 @@ int RunServe(const ServeConfig& config) {
 }
 
 int RunAdminRecover(const ServeConfig& config) {
+  if (core::Status st = ValidateStoreConfig(config); !st) {
+    std::cerr << "keyward: invalid configuration: " << st.error().Message() << "\n";
+    return 2;
+  }
   core::SystemRandom random;
-  core::Result<OpenedStore> opened = OpenStore(config, random);
+  core::Result<OpenedStore> opened = OpenStore(config, random, IfMissing::kRefuse);
   if (!opened) {
     std::cerr << "keyward: cannot open the store: " << opened.error().Message() << "\n";
-    return 1;
+    return opened.error().code == core::ErrorCode::kNotFound ? 2 : 1;
   }
   core::SystemClock clock;
   core::SecretHasher hasher(opened->peppers);

@@ -2,16 +2,20 @@
 // serves until SIGINT or SIGTERM, finishing in-flight requests before it exits.
 #pragma once
 
+#include <string>
+
 #include "app/config.hpp"
 
 namespace keyward::app {
 
-// Runs the server; returns the process exit code (0 after a clean stop, 1 when it could not
-// start: the reason is logged).
-int RunServe(const ServeConfig& config);
+// Runs the server; returns the process exit code: 0 after a clean stop, 2 for a setting that
+// cannot be used, 1 when it could not start for another reason (the reason is on standard error,
+// in plain words). `program` is how the CLI is run, for the first start's lines.
+int RunServe(const ServeConfig& config, const std::string& program);
 
 // `keyward admin recover`: issues a new Master Administrator key straight into the store,
-// audited, and prints its secret once on standard output. Returns the exit code.
+// audited, and prints its secret once on standard output. Refuses (exit 2, naming the path it
+// looked at, creating nothing) a data directory without a store. Returns the exit code.
 int RunAdminRecover(const ServeConfig& config);
 
 }  // namespace keyward::app

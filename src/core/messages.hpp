@@ -68,6 +68,7 @@ enum class Locale;
   X(kRouteNotFound, "no such endpoint: {0}", "エンドポイント {0} は存在しません") \
   X(kPepperMismatch, "the pepper does not match this store's fingerprint", "pepper がこのストアのフィンガープリントと一致しません") \
   X(kStoreError, "storage error: {0}", "ストレージエラー: {0}") \
+  X(kSetting, "{0}", "{0}") \
   X(kEmailInvalid, "\"{0}\" is not a well-formed email address", "「{0}」は正しい形式のメールアドレスではありません") \
   X(kAccessLevelInvalid, "accessLevel must be console_and_api, api_only or console_only, not \"{0}\"", "accessLevel は console_and_api、api_only、console_only のいずれかである必要があります (「{0}」は無効です)") \
   X(kAccountTypeInvalid, "type must be local, not \"{0}\"", "type は local である必要があります (「{0}」は無効です)") \

@@ -94,6 +94,24 @@ class FirstStart(KeywardTestCase):
         self.assertEqual(second.get("/v1/apikeys/current", token=token).status, 200)
 
 
+    def test_first_start_names_the_real_port_and_points_the_cli_at_it(self):
+        # Port 0 was asked for: every line names the port the server really has, and says how
+        # to point the CLI (whose default is port 8080) at it.
+        server = self.start_server(key_file=False)
+        err = server.stderr()
+        base = "http://127.0.0.1:%d" % server.port
+        self.assertNotIn("127.0.0.1:0", err)
+        self.assertIn(base + "/v1/apikeys", err)
+        self.assertIn(base + "/v1/session", err)
+        self.assertIn("%s keys list" % KEYWARD_BIN, err)
+        urls = re.findall(r"^    export KEYWARD_URL=(\S+)$", err, re.MULTILINE)
+        self.assertEqual(urls, [base], tail(err))
+        token = re.search(r"^    export KEYWARD_API_KEY=(\S+)$", err, re.MULTILINE).group(1)
+        result = run_keyward(["whoami"], env={"KEYWARD_URL": urls[0], "KEYWARD_API_KEY": token})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Master Administrator", result.stdout)
+
+
 class Persistence(KeywardTestCase):
 
     def test_created_key_survives_restart(self):
@@ -176,6 +194,71 @@ class AdminRecover(KeywardTestCase):
         events = [e for e in resp.json()["items"] if e.get("action") == "apikey.create"]
         self.assertTrue(any(recovered_id in str(e.get("target")) for e in events), events)
         self.assertNotIn(recovered, resp.text)
+
+
+    def test_admin_recover_refuses_a_directory_without_a_store(self):
+        missing = os.path.join(self.workdir, "no-such-data")
+        result = run_keyward(["admin", "recover", "--data-dir", missing], workdir=self.workdir)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stdout, "")
+        self.assertNotIn("issued", result.stderr)
+        # It says where it looked, and left nothing behind: no directory, no store, no pepper.
+        self.assertIn(os.path.join(missing, "keyward.db"), result.stderr)
+        self.assertFalse(os.path.exists(missing))
+
+        empty = os.path.join(self.workdir, "empty-data")
+        os.mkdir(empty)
+        result = run_keyward(["admin", "recover", "--data-dir", empty], workdir=self.workdir)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(os.listdir(empty), [])
+
+
+class StartupErrors(KeywardTestCase):
+    """A setting that cannot be used stops `serve` with exit 2 and one plain sentence on standard
+    error that names the flag and the value: no JSON log line, no "storage error"."""
+
+    def refuse(self, args, env=None):
+        data_dir = os.path.join(self.workdir, "data")
+        result = run_keyward(["serve", "--data-dir", data_dir] + args, env=env,
+                             workdir=self.workdir)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertNotIn("storage error", result.stderr)
+        self.assertFalse(any(line.startswith("{") for line in result.stderr.splitlines()),
+                         result.stderr)
+        self.assertIn("invalid configuration", result.stderr)
+        return result.stderr
+
+    def test_listen_without_a_port(self):
+        err = self.refuse(["--listen", "localhost"])
+        self.assertIn('--listen "localhost"', err)
+        self.assertIn("HOST:PORT", err)
+
+    def test_listen_with_a_bad_port(self):
+        err = self.refuse(["--listen", "127.0.0.1:99999"])
+        self.assertIn("99999", err)
+
+    def test_threads_zero(self):
+        err = self.refuse(["--threads", "0"])
+        self.assertIn("--threads 0", err)
+
+    def test_threads_zero_from_the_environment(self):
+        err = self.refuse([], env={"KEYWARD_THREADS": "0"})
+        self.assertIn("--threads 0", err)
+
+    def test_database_is_refused_without_echoing_its_password(self):
+        err = self.refuse(["--database", "postgresql://keyward:hunter2@db.example/keyward"])
+        self.assertIn("--database", err)
+        self.assertIn("PostgreSQL", err)
+        self.assertNotIn("hunter2", err)
+
+    def test_tls_cert_alone(self):
+        err = self.refuse(["--tls-cert", os.path.join(self.workdir, "cert.pem")])
+        self.assertIn("--tls-cert", err)
+        self.assertIn("--tls-key", err)
+
+    def test_nothing_is_created_for_a_refused_start(self):
+        self.refuse(["--threads", "0"])
+        self.assertFalse(os.path.exists(os.path.join(self.workdir, "data")))
 
 
 class Pepper(KeywardTestCase):
