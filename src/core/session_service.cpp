@@ -67,7 +67,8 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   if (password.empty()) return InvalidArgument(Msg::kRequired, "password", {"password"});
   const Time now = clock_.Now();
   const std::string ip = IpText(client);
-  if (throttle_ != nullptr && client && !throttle_->Allowed(*client, now)) {
+  if (throttle_ != nullptr && client &&
+      !throttle_->Allowed(ThrottleBudget::kOwnAuthentication, *client, now)) {
     return MakeError(ErrorCode::kRateLimited, Msg::kRateLimited);
   }
   struct Found {
@@ -84,7 +85,8 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
                         return f;
                       }));
   const auto fail_unknown = [&](std::string_view reason) -> Error {
-    if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
+    if (throttle_ != nullptr && client)
+      throttle_->RecordFailure(ThrottleBudget::kOwnAuthentication, *client, now);
     JsonObject details;
     details.Add("reason", reason).Add("email", PrintableEmail(email));
     const Status st = store_.Transact([&](UnitOfWork& uow) {
@@ -110,7 +112,8 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   }
   KW_ASSIGN_OR_RETURN(const bool right, passwords_.Verify(account.password_hash, password));
   if (!right) {
-    if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
+    if (throttle_ != nullptr && client)
+      throttle_->RecordFailure(ThrottleBudget::kOwnAuthentication, *client, now);
     KW_RETURN_IF_ERROR(RecordWrongPassword(account, ip, now));
     return SignInFailed();
   }
