@@ -24,6 +24,7 @@ enum class Locale;
   X(kInvalidUtf8, "{0} is not valid UTF-8", "{0} は有効な UTF-8 ではありません") \
   X(kKeyNameTaken, "an API key named \"{0}\" already exists", "API キー「{0}」は既に存在します") \
   X(kRoleNameTaken, "a role named \"{0}\" already exists", "ロール「{0}」は既に存在します") \
+  X(kInvisibleCharacters, "{0} must not contain invisible, bidirectional or byte-order-mark characters", "{0} に不可視文字、双方向制御文字、BOM を含めることはできません") \
   X(kEmailTaken, "an account with email \"{0}\" already exists", "メールアドレス「{0}」のアカウントは既に存在します") \
   X(kLocaleInvalid, "locale must be en-US or ja-JP, not \"{0}\"", "locale は en-US または ja-JP である必要があります (「{0}」は無効です)") \
   X(kTimeZoneInvalid, "\"{0}\" is not an IANA time zone name", "「{0}」は IANA タイムゾーン名ではありません") \
