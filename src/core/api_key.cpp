@@ -187,6 +187,15 @@ std::string NameKey(std::string_view name) {
   return key;
 }
 
+std::string KeyNameKey(const ApiKey& key) {
+  if (key.source == KeySource::kAccount && key.account_id) {
+    return "\x01"
+           "account:" +
+           std::to_string(*key.account_id);
+  }
+  return NameKey(key.name);
+}
+
 Status ValidateName(std::string_view name, std::string_view field) {
   // A name is shown and compared by people, and travels in X-Keyward-Key-Name / -Role: nothing
   // in it may hide, so "Full Access" plus a zero-width space cannot pass for Full Access.

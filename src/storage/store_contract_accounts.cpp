@@ -295,6 +295,34 @@ TEST_P(StoreContract, AccountTokenIsTheAccountSourcedKeyOfThatAccount) {
 
 TEST_P(StoreContract, AccountSuspendedRoundTripsOnKeys) {
   ApiKey token = NewKey("suspended token");
+TEST_P(StoreContract, AccountTokensDoNotShareTheKeyNameNamespace) {
+  const AccountId alice = InsertAccount(store(), NewAccount("alice@example.com"));
+  const AccountId bob = InsertAccount(store(), NewAccount("bob@example.com"));
+  // An ordinary key named like alice's token does not block it ...
+  Insert(store(), NewKey("Authentication token of account " + std::to_string(alice)));
+  ApiKey alice_token = NewKey("Authentication token of account " + std::to_string(alice));
+  alice_token.source = core::KeySource::kAccount;
+  alice_token.account_id = alice;
+  EXPECT_TRUE(contract::TryInsert(store(), alice_token).has_value());
+  // ... and a token does not block an ordinary key of its name.
+  ApiKey bob_token = NewKey("Authentication token of account " + std::to_string(bob));
+  bob_token.source = core::KeySource::kAccount;
+  bob_token.account_id = bob;
+  const core::KeyId bob_token_id = Insert(store(), bob_token);
+  EXPECT_TRUE(contract::TryInsert(store(), NewKey(bob_token.name)).has_value());
+  EXPECT_EQ(List(store(), contract::AtNow()).size(), 4u);
+  // A token is found by its own name key, not by its name.
+  const auto by_name = Get<std::optional<core::KeyId>>(store(), [&](UnitOfWork& uow) {
+    return uow.FindKeyIdByNameKey(core::KeyNameKey(bob_token));
+  });
+  EXPECT_EQ(by_name, bob_token_id);
+  // Two tokens of one account still clash.
+  ApiKey second = NewKey("another name");
+  second.source = core::KeySource::kAccount;
+  second.account_id = bob;
+  ExpectError(contract::TryInsert(store(), second), ErrorCode::kAlreadyExists);
+}
+
   token.source = core::KeySource::kAccount;
   token.account_id = 7;
   token.account_suspended = true;

@@ -133,7 +133,7 @@ core::Result<core::ApiKey> ReadKey(const Statement& stmt) {
 void BindKeyFields(Statement& stmt, const core::ApiKey& key) {
   stmt.BindText(1, key.public_id)
       .BindText(2, key.name)
-      .BindText(3, core::NameKey(key.name))
+      .BindText(3, core::KeyNameKey(key))
       .BindText(4, key.description)
       .BindInt(5, key.role_id)
       .BindText(6, core::LocaleName(key.locale))
