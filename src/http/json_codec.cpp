@@ -12,6 +12,7 @@
 
 #include "core/time_zone.hpp"
 #include "core/token.hpp"
+#include "http/json_duplicate_keys.hpp"
 #include "http/json_fields.hpp"
 
 namespace keyward::http {
@@ -151,6 +152,10 @@ core::Result<json::object> ParseBody(std::string_view body) {
     return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
                            {"the request body", "a JSON object"});
   }
+  // json::parse kept the last of any duplicate keys; a second reading finds them.
+  if (std::optional<std::string> duplicate = FindDuplicateKey(body)) {
+    return core::InvalidArgument(core::Msg::kDuplicateField, *duplicate, {*duplicate});
+  }
   return std::move(v.get_object());
 }
 
@@ -243,7 +248,10 @@ core::Result<std::vector<std::string>> ParseBulkDelete(const json::object& body)
     } else if (id.is_uint64()) {
       ids.push_back(std::to_string(id.get_uint64()));
     } else if (id.is_double()) {
-      ids.push_back(ShortestDecimal(id.get_double()));
+      // 13.0 and 1.3e1 are not ids (ids are integers): shown as "13.0", they name no key.
+      std::string text = ShortestDecimal(id.get_double());
+      if (text.find_first_not_of("-0123456789") == std::string::npos) text += ".0";
+      ids.push_back(std::move(text));
     } else {
       ids.push_back(json::serialize(id));
     }

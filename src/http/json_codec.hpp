@@ -54,7 +54,8 @@ boost::json::object ListJson(boost::json::array items, const std::optional<std::
 // --- Reading ---
 
 // The request body as a JSON object; an empty body is {}. Errors: kMalformedJson when it is not
-// JSON, kInvalidArgument when it is JSON but not an object.
+// JSON, kInvalidArgument when it is JSON but not an object, or when one of its objects (at any
+// depth) holds a key twice (naming its path, e.g. "role" or "items[0].name").
 core::Result<boost::json::object> ParseBody(std::string_view body);
 
 // POST /v1/keys/verify.

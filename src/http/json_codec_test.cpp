@@ -5,6 +5,9 @@
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <utility>
+
+#include "core/key_service.hpp"
 
 namespace keyward::http {
 namespace {
@@ -146,6 +149,34 @@ TEST(JsonCodec, NonObjectBodyIsInvalidArgument) {
   auto body = ParseBody("[1, 2]");
   ASSERT_FALSE(body.has_value());
   EXPECT_EQ(body.error().code, core::ErrorCode::kInvalidArgument);
+}
+
+TEST(JsonCodec, DuplicateKeysAreRefusedNamingTheField) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"role": "Auditor", "role": "Master Administrator"})", "role"},
+      {R"({"name": "n", "ro\u006ce": "x", "role": "y"})", "role"},  // the same key, escaped
+      {R"({"a": {"b": 1, "c": {"d": 1, "d": 2}}})", "a.c.d"},
+      {R"({"items": [{"x": 1}, {"y": 1, "y": 2}]})", "items[1].y"},
+      {R"({"m": [[1, 2], [{"k": 1, "k": 1}]]})", "m[1][0].k"},
+  };
+  for (const auto& [text, field] : cases) {
+    auto body = ParseBody(text);
+    ASSERT_FALSE(body.has_value()) << text;
+    EXPECT_EQ(body.error().code, core::ErrorCode::kInvalidArgument) << text;
+    EXPECT_EQ(body.error().msg, core::Msg::kDuplicateField) << text;
+    EXPECT_EQ(body.error().field, field) << text;
+  }
+  // The same key in different objects is no duplicate.
+  EXPECT_TRUE(
+      ParseBody(R"({"a": {"k": 1}, "b": {"k": 1}, "k": [{"k": 1}, {"k": 2}]})").has_value());
+}
+
+TEST(JsonCodec, BulkDeleteIdsWithAFractionOrExponentNameNoKey) {
+  auto ids = ParseBulkDelete(Object(R"({"ids": [13.0, 1.3e1, -2.0, 1.5]})"));
+  ASSERT_TRUE(ids.has_value());
+  const std::vector<std::string> expected = {"13.0", "13.0", "-2.0", "1.5"};
+  EXPECT_EQ(*ids, expected);
+  for (const std::string& id : *ids) EXPECT_FALSE(core::ParseId(id).has_value()) << id;
 }
 
 TEST(JsonCodec, CreateReadsEveryField) {
