@@ -69,6 +69,7 @@ void ExpectSameAccount(const Account& got, const Account& want) {
   EXPECT_EQ(got.enabled, want.enabled);
   EXPECT_EQ(got.password_hash, want.password_hash);
   EXPECT_EQ(got.must_change_password, want.must_change_password);
+  EXPECT_EQ(got.one_time_password_used, want.one_time_password_used);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.password_changed_at, want.password_changed_at);
 }
@@ -85,6 +86,7 @@ Account FullAccount(std::string email) {
   account.enabled = false;
   account.password_hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
   account.must_change_password = true;
+  account.one_time_password_used = true;
   account.created_at = kNow - seconds{100};
   account.password_changed_at = kNow - seconds{50};
   // Filled by reads, never stored: a store must ignore what a caller passes.
@@ -293,8 +295,6 @@ TEST_P(StoreContract, AccountTokenIsTheAccountSourcedKeyOfThatAccount) {
   EXPECT_FALSE(token_of(alice).has_value());
 }
 
-TEST_P(StoreContract, AccountSuspendedRoundTripsOnKeys) {
-  ApiKey token = NewKey("suspended token");
 TEST_P(StoreContract, AccountTokensDoNotShareTheKeyNameNamespace) {
   const AccountId alice = InsertAccount(store(), NewAccount("alice@example.com"));
   const AccountId bob = InsertAccount(store(), NewAccount("bob@example.com"));
@@ -323,6 +323,8 @@ TEST_P(StoreContract, AccountTokensDoNotShareTheKeyNameNamespace) {
   ExpectError(contract::TryInsert(store(), second), ErrorCode::kAlreadyExists);
 }
 
+TEST_P(StoreContract, AccountSuspendedRoundTripsOnKeys) {
+  ApiKey token = NewKey("suspended token");
   token.source = core::KeySource::kAccount;
   token.account_id = 7;
   token.account_suspended = true;
