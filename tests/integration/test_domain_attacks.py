@@ -147,13 +147,14 @@ class Bodies(AccountsTestCase):
         keys = [self.create_key(self.server, self.admin, "bulk-%d" % i) for i in range(3)]
         target = keys[-1]["id"]
         t = target
-        # As numbers: 13.0 and 13e0; as strings: everything but the plain decimal digits.
-        raw = ('{"ids": [%s.0, %se0, "%s.0", "%se0", " %s", "+%s", "0%s"]}'
-               % (t, t, t, t, t, t, t))
+        # As numbers (13, 13.0, 13e0), and as strings other than the plain decimal digits.
+        raw = ('{"ids": [%s, %s.0, %se0, "%s.0", "%se0", " %s", "+%s", "0%s"]}'
+               % (t, t, t, t, t, t, t, t))
         resp = self.server.post(KEYS_PATH + "/delete", raw=raw, token=self.admin)
         self.assertEqual(resp.status, 200, resp)
         statuses = [r["status"] for r in resp.json()["results"]]
-        self.assertEqual(statuses, [404] * 7, resp)
+        self.assertEqual(statuses, [404] * 8, resp)
+        self.assertEqual(resp.json()["results"][0]["id"], t)  # shown as given
         self.assertEqual(self.server.get(KEYS_PATH + "/" + target, token=self.admin).status, 200)
 
 
