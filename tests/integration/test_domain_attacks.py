@@ -8,7 +8,7 @@ import json
 import re
 import unittest
 
-from harness import BOOTSTRAP_EMAIL, KEYS_PATH, KeywardTestCase, wrong_secret_token
+from harness import BOOTSTRAP_EMAIL, KEYS_PATH, KeywardTestCase, make_token
 from accounts_common import ADMIN_PASSWORD, WRONG_PASSWORD, AccountsTestCase
 
 
@@ -29,7 +29,8 @@ class GatewayThrottle(KeywardTestCase):
         admin = server.bootstrap_key()
         gateway = self.create_key(server, admin, "gateway", role="Full Access")["secret"]
         client = self.create_key(server, admin, "client")["secret"]
-        junk = wrong_secret_token(client)
+        # Well-formed tokens naming no key (a wrong secret would lock the client's key instead).
+        junk = make_token("AAAAAAAAAAAA", "B" * 43)
         for _ in range(31):
             self.verify(server, gateway, junk, ip="198.51.100.7")
         self.assertEqual(self.verify(server, gateway, client, ip="198.51.100.7")["code"],
