@@ -112,4 +112,19 @@ Status ValidateEmail(std::string_view email, std::string_view field) {
   return Ok();
 }
 
+bool AuditableSignInEmail(std::string_view email) {
+  if (!ValidateEmail(email).has_value()) return false;
+  // What someone typed into the email field may be a secret pasted in the wrong place: anything
+  // with the shape of a token or a generated password stays out of the trail.
+  std::string lower = EmailKey(email);
+  if (lower.find("kw_") != std::string::npos) return false;
+  std::size_t run = 0;
+  for (const char c : email) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    run = alnum ? run + 1 : 0;
+    if (run >= 20) return false;
+  }
+  return true;
+}
+
 }  // namespace keyward::core

@@ -43,6 +43,8 @@ struct Account {
   bool enabled = true;
   std::string password_hash;          // argon2id encoded string; empty = no password set
   bool must_change_password = false;  // a one-time password set by an administrator
+  // The one-time password has signed in once: it signs in no more (docs/accounts.md).
+  bool one_time_password_used = false;
   Time created_at{};
   std::optional<Time> password_changed_at;
   // Filled on reads by the store: the latest end of a sign-in lockout of any client address.
@@ -55,6 +57,11 @@ struct Account {
 
 // The email as compared for uniqueness: ASCII letters folded to lower case.
 std::string EmailKey(std::string_view email);
+
+// Whether a failed sign-in's `email` may be recorded in the audit trail: a well-formed email
+// (ValidateEmail, so at most kMaxEmailLength bytes) with nothing the shape of a secret in it -- no
+// "kw_" and no run of 20 or more letters and digits (a token, a one-time password).
+bool AuditableSignInEmail(std::string_view email);
 
 // `email` bounded to kMaxEmailLength bytes, with every byte outside printable ASCII shown as
 // '?': safe to echo in an error message or record in the audit trail, whatever was sent.

@@ -303,6 +303,7 @@ Result<std::string> AccountService::ResetPassword(const Principal& caller, Accou
              [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
                account.password_hash = hash;
                account.must_change_password = true;
+               account.one_time_password_used = false;
                account.password_changed_at = now;
                details.Add("oneTimePassword", true);
                return uow.DeleteAccountSessions(account.id, "");

@@ -217,6 +217,58 @@ TEST_F(AccountService, ASecondTokenIsRefusedUntilTheFirstIsDeleted) {
   EXPECT_NE(third.key.id, first.key.id);
 }
 
+TEST_F(AccountService, TheKeysApiNeedsAccountsTokensToChangeOrDeleteAToken) {
+  const Principal full = KeyOfRole("Full Access");
+  const AccountId id = CreateAccount(master_, "auditor@example.com").account.id;
+  const IssuedKey token = Must(accounts_.IssueToken(master_, id, std::nullopt));
+  const KeyId key = token.key.id;
+  const std::vector<std::string> ids = {std::to_string(key)};
+  ExpectDenied(service_.SetEnabled(full, key, false), "disable");
+  ExpectDenied(service_.SetEnabled(full, key, true), "enable");
+  ExpectDenied(service_.Lock(full, key), "lock");
+  ExpectDenied(service_.Unlock(full, key), "unlock");
+  ExpectDenied(service_.Delete(full, key), "delete");
+  ExpectDenied(service_.DeleteMany(full, ids), "bulk delete");
+  EXPECT_EQ(VerifyToken(token.token).outcome, Outcome::kValid);
+  // Full Access still manages ordinary keys.
+  const IssuedKey plain = MustCreate(master_, "plain", "Auditor");
+  Must(service_.SetEnabled(full, plain.key.id, false));
+  ASSERT_TRUE(service_.Delete(full, plain.key.id).has_value());
+  // A holder of accounts:tokens may; the delete is audited as the account's token's.
+  Must(service_.SetEnabled(master_, key, false));
+  Must(service_.SetEnabled(master_, key, true));
+  Must(service_.Lock(master_, key));
+  Must(service_.Unlock(master_, key));
+  ASSERT_TRUE(service_.Delete(master_, key).has_value());
+  EXPECT_FALSE(Must(accounts_.Get(master_, id)).token.has_value());
+  const std::vector<AuditEvent> deleted = AuditEvents("account.token.delete");
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_EQ(deleted[0].target, "account:" + std::to_string(id));
+  EXPECT_THAT(deleted[0].details_json, HasSubstr("\"keyId\":" + std::to_string(key)));
+  for (const AuditEvent& e : AuditEvents("apikey.delete")) {
+    EXPECT_NE(e.target, "apikey:" + std::to_string(key));
+  }
+  // In bulk too.
+  const IssuedKey again = Must(accounts_.IssueToken(master_, id, std::nullopt));
+  const std::vector<BulkDeleteResult> results =
+      Must(service_.DeleteMany(master_, {std::to_string(again.key.id)}));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(AuditEvents("account.token.delete").size(), 2u);
+}
+
+TEST_F(AccountService, AKeyNamedLikeATokenDoesNotBlockIt) {
+  const AccountId id = CreateAccount(master_, "auditor@example.com").account.id;
+  const std::string name = "Authentication token of account " + std::to_string(id);
+  MustCreate(master_, name, "Auditor");
+  const IssuedKey token = Must(accounts_.IssueToken(master_, id, std::nullopt));
+  EXPECT_EQ(token.key.name, name);
+  // And a token blocks no name: the next account's token name is free for a key too.
+  const AccountId other = CreateAccount(master_, "other@example.com").account.id;
+  Must(accounts_.IssueToken(master_, other, std::nullopt));
+  MustCreate(master_, "Authentication token of account " + std::to_string(other), "Auditor");
+  MustCreate(master_, "AUTHENTICATION TOKEN OF ACCOUNT " + std::to_string(id + 100), "Auditor");
+}
+
 TEST_F(AccountService, DeleteTokenWithoutATokenIsNotFound) {
   const AccountId id = CreateAccount(master_, "auditor@example.com").account.id;
   Status st = accounts_.DeleteToken(master_, id);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace keyward::core {
 namespace {
@@ -43,7 +44,35 @@ std::optional<char32_t> DecodeUtf8(std::string_view text, std::size_t& pos) {
 // C0, DEL and C1.
 bool IsControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
-enum class TextFault { kNone, kInvalidUtf8, kControl };
+// Code points that show nothing, or reorder what is shown, so two names that look the same can
+// differ: zero-width spaces and joiners, bidirectional marks, embeddings, overrides and
+// isolates, the byte order mark, fillers, variation selectors and tags.
+bool IsInvisible(char32_t cp) {
+  static constexpr std::pair<char32_t, char32_t> kRanges[] = {
+      {0x00AD, 0x00AD},    // soft hyphen
+      {0x034F, 0x034F},    // combining grapheme joiner
+      {0x061C, 0x061C},    // Arabic letter mark
+      {0x115F, 0x1160},    // Hangul fillers
+      {0x17B4, 0x17B5},    // Khmer inherent vowels
+      {0x180B, 0x180F},    // Mongolian variation selectors and vowel separator
+      {0x200B, 0x200F},    // zero-width space, non-joiner, joiner; LRM, RLM
+      {0x2028, 0x202E},    // line and paragraph separators; embeddings and overrides
+      {0x2060, 0x206F},    // word joiner, invisible operators, isolates, deprecated formats
+      {0x3164, 0x3164},    // Hangul filler
+      {0xFE00, 0xFE0F},    // variation selectors
+      {0xFEFF, 0xFEFF},    // byte order mark / zero-width no-break space
+      {0xFFA0, 0xFFA0},    // halfwidth Hangul filler
+      {0xFFF0, 0xFFFB},    // unassigned specials, interlinear annotation
+      {0x1D173, 0x1D17A},  // musical formatting
+      {0xE0000, 0xE0FFF},  // tags and supplementary variation selectors
+  };
+  for (const auto& [first, last] : kRanges) {
+    if (cp >= first && cp <= last) return true;
+  }
+  return false;
+}
+
+enum class TextFault { kNone, kInvalidUtf8, kControl, kInvisible };
 
 struct TextScan {
   TextFault fault = TextFault::kNone;
@@ -51,8 +80,8 @@ struct TextScan {
 };
 
 // Counts the code points of `text`, stopping at the first fault. Tab, LF and CR pass when
-// `allow_line_breaks` is set.
-TextScan ScanText(std::string_view text, bool allow_line_breaks) {
+// `allow_line_breaks` is set; invisible code points (IsInvisible) fail when `refuse_invisible`.
+TextScan ScanText(std::string_view text, bool allow_line_breaks, bool refuse_invisible) {
   TextScan scan;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -62,6 +91,7 @@ TextScan ScanText(std::string_view text, bool allow_line_breaks) {
     if (IsControl(*cp) && !(allow_line_breaks && line_break)) {
       return {TextFault::kControl, scan.code_points};
     }
+    if (refuse_invisible && IsInvisible(*cp)) return {TextFault::kInvisible, scan.code_points};
     ++scan.code_points;
   }
   return scan;
@@ -76,6 +106,8 @@ std::optional<Error> FaultError(TextFault fault, std::string_view field) {
       return InvalidArgument(Msg::kInvalidUtf8, std::string(field), {std::string(field)});
     case TextFault::kControl:
       return InvalidArgument(Msg::kControlCharacters, std::string(field), {std::string(field)});
+    case TextFault::kInvisible:
+      return InvalidArgument(Msg::kInvisibleCharacters, std::string(field), {std::string(field)});
   }
   return std::nullopt;
 }
@@ -155,8 +187,19 @@ std::string NameKey(std::string_view name) {
   return key;
 }
 
+std::string KeyNameKey(const ApiKey& key) {
+  if (key.source == KeySource::kAccount && key.account_id) {
+    return "\x01"
+           "account:" +
+           std::to_string(*key.account_id);
+  }
+  return NameKey(key.name);
+}
+
 Status ValidateName(std::string_view name, std::string_view field) {
-  const TextScan scan = ScanText(name, /*allow_line_breaks=*/false);
+  // A name is shown and compared by people, and travels in X-Keyward-Key-Name / -Role: nothing
+  // in it may hide, so "Full Access" plus a zero-width space cannot pass for Full Access.
+  const TextScan scan = ScanText(name, /*allow_line_breaks=*/false, /*refuse_invisible=*/true);
   if (auto error = FaultError(scan.fault, field)) return *error;
   if (scan.code_points == 0 || scan.code_points > kMaxNameLength) {
     return InvalidArgument(Msg::kNameLength, std::string(field),
@@ -166,7 +209,7 @@ Status ValidateName(std::string_view name, std::string_view field) {
 }
 
 Status ValidateDescription(std::string_view text, std::string_view field) {
-  const TextScan scan = ScanText(text, /*allow_line_breaks=*/true);
+  const TextScan scan = ScanText(text, /*allow_line_breaks=*/true, /*refuse_invisible=*/false);
   if (auto error = FaultError(scan.fault, field)) return *error;
   if (scan.code_points > kMaxDescriptionLength) {
     return InvalidArgument(Msg::kTextTooLong, std::string(field),

@@ -69,8 +69,15 @@ struct ApiKey {
 // point exactly as given. Decided here, not by a database collation.
 std::string NameKey(std::string_view name);
 
-// Validates a key or role name: 1-128 code points of valid UTF-8, no control characters.
-// Errors name `field`.
+// The key `key` holds in the stores' unique key-name index. An ordinary key's is NameKey(name);
+// an account's token's is "\x01account:<account id>", which no valid name can equal (names hold
+// no control characters), so tokens and ordinary keys never compete for a name
+// (docs/accounts.md "Authentication tokens").
+std::string KeyNameKey(const ApiKey& key);
+
+// Validates a key, role or account name: 1-128 code points of valid UTF-8, no control
+// characters and no invisible, bidirectional-control or byte-order-mark characters (zero-width
+// space and joiners, U+200E/F, U+202A-202E, U+2066-2069, U+FEFF, ...). Errors name `field`.
 Status ValidateName(std::string_view name, std::string_view field = "name");
 // Validates a description: at most 1024 code points of valid UTF-8, no control characters
 // other than tab and newline.

@@ -159,6 +159,23 @@ TEST(NameValidation, RejectsControlCharacters) {
   }
 }
 
+TEST(NameValidation, RejectsInvisibleBidiAndByteOrderMarkCharacters) {
+  for (const char* name :
+       {"Full Access\u200B", "Full\u200CAccess", "Full\u200DAccess", "\u200EAuditor",
+        "Auditor\u200F", "\u202AAuditor", "\u202BAuditor", "\u202CAuditor", "\u202DAuditor",
+        "\u202ERotidua", "\u2066Auditor", "\u2067Auditor", "\u2068Auditor", "\u2069Auditor",
+        "\uFEFFAuditor", "Aud\u00ADitor", "Aud\u2060itor", "Auditor\uFE0F", "Auditor\U000E0041"}) {
+    const Status s = ValidateName(name, "givenName");
+    ASSERT_FALSE(s.has_value()) << name;
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(s.error().msg, Msg::kInvisibleCharacters);
+    EXPECT_EQ(s.error().field, "givenName");
+  }
+  // Visible neighbours of those ranges stay allowed, and descriptions are not names.
+  EXPECT_TRUE(ValidateName("Zoë \u2010 \u2030 \u2070 \uFE10 \u00AC").has_value());
+  EXPECT_TRUE(ValidateDescription("note\u200B").has_value());
+}
+
 TEST(NameValidation, AcceptsCharactersNextToControlRanges) {
   EXPECT_TRUE(ValidateName(" ~").has_value());
   EXPECT_TRUE(ValidateName("\u00A0\u00A9").has_value());

@@ -260,9 +260,11 @@ TEST_F(VerifierAuthEvents, EveryFailedOutcomeIsAuditedAndNoSecretIs) {
 // A throttled address: RATE_LIMITED, with the key prefix when the token parses.
 class AlwaysThrottled final : public FailureThrottle {
  public:
-  bool Allowed(const IpAddress&, Time) override { return false; }
-  void RecordFailure(const IpAddress&, Time) override {}
-  std::int64_t RetryAfterSeconds(const IpAddress&, Time) const override { return 30; }
+  bool Allowed(ThrottleBudget, const IpAddress&, Time) override { return false; }
+  void RecordFailure(ThrottleBudget, const IpAddress&, Time) override {}
+  std::int64_t RetryAfterSeconds(ThrottleBudget, const IpAddress&, Time) const override {
+    return 30;
+  }
 };
 
 TEST_F(AuthFailureRecorderTest, RateLimitedIsAudited) {

@@ -48,16 +48,20 @@ SlidingFailureThrottle::SlidingFailureThrottle(int limit, std::size_t width, std
   for (std::size_t i = 0; i < width_ * depth_; ++i) cells_[i].store(0, std::memory_order_relaxed);
 }
 
-std::size_t SlidingFailureThrottle::Slot(const IpAddress& client, std::size_t row) const {
-  const std::uint64_t h = Mix(AddressBits(client) ^ seed_ ^ Mix(row + 1));
+std::size_t SlidingFailureThrottle::Slot(ThrottleBudget budget, const IpAddress& client,
+                                         std::size_t row) const {
+  // The budgets of one address land on unrelated counters.
+  const std::uint64_t budget_bits =
+      budget == ThrottleBudget::kPresentedKeys ? std::uint64_t{0x9e3779b97f4a7c15} : 0;
+  const std::uint64_t h = Mix(AddressBits(client) ^ seed_ ^ Mix(row + 1) ^ budget_bits);
   return row * width_ + static_cast<std::size_t>(h % width_);
 }
 
-std::uint32_t SlidingFailureThrottle::Estimate(const IpAddress& client,
+std::uint32_t SlidingFailureThrottle::Estimate(ThrottleBudget budget, const IpAddress& client,
                                                std::uint32_t minute) const {
   std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
   for (std::size_t row = 0; row < depth_; ++row) {
-    const std::uint64_t cell = cells_[Slot(client, row)].load(std::memory_order_relaxed);
+    const std::uint64_t cell = cells_[Slot(budget, client, row)].load(std::memory_order_relaxed);
     const auto cell_minute = static_cast<std::uint32_t>(cell >> 32);
     const std::uint32_t count = cell_minute == minute ? static_cast<std::uint32_t>(cell) : 0;
     best = std::min(best, count);
@@ -65,16 +69,17 @@ std::uint32_t SlidingFailureThrottle::Estimate(const IpAddress& client,
   return best;
 }
 
-bool SlidingFailureThrottle::Allowed(const IpAddress& client, Time now) {
+bool SlidingFailureThrottle::Allowed(ThrottleBudget budget, const IpAddress& client, Time now) {
   if (limit_ <= 0) return true;
-  return Estimate(client, MinuteOf(now)) < static_cast<std::uint32_t>(limit_);
+  return Estimate(budget, client, MinuteOf(now)) < static_cast<std::uint32_t>(limit_);
 }
 
-void SlidingFailureThrottle::RecordFailure(const IpAddress& client, Time now) {
+void SlidingFailureThrottle::RecordFailure(ThrottleBudget budget, const IpAddress& client,
+                                           Time now) {
   if (limit_ <= 0) return;
   const std::uint32_t minute = MinuteOf(now);
   for (std::size_t row = 0; row < depth_; ++row) {
-    std::atomic<std::uint64_t>& cell = cells_[Slot(client, row)];
+    std::atomic<std::uint64_t>& cell = cells_[Slot(budget, client, row)];
     std::uint64_t old = cell.load(std::memory_order_relaxed);
     std::uint64_t next = 0;
     do {
@@ -87,9 +92,10 @@ void SlidingFailureThrottle::RecordFailure(const IpAddress& client, Time now) {
   }
 }
 
-std::int64_t SlidingFailureThrottle::RetryAfterSeconds(const IpAddress& client, Time now) const {
+std::int64_t SlidingFailureThrottle::RetryAfterSeconds(ThrottleBudget budget,
+                                                       const IpAddress& client, Time now) const {
   if (limit_ <= 0) return 0;
-  if (Estimate(client, MinuteOf(now)) < static_cast<std::uint32_t>(limit_)) return 0;
+  if (Estimate(budget, client, MinuteOf(now)) < static_cast<std::uint32_t>(limit_)) return 0;
   return 60 - now.time_since_epoch().count() % 60;
 }
 

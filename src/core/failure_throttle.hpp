@@ -4,7 +4,8 @@
 // of addresses: failures are counted in a count-min sketch (`depth` rows of `width` counters, one
 // hash per row, the smallest count wins), so an address is never under-counted and another
 // address only over-counts it when it collides in every row. Counters hold the minute they count
-// and restart when the minute changes.
+// and restart when the minute changes. The two budgets of an address (ThrottleBudget) hash to
+// different counters, so they never share a count.
 //
 // Thread-safe and lock-free: each counter is one atomic word.
 #pragma once
@@ -24,16 +25,18 @@ class SlidingFailureThrottle final : public FailureThrottle {
   // `depth` rows: memory is width * depth * 8 bytes.
   explicit SlidingFailureThrottle(int limit = 30, std::size_t width = 16384, std::size_t depth = 4);
 
-  bool Allowed(const IpAddress& client, Time now) override;
-  void RecordFailure(const IpAddress& client, Time now) override;
+  bool Allowed(ThrottleBudget budget, const IpAddress& client, Time now) override;
+  void RecordFailure(ThrottleBudget budget, const IpAddress& client, Time now) override;
 
-  // Seconds until `client` may try again (0 when allowed now).
-  std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const override;
+  // Seconds until `client` may try again on `budget` (0 when allowed now).
+  std::int64_t RetryAfterSeconds(ThrottleBudget budget, const IpAddress& client,
+                                 Time now) const override;
   std::size_t memory_bytes() const { return width_ * depth_ * sizeof(std::uint64_t); }
 
  private:
-  std::uint32_t Estimate(const IpAddress& client, std::uint32_t minute) const;
-  std::size_t Slot(const IpAddress& client, std::size_t row) const;
+  std::uint32_t Estimate(ThrottleBudget budget, const IpAddress& client,
+                         std::uint32_t minute) const;
+  std::size_t Slot(ThrottleBudget budget, const IpAddress& client, std::size_t row) const;
 
   int limit_;
   std::size_t width_;

@@ -177,7 +177,8 @@ Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow, const Principal
   key.account_id = input.account_id;
   key.account_suspended = input.account_suspended;
   key.created_at = clock_.Now();
-  KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
+  // No CheckNameFree: a token's name is not in the ordinary keys' namespace (KeyNameKey), so no
+  // key named like it can block it, and the account holds at most one token.
   return Insert(uow, caller, key);
 }
 

@@ -2,6 +2,7 @@
 // rotate, delete one or many). Create and the reads are in key_service.cpp.
 #include <set>
 
+#include "core/account_service.hpp"
 #include "core/json_text.hpp"
 #include "core/key_rules.hpp"
 #include "core/key_service.hpp"
@@ -19,6 +20,28 @@ Error AccountKeyReadOnly(KeyId id) {
 void NoteChange(JsonObject& details, std::string_view field, const std::string& before,
                 const std::string& after) {
   if (before != after) details.AddChange(field, JsonQuote(before), JsonQuote(after));
+}
+
+// An account's token is its account's credential: changing its state or deleting it through the
+// keys API needs what DELETE /v1/accounts/{id}/token needs, accounts:tokens.
+Status CheckCanManageToken(const Principal& caller, const ApiKey& key) {
+  if (key.source != KeySource::kAccount) return Ok();
+  return RequirePermission(caller.permissions, perm::kAccountsTokens);
+}
+
+// Audits the deletion of `key`; an account's token is recorded as its account's
+// account.token.delete, as DELETE /v1/accounts/{id}/token records it.
+Status AuditKeyDeletion(UnitOfWork& uow, const Principal& caller, Time now, const ApiKey& key) {
+  if (key.source == KeySource::kAccount && key.account_id) {
+    return AppendAuditEvent(uow, caller, now, "account.token.delete",
+                            AccountTarget(*key.account_id),
+                            JsonObject()
+                                .Add("keyId", std::int64_t{key.id})
+                                .Add("prefix", TokenPrefix(key.public_id))
+                                .str());
+  }
+  return AppendAuditEvent(uow, caller, now, "apikey.delete", KeyTarget(key.id),
+                          JsonObject().Add("name", key.name).str());
 }
 
 }  // namespace
@@ -107,6 +130,7 @@ Result<ApiKey> KeyService::SetEnabled(const Principal& caller, KeyId id, bool en
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
   return Mutate(caller, id, enabled ? "apikey.enable" : "apikey.disable",
                 [&](UnitOfWork&, ApiKey& key, std::string& out) -> Status {
+                  KW_RETURN_IF_ERROR(CheckCanManageToken(caller, key));
                   if (key.enabled == enabled) return Ok();
                   key.enabled = enabled;
                   out = JsonObject()
@@ -119,28 +143,32 @@ Result<ApiKey> KeyService::SetEnabled(const Principal& caller, KeyId id, bool en
 
 Result<ApiKey> KeyService::Lock(const Principal& caller, KeyId id) const {
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
-  return Mutate(caller, id, "apikey.lock", [&](UnitOfWork&, ApiKey& key, std::string& out) {
-    if (key.locked && !key.unlock_at) return Ok();  // already locked by hand
-    key.locked = true;
-    key.unlock_at.reset();
-    out = JsonObject().Add("manual", true).str();
-    return Ok();
-  });
+  return Mutate(caller, id, "apikey.lock",
+                [&](UnitOfWork&, ApiKey& key, std::string& out) -> Status {
+                  KW_RETURN_IF_ERROR(CheckCanManageToken(caller, key));
+                  if (key.locked && !key.unlock_at) return Ok();  // already locked by hand
+                  key.locked = true;
+                  key.unlock_at.reset();
+                  out = JsonObject().Add("manual", true).str();
+                  return Ok();
+                });
 }
 
 Result<ApiKey> KeyService::Unlock(const Principal& caller, KeyId id) const {
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysEdit));
-  return Mutate(caller, id, "apikey.unlock", [&](UnitOfWork&, ApiKey& key, std::string& out) {
-    if (!key.locked && key.failed_attempts == 0) return Ok();
-    out = JsonObject()
-              .Add("wasLocked", key.locked)
-              .Add("failedAttempts", std::int64_t{key.failed_attempts})
-              .str();
-    key.locked = false;
-    key.unlock_at.reset();
-    key.failed_attempts = 0;
-    return Ok();
-  });
+  return Mutate(caller, id, "apikey.unlock",
+                [&](UnitOfWork&, ApiKey& key, std::string& out) -> Status {
+                  KW_RETURN_IF_ERROR(CheckCanManageToken(caller, key));
+                  if (!key.locked && key.failed_attempts == 0) return Ok();
+                  out = JsonObject()
+                            .Add("wasLocked", key.locked)
+                            .Add("failedAttempts", std::int64_t{key.failed_attempts})
+                            .str();
+                  key.locked = false;
+                  key.unlock_at.reset();
+                  key.failed_attempts = 0;
+                  return Ok();
+                });
 }
 
 Result<IssuedKey> KeyService::Rotate(const Principal& caller, KeyId id,
@@ -181,10 +209,10 @@ Status KeyService::Delete(const Principal& caller, KeyId id) const {
     KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
     if (!key) return KeyNotFound(id);
     KW_RETURN_IF_ERROR(CheckCanActOnKey(uow, caller, *key));
+    KW_RETURN_IF_ERROR(CheckCanManageToken(caller, *key));
     KW_RETURN_IF_ERROR(uow.DeleteKey(id));
     if (IsLiveMasterKey(*key, now)) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));
-    return AppendAuditEvent(uow, caller, now, "apikey.delete", KeyTarget(id),
-                            JsonObject().Add("name", key->name).str());
+    return AuditKeyDeletion(uow, caller, now, *key);
   });
 }
 
@@ -212,11 +240,11 @@ Result<std::vector<BulkDeleteResult>> KeyService::DeleteMany(
       }
       // Any forbidden target fails the whole call: the unit of work rolls back.
       KW_RETURN_IF_ERROR(CheckCanActOnKey(uow, caller, *key));
+      KW_RETURN_IF_ERROR(CheckCanManageToken(caller, *key));
       KW_RETURN_IF_ERROR(uow.DeleteKey(key->id));
       removed_live_master = removed_live_master || IsLiveMasterKey(*key, now);
       deleted.insert(key->id);
-      KW_RETURN_IF_ERROR(AppendAuditEvent(uow, caller, now, "apikey.delete", KeyTarget(key->id),
-                                          JsonObject().Add("name", key->name).str()));
+      KW_RETURN_IF_ERROR(AuditKeyDeletion(uow, caller, now, *key));
       results.push_back({text, 204});
     }
     if (removed_live_master) KW_RETURN_IF_ERROR(CheckMasterAdministratorRemains(uow, now));

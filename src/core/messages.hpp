@@ -3,7 +3,9 @@
 // Thread-safe (constant data).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace keyward::core {
@@ -17,10 +19,12 @@ enum class Locale;
   X(kRequired, "{0} is required", "{0} は必須です") \
   X(kWrongType, "{0} must be {1}", "{0} は {1} である必要があります") \
   X(kUnknownField, "unknown field {0}", "不明なフィールド {0} です") \
+  X(kDuplicateField, "field {0} appears more than once", "フィールド {0} が重複しています") \
   X(kMalformedJson, "the request body is not valid JSON: {0}", "リクエスト本文が有効な JSON ではありません: {0}") \
   X(kNameLength, "{0} must be 1 to {1} characters", "{0} は 1 から {1} 文字である必要があります") \
   X(kTextTooLong, "{0} must be at most {1} characters", "{0} は {1} 文字以内である必要があります") \
   X(kControlCharacters, "{0} must not contain control characters", "{0} に制御文字を含めることはできません") \
+  X(kInvisibleCharacters, "{0} must not contain invisible, bidirectional or byte-order-mark characters", "{0} に不可視文字、双方向制御文字、BOM を含めることはできません") \
   X(kInvalidUtf8, "{0} is not valid UTF-8", "{0} は有効な UTF-8 ではありません") \
   X(kKeyNameTaken, "an API key named \"{0}\" already exists", "API キー「{0}」は既に存在します") \
   X(kRoleNameTaken, "a role named \"{0}\" already exists", "ロール「{0}」は既に存在します") \
@@ -99,5 +103,11 @@ enum class Msg {
 // Renders message `msg` in `locale` with `args` substituted. A template/argument mismatch never
 // throws: the template is returned with the arguments appended.
 std::string RenderMessage(Msg msg, Locale locale, const std::vector<std::string>& args);
+
+// A value a caller sent, bounded for echoing in an error: at most kMaxEchoCodePoints code points,
+// cut on a code point boundary and ended with "…" when cut. RenderMessage bounds every argument
+// with it, and the HTTP error body its `field`.
+inline constexpr std::size_t kMaxEchoCodePoints = 128;
+std::string BoundEcho(std::string_view text);
 
 }  // namespace keyward::core

@@ -1,5 +1,9 @@
 #include "core/session_service.hpp"
 
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
 #include "core/json_text.hpp"
 #include "core/key_rules.hpp"
 #include "core/time_zone.hpp"
@@ -10,9 +14,19 @@ namespace {
 
 constexpr std::string_view kAnonymous = "anonymous";
 constexpr std::size_t kMaxPasswordBytes = 4096;  // longer is wrong anyway; do not hash megabytes
+// Unknown (email, address) pairs whose failures are remembered; past it, the stale ones go first.
+constexpr std::size_t kMaxPhantoms = 65536;
+// A remembered pair with no failure for this long (and no lock) is forgotten.
+constexpr Seconds kPhantomMemory = std::chrono::hours(24);
 
 std::string IpText(const std::optional<IpAddress>& client) {
   return client ? client->ToString() : std::string();
+}
+
+// Where the failures of an unknown (email, address) pair are counted: an HMAC, so the table holds
+// no email, whatever was typed.
+std::string PhantomKey(const SecretHasher& hasher, std::string_view email, const std::string& ip) {
+  return HexEncode(hasher.Digest("keyward sign-in " + EmailKey(email) + "\n" + ip).mac);
 }
 
 Error SignInFailed() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSignInFailed); }
@@ -37,6 +51,42 @@ std::string SessionService::CookieDigest(std::string_view cookie) const {
 
 std::string SessionService::CsrfFor(std::string_view cookie) const {
   return HexEncode(hasher_.Digest("keyward csrf " + std::string(cookie)).mac);
+}
+
+std::optional<Time> SessionService::PhantomLockedUntil(std::string_view email,
+                                                       const std::string& ip, Time now) const {
+  const std::string key = PhantomKey(hasher_, email, ip);
+  std::lock_guard lock(phantom_mutex_);
+  const auto it = phantoms_.find(key);
+  if (it == phantoms_.end() || !it->second.locked_until || now >= *it->second.locked_until) {
+    return std::nullopt;
+  }
+  return it->second.locked_until;
+}
+
+bool SessionService::RecordPhantomFailure(std::string_view email, const std::string& ip,
+                                          Time now) const {
+  const std::string key = PhantomKey(hasher_, email, ip);
+  std::lock_guard lock(phantom_mutex_);
+  if (phantoms_.size() >= kMaxPhantoms && !phantoms_.contains(key)) {
+    std::erase_if(phantoms_, [&](const auto& entry) {
+      const PhantomFailures& f = entry.second;
+      const bool lock_over = !f.locked_until || now >= *f.locked_until;
+      return lock_over && now - f.last_failure >= kPhantomMemory;
+    });
+    // Still full of live entries: a flood of distinct emails. Forgetting them all costs an
+    // attacker nothing it could not get by waiting; keeping memory bounded matters more.
+    if (phantoms_.size() >= kMaxPhantoms) phantoms_.clear();
+  }
+  // The same rule RecordWrongPassword applies to a real account's (account, address) pair.
+  PhantomFailures& failures = phantoms_[key];
+  if (failures.locked_until && now >= *failures.locked_until) failures = PhantomFailures{};
+  ++failures.failures;
+  failures.last_failure = now;
+  const bool locks =
+      options_.lockout_threshold > 0 && failures.failures >= options_.lockout_threshold;
+  if (locks) failures.locked_until = now + options_.lockout_duration;
+  return locks;
 }
 
 Status SessionService::RecordWrongPassword(const Account& account, const std::string& ip,
@@ -67,7 +117,8 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   if (password.empty()) return InvalidArgument(Msg::kRequired, "password", {"password"});
   const Time now = clock_.Now();
   const std::string ip = IpText(client);
-  if (throttle_ != nullptr && client && !throttle_->Allowed(*client, now)) {
+  if (throttle_ != nullptr && client &&
+      !throttle_->Allowed(ThrottleBudget::kOwnAuthentication, *client, now)) {
     return MakeError(ErrorCode::kRateLimited, Msg::kRateLimited);
   }
   struct Found {
@@ -83,20 +134,42 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
                         }
                         return f;
                       }));
+  const std::string target =
+      found.account ? AccountTarget(found.account->id) : std::string("account:unknown");
   const auto fail_unknown = [&](std::string_view reason) -> Error {
-    if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
+    if (throttle_ != nullptr && client) {
+      throttle_->RecordFailure(ThrottleBudget::kOwnAuthentication, *client, now);
+    }
+    const bool locks = RecordPhantomFailure(email, ip, now);
     JsonObject details;
-    details.Add("reason", reason).Add("email", PrintableEmail(email));
-    const Status st = store_.Transact([&](UnitOfWork& uow) {
-      return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
-                               found.account ? AccountTarget(found.account->id) : "account:unknown",
-                               "failure", details.str());
+    details.Add("reason", reason);
+    // Only a plain email is recorded: a secret typed into the field must not reach the trail.
+    if (AuditableSignInEmail(email)) details.Add("email", std::string(email));
+    const Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
+      KW_RETURN_IF_ERROR(AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure", target,
+                                           "failure", details.str()));
+      if (!locks) return Ok();
+      JsonObject lock;
+      lock.Add("unlockAt", FormatTime(now + options_.lockout_duration, "UTC"))
+          .Add("scope", "sign-in");
+      return AppendAuditRecord(uow, "system", ip, now, "auth.lockout", target, "success",
+                               lock.str());
     });
     if (!st) return st.error();
     return SignInFailed();
   };
-  if (!found.account || found.account->password_hash.empty() ||
-      password.size() > kMaxPasswordBytes) {
+  // A sign-in lock reads the same whether or not the email names an account: the same status and
+  // message, the unlock time in UTC (an account's own zone would tell it exists), no hashing.
+  const auto locked = [&](Time until) -> Error {
+    return MakeError(ErrorCode::kRateLimited, Msg::kSignInLocked, {FormatTime(until, "UTC")});
+  };
+  const bool real_password = found.account && !found.account->password_hash.empty();
+  if (!real_password) {
+    if (const std::optional<Time> until = PhantomLockedUntil(email, ip, now)) {
+      return locked(*until);
+    }
+  }
+  if (!real_password || password.size() > kMaxPasswordBytes) {
     // The same work as a real check, so timing does not tell whether the email exists.
     if (!passwords_.BurnVerify(password.substr(0, kMaxPasswordBytes))) {
       return MakeError(ErrorCode::kUnavailable, Msg::kBusy);
@@ -105,13 +178,25 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   }
   const Account& account = *found.account;
   if (found.failures.locked_until && now < *found.failures.locked_until) {
-    return MakeError(ErrorCode::kRateLimited, Msg::kSignInLocked,
-                     {FormatTime(*found.failures.locked_until, account.time_zone)});
+    return locked(*found.failures.locked_until);
   }
   KW_ASSIGN_OR_RETURN(const bool right, passwords_.Verify(account.password_hash, password));
   if (!right) {
-    if (throttle_ != nullptr && client) throttle_->RecordFailure(*client, now);
+    if (throttle_ != nullptr && client) {
+      throttle_->RecordFailure(ThrottleBudget::kOwnAuthentication, *client, now);
+    }
     KW_RETURN_IF_ERROR(RecordWrongPassword(account, ip, now));
+    return SignInFailed();
+  }
+  if (account.must_change_password && account.one_time_password_used) {
+    // A one-time password signs in once; after that only a change (from the session it opened)
+    // or a new reset helps. Answered as a wrong password: it is no password any more.
+    JsonObject details;
+    details.Add("reason", "one_time_password_used");
+    KW_RETURN_IF_ERROR(store_.Transact([&](UnitOfWork& uow) {
+      return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
+                               AccountTarget(account.id), "failure", details.str());
+    }));
     return SignInFailed();
   }
   if (!account.enabled || !HasConsoleAccess(account.access_level)) {
@@ -137,6 +222,16 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   KW_ASSIGN_OR_RETURN(
       out.account, TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
         KW_RETURN_IF_ERROR(uow.PutSignInFailures(account.id, ip, SignInFailures{}));
+        if (account.must_change_password) {
+          // Spend the one-time password with the session it opens.
+          KW_ASSIGN_OR_RETURN(std::optional<Account> fresh, uow.FindAccount(account.id));
+          if (fresh) {
+            // A concurrent sign-in spent it first: only one of them gets a session.
+            if (fresh->one_time_password_used) return SignInFailed();
+            fresh->one_time_password_used = true;
+            KW_RETURN_IF_ERROR(uow.UpdateAccount(*fresh));
+          }
+        }
         KW_RETURN_IF_ERROR(uow.InsertSession(session));
         JsonObject details;
         details.Add("mustChangePassword", account.must_change_password);
@@ -245,6 +340,7 @@ Status SessionService::ChangePassword(const SessionAuth& auth, std::string_view 
     if (!fresh) return SessionEnded();
     fresh->password_hash = hash;
     fresh->must_change_password = false;
+    fresh->one_time_password_used = false;
     fresh->password_changed_at = now;
     KW_RETURN_IF_ERROR(uow.UpdateAccount(*fresh));
     KW_RETURN_IF_ERROR(uow.DeleteAccountSessions(id, auth.session.id_hash));

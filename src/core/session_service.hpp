@@ -9,14 +9,20 @@
 // Wrong passwords are counted per account and client address: after `lockout_threshold` in a row
 // that address may not sign into that account until `lockout_duration` has passed or an
 // administrator unlocks it. The per-address failure throttle (shared with API keys) bounds how
-// fast any address can guess at all. Every sign-in, failure, lockout and sign-out is audited.
+// fast any address can guess at all. An email that names no account locks after the same number
+// of failures from one address, with the same answer, so lockout does not tell which emails
+// exist (those counts are kept in memory, per node). A one-time password signs in once. Every
+// sign-in, failure, lockout and sign-out is audited.
 //
-// Thread-safe: holds references to thread-safe collaborators and no mutable state of its own.
+// Thread-safe: holds references to thread-safe collaborators; its own state (the unknown emails'
+// failure counts) is guarded by a mutex.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/account_service.hpp"
 #include "core/clock.hpp"
@@ -96,6 +102,12 @@ class SessionService {
   std::string CookieDigest(std::string_view cookie) const;
   std::string CsrfFor(std::string_view cookie) const;
   Status RecordWrongPassword(const Account& account, const std::string& ip, Time now) const;
+  // The lockout of an email that names no account (or no password) from one address, kept so it
+  // locks exactly as a real account does: the time its lock ends, if it is locked at `now`.
+  std::optional<Time> PhantomLockedUntil(std::string_view email, const std::string& ip,
+                                         Time now) const;
+  // Counts a failure for such an email; true when this failure locked it.
+  bool RecordPhantomFailure(std::string_view email, const std::string& ip, Time now) const;
 
   Store& store_;
   const Clock& clock_;
@@ -104,6 +116,16 @@ class SessionService {
   const PasswordHasher& passwords_;
   SessionOptions options_;
   FailureThrottle* throttle_;
+
+  struct PhantomFailures {
+    int failures = 0;
+    std::optional<Time> locked_until;
+    Time last_failure{};
+  };
+  // Keyed by an HMAC of (email key, address): no email is kept. Bounded: see kMaxPhantoms in
+  // session_service.cpp.
+  mutable std::mutex phantom_mutex_;
+  mutable std::unordered_map<std::string, PhantomFailures> phantoms_;
 };
 
 }  // namespace keyward::core

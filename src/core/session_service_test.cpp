@@ -288,17 +288,20 @@ TEST_F(SessionService, ChangePasswordClearsTheOneTimePasswordAndEndsOtherSession
   const std::string otp = Must(accounts_.ResetPassword(master_, id));
   SignedIn here = Must(SignIn(otp));
   EXPECT_TRUE(here.account.account.must_change_password);
-  const std::string there = Must(SignIn(otp, "2.2.2.2")).cookie;
   SessionAuth auth = Must(Auth(here.cookie));
   EXPECT_TRUE(auth.must_change_password);
-  const std::string there_hash = Must(Auth(there)).session.id_hash;
 
   ASSERT_TRUE(sessions_.ChangePassword(auth, otp, kNewPassword).has_value());
   SessionAuth after = Must(Auth(here.cookie));  // this session lives on
   EXPECT_FALSE(after.must_change_password);
   EXPECT_FALSE(Must(accounts_.Get(master_, id)).account.must_change_password);
+  // Another session of the account (opened with the new password) ends at the next change.
+  const std::string there = Must(SignIn(kNewPassword, "2.2.2.2")).cookie;
+  const std::string there_hash = Must(Auth(there)).session.id_hash;
+  ASSERT_TRUE(sessions_.ChangePassword(after, kNewPassword, "yet another passphrase").has_value());
   ExpectCode(Auth(there), ErrorCode::kUnauthenticated);
   EXPECT_FALSE(StoredSession(there_hash).has_value());
+  Must(Auth(here.cookie));
   std::vector<AuditEvent> changed = AuditEvents("account.password");
   ASSERT_FALSE(changed.empty());
   EXPECT_EQ(changed.back().actor, "account:" + std::to_string(id));
@@ -306,7 +309,75 @@ TEST_F(SessionService, ChangePasswordClearsTheOneTimePasswordAndEndsOtherSession
   EXPECT_THAT(changed.back().details_json, Not(HasSubstr(otp)));
 
   EXPECT_EQ(SignIn(otp).error().code, ErrorCode::kUnauthenticated);
+  Must(SignIn("yet another passphrase"));
+}
+
+TEST_F(SessionService, AOneTimePasswordSignsInOnceOnly) {
+  const AccountId id = CreateAccount(master_, kEmail).account.id;
+  const std::string otp = Must(accounts_.ResetPassword(master_, id));
+  const SignedIn first = Must(SignIn(otp));
+  EXPECT_TRUE(Must(accounts_.Get(master_, id)).account.one_time_password_used);
+  for (const char* ip : {"1.1.1.1", "2.2.2.2"}) {
+    Result<SignedIn> again = SignIn(otp, ip);
+    ASSERT_FALSE(again.has_value()) << ip;
+    EXPECT_EQ(again.error().code, ErrorCode::kUnauthenticated) << ip;
+    EXPECT_EQ(again.error().msg, Msg::kSignInFailed) << ip;
+  }
+  EXPECT_EQ(AuditEvents("session.failure").back().details_json,
+            R"({"reason":"one_time_password_used"})");
+  // A new reset gives a new one-time password, good for one sign-in too.
+  const std::string otp2 = Must(accounts_.ResetPassword(master_, id));
+  Must(SignIn(otp2));
+  EXPECT_EQ(SignIn(otp2).error().code, ErrorCode::kUnauthenticated);
+  // Once changed, the chosen password signs in as often as it likes.
+  const std::string otp3 = Must(accounts_.ResetPassword(master_, id));
+  const SessionAuth auth = Must(Auth(Must(SignIn(otp3)).cookie));
+  ASSERT_TRUE(sessions_.ChangePassword(auth, otp3, kNewPassword).has_value());
   Must(SignIn(kNewPassword));
+  Must(SignIn(kNewPassword));
+  EXPECT_FALSE(first.cookie.empty());
+}
+
+TEST_F(SessionService, AnUnknownEmailLocksExactlyLikeARealAccount) {
+  MakeUser();
+  std::vector<Error> real, unknown;
+  for (int i = 0; i < 6; ++i) {
+    real.push_back(SignIn("not the password", "4.4.4.4").error());
+    unknown.push_back(SignIn("not the password", "4.4.4.4", "nobody@example.com").error());
+  }
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(real[i].code, unknown[i].code) << i;
+    EXPECT_EQ(real[i].Message(), unknown[i].Message()) << i;
+    EXPECT_EQ(real[i].Message(Locale::kJaJp), unknown[i].Message(Locale::kJaJp)) << i;
+  }
+  EXPECT_EQ(unknown[4].code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(unknown[5].code, ErrorCode::kRateLimited);
+  EXPECT_EQ(unknown[5].msg, Msg::kSignInLocked);
+  // Per (email, address), as for a real account; and it ends by itself alike.
+  EXPECT_EQ(SignIn("x", "5.5.5.5", "nobody@example.com").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(SignIn("x", "4.4.4.4", "other@example.com").error().code, ErrorCode::kUnauthenticated);
+  clock_.Advance(std::chrono::minutes(15));
+  EXPECT_EQ(SignIn("x", "4.4.4.4", "nobody@example.com").error().code, ErrorCode::kUnauthenticated);
+  MustSignIn("4.4.4.4");
+}
+
+TEST_F(SessionService, AFailedSignInRecordsOnlyAPlainEmail) {
+  const std::vector<std::string> typed_emails = {
+      master_token_,
+      "kw_" + std::string(20, 'a') + "@example.com",
+      std::string(300, 'a') + "@x.io",
+      "AbCdEfGhIjKlMnOpQrSt@example.com",
+      "not an email",
+      "user@example.com\n{\"forged\": 1}",
+  };
+  for (const std::string& typed : typed_emails) {
+    ASSERT_FALSE(SignIn("wrong password", "6.6.6.6", typed).has_value());
+    const AuditEvent e = AuditEvents("session.failure").back();
+    EXPECT_EQ(e.details_json, R"({"reason":"unknown_email"})") << typed;
+  }
+  ASSERT_FALSE(SignIn("wrong password", "6.6.6.6", "Someone.Else@example.com").has_value());
+  EXPECT_EQ(AuditEvents("session.failure").back().details_json,
+            R"({"reason":"unknown_email","email":"Someone.Else@example.com"})");
 }
 
 TEST_F(SessionService, DisablingTheAccountEndsItsSessions) {

@@ -55,7 +55,7 @@ class UnitOfWork {
   // --- API keys. Reads fill ApiKey::role_name. ---
   virtual Result<std::optional<ApiKey>> FindKey(KeyId id) = 0;
   virtual Result<std::optional<ApiKey>> FindKeyByPublicId(std::string_view public_id) = 0;
-  // The key whose NameKey(name) equals `name_key`, if any.
+  // The key whose KeyNameKey equals `name_key`, if any (NameKey(name) for an ordinary key).
   virtual Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view name_key) = 0;
   // Keys matching `filter`, ordered by id descending, at most `page.limit`.
   virtual Result<std::vector<ApiKey>> ListKeys(const KeyFilter& filter,

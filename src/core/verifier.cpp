@@ -166,14 +166,16 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   };
   auto fail = [&](Outcome outcome, const KeyEntry* key, std::string_view public_id) {
     if (throttle_ != nullptr && request.client_ip)
-      throttle_->RecordFailure(*request.client_ip, now);
+      throttle_->RecordFailure(request.budget, *request.client_ip, now);
     report(outcome, key, public_id);
     result.outcome = outcome;
     return result;
   };
-  if (throttle_ != nullptr && request.client_ip && !throttle_->Allowed(*request.client_ip, now)) {
+  if (throttle_ != nullptr && request.client_ip &&
+      !throttle_->Allowed(request.budget, *request.client_ip, now)) {
     result.outcome = Outcome::kRateLimited;
-    result.retry_after_seconds = throttle_->RetryAfterSeconds(*request.client_ip, now);
+    result.retry_after_seconds =
+        throttle_->RetryAfterSeconds(request.budget, *request.client_ip, now);
     if (auth_events_ != nullptr) {
       const std::optional<TokenView> presented = ParseToken(request.token);
       report(result.outcome, nullptr, presented ? presented->public_id : std::string_view());

@@ -132,15 +132,27 @@ class StoreKeyLookup final : public KeyLookup {
   Store& store_;
 };
 
-// The per-client-IP throttle seam (the verification issue provides the bounded implementation).
+// The two failure budgets an address has (DESIGN.md "The verification chain", step 5), kept
+// apart so that junk presented on behalf of end clients never locks a gateway out of its own
+// calls (docs/gateways.md "Passing the end client's address").
+enum class ThrottleBudget {
+  // The address's own authentication: management calls, forward-auth, console sign-in.
+  kOwnAuthentication,
+  // Keys presented to POST /v1/keys/verify, counted against the end client's address; refuses
+  // only verifications for that address.
+  kPresentedKeys,
+};
+
+// The per-client-IP throttle seam: one budget per (budget kind, address).
 class FailureThrottle {
  public:
   virtual ~FailureThrottle() = default;
-  // Whether `client` is still within its failure budget at `now`.
-  virtual bool Allowed(const IpAddress& client, Time now) = 0;
-  virtual void RecordFailure(const IpAddress& client, Time now) = 0;
-  // Seconds until a refused `client` may try again.
-  virtual std::int64_t RetryAfterSeconds(const IpAddress& client, Time now) const = 0;
+  // Whether `client` is still within its `budget` at `now`.
+  virtual bool Allowed(ThrottleBudget budget, const IpAddress& client, Time now) = 0;
+  virtual void RecordFailure(ThrottleBudget budget, const IpAddress& client, Time now) = 0;
+  // Seconds until a refused `client` may try again on `budget`.
+  virtual std::int64_t RetryAfterSeconds(ThrottleBudget budget, const IpAddress& client,
+                                         Time now) const = 0;
 };
 
 // Where the chain reports failed verifications, for the audit trail's auth.failure events
@@ -160,6 +172,9 @@ struct VerifyRequest {
   std::string_view token;
   std::optional<IpAddress> client_ip;
   std::span<const std::string_view> required_permissions;  // all required; caller owns them
+  // Whose budget a failure counts against: the presenter's own, or (for POST /v1/keys/verify)
+  // the end client's verification budget.
+  ThrottleBudget budget = ThrottleBudget::kOwnAuthentication;
 };
 
 struct Verification {

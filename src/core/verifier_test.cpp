@@ -174,9 +174,11 @@ TEST_F(Verifier, ThresholdZeroDisablesLockout) {
 
 class DenyAllThrottle : public FailureThrottle {
  public:
-  bool Allowed(const IpAddress&, Time) override { return false; }
-  void RecordFailure(const IpAddress&, Time) override {}
-  std::int64_t RetryAfterSeconds(const IpAddress&, Time) const override { return 42; }
+  bool Allowed(ThrottleBudget, const IpAddress&, Time) override { return false; }
+  void RecordFailure(ThrottleBudget, const IpAddress&, Time) override {}
+  std::int64_t RetryAfterSeconds(ThrottleBudget, const IpAddress&, Time) const override {
+    return 42;
+  }
 };
 
 TEST_F(Verifier, AThrottledAddressIsRateLimitedBeforeAnythingElse) {

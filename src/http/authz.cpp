@@ -226,7 +226,7 @@ Response MakeAnswer(const Request& request, core::Outcome outcome,
     response.set("X-Keyward-Key-Id", std::to_string(verification->key->id));
     response.set("X-Keyward-Key-Name", PercentEncode(verification->key->name));
     if (verification->role != nullptr) {
-      response.set("X-Keyward-Role", HeaderSafeRoleName(verification->role->name));
+      response.set("X-Keyward-Role", PercentEncode(verification->role->name));
     }
   }
   response.keep_alive(request.keep_alive());
@@ -279,15 +279,6 @@ Response Authz::Answer(const Request& request, const RequestContext& context) co
 
 Response Authz::FailureAnswer(const Request& request) {
   return MakeAnswer(request, core::Outcome::kUnavailable, nullptr);
-}
-
-std::string HeaderSafeRoleName(std::string_view name) {
-  // API.md gives the role name as is; only a name that could not travel in a header (non-ASCII
-  // or control characters) is percent-encoded.
-  const bool printable = std::all_of(name.begin(), name.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
-  });
-  return printable ? std::string(name) : PercentEncode(name);
 }
 
 std::string PercentEncode(std::string_view text) {

@@ -11,9 +11,10 @@
 //                                     INSUFFICIENT_PERMISSIONS)
 //   X-Keyward-Key-Id: <integer id>    200
 //   X-Keyward-Key-Name: <name>        200, percent-encoded UTF-8 (PercentEncode)
-//   X-Keyward-Role: <role name>       200 when the key has a role: as is when printable ASCII,
-//                                     else percent-encoded the same way as the name
-//                                     ("Master Administrator" -> "Master%20Administrator")
+//   X-Keyward-Role: <role name>       200 when the key has a role: always percent-encoded the
+//                                     same way as the name ("Master Administrator" ->
+//                                     "Master%20Administrator"), so a role named
+//                                     "Master%20Administrator" arrives as "Master%2520..."
 //
 // Decisions beyond API.md:
 // - The token comes from `Authorization: Bearer`, `api-secret-key` or `X-API-Key`. An
@@ -73,8 +74,5 @@ class Authz {
 // `text` with every byte outside the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~) written as
 // %XX in uppercase hex: UTF-8 names become plain ASCII header values.
 std::string PercentEncode(std::string_view text);
-
-// A role name for X-Keyward-Role: as is when printable ASCII, else PercentEncode(name).
-std::string HeaderSafeRoleName(std::string_view name);
 
 }  // namespace keyward::http

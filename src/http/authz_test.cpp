@@ -66,7 +66,7 @@ TEST_F(Authz, ValidKeyIs200WithItsIdNameAndRole) {
   ExpectAnswer(res, 200, "VALID");
   EXPECT_EQ(res["X-Keyward-Key-Id"], std::to_string(key.key.id));
   EXPECT_EQ(res["X-Keyward-Key-Name"], "splunk-forwarder_1.0~");
-  EXPECT_EQ(res["X-Keyward-Role"], "Auditor");
+  EXPECT_EQ(res["X-Keyward-Role"], "Auditor");  // unreserved characters only: unchanged
   EXPECT_EQ(res.count(bh::field::retry_after), 0u);
 }
 
@@ -76,7 +76,14 @@ TEST_F(Authz, KeyNameIsPercentEncodedUtf8) {
 }
 
 TEST_F(Authz, RoleNameIsPercentEncodedToo) {
-  EXPECT_EQ(AskWith(master_token_)["X-Keyward-Role"], "Master Administrator");
+  EXPECT_EQ(AskWith(master_token_)["X-Keyward-Role"], "Master%20Administrator");
+}
+
+TEST_F(Authz, ARoleNamedLikeAnEncodedRoleCannotPassForIt) {
+  // Sent as is, "Master%20Administrator" would decode to the built-in role's name.
+  MakeRole("Master%20Administrator", {"orders:read"});
+  const core::IssuedKey key = MakeKey("impostor", "Master%20Administrator");
+  EXPECT_EQ(AskWith(key.token)["X-Keyward-Role"], "Master%2520Administrator");
 }
 
 TEST(AuthzPercentEncode, KeepsOnlyUnreservedCharacters) {

@@ -76,8 +76,9 @@ Reply ErrorReply(const core::Error& error, core::Locale locale) {
   const unsigned status = HttpStatus(error.code);
   // The field of an internal error could name storage internals; it is not the caller's fault.
   const bool server_fault = status >= 500;
-  Reply reply = Reply::Json(status, Body(core::CodeName(error.code), PublicMessage(error, locale),
-                                         server_fault ? std::string_view{} : error.field));
+  Reply reply =
+      Reply::Json(status, Body(core::CodeName(error.code), PublicMessage(error, locale),
+                               server_fault ? std::string{} : core::BoundEcho(error.field)));
   if (status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (status == 429) reply.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
   return reply;

@@ -36,6 +36,24 @@ TEST(ErrorMap, BodyCarriesCodeMessageAndField) {
             R"({"error":{"code":"invalid_argument","message":"name is required","field":"name"}})");
 }
 
+TEST(ErrorMap, EchoedValuesAreBoundedInTheMessageAndTheField) {
+  const std::string huge(60 * 1024, 'x');
+  const core::Error e = core::InvalidArgument(core::Msg::kUnknownField, huge, {huge});
+  const Reply reply = ErrorReply(e, core::Locale::kEnUs);
+  ASSERT_LT(reply.body.size(), 1024u);
+  const boost::json::object error = boost::json::parse(reply.body).at("error").as_object();
+  const std::string bounded = std::string(core::kMaxEchoCodePoints, 'x') + "\u2026";
+  EXPECT_EQ(error.at("field").as_string(), bounded);
+  EXPECT_EQ(error.at("message").as_string(), "unknown field " + bounded);
+  // Cut on a code point, never inside one; short values pass unchanged.
+  std::string kana;
+  for (int i = 0; i < 200; ++i) kana += "\u3042";
+  EXPECT_EQ(core::BoundEcho(kana).size(), core::kMaxEchoCodePoints * 3 + 3);
+  EXPECT_EQ(core::BoundEcho("name"), "name");
+  EXPECT_EQ(core::BoundEcho(std::string(core::kMaxEchoCodePoints, 'y')),
+            std::string(core::kMaxEchoCodePoints, 'y'));
+}
+
 TEST(ErrorMap, BodyOmitsFieldWhenNoneIsAtFault) {
   const Reply reply =
       ErrorReply(core::MakeError(ErrorCode::kAlreadyExists, core::Msg::kKeyNameTaken, {"x"}),

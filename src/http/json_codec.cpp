@@ -12,6 +12,7 @@
 
 #include "core/time_zone.hpp"
 #include "core/token.hpp"
+#include "http/json_duplicate_keys.hpp"
 #include "http/json_fields.hpp"
 
 namespace keyward::http {
@@ -151,6 +152,10 @@ core::Result<json::object> ParseBody(std::string_view body) {
     return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
                            {"the request body", "a JSON object"});
   }
+  // json::parse kept the last of any duplicate keys; a second reading finds them.
+  if (std::optional<std::string> duplicate = FindDuplicateKey(body)) {
+    return core::InvalidArgument(core::Msg::kDuplicateField, *duplicate, {*duplicate});
+  }
   return std::move(v.get_object());
 }
 
@@ -228,24 +233,28 @@ core::Result<std::int64_t> ParseRotate(const json::object& body) {
 
 core::Status ParseNoFields(const json::object& body) { return OnlyKnownFields(body, {}); }
 
-core::Result<std::vector<std::string>> ParseBulkDelete(const json::object& body) {
+core::Result<std::vector<BulkDeleteId>> ParseBulkDelete(const json::object& body) {
   KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"ids"}));
   const json::value* v = body.if_contains("ids");
   if (v == nullptr) return Required("ids");
   if (!v->is_array()) return WrongType("ids", "an array");
-  std::vector<std::string> ids;
+  if (v->get_array().size() > static_cast<std::size_t>(core::kMaxListLimit)) {
+    return core::InvalidArgument(core::Msg::kTooManyItems, "ids",
+                                 {"ids", std::to_string(core::kMaxListLimit)});
+  }
+  std::vector<BulkDeleteId> ids;
   ids.reserve(v->get_array().size());
   for (const json::value& id : v->get_array()) {
     if (id.is_string()) {
-      ids.emplace_back(id.get_string());
+      ids.push_back({std::string(id.get_string()), true});
     } else if (id.is_int64()) {
-      ids.push_back(std::to_string(id.get_int64()));
+      ids.push_back({std::to_string(id.get_int64()), false});
     } else if (id.is_uint64()) {
-      ids.push_back(std::to_string(id.get_uint64()));
+      ids.push_back({std::to_string(id.get_uint64()), false});
     } else if (id.is_double()) {
-      ids.push_back(ShortestDecimal(id.get_double()));
+      ids.push_back({ShortestDecimal(id.get_double()), false});
     } else {
-      ids.push_back(json::serialize(id));
+      ids.push_back({json::serialize(id), false});
     }
   }
   return ids;

@@ -54,7 +54,8 @@ boost::json::object ListJson(boost::json::array items, const std::optional<std::
 // --- Reading ---
 
 // The request body as a JSON object; an empty body is {}. Errors: kMalformedJson when it is not
-// JSON, kInvalidArgument when it is JSON but not an object.
+// JSON, kInvalidArgument when it is JSON but not an object, or when one of its objects (at any
+// depth) holds a key twice (naming its path, e.g. "role" or "items[0].name").
 core::Result<boost::json::object> ParseBody(std::string_view body);
 
 // POST /v1/keys/verify.
@@ -79,8 +80,14 @@ core::Result<core::UpdateKeyInput> ParseUpdateKey(const boost::json::object& bod
 core::Result<std::int64_t> ParseRotate(const boost::json::object& body);
 // A body that takes no fields (enable, disable, lock, unlock): its first member is unknown.
 core::Status ParseNoFields(const boost::json::object& body);
-// POST /v1/apikeys/delete: {ids: [...]} -> each id as given, as a string: strings as they are,
-// integers in decimal, anything else as its JSON text (it names no key and gets a 404 entry).
-core::Result<std::vector<std::string>> ParseBulkDelete(const boost::json::object& body);
+// One element of a bulk delete's ids, as given: a string as it is, a number in decimal (1.5, not
+// 1.5E0), anything else as its JSON text. Only a string can name a key (API.md: ids are written
+// as decimal strings); everything else gets a 404 entry, so 13, 13.0 and 1.3e1 never act on key 13.
+struct BulkDeleteId {
+  std::string text;
+  bool is_string = false;
+};
+// POST /v1/apikeys/delete: {ids: [...]} (at most core::kMaxListLimit, else 400 naming ids).
+core::Result<std::vector<BulkDeleteId>> ParseBulkDelete(const boost::json::object& body);
 
 }  // namespace keyward::http

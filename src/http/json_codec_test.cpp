@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace keyward::http {
 namespace {
@@ -148,6 +150,26 @@ TEST(JsonCodec, NonObjectBodyIsInvalidArgument) {
   EXPECT_EQ(body.error().code, core::ErrorCode::kInvalidArgument);
 }
 
+TEST(JsonCodec, DuplicateKeysAreRefusedNamingTheField) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"role": "Auditor", "role": "Master Administrator"})", "role"},
+      {R"({"name": "n", "ro\u006ce": "x", "role": "y"})", "role"},  // the same key, escaped
+      {R"({"a": {"b": 1, "c": {"d": 1, "d": 2}}})", "a.c.d"},
+      {R"({"items": [{"x": 1}, {"y": 1, "y": 2}]})", "items[1].y"},
+      {R"({"m": [[1, 2], [{"k": 1, "k": 1}]]})", "m[1][0].k"},
+  };
+  for (const auto& [text, field] : cases) {
+    auto body = ParseBody(text);
+    ASSERT_FALSE(body.has_value()) << text;
+    EXPECT_EQ(body.error().code, core::ErrorCode::kInvalidArgument) << text;
+    EXPECT_EQ(body.error().msg, core::Msg::kDuplicateField) << text;
+    EXPECT_EQ(body.error().field, field) << text;
+  }
+  // The same key in different objects is no duplicate.
+  EXPECT_TRUE(
+      ParseBody(R"({"a": {"k": 1}, "b": {"k": 1}, "k": [{"k": 1}, {"k": 2}]})").has_value());
+}
+
 TEST(JsonCodec, CreateReadsEveryField) {
   auto in = ParseCreateKey(Object(R"({"name": "n", "description": "d", "role": "Auditor",
       "locale": "ja-JP", "timeZone": "Asia/Tokyo", "expiresAt": "2030-01-01T00:00:00Z",
@@ -248,11 +270,17 @@ TEST(JsonCodec, RotateRejectsANonIntegerGracePeriod) {
   EXPECT_EQ(huge.error().field, "gracePeriodSeconds");
 }
 
-TEST(JsonCodec, BulkDeleteKeepsEveryIdAsAString) {
-  auto ids = ParseBulkDelete(Object(R"({"ids": ["7", 8, "abc", true, null, 1.5]})"));
+TEST(JsonCodec, BulkDeleteKeepsEveryIdAsGivenAndOnlyStringsCanNameAKey) {
+  auto ids = ParseBulkDelete(Object(R"({"ids": ["7", 8, "abc", true, null, 1.5, 13.0, 1.3e1]})"));
   ASSERT_TRUE(ids.has_value());
-  const std::vector<std::string> expected = {"7", "8", "abc", "true", "null", "1.5"};
-  EXPECT_EQ(*ids, expected);
+  std::vector<std::string> texts;
+  std::vector<bool> strings;
+  for (const BulkDeleteId& id : *ids) {
+    texts.push_back(id.text);
+    strings.push_back(id.is_string);
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"7", "8", "abc", "true", "null", "1.5", "13", "13"}));
+  EXPECT_EQ(strings, (std::vector<bool>{true, false, true, false, false, false, false, false}));
 }
 
 TEST(JsonCodec, BulkDeleteRequiresAnArrayOfIds) {

@@ -210,6 +210,30 @@ TEST_F(KeysVerify, RateLimitedClientGetsNoKeyFields) {
   EXPECT_EQ(json::parse(other.body()).at("code").as_string(), "VALID");
 }
 
+TEST_F(KeysVerify, JunkFromEndClientsNeverThrottlesTheGateway) {
+  const core::IssuedKey target = MakeKey("target", "Auditor");
+  // Junk for an end client, then junk without ip (counted against the gateway's address as an
+  // end client): far past the throttle of 2 a minute.
+  for (int i = 0; i < 10; ++i) {
+    (void)Verify(KeyBody(UnknownToken(), R"(, "ip": "198.51.100.7")"), {}, "8.8.8.8",
+                 &throttled_handler_);
+  }
+  const Response valid = Verify(KeyBody(target.token), {}, "8.8.8.8", &throttled_handler_);
+  ASSERT_EQ(valid.result_int(), 200u) << valid.body();
+  EXPECT_EQ(json::parse(valid.body()).at("code").as_string(), "VALID");
+  for (int i = 0; i < 10; ++i) {
+    const Response res = Verify(KeyBody(UnknownToken()), {}, "8.8.8.8", &throttled_handler_);
+    EXPECT_EQ(res.result_int(), 200u);  // verify stays "always 200"
+  }
+  const Response limited = Verify(KeyBody(target.token), {}, "8.8.8.8", &throttled_handler_);
+  ASSERT_EQ(limited.result_int(), 200u);
+  EXPECT_EQ(json::parse(limited.body()).at("code").as_string(), "RATE_LIMITED");
+  // The gateway's own management calls are untouched by any of it.
+  Request own{bh::verb::get, "/v1/apikeys/current", 11};
+  own.set(bh::field::authorization, "Bearer " + master_token_);
+  EXPECT_EQ(throttled_handler_.Handle(own, From("8.8.8.8")).result_int(), 200u);
+}
+
 TEST_F(KeysVerify, UnavailableIs503) {
   const core::IssuedKey target = MakeKey("target", "Auditor");
   OutageLookup outage(lookup_, std::string(core::ParseToken(target.token)->public_id));

@@ -69,6 +69,7 @@ void ExpectSameAccount(const Account& got, const Account& want) {
   EXPECT_EQ(got.enabled, want.enabled);
   EXPECT_EQ(got.password_hash, want.password_hash);
   EXPECT_EQ(got.must_change_password, want.must_change_password);
+  EXPECT_EQ(got.one_time_password_used, want.one_time_password_used);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.password_changed_at, want.password_changed_at);
 }
@@ -85,6 +86,7 @@ Account FullAccount(std::string email) {
   account.enabled = false;
   account.password_hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
   account.must_change_password = true;
+  account.one_time_password_used = true;
   account.created_at = kNow - seconds{100};
   account.password_changed_at = kNow - seconds{50};
   // Filled by reads, never stored: a store must ignore what a caller passes.
@@ -291,6 +293,34 @@ TEST_P(StoreContract, AccountTokenIsTheAccountSourcedKeyOfThatAccount) {
   ASSERT_TRUE(
       Do(store(), [&](UnitOfWork& uow) { return uow.DeleteKey(alice_token_id); }).has_value());
   EXPECT_FALSE(token_of(alice).has_value());
+}
+
+TEST_P(StoreContract, AccountTokensDoNotShareTheKeyNameNamespace) {
+  const AccountId alice = InsertAccount(store(), NewAccount("alice@example.com"));
+  const AccountId bob = InsertAccount(store(), NewAccount("bob@example.com"));
+  // An ordinary key named like alice's token does not block it ...
+  Insert(store(), NewKey("Authentication token of account " + std::to_string(alice)));
+  ApiKey alice_token = NewKey("Authentication token of account " + std::to_string(alice));
+  alice_token.source = core::KeySource::kAccount;
+  alice_token.account_id = alice;
+  EXPECT_TRUE(contract::TryInsert(store(), alice_token).has_value());
+  // ... and a token does not block an ordinary key of its name.
+  ApiKey bob_token = NewKey("Authentication token of account " + std::to_string(bob));
+  bob_token.source = core::KeySource::kAccount;
+  bob_token.account_id = bob;
+  const core::KeyId bob_token_id = Insert(store(), bob_token);
+  EXPECT_TRUE(contract::TryInsert(store(), NewKey(bob_token.name)).has_value());
+  EXPECT_EQ(List(store(), contract::AtNow()).size(), 4u);
+  // A token is found by its own name key, not by its name.
+  const auto by_name = Get<std::optional<core::KeyId>>(store(), [&](UnitOfWork& uow) {
+    return uow.FindKeyIdByNameKey(core::KeyNameKey(bob_token));
+  });
+  EXPECT_EQ(by_name, bob_token_id);
+  // Two tokens of one account still clash.
+  ApiKey second = NewKey("another name");
+  second.source = core::KeySource::kAccount;
+  second.account_id = bob;
+  ExpectError(contract::TryInsert(store(), second), ErrorCode::kAlreadyExists);
 }
 
 TEST_P(StoreContract, AccountSuspendedRoundTripsOnKeys) {

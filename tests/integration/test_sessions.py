@@ -104,10 +104,10 @@ class SignIn(AccountsTestCase):
         self.assertIs(session.get("/v1/session").json()["mustChangePassword"], True)
 
     def test_password_change_ends_the_accounts_other_sessions(self):
-        first = self.sign_in_ok(self.server, BOOTSTRAP_EMAIL, self.admin_otp)
-        second = self.sign_in_ok(self.server, BOOTSTRAP_EMAIL, self.admin_otp)
+        first = self.console_admin()  # a one-time password signs in once: change it first
+        second = self.sign_in_ok(self.server, BOOTSTRAP_EMAIL, ADMIN_PASSWORD)
         self.assert_session_alive(second)
-        resp = self.change_password(first, self.admin_otp, ADMIN_PASSWORD)
+        resp = self.change_password(first, ADMIN_PASSWORD, NEW_PASSWORD)
         self.assertEqual(resp.status, 204, resp)
         self.assert_session_alive(first)
         self.assert_session_ended(second)
@@ -332,9 +332,9 @@ class Lockout(AccountsTestCase):
 
     def test_successful_sign_in_clears_the_count(self):
         self.fail_sign_ins(4)
-        self.sign_in_ok(self.server, "locked@example.com", self.otp)
+        self.signed_in("locked@example.com", self.otp)  # a one-time password signs in once
         self.fail_sign_ins(4)
-        self.sign_in_ok(self.server, "locked@example.com", self.otp)
+        self.sign_in_ok(self.server, "locked@example.com", NEW_PASSWORD)
 
     def test_lock_holds_for_one_account_only(self):
         other, other_otp = self.with_password("other@example.com")

@@ -108,13 +108,23 @@ core::Result<Reply> RotateKey(const Services& services, const Call& call) {
 
 core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
-  KW_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseBulkDelete(body));
+  KW_ASSIGN_OR_RETURN(std::vector<BulkDeleteId> ids, ParseBulkDelete(body));
+  std::vector<std::string> strings;  // only these can name a key
+  for (const BulkDeleteId& id : ids) {
+    if (id.is_string) strings.push_back(id.text);
+  }
   KW_ASSIGN_OR_RETURN(std::vector<core::BulkDeleteResult> results,
-                      services.keys.DeleteMany(call.caller, ids));
+                      services.keys.DeleteMany(call.caller, strings));
   json::array out;
-  out.reserve(results.size());
-  for (const core::BulkDeleteResult& r : results) {
-    out.emplace_back(json::object{{"id", r.id}, {"status", r.status}});
+  out.reserve(ids.size());
+  auto result = results.begin();
+  for (const BulkDeleteId& id : ids) {
+    if (id.is_string && result != results.end()) {
+      out.emplace_back(json::object{{"id", result->id}, {"status", result->status}});
+      ++result;
+    } else {
+      out.emplace_back(json::object{{"id", id.text}, {"status", 404}});
+    }
   }
   return Reply::Json(200, json::object{{"results", std::move(out)}});
 }

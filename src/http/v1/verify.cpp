@@ -25,6 +25,9 @@ core::Result<Reply> VerifyKey(const Services& services, const Call& call) {
   // The end client's address; without one, the address the call itself came from.
   request.client_ip = input.ip ? input.ip : core::IpAddress::Parse(call.caller.ip);
   request.required_permissions = required;
+  // Failures count against the end client's verification budget, never the caller's own
+  // authentication: junk from end clients cannot lock the gateway out (docs/gateways.md).
+  request.budget = core::ThrottleBudget::kPresentedKeys;
 
   const auto started = std::chrono::steady_clock::now();
   const core::Verification verification = services.verifier.Verify(request);

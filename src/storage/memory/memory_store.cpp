@@ -73,7 +73,7 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
 
   Result<std::optional<KeyId>> FindKeyIdByNameKey(std::string_view name_key) override {
     for (const auto& [id, key] : s_.keys) {
-      if (core::NameKey(key.name) == name_key) return std::optional<KeyId>(id);
+      if (core::KeyNameKey(key) == name_key) return std::optional<KeyId>(id);
     }
     return std::optional<KeyId>();
   }
@@ -344,10 +344,10 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     if (s_.roles.find(key.role_id) == s_.roles.end()) {
       return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(key.role_id)});
     }
-    const std::string name_key = core::NameKey(key.name);
+    const std::string name_key = core::KeyNameKey(key);
     for (const auto& [id, other] : s_.keys) {
       if (id == self) continue;
-      if (core::NameKey(other.name) == name_key) {
+      if (core::KeyNameKey(other) == name_key) {
         return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {key.name});
       }
       if (other.public_id == key.public_id) {

@@ -133,7 +133,7 @@ core::Result<core::ApiKey> ReadKey(const Statement& stmt) {
 void BindKeyFields(Statement& stmt, const core::ApiKey& key) {
   stmt.BindText(1, key.public_id)
       .BindText(2, key.name)
-      .BindText(3, core::NameKey(key.name))
+      .BindText(3, core::KeyNameKey(key))
       .BindText(4, key.description)
       .BindInt(5, key.role_id)
       .BindText(6, core::LocaleName(key.locale))
@@ -183,6 +183,7 @@ core::Result<core::Account> ReadAccount(const Statement& stmt) {
   account.created_at = FromSeconds(stmt.Int(14));
   account.password_changed_at = OptionalTime(stmt, 15);
   account.sign_in_locked_until = OptionalTime(stmt, 16);
+  account.one_time_password_used = stmt.Int(17) != 0;
   return account;
 }
 
@@ -201,7 +202,8 @@ void BindAccountFields(Statement& stmt, const core::Account& account) {
       .BindText(12, account.password_hash)
       .BindInt(13, account.must_change_password ? 1 : 0)
       .BindInt(14, ToSeconds(account.created_at))
-      .BindOptionalInt(15, OptionalSeconds(account.password_changed_at));
+      .BindOptionalInt(15, OptionalSeconds(account.password_changed_at))
+      .BindInt(16, account.one_time_password_used ? 1 : 0);
 }
 
 core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,

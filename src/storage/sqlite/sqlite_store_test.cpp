@@ -153,19 +153,24 @@ TEST(SqliteStore, SchemaVersionIsRecorded) {
   EXPECT_EQ(RawInt(path, "SELECT count(*) FROM roles WHERE built_in = 1"), 3);
 }
 
-// Writes at `path` a database as a Keyward of schema version 2 (before accounts) left it, with
-// one key (id 1, public id "PubBefore001", named "before accounts").
-void CreateVersion2Database(const std::string& path) {
+// Writes at `path` the schema of versions 1 to `version`, as a Keyward of that version left it.
+void CreateDatabaseAtVersion(const std::string& path, int version) {
   RawExec(path,
           "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
           " applied_at INTEGER NOT NULL)");
   for (const sqlite::Migration& m : sqlite::EmbeddedMigrations()) {
-    if (m.version > 2) continue;
+    if (m.version > version) continue;
     RawExec(path, std::string(m.sql).c_str());
     RawExec(path, ("INSERT INTO schema_migrations (version, name, applied_at) VALUES (" +
                    std::to_string(m.version) + ", '" + std::string(m.name) + "', 0)")
                       .c_str());
   }
+}
+
+// Writes at `path` a database as a Keyward of schema version 2 (before accounts) left it, with
+// one key (id 1, public id "PubBefore001", named "before accounts").
+void CreateVersion2Database(const std::string& path) {
+  CreateDatabaseAtVersion(path, 2);
   RawExec(path,
           "INSERT INTO api_keys (public_id, name, name_key, role_id, locale, time_zone, enabled,"
           " locked, source, created_at, digest_version, digest) VALUES ('PubBefore001',"
@@ -181,8 +186,9 @@ TEST(SqliteStore, Version2DatabaseMigratesToAccounts) {
 
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"), 3);
-  EXPECT_EQ(sqlite::LatestSchemaVersion(), 3);
+  EXPECT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"),
+            sqlite::LatestSchemaVersion());
+  EXPECT_GE(sqlite::LatestSchemaVersion(), 3);
   EXPECT_EQ(RawInt(path,
                    "SELECT count(*) FROM schema_migrations WHERE version = 3"
                    " AND name = 'accounts'"),
@@ -207,6 +213,37 @@ TEST(SqliteStore, Version2DatabaseMigratesToAccounts) {
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->id, token_id);
   EXPECT_TRUE(found->account_suspended);
+}
+
+TEST(SqliteStore, Version3DatabaseMovesTokensOutOfTheKeyNameNamespace) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  CreateDatabaseAtVersion(path, 3);
+  RawExec(path,
+          "INSERT INTO accounts (email, email_key, type, role_id, access_level, given_name,"
+          " surname, description, locale, time_zone, enabled, password_hash,"
+          " must_change_password, created_at) VALUES ('a@example.com', 'a@example.com', 'local',"
+          " 2, 'api_only', '', '', '', 'en-US', 'UTC', 1, 'x', 1, 1700000000)");
+  RawExec(path,
+          "INSERT INTO api_keys (public_id, name, name_key, role_id, locale, time_zone, enabled,"
+          " locked, source, account_id, created_at, digest_version, digest) VALUES"
+          " ('PubToken0001', 'Authentication token of account 1',"
+          " 'authentication token of account 1', 2, 'en-US', 'UTC', 1, 0, 'account', 1,"
+          " 1700000000, 1, zeroblob(32))");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  // The token no longer holds its name in the key-name index; an ordinary key may take it.
+  EXPECT_EQ(RawInt(path,
+                   "SELECT count(*) FROM api_keys WHERE source = 'account'"
+                   " AND name_key = char(1) || 'account:1'"),
+            1);
+  contract::Insert(*store, contract::NewKey("Authentication token of account 1"));
+  // And the account reads with its one-time password unused.
+  const auto account = contract::Get<std::optional<core::Account>>(
+      *store, [](core::UnitOfWork& uow) { return uow.FindAccount(1); });
+  ASSERT_TRUE(account.has_value());
+  EXPECT_TRUE(account->must_change_password);
+  EXPECT_FALSE(account->one_time_password_used);
 }
 
 TEST(SqliteStore, SchemaChecksAccessLevelAndSuspension) {

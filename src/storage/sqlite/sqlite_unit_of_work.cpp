@@ -180,7 +180,7 @@ Status SqliteUnitOfWork::CheckKeyWritable(const ApiKey& key, KeyId self) {
   KW_ASSIGN_OR_RETURN(
       Statement name,
       Prepare("SELECT id FROM api_keys WHERE name_key = ?1 AND id <> ?2", "check key name"));
-  name.BindText(1, core::NameKey(key.name)).BindInt(2, self);
+  name.BindText(1, core::KeyNameKey(key)).BindInt(2, self);
   KW_ASSIGN_OR_RETURN(const auto name_owner, FirstInt(name));
   if (name_owner) return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {key.name});
   KW_ASSIGN_OR_RETURN(
