@@ -38,16 +38,19 @@ TEST(KeysRotate, GracePeriodTakesADuration) {
 }
 
 TEST(KeysRotate, BadOrTooLongGracePeriodIsAUsageErrorNamingFlagAndValue) {
-  const Outcome bad = RunKeyward({"keys", "rotate", "42", "--grace-period", "1w"}, {});
+  // CLI11 prints a parse error on the process's standard error; under --json the message is also
+  // on the standard output the test captures.
+  const Outcome bad = RunKeyward({"keys", "rotate", "42", "--grace-period", "1w", "--json"}, {});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("--grace-period"), std::string::npos) << bad.err;
-  EXPECT_NE(bad.err.find("\"1w\""), std::string::npos) << bad.err;
+  EXPECT_NE(bad.out.find("--grace-period"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("\\\"1w\\\""), std::string::npos) << bad.out;
 
-  const Outcome too_long = RunKeyward({"keys", "rotate", "42", "--grace-period", "8d"}, {});
+  const Outcome too_long =
+      RunKeyward({"keys", "rotate", "42", "--grace-period", "8d", "--json"}, {});
   EXPECT_EQ(too_long.exit_code, 2);
-  EXPECT_NE(too_long.err.find("--grace-period"), std::string::npos) << too_long.err;
-  EXPECT_NE(too_long.err.find("\"8d\""), std::string::npos) << too_long.err;
-  EXPECT_NE(too_long.err.find("7 days"), std::string::npos) << too_long.err;
+  EXPECT_NE(too_long.out.find("--grace-period"), std::string::npos) << too_long.out;
+  EXPECT_NE(too_long.out.find("\\\"8d\\\""), std::string::npos) << too_long.out;
+  EXPECT_NE(too_long.out.find("7 days"), std::string::npos) << too_long.out;
   EXPECT_EQ(RunKeyward({"keys", "rotate", "42", "--grace-period", "604801"}, {}).exit_code, 2);
 }
 

@@ -80,10 +80,11 @@ TEST(OwnAccess, OnATerminalAnythingButYesDoesNothing) {
 }
 
 TEST(OwnAccess, RotatingOwnKeyAsksOnlyWithoutAGracePeriod) {
-  FakeApiServer refused({{200, Current()}});
+  FakeApiServer refused({{200, Current()}, {200, Current()}});
   EXPECT_EQ(RunKeyward({"keys", "rotate", "42"}, EnvFor(refused)).exit_code, 2);
   EXPECT_EQ(RunKeyward({"keys", "rotate", "42", "--grace-period", "0"}, EnvFor(refused)).exit_code,
             2);
+  EXPECT_EQ(refused.requests().size(), 2u) << "only the lookups";
 
   FakeApiServer graceful({{200, R"({"id":"42","secret":"kw_x"})"}});
   const Outcome o = RunKeyward({"keys", "rotate", "42", "--grace-period", "1h"}, EnvFor(graceful));
