@@ -1,16 +1,19 @@
 // keyward: the server (`serve`), the local admin commands (`admin recover`) and the client of the
-// native API (`keys`, `roles`, `whoami`) in one binary. See API.md "Command line".
+// native API (`keys`, `roles`, `whoami`) in one binary, with `version` and `help`. See
+// docs/cli.md.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "app/config.hpp"
 #include "app/serve.hpp"
+#include "app/version.hpp"
 #include "cli/client.hpp"
 
 namespace {
-
-constexpr const char* kVersion = "0.1.0";
 
 // Flags shared by `serve` and the local admin commands that open the store.
 void AddStoreOptions(CLI::App& cmd, keyward::app::ServeConfig& config) {
@@ -97,11 +100,42 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       ->envname("KEYWARD_MAX_CONNECTIONS");
 }
 
+// `keyward help [COMMAND...]`: the help of the program or of the command named, as --help prints
+// it. An unknown command is a usage error (exit 2).
+void AddHelpCommand(CLI::App& app, int& exit_code) {
+  auto* help = app.add_subcommand("help", "Show the help of keyward or of a command");
+  auto words = std::make_shared<std::vector<std::string>>();
+  help->add_option("command", *words, "A command, e.g. keys create");
+  help->callback([&app, &exit_code, words] {
+    const CLI::App* target = &app;
+    std::string parents;  // "keyward keys" before "create": the usage line names the whole path
+    for (const std::string& word : *words) {
+      parents += parents.empty() ? target->get_name() : " " + target->get_name();
+      const CLI::App* next = nullptr;
+      for (const CLI::App* sub : target->get_subcommands({})) {
+        if (sub->get_name() == word) next = sub;
+      }
+      if (next == nullptr) {
+        std::cerr << "keyward: no command \"" << word << "\"; see keyward help\n";
+        exit_code = 2;
+        return;
+      }
+      target = next;
+    }
+    // App::help() hands over to the subcommand that was parsed, `help` itself; the formatter
+    // describes the program as --help does.
+    std::cout << (target == &app ? app.get_formatter()->make_help(&app, app.get_name(),
+                                                                  CLI::AppFormatMode::Normal)
+                                 : target->help(parents));
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Keyward: API key management and verification"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", keyward::app::VersionLine());
   int exit_code = 0;
 
   keyward::app::ServeConfig serve_config;
@@ -117,16 +151,21 @@ int main(int argc, char** argv) {
   AddStoreOptions(*recover, admin_config);
   recover->callback([&] { exit_code = keyward::app::RunAdminRecover(admin_config); });
 
-  app.add_subcommand("version", "Print the version")->callback([&] {
-    std::cout << "keyward " << kVersion << "\n";
+  bool version_json = false;
+  CLI::App* version = app.add_subcommand("version", "Print the version, commit and build type");
+  version->add_flag("--json", version_json, "As {\"version\", \"commit\", \"buildType\"}");
+  version->callback([&] {
+    std::cout << (version_json ? keyward::app::VersionJson() : keyward::app::VersionLine()) << "\n";
   });
+  AddHelpCommand(app, exit_code);
 
   keyward::cli::AddClientCommands(app, exit_code);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return keyward::cli::ExitCodeForParseError(app, e);
+    return keyward::cli::ExitCodeForParseError(app, e, keyward::cli::HasJsonFlag(argc, argv),
+                                               std::cout);
   }
   return exit_code;
 }

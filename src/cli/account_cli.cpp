@@ -2,6 +2,7 @@
 // flags and help.
 #include "cli/account_commands.hpp"
 #include "cli/command_wiring.hpp"
+#include "cli/expiry.hpp"
 
 namespace keyward::cli {
 namespace {
@@ -36,17 +37,24 @@ void AddAccountCreate(CLI::App* accounts, const ClientIo& io, int& exit_code) {
 struct UpdateAccountState {
   std::string id;
   UpdateAccountFlags flags;
+  bool yes = false;
 };
 
 void AddAccountUpdate(CLI::App* accounts, const ClientIo& io, int& exit_code) {
   auto* command = accounts->add_subcommand("update", "Change an account's settings");
-  auto state = Leaf<UpdateAccountState>(
-      command, io, exit_code, [io](const auto& s, const auto& st, auto& c) {
+  auto state =
+      Leaf<UpdateAccountState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
         if (!BuildUpdateAccountBody(st.flags)) {
-          *io.err << "keyward: nothing to update; give at least one of --email, --role, "
-                     "--access-level, --given-name, --surname, --description, --locale, "
-                     "--time-zone\n";
-          return static_cast<int>(kExitUsage);
+          return s.UsageError(
+              "nothing to update; give at least one of --email, --role, "
+              "--access-level, --given-name, --surname, --description, --locale, "
+              "--time-zone");
+        }
+        // A console-only account's token no longer authenticates (API.md).
+        if (st.flags.access_level == "console_only") {
+          const int go =
+              ConfirmOwnAccess(s, st.yes, OwnTarget::kAccount, {st.id}, "make console-only");
+          if (go != kExitOk) return go;
         }
         return UpdateAccount(s, st.id, st.flags, c.json);
       });
@@ -59,18 +67,28 @@ void AddAccountUpdate(CLI::App* accounts, const ClientIo& io, int& exit_code) {
                    "console_and_api, api_only or console_only")
       ->check(CLI::IsMember(kAccessLevels));
   AddProfileOptions(command, flags.profile);
+  AddYesFlag(command, state->yes);
 }
 
-// A command that takes only an account id and runs `run` with it.
+// A command that takes only an account id and runs `run` with it. With a non-empty
+// `own_access_verb`, it asks first when the account is the caller's own (ConfirmOwnAccess) and
+// takes --yes.
 void AddIdCommand(CLI::App* parent, const std::string& name, const std::string& help,
                   const ClientIo& io, int& exit_code,
-                  std::function<int(const ApiSession&, const std::string&, bool)> run) {
+                  std::function<int(const ApiSession&, const std::string&, bool)> run,
+                  const std::string& own_access_verb = {}) {
   auto* command = parent->add_subcommand(name, help);
-  auto state = Leaf<IdState>(command, io, exit_code,
-                             [run = std::move(run)](const auto& s, const auto& st, auto& c) {
-                               return run(s, st.id, c.json);
-                             });
+  auto state = Leaf<IdState>(
+      command, io, exit_code,
+      [run = std::move(run), own_access_verb](const auto& s, const auto& st, auto& c) {
+        if (!own_access_verb.empty()) {
+          const int go = ConfirmOwnAccess(s, st.yes, OwnTarget::kAccount, {st.id}, own_access_verb);
+          if (go != kExitOk) return go;
+        }
+        return run(s, st.id, c.json);
+      });
   command->add_option("id", state->id, "Account id")->required();
+  if (!own_access_verb.empty()) AddYesFlag(command, state->yes);
 }
 
 struct TokenCreateState {
@@ -86,11 +104,19 @@ void AddAccountToken(CLI::App* accounts, const ClientIo& io, int& exit_code) {
       "create", "Issue the account's token (an API key with its role); prints its secret once");
   auto state =
       Leaf<TokenCreateState>(create, io, exit_code, [](const auto& s, const auto& st, auto& c) {
-        return CreateAccountToken(s, st.id, st.expires_at, c.json);
+        std::optional<std::string> expires_at;
+        if (st.expires_at) {
+          auto expiry = ResolveExpiresAt(*st.expires_at, std::nullopt);
+          if (!expiry.value) return s.UsageError(expiry.problem);
+          expires_at = expiry.value;
+        }
+        return CreateAccountToken(s, st.id, expires_at, c.json);
       });
   create->add_option("id", state->id, "Account id")->required();
-  create->add_option("--expires-at", state->expires_at, "Expiry, RFC 3339");
-  AddIdCommand(token, "delete", "Delete the account's token", io, exit_code, DeleteAccountToken);
+  create->add_option("--expires-at", state->expires_at,
+                     "Expiry, RFC 3339; without an offset it is read in UTC");
+  AddIdCommand(token, "delete", "Delete the account's token", io, exit_code, DeleteAccountToken,
+               "delete the token of");
 }
 
 }  // namespace
@@ -111,13 +137,16 @@ void AddAccountCommands(CLI::App& app, const ClientIo& io, int& exit_code) {
       {"disable", "Disable an account (its sessions end and its token stops working)"},
       {"unlock", "Unlock an account locked out of sign-in by wrong passwords"}};
   for (const auto& [action, help] : actions) {
+    const std::string name = action;
     AddIdCommand(
-        accounts, action, help, io, exit_code,
-        [name = std::string(action)](const ApiSession& s, const std::string& id, bool json) {
+        accounts, name, help, io, exit_code,
+        [name](const ApiSession& s, const std::string& id, bool json) {
           return ChangeAccountState(s, id, name, json);
-        });
+        },
+        name == "disable" ? "disable" : "");
   }
-  AddIdCommand(accounts, "delete", "Delete an account and its token", io, exit_code, DeleteAccount);
+  AddIdCommand(accounts, "delete", "Delete an account and its token", io, exit_code, DeleteAccount,
+               "delete");
   AddIdCommand(accounts, "password",
                "Set a one-time password, printed once; the user changes it at first sign-in", io,
                exit_code, ResetAccountPassword);

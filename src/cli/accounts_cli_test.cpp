@@ -156,7 +156,7 @@ TEST(AccountsShow, EncodesTheIdAsOnePathSegment) {
 TEST(AccountsUpdate, SendsOnlyTheFlagsGiven) {
   FakeApiServer server({{200, Account(false)}});
   const Outcome o = RunKeyward({"accounts", "update", "7", "--role", "Operator", "--access-level",
-                                "console_only", "--description", "on call"},
+                                "console_only", "--description", "on call", "--yes"},
                                EnvFor(server));
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(Method(server), "PATCH");
@@ -183,7 +183,9 @@ TEST(AccountsStateChanges, PostToTheActionAndPrintTheNewState) {
       answer.replace(answer.find(R"("enabled":true)"), 14, R"("enabled":false)");
     }
     FakeApiServer server({{200, answer}});
-    const Outcome o = RunKeyward({"accounts", action, "7"}, EnvFor(server));
+    std::vector<std::string> args = {"accounts", action, "7"};
+    if (std::string(action) == "disable") args.push_back("--yes");  // no own-access question
+    const Outcome o = RunKeyward(args, EnvFor(server));
     ASSERT_EQ(o.exit_code, 0) << action << ": " << o.err;
     EXPECT_EQ(Method(server), "POST") << action;
     EXPECT_EQ(Target(server), std::string("/v1/accounts/7/") + action);
@@ -197,7 +199,7 @@ TEST(AccountsStateChanges, StatusesMapToTheDocumentedExitCodes) {
                                             {409, 5}, {429, 1}, {500, 1}, {503, 1}};
   for (const auto& [status, expected] : cases) {
     FakeApiServer server({{status, R"({"error":{"code":"x","message":"refused"}})"}});
-    const Outcome o = RunKeyward({"accounts", "disable", "7"}, EnvFor(server));
+    const Outcome o = RunKeyward({"accounts", "disable", "7", "--yes"}, EnvFor(server));
     EXPECT_EQ(o.exit_code, expected) << status;
     EXPECT_EQ(o.err, "keyward: refused\n") << status;
     EXPECT_EQ(o.out, "") << status;
@@ -206,13 +208,13 @@ TEST(AccountsStateChanges, StatusesMapToTheDocumentedExitCodes) {
 
 TEST(AccountsDelete, SendsDeleteAndConfirms) {
   FakeApiServer server({{204, ""}, {204, ""}});
-  const Outcome o = RunKeyward({"accounts", "delete", "7"}, EnvFor(server));
+  const Outcome o = RunKeyward({"accounts", "delete", "7", "--yes"}, EnvFor(server));
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(Method(server), "DELETE");
   EXPECT_EQ(Target(server), "/v1/accounts/7");
   EXPECT_EQ(o.out, "Deleted account 7.\n");
 
-  const Outcome as_json = RunKeyward({"accounts", "delete", "7", "--json"}, EnvFor(server));
+  const Outcome as_json = RunKeyward({"accounts", "delete", "7", "--json", "-y"}, EnvFor(server));
   ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
   EXPECT_EQ(json::parse(as_json.out), json::parse(R"({"id":"7","status":204})"));
 }
@@ -221,7 +223,7 @@ TEST(AccountsDelete, LastMasterAdministratorExits5) {
   FakeApiServer server(
       {{409, R"({"error":{"code":"last_master_administrator",)"
              R"("message":"this would leave no enabled Master Administrator"}})"}});
-  const Outcome o = RunKeyward({"accounts", "delete", "1"}, EnvFor(server));
+  const Outcome o = RunKeyward({"accounts", "delete", "1", "--yes"}, EnvFor(server));
   EXPECT_EQ(o.exit_code, 5);
   EXPECT_EQ(o.err, "keyward: this would leave no enabled Master Administrator\n");
   EXPECT_EQ(o.out, "");
@@ -267,7 +269,8 @@ TEST(AccountsTokenCreate, SendsTheExpiryAndPrintsTheTokenThenItsSecretOnce) {
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(Method(server), "POST");
   EXPECT_EQ(Target(server), "/v1/accounts/7/token");
-  EXPECT_EQ(Body(server), json::parse(R"({"expiresAt":"2027-06-30T00:00:00"})"));
+  // Without an offset the CLI reads the time in UTC and says so (expiry.hpp).
+  EXPECT_EQ(Body(server), json::parse(R"({"expiresAt":"2027-06-30T00:00:00Z"})"));
   EXPECT_EQ(o.out.rfind("Created the authentication token of account 7.\n", 0), 0u) << o.out;
   EXPECT_NE(o.out.find("Prefix:    kw_7hT9xQ2mPz7b\n"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("Expires:   2027-06-30T00:00:00+09:00\n"), std::string::npos) << o.out;
@@ -305,13 +308,13 @@ TEST(AccountsTokenDelete, SendsDeleteToTheTokenAndConfirms) {
   FakeApiServer server({{204, ""},
                         {404, R"({"error":{"code":"not_found","message":)"
                               R"("account 7 has no authentication token"}})"}});
-  const Outcome o = RunKeyward({"accounts", "token", "delete", "7"}, EnvFor(server));
+  const Outcome o = RunKeyward({"accounts", "token", "delete", "7", "--yes"}, EnvFor(server));
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(Method(server), "DELETE");
   EXPECT_EQ(Target(server), "/v1/accounts/7/token");
   EXPECT_EQ(o.out, "Deleted the authentication token of account 7.\n");
 
-  const Outcome none = RunKeyward({"accounts", "token", "delete", "7"}, EnvFor(server));
+  const Outcome none = RunKeyward({"accounts", "token", "delete", "7", "--yes"}, EnvFor(server));
   EXPECT_EQ(none.exit_code, 4);
   EXPECT_EQ(none.err, "keyward: account 7 has no authentication token\n");
 }

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <utility>
 
+#include "cli/error_report.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/render.hpp"
 
@@ -33,29 +34,28 @@ bool IsUsableKey(std::string_view key) {
 
 }  // namespace
 
-ApiSession::ApiSession(ClientIo io, HttpClient client)
-    : io_(std::move(io)), client_(std::move(client)) {}
+ApiSession::ApiSession(ClientIo io, HttpClient client, bool json)
+    : io_(std::move(io)), client_(std::move(client)), json_(json) {}
 
-std::variant<ApiSession, int> ApiSession::Open(const ClientIo& io,
-                                               const std::string& url_override) {
+std::variant<ApiSession, int> ApiSession::Open(const ClientIo& io, const std::string& url_override,
+                                               bool json) {
+  const auto usage = [&io, json](std::string_view message) {
+    return ReportError(*io.out, *io.err, json, "usage", message, kExitUsage);
+  };
   const std::string key = Trim(io.get_env("KEYWARD_API_KEY").value_or(""));
   if (key.empty()) {
-    *io.err << "keyward: KEYWARD_API_KEY is not set; export the API key to use, e.g.\n"
-               "  export KEYWARD_API_KEY=kw_...\n";
-    return kExitUsage;
+    return usage(
+        "KEYWARD_API_KEY is not set; export the API key to use, e.g.\n"
+        "  export KEYWARD_API_KEY=kw_...");
   }
   if (!IsUsableKey(key)) {
-    *io.err << "keyward: KEYWARD_API_KEY contains spaces or characters that no key has\n";
-    return kExitUsage;
+    return usage("KEYWARD_API_KEY contains spaces or characters that no key has");
   }
   std::string url = url_override;
   if (url.empty()) url = Trim(io.get_env("KEYWARD_URL").value_or(""));
   if (url.empty()) url = kDefaultUrl;
   auto parsed = ParseServerUrl(url);
-  if (const auto* problem = std::get_if<std::string>(&parsed)) {
-    *io.err << "keyward: " << *problem << '\n';
-    return kExitUsage;
-  }
+  if (const auto* problem = std::get_if<std::string>(&parsed)) return usage(*problem);
   HttpClientOptions options;
   options.verify_peer = !IsTrue(io.get_env("KEYWARD_INSECURE").value_or(""));
   auto& server = std::get<ServerUrl>(parsed);
@@ -63,20 +63,27 @@ std::variant<ApiSession, int> ApiSession::Open(const ClientIo& io,
     *io.err << "keyward: warning: KEYWARD_INSECURE is set, the server's certificate is not "
                "verified\n";
   }
-  return ApiSession(io, HttpClient(std::move(server), key, options));
+  return ApiSession(io, HttpClient(std::move(server), key, options), json);
+}
+
+int ApiSession::TransportError(const TransportFailure& failure) const {
+  constexpr std::string_view kPrefix = "keyward: ";
+  const std::string described = DescribeTransportFailure(client_.server().text, failure);
+  return failure.request_sent
+             ? Fail("failure", described.substr(kPrefix.size()), kExitFailure)
+             : Fail("unreachable", described.substr(kPrefix.size()), kExitUnreachable);
 }
 
 std::variant<Reply, int> ApiSession::Call(const HttpRequest& request) const {
   auto outcome = client_.Send(request);
   if (const auto* failure = std::get_if<TransportFailure>(&outcome)) {
-    err() << DescribeTransportFailure(client_.server().text, *failure) << '\n';
-    return failure->request_sent ? kExitFailure : kExitUnreachable;
+    return TransportError(*failure);
   }
   auto& response = std::get<HttpResponse>(outcome);
   const ExitCode code = ExitCodeForStatus(response.status);
   if (code != kExitOk) {
-    err() << DescribeApiError(response.status, response.reason, response.body) << '\n';
-    return code;
+    return ReportApiError(out(), err(), json_, response.status, response.reason, response.body,
+                          code);
   }
   Reply reply{response.status, std::move(response.body), nullptr};
   if (!reply.raw.empty()) {
@@ -95,24 +102,32 @@ int ApiSession::Stream(const HttpRequest& request, const BodySink& sink) const {
   });
   if (const auto* failure = std::get_if<TransportFailure>(&outcome)) {
     if (receiving) {
+      // Part of the body may already be on standard output: no error document after it.
       err() << "keyward: the response was cut short (" << failure->reason
             << "); what arrived is incomplete\n";
       return kExitFailure;
     }
-    err() << DescribeTransportFailure(client_.server().text, *failure) << '\n';
-    return failure->request_sent ? kExitFailure : kExitUnreachable;
+    return TransportError(*failure);
   }
   const auto& response = std::get<HttpResponse>(outcome);
   const ExitCode code = ExitCodeForStatus(response.status);
   if (code != kExitOk) {
-    err() << DescribeApiError(response.status, response.reason, response.body) << '\n';
+    return ReportApiError(out(), err(), json_, response.status, response.reason, response.body,
+                          code);
   }
   return code;
 }
 
 int ApiSession::BadResponse(std::string_view what) const {
-  err() << "keyward: the server's response " << what << '\n';
-  return kExitFailure;
+  return Fail("bad_response", "the server's response " + std::string(what), kExitFailure);
+}
+
+int ApiSession::Fail(std::string_view code, std::string_view message, int exit_code) const {
+  return ReportError(out(), err(), json_, code, message, exit_code);
+}
+
+int ApiSession::UsageError(std::string_view message) const {
+  return Fail("usage", message, kExitUsage);
 }
 
 void PrintRaw(std::ostream& out, const Reply& reply) {

@@ -1,7 +1,7 @@
 // One command's connection to the server: reads KEYWARD_URL, KEYWARD_API_KEY and
 // KEYWARD_INSECURE, sends requests, and reports every failure on standard error in plain words
-// with the exit code of exit_code.hpp, so commands only deal with successful replies.
-// Thread-compatible.
+// (with --json, also as an error document on standard output: error_report.hpp) with the exit
+// code of exit_code.hpp, so commands only deal with successful replies. Thread-compatible.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -25,8 +25,10 @@ struct Reply {
 class ApiSession {
  public:
   // Reads the environment through `io`; a non-empty `url_override` (--url) replaces
-  // KEYWARD_URL. On a missing API key or an unusable URL, prints why and returns kExitUsage.
-  static std::variant<ApiSession, int> Open(const ClientIo& io, const std::string& url_override);
+  // KEYWARD_URL; `json` (--json) makes every failure an error document on standard output too.
+  // On a missing API key or an unusable URL, reports why and returns kExitUsage.
+  static std::variant<ApiSession, int> Open(const ClientIo& io, const std::string& url_override,
+                                            bool json);
 
   // Sends `request`. Returns the reply to a 2xx response whose body is empty or JSON; otherwise
   // prints what went wrong and returns the exit code for it.
@@ -41,14 +43,27 @@ class ApiSession {
   // not have the shape the API promises.
   int BadResponse(std::string_view what) const;
 
+  // Reports a failure found by the command itself (ReportError with this session's --json) and
+  // returns `exit_code`.
+  int Fail(std::string_view code, std::string_view message, int exit_code) const;
+
+  // Reports a usage error (code "usage") and returns kExitUsage.
+  int UsageError(std::string_view message) const;
+
   std::ostream& out() const { return *io_.out; }
   std::ostream& err() const { return *io_.err; }
+  const ClientIo& io() const { return io_; }
+  bool json() const { return json_; }
 
  private:
-  ApiSession(ClientIo io, HttpClient client);
+  ApiSession(ClientIo io, HttpClient client, bool json);
+
+  // Reports a request that failed on the way (TransportFailure) and returns its exit code.
+  int TransportError(const TransportFailure& failure) const;
 
   ClientIo io_;
   HttpClient client_;
+  bool json_;
 };
 
 // Prints `reply.raw` as one JSON document on `out`, ending in a newline.

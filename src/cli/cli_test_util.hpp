@@ -24,16 +24,21 @@ struct Outcome {
   std::string err;
 };
 
-// Runs `keyward <args>` with `env` as the whole environment.
+// Runs `keyward <args>` with `env` as the whole environment. With `typed`, standard input is a
+// terminal on which a person types that text; without, standard input is no terminal.
 inline Outcome RunKeyward(std::vector<std::string> args,
-                          const std::map<std::string, std::string>& env) {
+                          const std::map<std::string, std::string>& env,
+                          const std::optional<std::string>& typed = std::nullopt) {
   std::ostringstream out;
   std::ostringstream err;
-  ClientIo io{&out, &err, [env](const std::string& name) -> std::optional<std::string> {
+  std::istringstream in(typed.value_or(""));
+  ClientIo io{&out, &err,
+              [env](const std::string& name) -> std::optional<std::string> {
                 auto it = env.find(name);
                 if (it == env.end()) return std::nullopt;
                 return it->second;
-              }};
+              },
+              &in, typed.has_value()};
   Outcome outcome;
   CLI::App app("keyward", "keyward");
   AddClientCommands(app, outcome.exit_code, io);
@@ -43,7 +48,8 @@ inline Outcome RunKeyward(std::vector<std::string> args,
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& e) {
-    outcome.exit_code = ExitCodeForParseError(app, e);
+    outcome.exit_code =
+        ExitCodeForParseError(app, e, HasJsonFlag(static_cast<int>(argv.size()), argv.data()), out);
   }
   outcome.out = out.str();
   outcome.err = err.str();

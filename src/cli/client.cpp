@@ -1,12 +1,18 @@
 #include "cli/client.hpp"
 
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli/command_wiring.hpp"
 #include "cli/commands.hpp"
+#include "cli/duration.hpp"
+#include "cli/error_report.hpp"
+#include "cli/expiry.hpp"
 
 namespace keyward::cli {
 namespace {
@@ -27,16 +33,24 @@ void AddKeyList(CLI::App* keys, const ClientIo& io, int& exit_code) {
 
 void AddKeyCreate(CLI::App* keys, const ClientIo& io, int& exit_code) {
   auto* command = keys->add_subcommand("create", "Create an API key; prints its secret once");
-  auto state = Leaf<CreateKeyFlags>(
-      command, io, exit_code,
-      [](const auto& s, const auto& f, auto& c) { return CreateKey(s, f, c.json); });
+  auto state =
+      Leaf<CreateKeyFlags>(command, io, exit_code, [](const auto& s, const auto& f, auto& c) {
+        CreateKeyFlags flags = f;
+        if (flags.expires_at) {
+          auto expiry = ResolveExpiresAt(*flags.expires_at, flags.time_zone);
+          if (!expiry.value) return s.UsageError(expiry.problem);
+          flags.expires_at = expiry.value;
+        }
+        return CreateKey(s, flags, c.json);
+      });
   command->add_option("--name", state->name, "Name, unique (1-128 characters)")->required();
   command->add_option("--description", state->description, "Description");
   command->add_option("--role", state->role, "Role, id or name")->required();
   command->add_option("--locale", state->locale, "Language of its messages: en-US or ja-JP");
   command->add_option("--time-zone", state->time_zone, "IANA time zone, e.g. Asia/Tokyo");
   command->add_option("--expires-at", state->expires_at,
-                      "Expiry, RFC 3339 (cannot be changed later)");
+                      "Expiry, RFC 3339 (cannot be changed later); without an offset it is read "
+                      "in --time-zone, else UTC, and sent with that offset");
   AddRepeatable(command, "--allow-ip", state->allowed_ips,
                 "Accept calls only from this public IPv4 address or CIDR (repeatable)");
   command->add_flag("--disabled", state->disabled, "Create it disabled");
@@ -58,11 +72,11 @@ struct UpdateState {
 void AddKeyUpdate(CLI::App* keys, const ClientIo& io, int& exit_code) {
   auto* command = keys->add_subcommand("update", "Change an API key's settings");
   auto state =
-      Leaf<UpdateState>(command, io, exit_code, [io](const auto& s, const auto& st, auto& c) {
+      Leaf<UpdateState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
         if (!BuildUpdateBody(st.flags)) {
-          *io.err << "keyward: nothing to update; give at least one of --name, --description, "
-                     "--role, --locale, --time-zone, --allow-ip, --clear-allowlist\n";
-          return static_cast<int>(kExitUsage);
+          return s.UsageError(
+              "nothing to update; give at least one of --name, --description, "
+              "--role, --locale, --time-zone, --allow-ip, --clear-allowlist");
         }
         return UpdateKey(s, st.id, st.flags, c.json);
       });
@@ -86,44 +100,65 @@ void AddKeyStateChanges(CLI::App* keys, const ClientIo& io, int& exit_code) {
       {"lock", "Lock an API key out until unlocked"},
       {"unlock", "Unlock an API key and clear its failed attempts"}};
   for (const auto& [action, help] : actions) {
-    auto* command = keys->add_subcommand(action, help);
-    auto state =
-        Leaf<IdState>(command, io, exit_code,
-                      [name = std::string(action)](const auto& s, const auto& st, auto& c) {
-                        return ChangeKeyState(s, st.id, name, c.json);
-                      });
+    const std::string name = action;
+    // Disabling or locking the caller's own key ends its access; enabling and unlocking do not.
+    const bool guarded = name == "disable" || name == "lock";
+    auto* command = keys->add_subcommand(name, help);
+    auto state = Leaf<IdState>(
+        command, io, exit_code, [name, guarded](const auto& s, const auto& st, auto& c) {
+          if (guarded) {
+            const int go = ConfirmOwnAccess(s, st.yes, OwnTarget::kKey, {st.id}, name);
+            if (go != kExitOk) return go;
+          }
+          return ChangeKeyState(s, st.id, name, c.json);
+        });
     command->add_option("id", state->id, "Key id")->required();
+    if (guarded) AddYesFlag(command, state->yes);
   }
 }
 
 struct RotateState {
   std::string id;
-  std::optional<long long> grace_period;
+  std::optional<std::string> grace_period;  // a duration (duration.hpp), checked when parsed
+  bool yes = false;
 };
 
 void AddKeyRotate(CLI::App* keys, const ClientIo& io, int& exit_code) {
   auto* command = keys->add_subcommand("rotate", "Replace an API key's secret; prints it once");
   auto state =
       Leaf<RotateState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
-        return RotateKey(s, st.id, st.grace_period, c.json);
+        std::optional<long long> grace;
+        if (st.grace_period) grace = ParseDuration(*st.grace_period).value();
+        if (grace.value_or(0) == 0) {
+          const int go = ConfirmOwnAccess(s, st.yes, OwnTarget::kKey, {st.id},
+                                          "rotate without a grace period");
+          if (go != kExitOk) return go;
+        }
+        return RotateKey(s, st.id, grace, c.json);
       });
   command->add_option("id", state->id, "Key id")->required();
   command
       ->add_option("--grace-period", state->grace_period,
-                   "Seconds the old secret keeps working (0-604800, default 0)")
-      ->check(CLI::Range(0, 604800));
+                   "How long the old secret keeps working: seconds, or a duration such as 90s, "
+                   "15m, 1h, 7d (at most 7 days; default 0)")
+      ->check(DurationValidator(kMaxGracePeriodSeconds));
+  AddYesFlag(command, state->yes);
 }
 
 struct DeleteState {
   std::vector<std::string> ids;
+  bool yes = false;
 };
 
 void AddKeyDelete(CLI::App* keys, const ClientIo& io, int& exit_code) {
   auto* command = keys->add_subcommand("delete", "Delete API keys (exit 4 if any id is unknown)");
-  auto state = Leaf<DeleteState>(
-      command, io, exit_code,
-      [](const auto& s, const auto& st, auto& c) { return DeleteKeys(s, st.ids, c.json); });
+  auto state =
+      Leaf<DeleteState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
+        const int go = ConfirmOwnAccess(s, st.yes, OwnTarget::kKey, st.ids, "delete");
+        return go != kExitOk ? go : DeleteKeys(s, st.ids, c.json);
+      });
   command->add_option("id", state->ids, "Key ids")->required();
+  AddYesFlag(command, state->yes);
 }
 
 void AddAuditFilters(CLI::App* command, AuditFilterFlags& filters) {
@@ -177,11 +212,13 @@ void AddAudit(CLI::App& app, const ClientIo& io, int& exit_code) {
 }  // namespace
 
 ClientIo ProcessIo() {
-  return {&std::cout, &std::cerr, [](const std::string& name) -> std::optional<std::string> {
+  return {&std::cout, &std::cerr,
+          [](const std::string& name) -> std::optional<std::string> {
             const char* value = std::getenv(name.c_str());
             if (value == nullptr) return std::nullopt;
             return std::string(value);
-          }};
+          },
+          &std::cin, ::isatty(STDIN_FILENO) == 1};
 }
 
 void AddClientCommands(CLI::App& app, int& exit_code) {
@@ -209,6 +246,23 @@ void AddClientCommands(CLI::App& app, int& exit_code, ClientIo io) {
 int ExitCodeForParseError(const CLI::App& app, const CLI::ParseError& error) {
   const int printed = app.exit(error);
   return printed == 0 ? kExitOk : kExitUsage;
+}
+
+int ExitCodeForParseError(const CLI::App& app, const CLI::ParseError& error, bool json,
+                          std::ostream& out) {
+  const int code = ExitCodeForParseError(app, error);
+  if (code == kExitOk || !json) return code;
+  std::ostringstream ignored;
+  return ReportError(out, ignored, true, "usage", error.what(), code);
+}
+
+bool HasJsonFlag(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return false;
+    if (arg == "--json") return true;
+  }
+  return false;
 }
 
 }  // namespace keyward::cli

@@ -123,7 +123,7 @@ TEST(Client, StatusesMapToTheDocumentedExitCodes) {
                                             {413, 6}, {500, 1}, {503, 1}};
   for (const auto& [status, expected] : cases) {
     FakeApiServer server({{status, R"({"error":{"code":"x","message":"refused"}})"}});
-    const Outcome outcome = RunKeyward({"keys", "disable", "42"}, EnvFor(server));
+    const Outcome outcome = RunKeyward({"keys", "disable", "42", "--yes"}, EnvFor(server));
     EXPECT_EQ(outcome.exit_code, expected) << status;
     EXPECT_EQ(outcome.err, "keyward: refused\n") << status;
   }
@@ -167,7 +167,7 @@ TEST(Client, BadFlagsAreUsageErrors) {
 
 TEST(KeysDelete, OneIdUsesDelete) {
   FakeApiServer server({{204, ""}});
-  const Outcome outcome = RunKeyward({"keys", "delete", "42", "--json"}, EnvFor(server));
+  const Outcome outcome = RunKeyward({"keys", "delete", "42", "--json", "--yes"}, EnvFor(server));
   EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].method_string(), "DELETE");
@@ -177,7 +177,7 @@ TEST(KeysDelete, OneIdUsesDelete) {
 
 TEST(KeysDelete, SeveralIdsUseBulkDeleteAndExit4WhenAnyIsNotFound) {
   FakeApiServer server({{200, R"({"results":[{"id":"1","status":204},{"id":"2","status":404}]})"}});
-  const Outcome outcome = RunKeyward({"keys", "delete", "1", "2"}, EnvFor(server));
+  const Outcome outcome = RunKeyward({"keys", "delete", "1", "2", "--yes"}, EnvFor(server));
   EXPECT_EQ(outcome.exit_code, 4);
   ASSERT_EQ(server.requests().size(), 1u);
   EXPECT_EQ(server.requests()[0].target(), "/v1/apikeys/delete");
@@ -210,6 +210,22 @@ TEST(KeysRotate, SendsTheGracePeriodAndPrintsTheNewSecretOnce) {
   EXPECT_EQ(json::parse(server.requests()[0].body()),
             json::parse(R"({"gracePeriodSeconds":3600})"));
   EXPECT_EQ(CountOf(outcome.out, kSecret), 1u);
+}
+
+TEST(KeysRotate, SaysWhenTheOldSecretStopsWorking) {
+  std::string rotated = CreatedKey();
+  rotated.insert(rotated.size() - 1,
+                 R"(,"previousSecret":{"endsAt":"2026-11-22T16:00:00Z","lastUsedAt":null})");
+  FakeApiServer server({{200, rotated}});
+  const Outcome outcome =
+      RunKeyward({"keys", "rotate", "42", "--grace-period", "1h"}, EnvFor(server));
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.out.find("the old secret keeps working until 2026-11-22T16:00:00Z."),
+            std::string::npos)
+      << outcome.out;
+  EXPECT_NE(outcome.out.find("Previous secret: works until 2026-11-22T16:00:00Z, last used never"),
+            std::string::npos)
+      << outcome.out;
 }
 
 TEST(Whoami, ShowsTheCallingKey) {

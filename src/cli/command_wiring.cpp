@@ -17,6 +17,12 @@ CLI::Option* AddRepeatable(CLI::App* command, const std::string& name,
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+void AddYesFlag(CLI::App* command, bool& yes) {
+  command->add_flag("--yes,-y", yes,
+                    "Do not ask when this would end the access of the key the command uses "
+                    "(needed without a terminal)");
+}
+
 void AddListOptions(CLI::App* command, ListState& state) {
   command->add_option("--limit", state.flags.limit, "Items a page (1-500)")
       ->check(CLI::Range(1, 500));

@@ -11,7 +11,9 @@
 
 #include "cli/api_session.hpp"
 #include "cli/client.hpp"
+#include "cli/error_report.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/own_access.hpp"
 #include "cli/request_builder.hpp"
 
 namespace keyward::cli {
@@ -31,21 +33,22 @@ std::shared_ptr<State> Leaf(
     std::function<int(const ApiSession&, const State&, const Common&)> run) {
   auto state = std::make_shared<State>();
   auto common = std::make_shared<Common>();
-  command->add_flag("--json", common->json, "Print the server's JSON response as is");
+  command->add_flag("--json", common->json,
+                    "Print the server's JSON response as is; errors too, as {\"error\": {...}}");
   command->add_option("--url", common->url,
                       "Server base URL (default: $KEYWARD_URL, else http://127.0.0.1:8080)");
   command->footer(std::string(ClientHelpFooter()));
   command->callback([io, &exit_code, state, common, run = std::move(run)] {
     try {
-      auto session = ApiSession::Open(io, common->url);
+      auto session = ApiSession::Open(io, common->url, common->json);
       if (const int* code = std::get_if<int>(&session)) {
         exit_code = *code;
         return;
       }
       exit_code = run(std::get<ApiSession>(session), *state, *common);
     } catch (const std::exception& e) {
-      *io.err << "keyward: unexpected error: " << e.what() << '\n';
-      exit_code = kExitFailure;
+      exit_code = ReportError(*io.out, *io.err, common->json, "failure",
+                              std::string("unexpected error: ") + e.what(), kExitFailure);
     }
   });
   return state;
@@ -68,7 +71,11 @@ void AddListOptions(CLI::App* command, ListState& state);
 
 struct IdState {
   std::string id;
+  bool yes = false;  // --yes, on the commands that take it (AddYesFlag)
 };
+
+// --yes: go ahead without asking when the command ends the caller's own access (own_access.hpp).
+void AddYesFlag(CLI::App* command, bool& yes);
 
 struct NoState {};
 

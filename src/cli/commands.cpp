@@ -56,11 +56,18 @@ int RotateKey(const ApiSession& session, const std::string& id,
               std::optional<long long> grace_period_seconds, bool json) {
   auto result = session.Call(Post(KeyPath(id, "/rotate"), BuildRotateBody(grace_period_seconds)));
   if (const int* code = std::get_if<int>(&result)) return *code;
-  const std::string old_secret =
-      grace_period_seconds.value_or(0) > 0
-          ? "the old secret keeps working for " + std::to_string(*grace_period_seconds) + " s"
-          : "the old secret no longer works";
-  return PrintWithSecret(session, std::get<Reply>(result), json,
+  const Reply& reply = std::get<Reply>(result);
+  std::string old_secret = "the old secret no longer works";
+  if (grace_period_seconds.value_or(0) > 0) {
+    const json::object* key = reply.json.if_object();
+    const json::value* previous = key != nullptr ? key->if_contains("previousSecret") : nullptr;
+    const std::string ends =
+        previous != nullptr && previous->is_object() ? Field(previous->get_object(), "endsAt") : "";
+    old_secret = ends.empty() ? "the old secret keeps working for " +
+                                    std::to_string(*grace_period_seconds) + " s"
+                              : "the old secret keeps working until " + ends;
+  }
+  return PrintWithSecret(session, reply, json,
                          "Rotated the secret of API key " + id + "; " + old_secret + ".",
                          RenderKeyDetails);
 }
@@ -117,10 +124,7 @@ int ExportAudit(const ApiSession& session, const AuditFilterFlags& filters,
   }
   const std::string part = *output + ".part";
   std::ofstream file(part, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    session.err() << "keyward: cannot write " << Printable(part) << '\n';
-    return kExitFailure;
-  }
+  if (!file) return session.Fail("failure", "cannot write " + Printable(part), kExitFailure);
   int code = session.Stream(request, [&file](std::string_view piece) {
     file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     return static_cast<bool>(file);
@@ -128,13 +132,12 @@ int ExportAudit(const ApiSession& session, const AuditFilterFlags& filters,
   file.close();
   std::error_code ec;
   if (code == kExitOk && !file) {
-    session.err() << "keyward: cannot write " << Printable(part) << '\n';
-    code = kExitFailure;
+    code = session.Fail("failure", "cannot write " + Printable(part), kExitFailure);
   }
   if (code == kExitOk) std::filesystem::rename(part, *output, ec);
   if (code == kExitOk && ec) {
-    session.err() << "keyward: cannot rename " << Printable(part) << ": " << ec.message() << '\n';
-    code = kExitFailure;
+    code = session.Fail("failure", "cannot rename " + Printable(part) + ": " + ec.message(),
+                        kExitFailure);
   }
   if (code != kExitOk) std::filesystem::remove(part, ec);
   return code;

@@ -148,6 +148,11 @@ std::string RenderKeyDetails(const json::object& key) {
   fields.emplace_back("Created", Text(key, "createdAt"));
   fields.emplace_back("Last used", Text(key, "lastUsedAt", "never"));
   fields.emplace_back("Secret rotated", Text(key, "secretRotatedAt", "never"));
+  if (const json::object* previous = ObjectField(key, "previousSecret")) {
+    fields.emplace_back("Previous secret", "works until " + Text(*previous, "endsAt") +
+                                               ", last used " +
+                                               Text(*previous, "lastUsedAt", "never"));
+  }
   return Lines(fields);
 }
 

@@ -25,7 +25,8 @@ std::string DescribeTransportFailure(std::string_view url, const TransportFailur
 // Returns the table of API keys: ID, NAME, ROLE, STATUS, PREFIX, EXPIRES, LAST USED.
 std::string RenderKeyTable(const boost::json::array& keys);
 
-// Returns one API key as aligned "Field: value" lines.
+// Returns one API key as aligned "Field: value" lines; "Previous secret" only during a rotation
+// grace period (previousSecret: {endsAt, lastUsedAt}).
 std::string RenderKeyDetails(const boost::json::object& key);
 
 // Returns the table of roles: ID, NAME, BUILT-IN, PERMISSIONS (a count), DESCRIPTION.

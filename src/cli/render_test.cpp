@@ -81,6 +81,20 @@ TEST(RenderKeyDetails, PrintsAlignedFieldValueLines) {
   EXPECT_NE(text.find("Description:\n"), std::string::npos) << "no trailing spaces";
 }
 
+TEST(RenderKeyDetails, ShowsThePreviousSecretOnlyDuringAGracePeriod) {
+  json::object key = Key("k");
+  key["previousSecret"] = nullptr;
+  EXPECT_EQ(RenderKeyDetails(key).find("Previous secret"), std::string::npos);
+  key["previousSecret"] =
+      json::parse(R"({"endsAt":"2026-11-22T16:00:00+09:00","lastUsedAt":null})");
+  EXPECT_NE(RenderKeyDetails(key).find(
+                "Previous secret: works until 2026-11-22T16:00:00+09:00, last used never\n"),
+            std::string::npos)
+      << RenderKeyDetails(key);
+  key["previousSecret"].as_object()["lastUsedAt"] = "2026-11-22T15:30:00+09:00";
+  EXPECT_NE(RenderKeyDetails(key).find("last used 2026-11-22T15:30:00+09:00\n"), std::string::npos);
+}
+
 TEST(RenderKeyDetails, EmptyAllowlistMeansAnyAddress) {
   json::object key = Key("k");
   key["allowedIps"] = json::array();

@@ -25,11 +25,10 @@ struct UpdateRoleState {
 void AddRoleUpdate(CLI::App* roles, const ClientIo& io, int& exit_code) {
   auto* command = roles->add_subcommand("update", "Change a custom role");
   auto state =
-      Leaf<UpdateRoleState>(command, io, exit_code, [io](const auto& s, const auto& st, auto& c) {
+      Leaf<UpdateRoleState>(command, io, exit_code, [](const auto& s, const auto& st, auto& c) {
         if (!BuildUpdateRoleBody(st.flags)) {
-          *io.err << "keyward: nothing to update; give at least one of --name, --description, "
-                     "--permission\n";
-          return static_cast<int>(kExitUsage);
+          return s.UsageError(
+              "nothing to update; give at least one of --name, --description, --permission");
         }
         return UpdateRole(s, st.id, st.flags, c.json);
       });

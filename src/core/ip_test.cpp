@@ -96,7 +96,17 @@ TEST(Allowlist, NotPublicMessageNamesEntryAndBlock) {
   const auto range = ParseAllowlistEntry("10.0.0.0/7");
   ASSERT_FALSE(range.has_value());
   EXPECT_EQ(range.error().Message(),
-            "\"10.0.0.0/7\" is not public address space (it overlaps 10.0.0.0/8, private-use)");
+            "\"10.0.0.0/7\" is not public address space (it overlaps 10.0.0.0/8, private-use); "
+            "an operator may admit private ranges with the server's --allow-private-ips "
+            "(KEYWARD_ALLOW_PRIVATE_IPS)");
+}
+
+TEST(Allowlist, NotPublicMessageNamesTheOperatorSwitchInJapanese) {
+  const auto range = ParseAllowlistEntry("192.168.1.0/24");
+  ASSERT_FALSE(range.has_value());
+  const std::string message = range.error().Message(Locale::kJaJp);
+  EXPECT_NE(message.find("--allow-private-ips"), std::string::npos) << message;
+  EXPECT_NE(message.find("KEYWARD_ALLOW_PRIVATE_IPS"), std::string::npos) << message;
 }
 
 TEST(Allowlist, RejectsZeroPrefix) {

@@ -41,7 +41,7 @@ enum class Locale;
   X(kIpWildcard, "\"{0}\": wildcards are not supported", "「{0}」: ワイルドカードはサポートされていません") \
   X(kIpHostBits, "\"{0}\" has host bits set; did you mean {1}?", "「{0}」にホストビットが設定されています。{1} のことですか?") \
   X(kIpZeroPrefix, "\"{0}\": a /0 range is not allowed", "「{0}」: /0 の範囲は使用できません") \
-  X(kIpNotPublic, "\"{0}\" is not public address space (it overlaps {1}, {2})", "「{0}」はパブリックアドレス空間ではありません ({1}、{2} と重複しています)") \
+  X(kIpNotPublic, "\"{0}\" is not public address space (it overlaps {1}, {2}); an operator may admit private ranges with the server's --allow-private-ips (KEYWARD_ALLOW_PRIVATE_IPS)", "「{0}」はパブリックアドレス空間ではありません ({1}、{2} と重複しています)。プライベート範囲は、運用者がサーバーの --allow-private-ips (KEYWARD_ALLOW_PRIVATE_IPS) で許可できます") \
   X(kIpDuplicate, "\"{0}\" appears more than once", "「{0}」が重複しています") \
   X(kTooManyItems, "{0} may hold at most {1} entries", "{0} には最大 {1} 個まで指定できます") \
   X(kRoleNotFound, "role \"{0}\" does not exist", "ロール「{0}」は存在しません") \

@@ -55,6 +55,14 @@ json::object KeyJson(const core::ApiKey& key, core::Time now, std::string_view z
   o["createdAt"] = core::FormatTime(key.created_at, zone);
   o["lastUsedAt"] = TimeOrNull(key.last_used_at, zone);
   o["secretRotatedAt"] = TimeOrNull(key.secret_rotated_at, zone);
+  // During a rotation grace period: when the old secret stops working, and when it was last
+  // used. The store does not yet keep which secret a use matched (last-used is one time a key),
+  // so lastUsedAt is null until it does.
+  o["previousSecret"] =
+      key.GraceActiveAt(now)
+          ? json::value(json::object{{"endsAt", TimeOrNull(key.previous_digest_until, zone)},
+                                     {"lastUsedAt", nullptr}})
+          : json::value(nullptr);
   return o;
 }
 

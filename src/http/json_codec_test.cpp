@@ -45,10 +45,10 @@ TEST(JsonCodec, KeyRenderedInUtcUsesZ) {
 TEST(JsonCodec, KeyHasEveryFieldOfTheContractInOrder) {
   const json::object o = KeyJson(SampleKey(), kNow, "UTC");
   const std::vector<std::string> expected = {
-      "id",        "name",      "description", "prefix",         "role",
-      "enabled",   "lockedOut", "unlockAt",    "failedAttempts", "status",
-      "expiresAt", "locale",    "timeZone",    "allowedIps",     "source",
-      "accountId", "createdAt", "lastUsedAt",  "secretRotatedAt"};
+      "id",        "name",      "description", "prefix",          "role",
+      "enabled",   "lockedOut", "unlockAt",    "failedAttempts",  "status",
+      "expiresAt", "locale",    "timeZone",    "allowedIps",      "source",
+      "accountId", "createdAt", "lastUsedAt",  "secretRotatedAt", "previousSecret"};
   std::vector<std::string> keys;
   for (const auto& member : o) keys.emplace_back(member.key());
   EXPECT_EQ(keys, expected);
@@ -63,9 +63,20 @@ TEST(JsonCodec, KeyHasEveryFieldOfTheContractInOrder) {
 TEST(JsonCodec, AbsentTimesAndAccountAreJsonNull) {
   const json::object o = KeyJson(SampleKey(), kNow, "UTC");
   for (const char* field :
-       {"unlockAt", "expiresAt", "accountId", "lastUsedAt", "secretRotatedAt"}) {
+       {"unlockAt", "expiresAt", "accountId", "lastUsedAt", "secretRotatedAt", "previousSecret"}) {
     EXPECT_TRUE(o.at(field).is_null()) << field;
   }
+}
+
+TEST(JsonCodec, PreviousSecretShowsTheGracePeriodEndInTheCallersZone) {
+  core::ApiKey key = SampleKey();
+  key.previous_digest = core::SecretDigest{};
+  key.previous_digest_until = kNow + core::Seconds{3600};
+  const json::object during = KeyJson(key, kNow, "Asia/Tokyo");
+  EXPECT_EQ(json::serialize(during.at("previousSecret")),
+            R"({"endsAt":"2027-01-15T18:00:00+09:00","lastUsedAt":null})");
+  EXPECT_TRUE(KeyJson(key, kNow + core::Seconds{3600}, "UTC").at("previousSecret").is_null())
+      << "an ended grace period shows no previous secret";
 }
 
 TEST(JsonCodec, AccountIdIsADecimalString) {

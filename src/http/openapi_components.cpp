@@ -37,7 +37,7 @@ constexpr std::string_view kComponents = R"json({
       "type": "object",
       "required": ["id", "name", "description", "prefix", "role", "enabled", "lockedOut",
         "unlockAt", "failedAttempts", "status", "expiresAt", "locale", "timeZone", "allowedIps",
-        "source", "accountId", "createdAt", "lastUsedAt", "secretRotatedAt"],
+        "source", "accountId", "createdAt", "lastUsedAt", "secretRotatedAt", "previousSecret"],
       "properties": {
         "id": {"type": "string", "example": "42"},
         "name": {"type": "string", "minLength": 1, "maxLength": 128},
@@ -57,7 +57,18 @@ constexpr std::string_view kComponents = R"json({
         "accountId": {"type": "string", "nullable": true},
         "createdAt": {"type": "string", "format": "date-time"},
         "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true},
-        "secretRotatedAt": {"type": "string", "format": "date-time", "nullable": true}}
+        "secretRotatedAt": {"type": "string", "format": "date-time", "nullable": true},
+        "previousSecret": {"allOf": [{"$ref": "#/components/schemas/PreviousSecret"}],
+          "nullable": true}}
+    },
+    "PreviousSecret": {
+      "type": "object", "required": ["endsAt", "lastUsedAt"],
+      "description": "During a rotation grace period: the old secret's end and last use",
+      "properties": {
+        "endsAt": {"type": "string", "format": "date-time",
+          "description": "When the old secret stops working"},
+        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true,
+          "description": "When the old secret was last used"}}
     },
     "IssuedApiKey": {
       "allOf": [{"$ref": "#/components/schemas/ApiKey"}, {

@@ -15,6 +15,7 @@ KEY_FIELDS = {
     "expiresAt": (str, type(None)), "locale": str, "timeZone": str, "allowedIps": list,
     "source": str, "accountId": (str, type(None)), "createdAt": str,
     "lastUsedAt": (str, type(None)), "secretRotatedAt": (str, type(None)),
+    "previousSecret": (dict, type(None)),
 }
 RFC3339_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 
@@ -49,6 +50,9 @@ class ApiKeysTestCase(KeywardTestCase):
             if key[field] is not None:
                 self.assertRegex(key[field], RFC3339_SECONDS, field)
         self.assertRegex(key["prefix"], r"^kw_[0-9A-Za-z]{12}$")
+        if key["previousSecret"] is not None:
+            self.assertEqual(set(key["previousSecret"]), {"endsAt", "lastUsedAt"}, key)
+            self.assertRegex(key["previousSecret"]["endsAt"], RFC3339_SECONDS)
         if with_secret:
             self.assertRegex(key["secret"], TOKEN_RE)
             self.assertEqual(key["prefix"], key["secret"][:15])
@@ -450,6 +454,26 @@ class Rotate(ApiKeysTestCase):
         new_secret = resp.json()["secret"]
         self.assertTrue(self.works(new_secret))
         self.assertTrue(self.works(key["secret"]))
+
+    def test_previous_secret_shows_when_the_grace_period_ends(self):
+        key = self.create_key(self.server, self.admin, "previous")
+        self.assertIsNone(key["previousSecret"])
+        before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        resp = self.server.post("/v1/apikeys/%s/rotate" % key["id"],
+                                {"gracePeriodSeconds": 3600}, token=self.admin)
+        self.assertEqual(resp.status, 200, resp)
+        rotated = resp.json()
+        self.assert_key_object(rotated, with_secret=True)
+        previous = rotated["previousSecret"]
+        self.assertIsNotNone(previous)
+        ends = parse_time(previous["endsAt"])
+        self.assertLessEqual(abs((ends - before).total_seconds() - 3600), 5, previous)
+        self.assertIsNone(previous["lastUsedAt"])
+        shown = self.get_key(key["id"])
+        self.assertEqual(shown["previousSecret"], previous)
+        # Without a grace period the old secret dies at once: nothing to show.
+        resp = self.server.post("/v1/apikeys/%s/rotate" % key["id"], token=self.admin)
+        self.assertIsNone(resp.json()["previousSecret"])
 
     def test_second_rotation_ends_earlier_grace_period(self):
         key = self.create_key(self.server, self.admin, "twice")

@@ -316,7 +316,7 @@ class ExitCodes(CliTestCase):
         self.assertEqual(
             self.server.post("/v1/accounts/%s/disable" % admin["id"], token=self.admin).status, 200)
         me = json.loads(self.ok("whoami", "--json").stdout)
-        self.assert_exit(self.cli("keys", "disable", me["id"]), 5)
+        self.assert_exit(self.cli("keys", "disable", me["id"], "--yes"), 5)
 
     def test_bad_allowlist_is_invalid_input(self):
         result = self.cli("keys", "create", "--name", "ci", "--role", "Auditor", "--allow-ip",
