@@ -61,10 +61,14 @@ core::Status ValidateConfig(const ServeConfig& config) {
       config.database->rfind("postgres://", 0) != 0) {
     return ConfigError("--database must be a postgresql:// URL");
   }
-  if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1) {
+  if (config.read_timeout_seconds < 1 || config.idle_timeout_seconds < 1 ||
+      config.header_timeout_seconds < 1) {
     return ConfigError("timeouts must be at least 1 second");
   }
   if (config.max_connections < 1) return ConfigError("--max-connections must be at least 1");
+  if (config.max_connections_per_address < 1) {
+    return ConfigError("--max-connections-per-address must be at least 1");
+  }
   if (config.audit_retention_days < 0)
     return ConfigError("--audit-retention-days must be 0 or more");
   if (config.hec_token_file && !config.hec_url)

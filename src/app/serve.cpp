@@ -89,7 +89,11 @@ int RunServe(const ServeConfig& config) {
   options.access_log = config.access_log;
   options.read_timeout = std::chrono::seconds{config.read_timeout_seconds};
   options.idle_timeout = std::chrono::seconds{config.idle_timeout_seconds};
+  options.header_timeout = std::chrono::seconds{config.header_timeout_seconds};
   options.max_connections = static_cast<std::size_t>(config.max_connections);
+  options.max_connections_per_address =
+      static_cast<std::size_t>(config.max_connections_per_address);
+  options.unlimited_peers = TrustedProxyRanges(config);
   http::Server server(options, handler, logger, metrics);
   if (core::Status st = server.Start(); !st) {
     logger.Error("cannot listen", {{"error", st.error().Message()}});
