@@ -209,7 +209,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const auto& header = parser_->get();
     // A request whose end cannot be told is refused before any of its body is read, and the
     // connection closed, so that none of its bytes is ever taken for the next request.
-    if (FramingFault(header)) return RespondAndClose(400);
+    if (FramingFault(header)) {
+      DisarmDeadline();
+      return RespondAndClose(400);
+    }
     header_fields_ = FieldCount(header);
     ArmDeadline(request_started_ + ctx_.options.read_timeout);
     // Clients such as curl wait for 100 Continue before sending a large body.
