@@ -30,10 +30,12 @@ struct ServeConfig {
   std::int64_t lockout_seconds = 900;
   int session_idle_minutes = 30;  // console sessions
   int session_max_hours = 12;
-  int max_password_hashes = 4;    // argon2id computations at once
-  int read_timeout_seconds = 30;  // a request must arrive whole within this
-  int idle_timeout_seconds = 60;  // an idle keep-alive connection is closed after this
+  int max_password_hashes = 4;      // argon2id computations at once
+  int read_timeout_seconds = 30;    // a request must arrive whole within this
+  int idle_timeout_seconds = 60;    // an idle keep-alive connection is closed after this
+  int header_timeout_seconds = 10;  // a request's headers (a new connection's: from its accept)
   int max_connections = 1024;
+  int max_connections_per_address = 256;  // trusted proxies exempt
   // Audit: days of events kept (0: all), and SIEM destinations for every event as it happens.
   int audit_retention_days = 0;
   std::vector<std::string> syslog_urls;       // udp://, tcp:// or tls://HOST:PORT

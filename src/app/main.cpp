@@ -96,8 +96,17 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       .add_option("--idle-timeout", config.idle_timeout_seconds,
                   "Seconds an idle keep-alive connection stays open")
       ->envname("KEYWARD_IDLE_TIMEOUT");
+  serve
+      .add_option("--header-timeout", config.header_timeout_seconds,
+                  "Seconds a request's headers may take to arrive (a new connection's: from its "
+                  "accept), else 408 or a silent close")
+      ->envname("KEYWARD_HEADER_TIMEOUT");
   serve.add_option("--max-connections", config.max_connections, "Open connections at most")
       ->envname("KEYWARD_MAX_CONNECTIONS");
+  serve
+      .add_option("--max-connections-per-address", config.max_connections_per_address,
+                  "Open connections from one client address at most (trusted proxies exempt)")
+      ->envname("KEYWARD_MAX_CONNECTIONS_PER_ADDRESS");
 }
 
 // `keyward help [COMMAND...]`: the help of the program or of the command named, as --help prints

@@ -83,7 +83,11 @@ int RunServe(const ServeConfig& config, const std::string& program) {
   options.access_log = config.access_log;
   options.read_timeout = std::chrono::seconds{config.read_timeout_seconds};
   options.idle_timeout = std::chrono::seconds{config.idle_timeout_seconds};
+  options.header_timeout = std::chrono::seconds{config.header_timeout_seconds};
   options.max_connections = static_cast<std::size_t>(config.max_connections);
+  options.max_connections_per_address =
+      static_cast<std::size_t>(config.max_connections_per_address);
+  options.unlimited_peers = TrustedProxyRanges(config);
   http::Server server(options, handler, logger, metrics);
   // Bound before the first start's lines, so they name the real port; nothing is served before
   // Run(), so no request sees a store without its first credentials.

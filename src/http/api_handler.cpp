@@ -9,6 +9,7 @@
 #include <string>
 
 #include "http/auth.hpp"
+#include "http/content_type.hpp"
 #include "http/error_map.hpp"
 
 namespace keyward::http {
@@ -46,7 +47,7 @@ ApiHandler::ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::S
       verifier_(verifier),
       endpoints_(store, clock, metrics, logger),
       logger_(logger),
-      authz_(verifier, metrics, trusted_proxies_) {}
+      authz_(verifier, metrics, trusted_proxies_, logger) {}
 
 std::optional<Response> ApiHandler::TryInline(const Request& request,
                                               const RequestContext& context) {
@@ -98,9 +99,19 @@ Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
   // Before the query check: authz reads no credential from the query and refuses nothing for it.
   if (Authz::Owns(request)) return ToReply(AnswerAuthz(request, context));
   const auto url = boost::urls::parse_origin_form(request.target());
-  if (!url) return Fail(RouteNotFound(request.target()), core::Locale::kEnUs, nullptr);
+  if (!url) {
+    // A target Boost.URL cannot parse (a bad escape) is still searched for a token.
+    if (core::Status st = CheckTargetForToken(request.target()); !st) {
+      return Fail(st.error(), core::Locale::kEnUs, nullptr);
+    }
+    return Fail(RouteNotFound(request.target()), core::Locale::kEnUs, nullptr);
+  }
   // Before routing, so that a token in any URL is refused, whatever the path.
   if (core::Status st = CheckQueryForCredentials(url->params()); !st) {
+    return Fail(st.error(), core::Locale::kEnUs, nullptr);
+  }
+  // Before routing too: no body is read unless it is declared JSON (a login CSRF otherwise).
+  if (core::Status st = RequireJsonContentType(request); !st) {
     return Fail(st.error(), core::Locale::kEnUs, nullptr);
   }
   const RouteMatch route = MatchRoute(request.method_string(), url->encoded_path());

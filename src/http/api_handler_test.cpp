@@ -31,6 +31,7 @@ class ApiHandler : public core::testing::KeyFixture {
                 const std::string& token = {}, const char* peer = "8.8.8.8") {
     Request req{method, target, 11};
     if (!token.empty()) req.set(bh::field::authorization, "Bearer " + token);
+    if (!body.empty()) req.set(bh::field::content_type, "application/json");
     req.body() = std::move(body);
     req.prepare_payload();
     return Call(req, peer);
@@ -180,6 +181,19 @@ TEST_F(ApiHandler, WrongTypeIs400NamingTheField) {
   EXPECT_EQ(res.result_int(), 400u);
   EXPECT_EQ(Field(res), "name");
   EXPECT_EQ(Message(res), "name must be a string");
+}
+
+TEST_F(ApiHandler, ABodyNotDeclaredJsonIs400NamingContentType) {
+  Request req{bh::verb::post, "/v1/apikeys", 11};
+  req.set(bh::field::authorization, "Bearer " + master_token_);
+  req.set(bh::field::content_type, "text/plain");
+  req.body() = R"({"name": "csrf", "role": "Auditor"})";
+  req.prepare_payload();
+  const Response res = Call(req);
+  EXPECT_EQ(res.result_int(), 400u);
+  EXPECT_EQ(Code(res), "invalid_argument");
+  EXPECT_EQ(Field(res), "Content-Type");
+  EXPECT_EQ(Message(res), "Content-Type must be application/json");
 }
 
 TEST_F(ApiHandler, MalformedJsonIs400MalformedJson) {

@@ -55,6 +55,7 @@ class AuditApi : public core::testing::AuditFixture {
   std::string CreateKey(const std::string& body) {
     Request req{bh::verb::post, "/v1/apikeys", 11};
     req.set(bh::field::authorization, "Bearer " + tokens_.front());
+    if (!body.empty()) req.set(bh::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
     const Response res = Call(req);

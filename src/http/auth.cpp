@@ -8,13 +8,14 @@
 #include <string_view>
 
 #include "core/client_ip.hpp"
+#include "http/secret_scan.hpp"
 
 namespace keyward::http {
 namespace {
 
 constexpr std::string_view kSecretKeyHeader = "api-secret-key";
-constexpr std::array<std::string_view, 6> kCredentialParams = {
-    "api_key", "apikey", "token", "access_token", "api-secret-key", "x-api-key"};
+constexpr std::array<std::string_view, 7> kCredentialParams = {
+    "api_key", "apikey", "token", "access_token", "api-secret-key", "x-api-key", "authorization"};
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
@@ -70,19 +71,30 @@ core::Result<std::optional<std::string>> ExtractCredential(const Request& reques
 
 core::Status CheckQueryForCredentials(const boost::urls::params_view& params) {
   for (const auto& param : params) {
-    const bool named =
-        std::any_of(kCredentialParams.begin(), kCredentialParams.end(),
-                    [&](std::string_view n) { return EqualsIgnoreCase(param.key, n); });
-    const bool token_value = param.has_value && param.value.starts_with("kw_");
-    if (named || token_value) {
+    // Boost.URL has decoded the name and value once; DecodeForScan decodes what was encoded
+    // twice. No management API parameter carries "kw_", so the prefix anywhere is refused.
+    const std::string key = DecodeForScan(param.key);
+    const bool named = std::any_of(kCredentialParams.begin(), kCredentialParams.end(),
+                                   [&](std::string_view n) { return EqualsIgnoreCase(key, n); });
+    const bool token =
+        HasTokenPrefix(key) || (param.has_value && HasTokenPrefix(DecodeForScan(param.value)));
+    if (named || token) {
       // The parameter's name is the caller's field; a name that itself looks like a token is not
       // echoed.
-      const bool echo_name = param.key.find("kw_") == std::string::npos && param.key.size() <= 64;
+      const bool echo_name = !MayCarrySecret(key) && key.size() <= 64;
       return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kTokenInQuery, {},
-                             echo_name ? param.key : std::string{});
+                             echo_name ? key : std::string{});
     }
   }
   return core::Ok();
+}
+
+core::Status CheckTargetForToken(std::string_view target) {
+  const std::size_t q = target.find('?');
+  if (q == std::string_view::npos || !HasTokenPrefix(DecodeForScan(target.substr(q + 1)))) {
+    return core::Ok();
+  }
+  return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kTokenInQuery);
 }
 
 std::optional<core::IpAddress> ClientIp(const Request& request, const RequestContext& context,

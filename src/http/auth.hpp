@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ip.hpp"
@@ -32,10 +33,15 @@ core::Result<std::optional<std::string>> ExtractCredential(const Request& reques
 std::optional<std::string> RequestCookie(const Request& request, std::string_view name);
 
 // kInvalidArgument (Msg::kTokenInQuery, field naming the parameter) when a query parameter looks
-// like a credential: its value starts with "kw_", or its name is one clients use for keys
-// (api_key, apikey, token, access_token, api-secret-key, x-api-key; any letter case).
-// The value never appears in the error.
+// like a credential: its name or value, percent-decoded (secret_scan.hpp: twice-encoded text
+// too), holds "kw_" anywhere, or its name is one clients use for keys (api_key, apikey, token,
+// access_token, api-secret-key, x-api-key, authorization; any letter case). The value never
+// appears in the error, nor a name that may carry a secret.
 core::Status CheckQueryForCredentials(const boost::urls::params_view& params);
+
+// The same refusal (without a field) for a whole request target whose query holds "kw_" once
+// percent-decoded, for a target too malformed to be split into parameters.
+core::Status CheckTargetForToken(std::string_view target);
 
 // The client address of a call: the socket peer, with IPv4-mapped IPv6 folded to IPv4; when the
 // peer is in `trusted_proxies`, the address X-Forwarded-For (or X-Real-IP) names by the

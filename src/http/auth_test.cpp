@@ -70,10 +70,31 @@ TEST(Auth, TokenShapedQueryValueIsRefusedWithoutEchoingIt) {
 }
 
 TEST(Auth, CredentialParameterNamesAreRefused) {
-  for (const char* target :
-       {"/x?api_key=1", "/x?APIKEY=1", "/x?token=", "/x?access_token=a", "/x?api-secret-key=a"}) {
+  for (const char* target : {"/x?api_key=1", "/x?APIKEY=1", "/x?token=", "/x?access_token=a",
+                             "/x?api-secret-key=a", "/x?Authorization=x"}) {
     EXPECT_FALSE(QueryCheck(target).has_value()) << target;
   }
+}
+
+TEST(Auth, ATokenAnywhereInTheQueryIsRefusedOnceDecoded) {
+  const std::string token = "kw_AbCdEfGhIjKl_" + std::string(49, 'x');
+  for (const std::string& query :
+       {"?" + token, "?x=%20" + token, "?x=zz" + token, "?authorization=Bearer%20" + token,
+        "?a=1&" + token + "=1", std::string("?x=%256Bw_AbCdEfGhIjKl"),
+        std::string("?%6Bw_AbCd=1")}) {
+    const core::Status st = QueryCheck("/v1/apikeys" + query);
+    ASSERT_FALSE(st.has_value()) << query;
+    EXPECT_EQ(st.error().msg, core::Msg::kTokenInQuery) << query;
+    EXPECT_EQ(st.error().Message().find("AbCd"), std::string::npos) << query;
+    EXPECT_EQ(st.error().field.find("kw_"), std::string::npos) << query;
+  }
+}
+
+TEST(Auth, ATargetTooMalformedToParseIsStillSearchedForAToken) {
+  EXPECT_FALSE(CheckTargetForToken("/v1/apikeys?x=%zzkw_AbCdEfGhIjKl").has_value());
+  EXPECT_FALSE(CheckTargetForToken("/v1/apikeys?x=%zz%6Bw_").has_value());
+  EXPECT_TRUE(CheckTargetForToken("/v1/apikeys?x=%zz").has_value());
+  EXPECT_TRUE(CheckTargetForToken("/v1/kw_path").has_value());  // the path is not the query
 }
 
 TEST(Auth, OrdinaryQueryIsAccepted) {

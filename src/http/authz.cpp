@@ -6,16 +6,19 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/permissions.hpp"
 #include "http/auth.hpp"
 #include "http/router.hpp"
+#include "http/secret_scan.hpp"
 
 namespace keyward::http {
 namespace {
@@ -76,6 +79,40 @@ bool IsPermissionParam(std::string_view name) {
   return PercentDecode(name, decoded) && decoded == kPermissionParam;
 }
 
+// The Damerau-Levenshtein distance (optimal string alignment) of two short ASCII strings: edits,
+// insertions, deletions and swaps of neighbours each count one.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+bool IsNearPermissionParam(std::string_view name) {
+  if (name == kPermissionParam) return false;
+  // Longer names are no typo of "permission" and are not worth the distance.
+  constexpr std::size_t kLongestNearMiss = 16;
+  if (name.size() > kLongestNearMiss) return false;
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.ends_with("[]")) lower.resize(lower.size() - 2);  // permission[]=, PHP style
+  if (lower == "perm" || lower == "perms") return true;
+  return EditDistance(lower, kPermissionParam) <= 1 || EditDistance(lower, "permissions") <= 1;
+}
+
+namespace {
+
 // The permissions a request requires, as views into the request or into this object's own
 // decoding buffer (so it must outlive its names() and cannot be copied). Invalid names are not
 // kept: they only set has_invalid().
@@ -93,7 +130,11 @@ class RequiredPermissions {
       const std::string_view pair = query.substr(0, amp);
       query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
       const std::size_t eq = pair.find('=');
-      if (eq == std::string_view::npos || !IsPermissionParam(pair.substr(0, eq))) continue;
+      if (!IsPermissionParam(pair.substr(0, eq))) {
+        NoteNearMiss(pair.substr(0, eq));
+        continue;
+      }
+      if (eq == std::string_view::npos) continue;
       const std::string_view value = pair.substr(eq + 1);
       if (value.find('%') == std::string_view::npos) {
         AddList(value);
@@ -123,8 +164,18 @@ class RequiredPermissions {
     return std::span<const std::string_view>(inline_.data(), inline_size_);
   }
   bool has_invalid() const { return invalid_; }
+  // The first query parameter whose name is nearly "permission" (IsNearPermissionParam),
+  // decoded; empty when there is none.
+  const std::string& near_miss() const { return near_miss_; }
 
  private:
+  void NoteNearMiss(std::string_view encoded_name) {
+    if (!near_miss_.empty()) return;
+    std::string name;
+    if (!PercentDecode(encoded_name, name)) name = std::string(encoded_name);
+    if (IsNearPermissionParam(name)) near_miss_ = std::move(name);
+  }
+
   void AddList(std::string_view list) {
     while (!list.empty()) {
       const std::size_t comma = list.find(',');
@@ -151,6 +202,7 @@ class RequiredPermissions {
   std::size_t inline_size_ = 0;
   std::vector<std::string_view> spilled_;
   std::string decoded_;
+  std::string near_miss_;
   bool invalid_ = false;
 };
 
@@ -237,8 +289,8 @@ Response MakeAnswer(const Request& request, core::Outcome outcome,
 }  // namespace
 
 Authz::Authz(const core::Verifier& verifier, Metrics& metrics,
-             const std::vector<core::Ipv4Range>& trusted_proxies)
-    : verifier_(verifier), metrics_(metrics), trusted_proxies_(trusted_proxies) {}
+             const std::vector<core::Ipv4Range>& trusted_proxies, Logger* logger)
+    : verifier_(verifier), metrics_(metrics), trusted_proxies_(trusted_proxies), logger_(logger) {}
 
 bool Authz::Owns(const Request& request) {
   const std::string_view target = request.target();
@@ -248,16 +300,21 @@ bool Authz::Owns(const Request& request) {
 }
 
 Response Authz::Answer(const Request& request, const RequestContext& context) const {
+  const std::string_view target = request.target();
+  const std::size_t q = target.find('?');
+  const std::string_view query =
+      q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+  // A token in the query is refused like a missing one, before the chain (docs/security.md):
+  // the query may be the upstream's, so only the shape of a token counts ("kw_" and a whole
+  // public id, after decoding), not any text holding "kw_".
   const PresentedToken presented = FindToken(request);
-  if (presented.token.empty() || presented.conflict) {
+  if (presented.token.empty() || presented.conflict ||
+      (!query.empty() && HasTokenShape(DecodeForScan(query)))) {
     metrics_.IncrementVerification(core::OutcomeName(core::Outcome::kMalformed));
     return MakeAnswer(request, core::Outcome::kMalformed, nullptr);
   }
   RequiredPermissions required;
-  const std::string_view target = request.target();
-  if (const std::size_t q = target.find('?'); q != std::string_view::npos) {
-    required.AddQuery(target.substr(q + 1));
-  }
+  if (!query.empty()) required.AddQuery(query);
   required.AddHeaders(request);
 
   core::VerifyRequest verify;
@@ -272,6 +329,18 @@ Response Authz::Answer(const Request& request, const RequestContext& context) co
   // (an open-ended role such as Master Administrator would otherwise pass it).
   if (result.outcome == core::Outcome::kValid && required.has_invalid()) {
     result.outcome = core::Outcome::kInsufficientPermissions;
+  }
+  // A parameter that is nearly `permission` is most likely a typo in a gateway's configuration
+  // that would otherwise let every valid key through: it fails closed, and the log names it so
+  // that the operator can find it. Its name is short (IsNearPermissionParam), never a token.
+  if (!required.near_miss().empty()) {
+    if (result.outcome == core::Outcome::kValid) {
+      result.outcome = core::Outcome::kInsufficientPermissions;
+    }
+    if (logger_ != nullptr) {
+      logger_->Warn("authz refused a query parameter that is nearly \"permission\"",
+                    {{"parameter", required.near_miss()}, {"expected", "permission"}});
+    }
   }
   metrics_.IncrementVerification(core::OutcomeName(result.outcome));
   return MakeAnswer(request, result.outcome, &result);

@@ -22,9 +22,14 @@
 //   Keyward credential, and is ignored. No token, or two different tokens, is 401 MALFORMED,
 //   decided without the chain, so an anonymous request never spends its address's failure
 //   budget.
-// - The query string never carries a credential here and never causes a refusal either: a
-//   gateway may append the original request's query, which belongs to the upstream. Only its
-//   `permission` parameters are read.
+// - The query string never carries a credential here. A gateway may append the original
+//   request's query, which belongs to the upstream, so it is passed through untouched except
+//   for two refusals (docs/security.md "HTTP transport attacks"): a query that holds a token
+//   (after percent-decoding, "kw_" and a whole public id anywhere) is 401 MALFORMED, and a
+//   parameter whose name is nearly `permission` (IsNearPermissionParam: `Permission`,
+//   `permissions`, `perm`, `permision`, ...) is 403 INSUFFICIENT_PERMISSIONS for a key that
+//   would otherwise pass, logged with the parameter's name: a typo in a gateway's
+//   configuration fails closed instead of letting every valid key through.
 // - Required permissions: every `?permission=` value (percent-decoded) and every
 //   `X-Keyward-Permission` header, each a comma-separated list whose items are trimmed and whose
 //   empty items are ignored. A name that is not a valid permission, or a value that cannot be
@@ -42,6 +47,7 @@
 #include "core/ip.hpp"
 #include "core/verifier.hpp"
 #include "http/handler.hpp"
+#include "http/logger.hpp"
 #include "http/metrics.hpp"
 
 namespace keyward::http {
@@ -49,16 +55,18 @@ namespace keyward::http {
 class Authz {
  public:
   // Every reference must outlive the Authz. `trusted_proxies` is read on every call (it is the
-  // ApiHandler's list, set before serving).
+  // ApiHandler's list, set before serving). `logger` (may be null: no log) gets one line per
+  // near-miss permission parameter.
   Authz(const core::Verifier& verifier, Metrics& metrics,
-        const std::vector<core::Ipv4Range>& trusted_proxies);
+        const std::vector<core::Ipv4Range>& trusted_proxies, Logger* logger = nullptr);
 
   // Whether `request` is for /v1/authz or a path below it (any method). Allocates nothing.
   static bool Owns(const Request& request);
 
   // The answer to an authz request (precondition: Owns(request)). Counts the outcome in
   // keyward_verifications_total and the chain's time in keyward_verification_duration_seconds
-  // {endpoint="authz"}. Never logs, so the token cannot reach a log.
+  // {endpoint="authz"}. Logs nothing but the name of a near-miss permission parameter, so the
+  // token cannot reach a log.
   Response Answer(const Request& request, const RequestContext& context) const;
 
   // The answer when Answer itself failed (an exception): 401 UNAVAILABLE, so that a gateway
@@ -69,7 +77,13 @@ class Authz {
   const core::Verifier& verifier_;
   Metrics& metrics_;
   const std::vector<core::Ipv4Range>& trusted_proxies_;
+  Logger* logger_;
 };
+
+// Whether a query parameter's decoded name is nearly, but not exactly, "permission": another
+// letter case, the plural, "perm" or "perms", a "[]" suffix, or one edit, insertion, deletion or
+// swap of neighbours away from "permission" or "permissions".
+bool IsNearPermissionParam(std::string_view name);
 
 // `text` with every byte outside the RFC 3986 unreserved set (A-Z a-z 0-9 - . _ ~) written as
 // %XX in uppercase hex: UTF-8 names become plain ASCII header values.

@@ -191,11 +191,46 @@ TEST_F(Authz, OtherAuthorizationSchemesAreTheUpstreamsBusiness) {
   ExpectAnswer(Ask("/v1/authz", {{"Authorization", "Basic dXNlcjpwYXNz"}}), 401, "MALFORMED");
 }
 
-TEST_F(Authz, QueryStringCredentialsAreIgnoredNotRefused) {
+TEST_F(Authz, QueryStringCredentialsAreNeverTaken) {
   const core::IssuedKey key = MakeKey("target", "Auditor");
   ExpectAnswer(Ask("/v1/authz?api_key=" + key.token, {}), 401, "MALFORMED");
   ExpectAnswer(Ask("/v1/authz/x?token=" + key.token, {}), 401, "MALFORMED");
+  // The upstream's own parameters pass, even named like credentials: only a token counts.
   ExpectAnswer(AskWith(key.token, "/v1/authz/orders?access_token=abc&q=kw_x"), 200, "VALID");
+}
+
+TEST_F(Authz, ATokenAnywhereInTheQueryIs401MalformedEvenWithAValidKey) {
+  const core::IssuedKey key = MakeKey("target", "Auditor");
+  const std::string token = key.token;
+  for (const std::string& query :
+       {"?" + token, "?x=%20" + token, "?x=zz" + token, "?authorization=Bearer%20" + token,
+        "?x=%6Bw_" + token.substr(3), "?x=%256Bw_" + token.substr(3)}) {
+    ExpectAnswer(AskWith(key.token, "/v1/authz/orders" + query), 401, "MALFORMED");
+  }
+  // Refused before the chain: the key is not used.
+  EXPECT_FALSE(Stored(key.key.id).last_used_at.has_value());
+}
+
+TEST_F(Authz, ANearMissPermissionParameterIs403AndLogged) {
+  const core::IssuedKey key = MakeKey("target", "Master Administrator");
+  for (const char* name :
+       {"Permission", "PERMISSION", "permissions", "Permissions", "perm", "perms", "permision",
+        "permisison", "permissionx", "permission[]", "p%65rmissions"}) {
+    const Response res = AskWith(key.token, std::string("/v1/authz/orders?") + name + "=x:y");
+    ExpectAnswer(res, 403, "INSUFFICIENT_PERMISSIONS");
+    EXPECT_THAT(log_text_.str(), HasSubstr("nearly")) << name;
+  }
+  EXPECT_THAT(log_text_.str(), HasSubstr(R"("parameter":"permissions")"));
+  // A near-miss without a value fails closed too.
+  ExpectAnswer(AskWith(key.token, "/v1/authz/orders?Permission"), 403, "INSUFFICIENT_PERMISSIONS");
+}
+
+TEST_F(Authz, OtherQueryParametersPassThroughUntouched) {
+  const core::IssuedKey key = MakeKey("target", "Auditor");
+  for (const char* query : {"?page=2&sort=name", "?permit=1", "?mission=x", "?submission=1",
+                            "?permissionless=1", "?x-keyward-permission=1"}) {
+    ExpectAnswer(AskWith(key.token, std::string("/v1/authz/orders") + query), 200, "VALID");
+  }
 }
 
 TEST_F(Authz, RequiresTheUnionOfQueryAndHeaderPermissions) {

@@ -4,16 +4,31 @@
 
 namespace keyward::http {
 
-bool ConnectionRegistry::TryAdd(const std::shared_ptr<Connection>& connection) {
+ConnectionRegistry::Admission ConnectionRegistry::TryAdd(
+    const std::shared_ptr<Connection>& connection, const std::optional<std::string>& address) {
   std::lock_guard lock(mu_);
-  if (closed_ || connections_.size() >= limit_) return false;
-  connections_.emplace(connection.get(), connection);
-  return true;
+  if (closed_) return Admission::kShutDown;
+  if (connections_.size() >= limit_) return Admission::kServerFull;
+  if (address) {
+    const auto it = per_address_.find(*address);
+    if ((it == per_address_.end() ? 0 : it->second) >= per_address_limit_) {
+      return Admission::kAddressFull;
+    }
+    ++per_address_[*address];
+  }
+  connections_.emplace(connection.get(), Entry{connection, address});
+  return Admission::kAdmitted;
 }
 
 void ConnectionRegistry::Remove(const Connection* connection) {
   std::lock_guard lock(mu_);
-  connections_.erase(connection);
+  const auto it = connections_.find(connection);
+  if (it == connections_.end()) return;
+  if (it->second.address) {
+    const auto count = per_address_.find(*it->second.address);
+    if (count != per_address_.end() && --count->second == 0) per_address_.erase(count);
+  }
+  connections_.erase(it);
 }
 
 void ConnectionRegistry::ShutdownAll() {
@@ -22,9 +37,9 @@ void ConnectionRegistry::ShutdownAll() {
     std::lock_guard lock(mu_);
     closed_ = true;
     live.reserve(connections_.size());
-    for (const auto& [raw, weak] : connections_) {
+    for (const auto& [raw, entry] : connections_) {
       // A connection whose destructor is running has expired; it is closing anyway.
-      if (auto strong = weak.lock()) live.push_back(std::move(strong));
+      if (auto strong = entry.connection.lock()) live.push_back(std::move(strong));
     }
   }
   // Outside the lock: dropping the last reference to a connection here runs its destructor,
@@ -35,6 +50,12 @@ void ConnectionRegistry::ShutdownAll() {
 std::size_t ConnectionRegistry::size() const {
   std::lock_guard lock(mu_);
   return connections_.size();
+}
+
+std::size_t ConnectionRegistry::CountFrom(const std::string& address) const {
+  std::lock_guard lock(mu_);
+  const auto it = per_address_.find(address);
+  return it == per_address_.end() ? 0 : it->second;
 }
 
 }  // namespace keyward::http

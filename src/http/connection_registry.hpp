@@ -1,12 +1,15 @@
-// ConnectionRegistry: the set of a Server's open connections, so that the connection limit is
-// enforced at accept time and Stop() can reach every connection. Holds weak references: a
-// connection's lifetime is its own (its pending I/O keeps it alive).
+// ConnectionRegistry: the set of a Server's open connections, so that the connection limits (in
+// all, and per client address) are enforced at accept time and Stop() can reach every
+// connection. Holds weak references: a connection's lifetime is its own (its pending I/O keeps
+// it alive).
 // Thread-safe (one mutex; touched once per connection opened or closed, and by Stop()).
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 namespace keyward::http {
@@ -23,22 +26,41 @@ class Connection {
 
 class ConnectionRegistry {
  public:
-  // At most `limit` connections are registered at a time.
-  explicit ConnectionRegistry(std::size_t limit) : limit_(limit) {}
+  enum class Admission {
+    kAdmitted,
+    kServerFull,   // `limit` connections are open
+    kAddressFull,  // `per_address_limit` connections from the same address are open
+    kShutDown,     // ShutdownAll() was called
+  };
 
-  // Registers `connection` and returns true, unless the limit is reached or ShutdownAll() was
-  // called (then returns false and keeps nothing).
-  bool TryAdd(const std::shared_ptr<Connection>& connection);
+  // At most `limit` connections are registered at a time, and at most `per_address_limit` of
+  // them from one address.
+  ConnectionRegistry(std::size_t limit, std::size_t per_address_limit)
+      : limit_(limit), per_address_limit_(per_address_limit) {}
+
+  // Registers `connection`, from `address` (nullopt: an address exempt from the per-address
+  // limit), and answers kAdmitted; otherwise keeps nothing and answers why.
+  Admission TryAdd(const std::shared_ptr<Connection>& connection,
+                   const std::optional<std::string>& address);
   // Forgets `connection` (a no-op if it is not registered). Called from its destructor.
   void Remove(const Connection* connection);
   // Refuses every later TryAdd and calls Shutdown() on each registered connection.
   void ShutdownAll();
   std::size_t size() const;
+  // How many registered connections came from `address`.
+  std::size_t CountFrom(const std::string& address) const;
 
  private:
+  struct Entry {
+    std::weak_ptr<Connection> connection;
+    std::optional<std::string> address;
+  };
+
   mutable std::mutex mu_;
-  std::unordered_map<const Connection*, std::weak_ptr<Connection>> connections_;
+  std::unordered_map<const Connection*, Entry> connections_;
+  std::unordered_map<std::string, std::size_t> per_address_;  // only addresses with connections
   std::size_t limit_;
+  std::size_t per_address_limit_;
   bool closed_ = false;
 };
 

@@ -59,7 +59,7 @@ class Server::Impl {
   Impl(ServerOptions options, Handler& handler, Logger& logger, Metrics& metrics)
       : options_(std::move(options)),
         logger_(logger),
-        registry_(options_.max_connections),
+        registry_(options_.max_connections, options_.max_connections_per_address),
         context_{options_, handler, logger, metrics, workers_, registry_, nullptr},
         io_(std::max(1, options_.io_threads)),
         workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))) {}

@@ -7,11 +7,16 @@
 // Per connection: HTTP/1.1 and 1.0, keep-alive, one request at a time (pipelined requests wait
 // in the read buffer and are answered in order). Limits answer and then close the connection:
 // a header block over header_limit → 431, a body over body_limit → 413 (JSON error), a request
-// not complete within read_timeout of its first byte → 408, malformed HTTP → 400. A keep-alive
-// connection with no request for idle_timeout is closed silently, as is a new connection that
-// sends nothing within read_timeout. At max_connections, a new connection is accepted and closed
-// at once, without a response (a response would cost a TLS handshake under the very load the
-// limit guards against); clients see the connection close and may retry.
+// not complete within read_timeout of its first byte → 408, a header section not complete within
+// header_timeout → 408 (for a new connection, counted from its accept: TLS handshake, wait and
+// header together), malformed HTTP → 400, a request whose framing is unsound or that sends
+// trailer fields → 400 (request_framing.hpp). A keep-alive connection with no request for
+// idle_timeout is closed silently, as is a new connection that sends nothing within
+// header_timeout. At max_connections, or at max_connections_per_address from one client address
+// (IPv4-mapped IPv6 counted as IPv4; loopback too; the ranges of unlimited_peers exempt), a new
+// connection is accepted and closed at once, without a response (a response would cost a TLS
+// handshake under the very load the limit guards against); clients see the connection close and
+// may retry.
 //
 // Thread-safety: Start(), port() and Run() are called from one thread; Stop() from any thread
 // (a signal_set handler or another thread) at any time after construction.
@@ -23,7 +28,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/ip.hpp"
 #include "core/result.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
@@ -45,7 +52,13 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};  // whole request from its first byte; also each write
                                           // and the TLS handshake
   std::chrono::seconds idle_timeout{60};  // between requests on a keep-alive connection
+  // A request's header section, from its first byte; for a new connection, from its accept.
+  std::chrono::seconds header_timeout{10};
   std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 256;
+  // Peers exempt from max_connections_per_address: the trusted proxies, which carry many
+  // clients' connections.
+  std::vector<core::Ipv4Range> unlimited_peers;
   bool access_log = false;  // one log line per request: method, path (no query), status, time
 };
 

@@ -119,7 +119,14 @@ class RunningServer {
 // A plain-TCP client speaking raw bytes, with a time limit on each operation.
 class Client {
  public:
-  explicit Client(std::uint16_t port, const char* host = "127.0.0.1") {
+  // `source`: the local address to connect from (e.g. "127.0.0.2"), else the system's choice.
+  explicit Client(std::uint16_t port, const char* host = "127.0.0.1",
+                  const char* source = nullptr) {
+    if (source != nullptr) {
+      const asio::ip::address from = asio::ip::make_address(source);
+      stream_.socket().open(from.is_v4() ? asio::ip::tcp::v4() : asio::ip::tcp::v6());
+      stream_.socket().bind(asio::ip::tcp::endpoint(from, 0));
+    }
     stream_.expires_after(kClientTimeout);
     stream_.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address(host), port),
                           [this](beast::error_code ec) { error_ = ec; });

@@ -27,6 +27,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/ip.hpp"
+#include "http/request_framing.hpp"
 #include "http/session_responses.hpp"
 #include "http/session_stream.hpp"
 
@@ -62,6 +64,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     request_context_.peer = peer.address();
     request_context_.tls = kTls;
     peer_text_ = ec ? std::string("-") : peer.address().to_string();
+    limited_address_ = LimitedAddress(ec ? std::nullopt : core::IpAddress::Parse(peer_text_));
     lowest().socket().set_option(tcp::no_delay(true), ec);
   }
 
@@ -74,7 +77,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Registers the session and starts serving; closes at once over the connection limit.
   void Admit() {
-    if (!ctx_.registry.TryAdd(this->shared_from_this())) {
+    if (ctx_.registry.TryAdd(this->shared_from_this(), limited_address_) !=
+        ConnectionRegistry::Admission::kAdmitted) {
       ctx_.metrics.ConnectionRejected();
       CloseNow();
       return;
@@ -97,6 +101,19 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     } else {
       return Stream(std::move(socket));
     }
+  }
+
+  // The address whose connections count against max_connections_per_address: the peer with
+  // IPv4-mapped IPv6 folded to IPv4, so that one client cannot count twice; nullopt for an
+  // exempt peer (unlimited_peers). A peer with no address at all shares one count.
+  std::optional<std::string> LimitedAddress(const std::optional<core::IpAddress>& peer) const {
+    if (!peer) return std::string("-");
+    if (peer->is_v4()) {
+      for (const core::Ipv4Range& range : ctx_.options.unlimited_peers) {
+        if (range.Contains(peer->v4())) return std::nullopt;
+      }
+    }
+    return peer->ToString();
   }
 
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
@@ -124,9 +141,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // Our own deadline for reads, because beast::tcp_stream's expiry closes the socket and we
   // still want to answer 408 after a read timeout. Writes use the tcp_stream expiry.
-  void ArmDeadline(std::chrono::seconds timeout) {
+  void ArmDeadline(std::chrono::steady_clock::time_point when) {
     const std::uint64_t generation = ++deadline_generation_;
-    deadline_.expires_after(timeout);
+    deadline_.expires_at(when);
     deadline_.async_wait([self = this->shared_from_this(), generation](beast::error_code ec) {
       if (ec || generation != self->deadline_generation_) return;
       self->timed_out_ = true;
@@ -141,7 +158,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void DoHandshake() {
     phase_ = Phase::kHandshake;
-    lowest().expires_after(ctx_.options.read_timeout);
+    lowest().expires_at(accepted_ + ctx_.options.header_timeout);
     stream_.async_handshake(asio::ssl::stream_base::server, Bind(&Session::OnHandshake));
   }
 
@@ -152,7 +169,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // Waits for the next request's first bytes (unless pipelined bytes are already buffered):
-  // idle_timeout between requests, read_timeout for a new connection.
+  // idle_timeout between requests; for a new connection, what is left of header_timeout since
+  // its accept, so that a connection cannot sit on a slot without ever sending a request.
   void DoRead() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
@@ -161,7 +179,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     timed_out_ = false;
     if (buffer_.size() > 0) return ReadHeader();
     phase_ = Phase::kIdle;
-    ArmDeadline(first_request_ ? ctx_.options.read_timeout : ctx_.options.idle_timeout);
+    ArmDeadline(first_request_ ? accepted_ + ctx_.options.header_timeout
+                               : std::chrono::steady_clock::now() + ctx_.options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadSize), Bind(&Session::OnFirstBytes));
   }
 
@@ -173,17 +192,29 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     ReadHeader();
   }
 
+  // The header section must be whole within header_timeout (from the accept for a connection's
+  // first request), and the whole request within read_timeout of its first byte.
   void ReadHeader() {
     phase_ = Phase::kReading;
-    first_request_ = false;
     request_started_ = std::chrono::steady_clock::now();
-    ArmDeadline(ctx_.options.read_timeout);
+    const auto header_deadline =
+        (first_request_ ? accepted_ : request_started_) + ctx_.options.header_timeout;
+    first_request_ = false;
+    ArmDeadline(std::min(header_deadline, request_started_ + ctx_.options.read_timeout));
     bhttp::async_read_header(stream_, buffer_, *parser_, Bind(&Session::OnHeader));
   }
 
   void OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
+    // A request whose end cannot be told is refused before any of its body is read, and the
+    // connection closed, so that none of its bytes is ever taken for the next request.
+    if (FramingFault(header)) {
+      DisarmDeadline();
+      return RespondAndClose(400);
+    }
+    header_fields_ = FieldCount(header);
+    ArmDeadline(request_started_ + ctx_.options.read_timeout);
     // Clients such as curl wait for 100 Continue before sending a large body.
     if (header.version() >= 11 && !parser_->is_done() &&
         beast::iequals(header[bhttp::field::expect], "100-continue")) {
@@ -204,6 +235,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void OnBody(beast::error_code ec, std::size_t /*bytes*/) {
     if (ec) return OnReadError(ec);
     DisarmDeadline();
+    // Beast's parser adds a chunked body's trailer fields to the header fields, where they would
+    // pass for headers (X-Forwarded-For, Authorization, ...). Nothing Keyward serves uses request
+    // trailers, so a request that sends any is refused rather than trimmed: a client that sends
+    // a credential or an address there is not one to serve. See docs/security.md.
+    if (parser_->chunked() && FieldCount(parser_->get()) != header_fields_) {
+      return RespondAndClose(400);
+    }
     Dispatch();
   }
 
@@ -228,7 +266,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void Dispatch() {
     phase_ = Phase::kHandling;
     request_ = parser_->release();
-    method_ = std::string(request_.method_string());
+    method_ = std::string(MethodForLog(request_));
     path_ = PathForLog(request_.target());
     request_context_.received = std::chrono::steady_clock::now();
     if (std::optional<Response> response = CallInline()) return OnHandled(std::move(*response));
@@ -310,7 +348,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (parser_ && parser_->is_header_done()) {
       const auto& header = parser_->get();
       version = header.version();
-      method_ = std::string(header.method_string());
+      method_ = std::string(MethodForLog(header));
       path_ = PathForLog(header.target());
     }
     response_ = TransportErrorResponse(status, version, ctx_.options.body_limit);
@@ -480,8 +518,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string method_;  // of the current request, for the metric and the access log
   std::string path_;    // PathForLog of the current request
   std::chrono::steady_clock::time_point request_started_ = std::chrono::steady_clock::now();
+  const std::chrono::steady_clock::time_point accepted_ = std::chrono::steady_clock::now();
+  std::optional<std::string> limited_address_;  // LimitedAddress of the peer
   std::array<char, 4096> drain_{};
   std::uint64_t deadline_generation_ = 0;
+  std::size_t header_fields_ = 0;  // fields of the current request's header section
   Phase phase_ = Phase::kIdle;
   bool registered_ = false;
   bool stopping_ = false;

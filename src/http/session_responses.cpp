@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/locale.hpp"
 #include "core/messages.hpp"
+#include "http/secret_scan.hpp"
 
 namespace keyward::http {
 namespace {
@@ -36,12 +37,6 @@ Response JsonResponse(unsigned status, unsigned version, std::string body) {
   response.set(bhttp::field::cache_control, "no-store");
   response.body() = std::move(body);
   return response;
-}
-
-// A segment holding "kw_" and long enough to carry a secret (API.md: the token is 65 characters;
-// a cut-off paste is still a secret).
-bool LooksLikeToken(std::string_view segment) {
-  return segment.size() >= 20 && segment.find("kw_") != std::string_view::npos;
 }
 
 }  // namespace
@@ -92,12 +87,19 @@ std::string PathForLog(std::string_view target) {
     std::size_t slash = path.find('/', start);
     if (slash == std::string_view::npos) slash = path.size();
     const std::string_view segment = path.substr(start, slash - start);
-    out += LooksLikeToken(segment) ? std::string_view("[redacted]") : segment;
+    // Decoded before it is judged (MayCarrySecret), so that "%6Bw_..." is caught as "kw_..." is;
+    // a segment that passes is written as it came, still encoded.
+    out += MayCarrySecret(segment) ? std::string_view("[redacted]") : segment;
     if (slash < path.size()) out += '/';
     start = slash + 1;
   }
   if (out.size() > kMaxLoggedPath) out.resize(kMaxLoggedPath);
   return out;
+}
+
+std::string_view MethodForLog(const bhttp::request_header<>& header) {
+  if (header.method() == bhttp::verb::unknown) return "[unknown]";
+  return header.method_string();
 }
 
 }  // namespace keyward::http

@@ -28,8 +28,14 @@ Response InternalErrorResponse(unsigned version, bool keep_alive);
 void FinishResponse(Response& response, const Request& request, bool keep_alive);
 
 // `target` as it may be logged: the path without its query string or fragment (a token in a
-// query string must never reach a log), with any path segment that looks like a Keyward token
-// replaced by "[redacted]", cut to at most 256 characters.
+// query string must never reach a log), with every path segment that may carry a secret once
+// percent-decoded (secret_scan.hpp MayCarrySecret: "kw_" anywhere, or a long base62 run such as
+// a bare secret) replaced by "[redacted]", cut to at most 256 characters.
 std::string PathForLog(std::string_view target);
+
+// The request's method as it may be logged: its name when it is one Beast knows (GET, POST, ...
+// the registered methods), else "[unknown]", so that a token sent as the method never reaches
+// a log.
+std::string_view MethodForLog(const boost::beast::http::request_header<>& header);
 
 }  // namespace keyward::http

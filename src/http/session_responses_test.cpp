@@ -19,11 +19,42 @@ TEST(PathForLog, DropsTheQueryStringAndFragment) {
 TEST(PathForLog, RedactsTokenShapedSegments) {
   const std::string token = "kw_AbCdEfGhIjKl_" + std::string(49, 'x');
   EXPECT_EQ(PathForLog("/v1/keys/" + token + "/rotate"), "/v1/keys/[redacted]/rotate");
-  EXPECT_EQ(PathForLog("/v1/kw_short"), "/v1/kw_short");
+  // A cut-off paste is still part of a secret.
+  EXPECT_EQ(PathForLog("/v1/kw_short"), "/v1/[redacted]");
+  EXPECT_EQ(PathForLog("/v1/authz/x-kw_AbCd"), "/v1/authz/[redacted]");
+}
+
+TEST(PathForLog, RedactsAPercentEncodedToken) {
+  const std::string token = "kw_AbCdEfGhIjKl_" + std::string(49, 'x');
+  EXPECT_EQ(PathForLog("/v1/apikeys/%6Bw_AbCdEfGhIjKl_" + std::string(49, 'x')),
+            "/v1/apikeys/[redacted]");
+  EXPECT_EQ(PathForLog("/v1/apikeys/%6b%77%5F" + token.substr(3)), "/v1/apikeys/[redacted]");
+  EXPECT_EQ(PathForLog("/v1/apikeys/%256Bw_AbCd"), "/v1/apikeys/[redacted]");  // encoded twice
+}
+
+TEST(PathForLog, RedactsABareSecretWithoutItsPrefix) {
+  const std::string secret = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y";  // 49 base62
+  EXPECT_EQ(PathForLog("/v1/apikeys/" + secret), "/v1/apikeys/[redacted]");
+  EXPECT_EQ(PathForLog("/v1/authz/AbCdEfGhIjKl_" + secret), "/v1/authz/[redacted]");
+  EXPECT_EQ(PathForLog("/v1/apikeys/42/rotate"), "/v1/apikeys/42/rotate");
+}
+
+TEST(PathForLog, KeepsOrdinarySegmentsAsTheyCame) {
+  EXPECT_EQ(PathForLog("/v1/authz/orders/%E6%9D%B1"), "/v1/authz/orders/%E6%9D%B1");
 }
 
 TEST(PathForLog, CutsLongPaths) {
-  EXPECT_EQ(PathForLog("/" + std::string(1000, 'a')).size(), 256u);
+  std::string path;
+  for (int i = 0; i < 300; ++i) path += "/abc";
+  EXPECT_EQ(PathForLog(path).size(), 256u);
+}
+
+TEST(MethodForLog, NamesAKnownMethodAndNothingElse) {
+  bhttp::request_header<> header;
+  header.method(bhttp::verb::patch);
+  EXPECT_EQ(MethodForLog(header), "PATCH");
+  header.method_string("kw_AbCdEfGhIjKl_secret");
+  EXPECT_EQ(MethodForLog(header), "[unknown]");
 }
 
 TEST(TransportErrorResponse, Answers413WithThePayloadTooLargeJsonError) {

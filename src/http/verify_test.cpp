@@ -47,6 +47,7 @@ class KeysVerify : public testing::VerificationFixture {
                   const char* peer = "8.8.8.8", http::ApiHandler* handler = nullptr) {
     Request req{bh::verb::post, "/v1/keys/verify", 11};
     req.set(bh::field::authorization, "Bearer " + (caller.empty() ? master_token_ : caller));
+    if (!body.empty()) req.set(bh::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
     return (handler != nullptr ? *handler : handler_).Handle(req, From(peer));

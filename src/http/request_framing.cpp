@@ -1,0 +1,64 @@
+#include "http/request_framing.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <iterator>
+
+namespace keyward::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+std::string_view Trim(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// Whether the Transfer-Encoding fields of `header`, taken together as one list, name exactly one
+// coding and it is chunked. Empty list items (", chunked") count as nothing, as RFC 9110 5.6.1
+// asks of a recipient.
+bool OnlyChunked(const RequestHeader& header) {
+  int codings = 0;
+  bool chunked = false;
+  const auto [first, last] = header.equal_range(bhttp::field::transfer_encoding);
+  for (auto it = first; it != last; ++it) {
+    std::string_view list = it->value();
+    while (true) {
+      const std::size_t comma = list.find(',');
+      const std::string_view item = Trim(list.substr(0, comma));
+      if (!item.empty()) {
+        ++codings;
+        chunked = beast::iequals(item, "chunked");
+      }
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  return codings == 1 && chunked;
+}
+
+}  // namespace
+
+std::optional<std::string_view> FramingFault(const RequestHeader& header) {
+  const bool has_transfer_encoding = header.count(bhttp::field::transfer_encoding) > 0;
+  if (has_transfer_encoding && header.version() < 11) {
+    return "Transfer-Encoding in an HTTP/1.0 request";
+  }
+  if (has_transfer_encoding && !OnlyChunked(header)) {
+    return "Transfer-Encoding other than chunked";
+  }
+  if (header.version() >= 11 && header.count(bhttp::field::host) != 1) {
+    return "an HTTP/1.1 request without exactly one Host";
+  }
+  return std::nullopt;
+}
+
+std::size_t FieldCount(const RequestHeader& header) {
+  return static_cast<std::size_t>(std::distance(header.begin(), header.end()));
+}
+
+}  // namespace keyward::http

@@ -1,0 +1,34 @@
+// Checks on a request's header section, made before its body is read, that decide whether the
+// transport can tell where the request ends and whom it is for (RFC 9112 sections 3.2, 6.1 and
+// 6.3). A request that fails one is answered 400 and its connection closed: when the end of a
+// body cannot be told reliably, the bytes after the header could otherwise be read as the next
+// request on the connection (request smuggling). See docs/security.md "HTTP transport attacks".
+// Pure functions; thread-safe.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace keyward::http {
+
+using RequestHeader = boost::beast::http::request_header<>;
+
+// Why `header` must be refused, as a short English reason, or nullopt when it may be served:
+// - Transfer-Encoding present but not exactly one "chunked" (case-insensitive) over all its
+//   fields: "identity", "gzip", "xchunked", "chunked, identity", "gzip, chunked" and two
+//   Transfer-Encoding fields are all refused. Keyward decodes no other transfer coding, and a
+//   coding list that does not end in chunked leaves the body's length unknown (section 6.3).
+// - Transfer-Encoding in an HTTP/1.0 request (section 6.1: 1.0 has no transfer codings, so an
+//   intermediary may have framed the body differently).
+// - An HTTP/1.1 request without exactly one Host field (section 3.2).
+std::optional<std::string_view> FramingFault(const RequestHeader& header);
+
+// How many fields `header` holds. The transport counts them when the header section is done
+// and again when a chunked body is done: Beast's parser adds a chunked body's trailer fields to
+// the same field list, so a larger count means the request sent trailer fields.
+std::size_t FieldCount(const RequestHeader& header);
+
+}  // namespace keyward::http
