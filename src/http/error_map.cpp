@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "http/secret_scan.hpp"
+
 namespace keyward::http {
 namespace {
 
@@ -96,7 +98,8 @@ std::string SafeEcho(std::string_view text) {
   const bool printable = std::all_of(text.begin(), text.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
   });
-  const bool token_like = text.find("kw_") != std::string_view::npos;
+  // Decoded first: a percent-encoded token is a token too.
+  const bool token_like = MayCarrySecret(text);
   if (!printable || token_like || text.size() > kMaxEchoLength) return "(omitted)";
   return std::string(text);
 }

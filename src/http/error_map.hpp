@@ -31,8 +31,8 @@ Reply ErrorReply(const core::Error& error, core::Locale locale);
 Reply MethodNotAllowedReply(std::string_view method, std::string allow, core::Locale locale);
 
 // Text that names what the caller sent, safe to put in a message: at most 64 printable ASCII
-// characters and never token-shaped (a token pasted into a path must not echo back); otherwise
-// a placeholder.
+// characters that hold no token or bare secret once percent-decoded (a token pasted into a path
+// must not echo back, encoded or not); otherwise a placeholder.
 std::string SafeEcho(std::string_view text);
 
 }  // namespace keyward::http

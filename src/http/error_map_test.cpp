@@ -102,6 +102,9 @@ TEST(ErrorMap, MethodNotAllowedCarriesAllow) {
 TEST(ErrorMap, SafeEchoOmitsTokensAndOddText) {
   EXPECT_EQ(SafeEcho("42"), "42");
   EXPECT_EQ(SafeEcho("kw_abc"), "(omitted)");
+  EXPECT_EQ(SafeEcho("kw%5Fabc"), "(omitted)");
+  EXPECT_EQ(SafeEcho("%256Bw_abc"), "(omitted)");
+  EXPECT_EQ(SafeEcho(std::string(40, 'a')), "(omitted)");
   EXPECT_EQ(SafeEcho(std::string(65, 'a')), "(omitted)");
   EXPECT_EQ(SafeEcho("a\nb"), "(omitted)");
 }
