@@ -87,8 +87,7 @@ core::Status ValidateConfig(const ServeConfig& config) {
   }
   KW_RETURN_IF_ERROR(CheckAtLeast("--read-timeout", config.read_timeout_seconds, 1, " second"));
   KW_RETURN_IF_ERROR(CheckAtLeast("--idle-timeout", config.idle_timeout_seconds, 1, " second"));
-  KW_RETURN_IF_ERROR(
-      CheckAtLeast("--header-timeout", config.header_timeout_seconds, 1, " second"));
+  KW_RETURN_IF_ERROR(CheckAtLeast("--header-timeout", config.header_timeout_seconds, 1, " second"));
   KW_RETURN_IF_ERROR(CheckAtLeast("--max-connections", config.max_connections, 1));
   KW_RETURN_IF_ERROR(
       CheckAtLeast("--max-connections-per-address", config.max_connections_per_address, 1));
