@@ -53,6 +53,9 @@ struct ApiKey {
   SecretDigest digest;
   std::optional<SecretDigest> previous_digest;  // during a rotation grace period
   std::optional<Time> previous_digest_until;
+  // When the previous secret was last used during the grace period (written behind, like
+  // last_used_at); reset by each rotation.
+  std::optional<Time> previous_secret_last_used_at;
 
   // Locked and, for an automatic lock, not yet past unlock_at.
   bool LockedOutAt(Time now) const;

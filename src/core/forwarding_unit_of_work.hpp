@@ -30,9 +30,7 @@ class ForwardingUnitOfWork : public UnitOfWork {
   Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) override {
     return inner_.ForEachKey(fn);
   }
-  Status SetLastUsed(const std::vector<std::pair<KeyId, Time>>& uses) override {
-    return inner_.SetLastUsed(uses);
-  }
+  Status SetLastUsed(const std::vector<KeyUse>& uses) override { return inner_.SetLastUsed(uses); }
   Result<KeyId> InsertKey(const ApiKey& key) override { return inner_.InsertKey(key); }
   Status UpdateKey(const ApiKey& key) override { return inner_.UpdateKey(key); }
   Status DeleteKey(KeyId id) override { return inner_.DeleteKey(id); }

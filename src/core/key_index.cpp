@@ -185,16 +185,20 @@ class KeyIndex::Impl {
     if (!StoreFailedAttempt(decorated_, key.id, now, policy, client)) ++writes_failed_;
   }
 
-  void RecordSuccess(const KeyEntry& key, Time now, const std::optional<SecretDigest>& rehash) {
+  void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
+                     const std::optional<SecretDigest>& rehash) {
     const bool auto_lock_over = key.locked && key.unlock_at && now >= *key.unlock_at;
     if (key.failed_attempts > 0 || auto_lock_over || rehash) {
       // A reset is written at once too, so it can never land after a later failure's count.
-      if (!StoreSuccessfulUse(decorated_, key.id, now, rehash)) ++writes_failed_;
+      if (!StoreSuccessfulUse(decorated_, key.id, now, previous_secret, rehash)) ++writes_failed_;
       return;
     }
     Shard& shard = shards_[ShardOf(key.public_id)];
     std::lock_guard lock(shard.pending_mu);
-    shard.pending[key.id] = now;
+    KeyUse& use = shard.pending[key.id];
+    use.id = key.id;
+    use.last_used_at = now;
+    if (previous_secret) use.previous_secret_used_at = now;
   }
 
   bool Fresh(Time now) const {
@@ -245,7 +249,7 @@ class KeyIndex::Impl {
     mutable std::shared_mutex mu;
     index::KeyShard keys;
     std::mutex pending_mu;
-    std::unordered_map<KeyId, Time> pending;  // last-used times not yet written
+    std::unordered_map<KeyId, KeyUse> pending;  // last-used times not yet written
   };
   using RoleMap = std::unordered_map<RoleId, std::shared_ptr<const RoleEntry>>;
 
@@ -280,10 +284,10 @@ class KeyIndex::Impl {
   }
 
   void FlushLastUsed() {
-    std::vector<std::pair<KeyId, Time>> uses;
+    std::vector<KeyUse> uses;
     for (Shard& shard : shards_) {
       std::lock_guard lock(shard.pending_mu);
-      for (const auto& [id, t] : shard.pending) uses.emplace_back(id, t);
+      for (const auto& [id, use] : shard.pending) uses.push_back(use);
       shard.pending.clear();
     }
     if (uses.empty()) return;
@@ -361,9 +365,9 @@ void KeyIndex::RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy&
                              const std::optional<IpAddress>& client) {
   impl_->RecordFailure(key, now, policy, client);
 }
-void KeyIndex::RecordSuccess(const KeyEntry& key, Time now,
+void KeyIndex::RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                              const std::optional<SecretDigest>& rehash) {
-  impl_->RecordSuccess(key, now, rehash);
+  impl_->RecordSuccess(key, now, previous_secret, rehash);
 }
 bool KeyIndex::Fresh(Time now) const { return impl_->Fresh(now); }
 KeyIndexStats KeyIndex::Stats() const { return impl_->Stats(); }

@@ -65,7 +65,7 @@ class KeyIndex final : public KeyLookup {
   std::shared_ptr<const RoleEntry> Role(RoleId id) override;
   void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                      const std::optional<IpAddress>& client) override;
-  void RecordSuccess(const KeyEntry& key, Time now,
+  void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                      const std::optional<SecretDigest>& rehash) override;
 
   // Whether the index is within its staleness limit at `now` (for /readyz).

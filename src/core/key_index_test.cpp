@@ -155,6 +155,24 @@ TEST_F(KeyIndexTest, LastUsedIsWrittenBehind) {
   EXPECT_EQ(Stored(k.key.id).last_used_at, clock_.Now());
 }
 
+TEST_F(KeyIndexTest, UsesOfThePreviousSecretAreWrittenBehindApart) {
+  IssuedKey k = Create("rolling over");
+  IssuedKey rotated = service_.Rotate(master_, k.key.id, 3600).value();
+  ASSERT_EQ(Verify(rotated.token), Outcome::kValid);
+  index_.Flush();
+  EXPECT_TRUE(Stored(k.key.id).last_used_at.has_value());
+  EXPECT_FALSE(Stored(k.key.id).previous_secret_last_used_at.has_value());
+
+  clock_.Advance(Seconds{5});
+  ASSERT_EQ(Verify(k.token), Outcome::kValid);  // the old secret, within its grace period
+  clock_.Advance(Seconds{5});
+  ASSERT_EQ(Verify(rotated.token), Outcome::kValid);  // then the new one, in the same flush
+  index_.Flush();
+  const ApiKey stored = Stored(k.key.id);
+  EXPECT_EQ(stored.previous_secret_last_used_at, clock_.Now() - Seconds{5});
+  EXPECT_EQ(stored.last_used_at, clock_.Now());
+}
+
 TEST_F(KeyIndexTest, AStaleIndexRefusesRatherThanTrustOldData) {
   IssuedKey k = Create("stale");
   index_.Start();

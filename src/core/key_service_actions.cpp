@@ -192,6 +192,7 @@ Result<IssuedKey> KeyService::Rotate(const Principal& caller, KeyId id,
           key.previous_digest.reset();
           key.previous_digest_until.reset();
         }
+        key.previous_secret_last_used_at.reset();  // the slot holds another secret now
         key.digest = hasher_.Digest(secret);
         key.secret_rotated_at = now;
         token = FormatToken(key.public_id, secret);

@@ -48,6 +48,15 @@ struct AuditFilter {
   std::string target;
 };
 
+// A successful use of a key, as the write-behind of last-used times records it.
+struct KeyUse {
+  KeyId id = 0;
+  Time last_used_at{};
+  // Set when the previous secret (of a rotation grace period) was used at this time or earlier
+  // in the same flush.
+  std::optional<Time> previous_secret_used_at;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -66,9 +75,9 @@ class UnitOfWork {
   // Calls `fn` with every key in id order without holding them all at once (loading a large
   // index). Stops at, and returns, the first error `fn` returns.
   virtual Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) = 0;
-  // Sets last_used_at of each key named (ids that name no key are skipped): the write-behind of
-  // successful uses, one statement per key, no read.
-  virtual Status SetLastUsed(const std::vector<std::pair<KeyId, Time>>& uses) = 0;
+  // Sets last_used_at of each key named and, where given, previous_secret_last_used_at (ids that
+  // name no key are skipped): the write-behind of successful uses, one statement per key, no read.
+  virtual Status SetLastUsed(const std::vector<KeyUse>& uses) = 0;
   // Inserts `key` (its id is ignored) and returns the new id. The name key must be unique:
   // kAlreadyExists otherwise, as must the public id.
   virtual Result<KeyId> InsertKey(const ApiKey& key) = 0;

@@ -96,12 +96,13 @@ Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy&
   });
 }
 
-Status StoreSuccessfulUse(Store& store, KeyId id, Time now,
+Status StoreSuccessfulUse(Store& store, KeyId id, Time now, bool previous_secret,
                           const std::optional<SecretDigest>& rehash) {
   return store.Transact([&](UnitOfWork& uow) -> Status {
     KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
     if (!key) return Ok();
     key->last_used_at = now;
+    if (previous_secret) key->previous_secret_last_used_at = now;
     key->failed_attempts = 0;
     if (key->locked && key->unlock_at && now >= *key->unlock_at) {
       key->locked = false;
@@ -142,10 +143,10 @@ void StoreKeyLookup::RecordFailure(const KeyEntry& key, Time now, const LockoutP
   (void)StoreFailedAttempt(store_, key.id, now, policy, client);
 }
 
-void StoreKeyLookup::RecordSuccess(const KeyEntry& key, Time now,
+void StoreKeyLookup::RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                                    const std::optional<SecretDigest>& rehash) {
   // Best effort: a lost last-used time must never fail the call that succeeded.
-  (void)StoreSuccessfulUse(store_, key.id, now, rehash);
+  (void)StoreSuccessfulUse(store_, key.id, now, previous_secret, rehash);
 }
 
 Verifier::Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& clock,
@@ -233,7 +234,7 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
     if (current_match && key.digest.pepper_version != hasher_.peppers().current_version()) {
       rehash = hasher_.Digest(token->secret);  // the pepper rotated: re-make under the new one
     }
-    lookup_.RecordSuccess(key, now, rehash);
+    lookup_.RecordSuccess(key, now, !current_match, rehash);
   } else {
     report(result.outcome, &key, token->public_id);
   }

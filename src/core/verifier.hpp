@@ -103,9 +103,10 @@ class KeyLookup {
   // work, so lockout is exact across nodes); audits a lockout. May be written behind, in order.
   virtual void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                              const std::optional<IpAddress>& client) = 0;
-  // Records a successful use of `key`: last-used time, failed attempts back to 0 and, when given,
-  // a digest re-made under the current pepper. May be written behind.
-  virtual void RecordSuccess(const KeyEntry& key, Time now,
+  // Records a successful use of `key`: last-used time (and the previous secret's, when
+  // `previous_secret` matched rather than the current one), failed attempts back to 0 and, when
+  // given, a digest re-made under the current pepper. May be written behind.
+  virtual void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                              const std::optional<SecretDigest>& rehash) = 0;
 };
 
@@ -113,7 +114,7 @@ class KeyLookup {
 // one unit of work on the stored key.
 Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy& policy,
                           const std::optional<IpAddress>& client);
-Status StoreSuccessfulUse(Store& store, KeyId id, Time now,
+Status StoreSuccessfulUse(Store& store, KeyId id, Time now, bool previous_secret,
                           const std::optional<SecretDigest>& rehash);
 
 // KeyLookup over the store: every call is a unit of work. Correct, not fast; the in-memory index
@@ -125,7 +126,7 @@ class StoreKeyLookup final : public KeyLookup {
   std::shared_ptr<const RoleEntry> Role(RoleId id) override;
   void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                      const std::optional<IpAddress>& client) override;
-  void RecordSuccess(const KeyEntry& key, Time now,
+  void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                      const std::optional<SecretDigest>& rehash) override;
 
  private:

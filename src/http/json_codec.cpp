@@ -56,12 +56,12 @@ json::object KeyJson(const core::ApiKey& key, core::Time now, std::string_view z
   o["lastUsedAt"] = TimeOrNull(key.last_used_at, zone);
   o["secretRotatedAt"] = TimeOrNull(key.secret_rotated_at, zone);
   // During a rotation grace period: when the old secret stops working, and when it was last
-  // used. The store does not yet keep which secret a use matched (last-used is one time a key),
-  // so lastUsedAt is null until it does.
+  // used (written behind, like lastUsedAt).
   o["previousSecret"] =
       key.GraceActiveAt(now)
-          ? json::value(json::object{{"endsAt", TimeOrNull(key.previous_digest_until, zone)},
-                                     {"lastUsedAt", nullptr}})
+          ? json::value(
+                json::object{{"endsAt", TimeOrNull(key.previous_digest_until, zone)},
+                             {"lastUsedAt", TimeOrNull(key.previous_secret_last_used_at, zone)}})
           : json::value(nullptr);
   return o;
 }

@@ -30,9 +30,9 @@ class OutageLookup final : public core::KeyLookup {
                      const std::optional<core::IpAddress>& client) override {
     inner_.RecordFailure(key, now, policy, client);
   }
-  void RecordSuccess(const core::KeyEntry& key, core::Time now,
+  void RecordSuccess(const core::KeyEntry& key, core::Time now, bool previous_secret,
                      const std::optional<core::SecretDigest>& rehash) override {
-    inner_.RecordSuccess(key, now, rehash);
+    inner_.RecordSuccess(key, now, previous_secret, rehash);
   }
 
  private:

@@ -55,6 +55,7 @@ void ExpectSameKey(const ApiKey& got, const ApiKey& want) {
   EXPECT_EQ(got.digest, want.digest);
   EXPECT_EQ(got.previous_digest, want.previous_digest);
   EXPECT_EQ(got.previous_digest_until, want.previous_digest_until);
+  EXPECT_EQ(got.previous_secret_last_used_at, want.previous_secret_last_used_at);
 }
 
 // A key with every optional field set and every field away from its default.
@@ -81,6 +82,7 @@ ApiKey FullKey(std::string public_id) {
   key.digest = contract::Digest(2, 0x10);
   key.previous_digest = contract::Digest(1, 0xA0);
   key.previous_digest_until = kNow + seconds{3600};
+  key.previous_secret_last_used_at = kNow - seconds{7};
   return key;
 }
 
@@ -185,6 +187,32 @@ TEST_P(StoreContract, UpdateRoundTripsEveryField) {
   got = Find(store(), id);
   ASSERT_TRUE(got.has_value());
   ExpectSameKey(*got, plain);
+}
+
+TEST_P(StoreContract, SetLastUsedRecordsUsesOfThePreviousSecretApart) {
+  const KeyId id = Insert(store(), NewKey("rolling over"));
+  const KeyId other = Insert(store(), NewKey("bystander"));
+  // A use of the previous secret sets both times; a later use of the current one keeps the
+  // previous secret's time as it was; an id that names no key is skipped.
+  ASSERT_TRUE(Do(store(), [&](UnitOfWork& uow) {
+                return uow.SetLastUsed(
+                    {{id, kNow - seconds{20}, kNow - seconds{20}}, {other + 1000, kNow, kNow}});
+              }).has_value());
+  auto got = Find(store(), id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->last_used_at, kNow - seconds{20});
+  EXPECT_EQ(got->previous_secret_last_used_at, kNow - seconds{20});
+  ASSERT_TRUE(Do(store(), [&](UnitOfWork& uow) {
+                return uow.SetLastUsed({{id, kNow - seconds{10}, std::nullopt}});
+              }).has_value());
+  got = Find(store(), id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->last_used_at, kNow - seconds{10});
+  EXPECT_EQ(got->previous_secret_last_used_at, kNow - seconds{20});
+  const auto bystander = Find(store(), other);
+  ASSERT_TRUE(bystander.has_value());
+  EXPECT_FALSE(bystander->last_used_at.has_value());
+  EXPECT_FALSE(bystander->previous_secret_last_used_at.has_value());
 }
 
 TEST_P(StoreContract, UpdateKeepsNameUnique) {

@@ -475,6 +475,40 @@ class Rotate(ApiKeysTestCase):
         resp = self.server.post("/v1/apikeys/%s/rotate" % key["id"], token=self.admin)
         self.assertIsNone(resp.json()["previousSecret"])
 
+    def wait_for_key(self, key_id, predicate, seconds=10.0):
+        """GET the key until `predicate` holds (uses are written behind, about once a second)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            shown = self.get_key(key_id)
+            if predicate(shown) or time.monotonic() > deadline:
+                return shown
+            time.sleep(0.2)
+
+    def test_previous_secret_last_use_is_recorded_apart(self):
+        key = self.create_key(self.server, self.admin, "rolling over")
+        resp = self.server.post("/v1/apikeys/%s/rotate" % key["id"],
+                                {"gracePeriodSeconds": 3600}, token=self.admin)
+        self.assertEqual(resp.status, 200, resp)
+        new_secret = resp.json()["secret"]
+        # A use of the new secret is a use of the key, not of the old secret.
+        self.assertTrue(self.works(new_secret))
+        shown = self.wait_for_key(key["id"], lambda k: k["lastUsedAt"] is not None)
+        self.assertIsNotNone(shown["lastUsedAt"], shown)
+        self.assertIsNone(shown["previousSecret"]["lastUsedAt"], shown)
+        # A use of the old secret shows on previousSecret (and as the key's last use).
+        self.assertTrue(self.works(key["secret"]))
+        shown = self.wait_for_key(key["id"],
+                                  lambda k: k["previousSecret"]["lastUsedAt"] is not None)
+        used = shown["previousSecret"]["lastUsedAt"]
+        self.assertIsNotNone(used, shown)
+        self.assertRegex(used, RFC3339_SECONDS)
+        self.assertGreaterEqual(parse_time(shown["lastUsedAt"]), parse_time(used))
+        # A new rotation puts another secret in the grace slot: its record starts anew.
+        resp = self.server.post("/v1/apikeys/%s/rotate" % key["id"],
+                                {"gracePeriodSeconds": 60}, token=self.admin)
+        self.assertEqual(resp.status, 200, resp)
+        self.assertIsNone(resp.json()["previousSecret"]["lastUsedAt"])
+
     def test_second_rotation_ends_earlier_grace_period(self):
         key = self.create_key(self.server, self.admin, "twice")
         s0 = key["secret"]

@@ -113,9 +113,14 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     return core::Ok();
   }
 
-  Status SetLastUsed(const std::vector<std::pair<KeyId, core::Time>>& uses) override {
-    for (const auto& [id, time] : uses) {
-      if (auto it = s_.keys.find(id); it != s_.keys.end()) it->second.last_used_at = time;
+  Status SetLastUsed(const std::vector<core::KeyUse>& uses) override {
+    for (const core::KeyUse& use : uses) {
+      auto it = s_.keys.find(use.id);
+      if (it == s_.keys.end()) continue;
+      it->second.last_used_at = use.last_used_at;
+      if (use.previous_secret_used_at) {
+        it->second.previous_secret_last_used_at = use.previous_secret_used_at;
+      }
     }
     return core::Ok();
   }

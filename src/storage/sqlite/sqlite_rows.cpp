@@ -127,6 +127,7 @@ core::Result<core::ApiKey> ReadKey(const Statement& stmt) {
   if (!key.previous_digest && !stmt.IsNull(22)) return Corrupt(key, "prev_digest");
   key.previous_digest_until = OptionalTime(stmt, 23);
   key.account_suspended = stmt.Int(24) != 0;
+  key.previous_secret_last_used_at = OptionalTime(stmt, 25);
   return key;
 }
 
@@ -157,7 +158,8 @@ void BindKeyFields(Statement& stmt, const core::ApiKey& key) {
     stmt.BindNull(21).BindNull(22);
   }
   stmt.BindOptionalInt(23, OptionalSeconds(key.previous_digest_until))
-      .BindInt(24, key.account_suspended ? 1 : 0);
+      .BindInt(24, key.account_suspended ? 1 : 0)
+      .BindOptionalInt(25, OptionalSeconds(key.previous_secret_last_used_at));
 }
 
 core::Result<core::Account> ReadAccount(const Statement& stmt) {

@@ -41,26 +41,26 @@ inline constexpr std::string_view kSelectKey =
     " k.enabled, k.locked, k.unlock_at, k.failed_attempts, k.expires_at, k.allowed_ips,"
     " k.source, k.account_id, k.created_at, k.last_used_at, k.secret_rotated_at,"
     " k.digest_version, k.digest, k.prev_digest_version, k.prev_digest, k.prev_digest_until,"
-    " k.account_suspended"
+    " k.account_suspended, k.prev_last_used_at"
     " FROM api_keys k JOIN roles r ON r.id = k.role_id";
 core::Result<core::ApiKey> ReadKey(const Statement& stmt);
 
-// Every stored field of a key is bound to parameters ?1..?24 by BindKeyFields; kUpdateKey takes
-// the key's id as ?25.
+// Every stored field of a key is bound to parameters ?1..?25 by BindKeyFields; kUpdateKey takes
+// the key's id as ?26.
 inline constexpr std::string_view kInsertKey =
     "INSERT INTO api_keys (public_id, name, name_key, description, role_id, locale, time_zone,"
     " enabled, locked, unlock_at, failed_attempts, expires_at, allowed_ips, source, account_id,"
     " created_at, last_used_at, secret_rotated_at, digest_version, digest, prev_digest_version,"
-    " prev_digest, prev_digest_until, account_suspended)"
+    " prev_digest, prev_digest_until, account_suspended, prev_last_used_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23, ?24)";
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
 inline constexpr std::string_view kUpdateKey =
     "UPDATE api_keys SET public_id = ?1, name = ?2, name_key = ?3, description = ?4,"
     " role_id = ?5, locale = ?6, time_zone = ?7, enabled = ?8, locked = ?9, unlock_at = ?10,"
     " failed_attempts = ?11, expires_at = ?12, allowed_ips = ?13, source = ?14,"
     " account_id = ?15, created_at = ?16, last_used_at = ?17, secret_rotated_at = ?18,"
     " digest_version = ?19, digest = ?20, prev_digest_version = ?21, prev_digest = ?22,"
-    " prev_digest_until = ?23, account_suspended = ?24 WHERE id = ?25";
+    " prev_digest_until = ?23, account_suspended = ?24, prev_last_used_at = ?25 WHERE id = ?26";
 void BindKeyFields(Statement& stmt, const core::ApiKey& key);
 
 // An account row with its role's name and the latest end of a sign-in lockout of any of its

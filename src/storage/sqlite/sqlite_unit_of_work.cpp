@@ -159,12 +159,16 @@ Status SqliteUnitOfWork::ForEachKey(const std::function<Status(ApiKey&&)>& fn) {
   }
 }
 
-Status SqliteUnitOfWork::SetLastUsed(const std::vector<std::pair<KeyId, core::Time>>& uses) {
-  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2",
-                                              "record last use"));
-  for (const auto& [id, time] : uses) {
+Status SqliteUnitOfWork::SetLastUsed(const std::vector<core::KeyUse>& uses) {
+  KW_ASSIGN_OR_RETURN(Statement stmt,
+                      Prepare("UPDATE api_keys SET last_used_at = ?1,"
+                              " prev_last_used_at = COALESCE(?2, prev_last_used_at) WHERE id = ?3",
+                              "record last use"));
+  for (const core::KeyUse& use : uses) {
     stmt.Reset();
-    stmt.BindInt(1, time.time_since_epoch().count()).BindInt(2, id);
+    stmt.BindInt(1, ToSeconds(use.last_used_at))
+        .BindOptionalInt(2, OptionalSeconds(use.previous_secret_used_at))
+        .BindInt(3, use.id);
     KW_RETURN_IF_ERROR(stmt.Run());
   }
   return core::Ok();
@@ -211,7 +215,7 @@ Status SqliteUnitOfWork::UpdateKey(const ApiKey& key) {
   KW_RETURN_IF_ERROR(CheckKeyWritable(key, key.id));
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kUpdateKey, "update key"));
   BindKeyFields(stmt, key);
-  stmt.BindInt(25, key.id);
+  stmt.BindInt(26, key.id);
   if (Status st = stmt.Run(); !st) return KeyWriteError(stmt, key, st.error());
   return core::Ok();
 }

@@ -26,7 +26,7 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   core::Result<std::vector<core::ApiKey>> KeysWithRole(core::RoleId role) override;
   core::Result<std::vector<core::ApiKey>> AllKeys() override;
   core::Status ForEachKey(const std::function<core::Status(core::ApiKey&&)>& fn) override;
-  core::Status SetLastUsed(const std::vector<std::pair<core::KeyId, core::Time>>& uses) override;
+  core::Status SetLastUsed(const std::vector<core::KeyUse>& uses) override;
   core::Result<core::KeyId> InsertKey(const core::ApiKey& key) override;
   core::Status UpdateKey(const core::ApiKey& key) override;
   core::Status DeleteKey(core::KeyId id) override;
