@@ -11,6 +11,7 @@
 #include "app/config.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
+#include "cli/api_session.hpp"
 #include "cli/client.hpp"
 
 namespace {
@@ -150,7 +151,10 @@ int main(int argc, char** argv) {
   keyward::app::ServeConfig serve_config;
   CLI::App* serve = app.add_subcommand("serve", "Run the server");
   AddServeOptions(*serve, serve_config);
-  serve->callback([&] { exit_code = keyward::app::RunServe(serve_config, argv[0]); });
+  serve->callback([&] {
+    exit_code =
+        keyward::app::RunServe(serve_config, {argv[0], std::string(keyward::cli::kDefaultUrl)});
+  });
 
   keyward::app::ServeConfig admin_config;
   CLI::App* admin = app.add_subcommand("admin", "Local administration (opens the store directly)");

@@ -94,9 +94,9 @@ core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHint
       << "keyward: then call the API with it, e.g. curl -H \"Authorization: Bearer "
          "$KEYWARD_API_KEY\" "
       << hints.base_url << "/v1/apikeys\n"
-      << "keyward: or with the CLI: " << hints.cli << " keys list\n";
-  if (hints.base_url != kDefaultCliUrl) {
-    err << "keyward: the CLI calls " << kDefaultCliUrl
+      << "keyward: or with the CLI: " << hints.cli.program << " keys list\n";
+  if (hints.base_url != hints.cli.default_url) {
+    err << "keyward: the CLI calls " << hints.cli.default_url
         << " unless told otherwise; point it at this server with:\n\n"
         << "    export KEYWARD_URL=" << hints.base_url << "\n\n";
   }

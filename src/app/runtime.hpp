@@ -32,14 +32,17 @@ enum class IfMissing {
 core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random,
                                     IfMissing if_missing);
 
-// The CLI's server when KEYWARD_URL and --url are not given.
-inline constexpr std::string_view kDefaultCliUrl = "http://127.0.0.1:8080";
+// For the first-start lines: how the CLI is run and the server it calls unless told otherwise.
+struct CliHints {
+  std::string program;
+  std::string default_url;
+};
 
 // For the first-start lines: where the started server answers (its base URL, with the real port
-// when port 0 was asked for) and the command that runs the CLI.
+// when port 0 was asked for) and how the CLI reaches it.
 struct FirstStartHints {
   std::string base_url;
-  std::string cli;
+  CliHints cli;
 };
 
 // On a store with no key at all: issues the first Master Administrator key and hands its token

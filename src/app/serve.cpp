@@ -55,7 +55,7 @@ int CannotStart(const core::Error& error, const char* what = "cannot start") {
 
 }  // namespace
 
-int RunServe(const ServeConfig& config, const std::string& program) {
+int RunServe(const ServeConfig& config, const CliHints& cli) {
   if (core::Status st = ValidateConfig(config); !st) {
     std::cerr << "keyward: invalid configuration: " << st.error().Message() << "\n";
     return 2;
@@ -95,7 +95,7 @@ int RunServe(const ServeConfig& config, const std::string& program) {
   const std::string where =
       (listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host) + ":" +
       std::to_string(server.port());
-  const FirstStartHints hints{(config.tls_cert ? "https://" : "http://") + where, program};
+  const FirstStartHints hints{(config.tls_cert ? "https://" : "http://") + where, cli};
   if (core::Status st = BootstrapIfEmpty(node.keys(), hints, std::cerr); !st) {
     return CannotStart(st.error(), "cannot create the first Master Administrator key");
   }

@@ -5,13 +5,14 @@
 #include <string>
 
 #include "app/config.hpp"
+#include "app/runtime.hpp"
 
 namespace keyward::app {
 
 // Runs the server; returns the process exit code: 0 after a clean stop, 2 for a setting that
 // cannot be used, 1 when it could not start for another reason (the reason is on standard error,
-// in plain words). `program` is how the CLI is run, for the first start's lines.
-int RunServe(const ServeConfig& config, const std::string& program);
+// in plain words). `cli` is for the first start's lines.
+int RunServe(const ServeConfig& config, const CliHints& cli);
 
 // `keyward admin recover`: issues a new Master Administrator key straight into the store,
 // audited, and prints its secret once on standard output. Refuses (exit 2, naming the path it

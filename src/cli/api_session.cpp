@@ -10,8 +10,6 @@
 namespace keyward::cli {
 namespace {
 
-constexpr std::string_view kDefaultUrl = "http://127.0.0.1:8080";
-
 std::string Trim(std::string_view text) {
   const auto begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string_view::npos) return {};

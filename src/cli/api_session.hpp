@@ -15,6 +15,10 @@
 
 namespace keyward::cli {
 
+// The server the CLI calls when neither --url nor KEYWARD_URL names one (`keyward serve`'s default
+// --listen); the server's first-start lines say how to point the CLI elsewhere.
+inline constexpr std::string_view kDefaultUrl = "http://127.0.0.1:8080";
+
 // A successful (2xx) response: its body as received, and parsed (null when empty).
 struct Reply {
   unsigned status = 0;
