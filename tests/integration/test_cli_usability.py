@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import re
+import time
 import unittest
 
 from harness import REPO_ROOT, run_keyward
@@ -144,9 +145,17 @@ class CliUsability(CliTestCase):
             rotated["previousSecret"]["endsAt"].replace("Z", "+00:00"))
         self.assertLess(abs((ends - before).total_seconds() - 3600), 10)
         self.assertIsNone(rotated["previousSecret"]["lastUsedAt"])
-        self.assertTrue(self.works(key["secret"]))
         shown = self.ok("keys", "show", key["id"])
         self.assertRegex(shown.stdout, r"Previous secret: +works until \S+, last used never")
+        # A use of the old secret shows once it is written behind (about a second).
+        self.assertTrue(self.works(key["secret"]))
+        deadline = time.monotonic() + 10
+        while True:
+            shown = self.ok("keys", "show", key["id"])
+            if "last used never" not in shown.stdout or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertRegex(shown.stdout, r"Previous secret: +works until \S+, last used \d{4}-")
         for bad in ("8d", "1w", "soon", "604801"):
             result = self.cli("keys", "rotate", key["id"], "--grace-period", bad)
             self.assert_exit(result, 2)
