@@ -5,10 +5,10 @@
 #include <iostream>
 #include <system_error>
 
-#include "core/api_key.hpp"
+#include "core/crypto/token.hpp"
 #include "core/permissions.hpp"
 #include "core/random.hpp"
-#include "core/token.hpp"
+#include "core/store/api_key.hpp"
 
 namespace keyward::bench {
 namespace {

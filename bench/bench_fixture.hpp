@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/result.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 

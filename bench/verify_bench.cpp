@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "bench/bench_fixture.hpp"
-#include "core/failure_throttle.hpp"
-#include "core/key_index.hpp"
-#include "core/token.hpp"
-#include "core/verifier.hpp"
+#include "core/crypto/token.hpp"
+#include "core/verification/failure_throttle.hpp"
+#include "core/verification/key_index.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::bench {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/account.hpp"
-#include "core/password.hpp"
+#include "core/crypto/password.hpp"
+#include "core/store/account.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

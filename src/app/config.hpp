@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ip.hpp"
+#include "core/net/ip.hpp"
 #include "core/result.hpp"
 
 namespace keyward::app {

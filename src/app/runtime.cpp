@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/pepper_guard.hpp"
+#include "core/store/pepper_guard.hpp"
 #include "storage/data_dir.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 

@@ -9,11 +9,11 @@
 #include <string_view>
 
 #include "app/config.hpp"
-#include "core/account_service.hpp"
-#include "core/digest.hpp"
-#include "core/key_service.hpp"
+#include "core/accounts/account_service.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/keys/key_service.hpp"
 #include "core/random.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::app {
 

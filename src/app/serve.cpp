@@ -9,16 +9,16 @@
 
 #include "app/node.hpp"
 #include "app/runtime.hpp"
-#include "core/audit_chain.hpp"
-#include "core/audit_service.hpp"
+#include "core/audit/audit_chain.hpp"
+#include "core/audit/audit_service.hpp"
 #include "core/clock.hpp"
-#include "core/digest.hpp"
-#include "core/key_service.hpp"
-#include "core/verifier.hpp"
-#include "http/api_handler.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/keys/key_service.hpp"
+#include "core/verification/verifier.hpp"
+#include "http/front/api_handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
-#include "http/server.hpp"
+#include "http/transport/server.hpp"
 
 namespace keyward::app {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "cli/cli_test_util.hpp"
+#include "testing/cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {

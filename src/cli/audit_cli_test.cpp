@@ -12,8 +12,8 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/cli_test_util.hpp"
 #include "cli/request_builder.hpp"
+#include "testing/cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {

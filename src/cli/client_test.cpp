@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <map>
 
-#include "cli/cli_test_util.hpp"
+#include "testing/cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {

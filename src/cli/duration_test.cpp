@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/cli_test_util.hpp"
+#include "testing/cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {

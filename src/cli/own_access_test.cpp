@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "cli/cli_test_util.hpp"
+#include "testing/cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {

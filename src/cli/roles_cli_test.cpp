@@ -4,7 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "cli/cli_test_util.hpp"
+#include "testing/cli/cli_test_util.hpp"
 
 namespace keyward::cli {
 namespace {

@@ -9,13 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "core/result.hpp"
 
 namespace keyward::core {
-
-using RoleId = std::int64_t;
-using KeyId = std::int64_t;
-using AccountId = std::int64_t;
 
 inline constexpr RoleId kFullAccessRoleId = 1;
 inline constexpr RoleId kAuditorRoleId = 2;

@@ -7,7 +7,7 @@
 #include <cctype>
 #include <string_view>
 
-#include "core/client_ip.hpp"
+#include "core/net/client_ip.hpp"
 #include "http/secret_scan.hpp"
 
 namespace keyward::http {

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/ip.hpp"
+#include "core/net/ip.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
-#include "core/verifier.hpp"
+#include "core/verification/verifier.hpp"
 #include "http/handler.hpp"
 
 namespace keyward::http {

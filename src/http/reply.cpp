@@ -2,6 +2,7 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -9,7 +10,7 @@
 #include <optional>
 #include <utility>
 
-#include "http/session_responses.hpp"
+#include "core/locale.hpp"
 
 namespace keyward::http {
 
@@ -102,6 +103,28 @@ Answer ToAnswer(Reply reply, unsigned version, bool keep_alive) {
   if (!reply.stream) return Answer{ToResponse(std::move(reply), version, keep_alive), {}};
   Response head = Head(reply, version, keep_alive);
   return Answer{std::move(head), std::move(reply.stream)};
+}
+
+Response JsonErrorResponse(unsigned status, unsigned version, core::ErrorCode code, core::Msg msg,
+                           std::vector<std::string> args) {
+  boost::json::object error;
+  error["code"] = core::CodeName(code);
+  error["message"] = core::RenderMessage(msg, core::Locale::kEnUs, args);
+  boost::json::object body;
+  body["error"] = std::move(error);
+  Response response{static_cast<boost::beast::http::status>(status), version};
+  response.set(boost::beast::http::field::content_type, "application/json");
+  response.set(boost::beast::http::field::cache_control, "no-store");
+  response.body() = boost::json::serialize(body);
+  return response;
+}
+
+Response InternalErrorResponse(unsigned version, bool keep_alive) {
+  Response response =
+      JsonErrorResponse(500, version, core::ErrorCode::kInternal, core::Msg::kInternal, {});
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  return response;
 }
 
 }  // namespace keyward::http

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/messages.hpp"
 #include "http/handler.hpp"
 
 namespace keyward::http {
@@ -45,5 +47,14 @@ Response ToResponse(Reply reply, unsigned version, bool keep_alive);
 // The transport's answer for `reply`: as ToResponse for a whole reply; for a streamed one, its
 // head (status and headers, no Content-Length) and its producer, left to the transport to run.
 Answer ToAnswer(Reply reply, unsigned version, bool keep_alive);
+
+// A JSON error response, {"error":{"code":...,"message":...}} in en-US, for an answer given
+// before any caller (and so any caller locale) is known. No keep-alive or length set.
+Response JsonErrorResponse(unsigned status, unsigned version, core::ErrorCode code, core::Msg msg,
+                           std::vector<std::string> args);
+
+// 500 with the JSON error body {"error":{"code":"internal","message":"an internal error
+// occurred"}}, for a handler that threw or a streamed body that failed before it started.
+Response InternalErrorResponse(unsigned version, bool keep_alive);
 
 }  // namespace keyward::http

@@ -1,6 +1,6 @@
 #include "http/secret_scan.hpp"
 
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
 
 namespace keyward::http {
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/audit_event.hpp"
+#include "core/store/audit_event.hpp"
 
 namespace keyward::siem {
 

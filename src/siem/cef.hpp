@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/audit_event.hpp"
+#include "core/store/audit_event.hpp"
 
 namespace keyward::siem {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "siem/testing/events.hpp"
+#include "testing/siem/events.hpp"
 
 namespace keyward::siem {
 namespace {

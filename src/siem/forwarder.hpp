@@ -33,8 +33,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/audit_event.hpp"
 #include "core/result.hpp"
+#include "core/store/audit_event.hpp"
 #include "siem/cef.hpp"
 #include "siem/hec.hpp"
 #include "siem/sender.hpp"

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "siem/syslog_sender.hpp"
-#include "siem/testing/events.hpp"
-#include "siem/testing/receivers.hpp"
+#include "testing/siem/events.hpp"
+#include "testing/siem/receivers.hpp"
 
 namespace keyward::siem {
 namespace {

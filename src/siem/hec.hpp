@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/audit_event.hpp"
 #include "core/result.hpp"
+#include "core/store/audit_event.hpp"
 #include "siem/batch.hpp"
 
 namespace keyward::siem {

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "siem/testing/events.hpp"
+#include "testing/siem/events.hpp"
 
 namespace keyward::siem {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/audit_event.hpp"
 #include "core/result.hpp"
+#include "core/store/audit_event.hpp"
 
 namespace keyward::siem {
 

@@ -8,8 +8,8 @@
 
 #include "siem/cef.hpp"
 #include "siem/syslog_sender.hpp"
-#include "siem/testing/events.hpp"
 #include "siem/url_text.hpp"
+#include "testing/siem/events.hpp"
 
 namespace keyward::siem {
 namespace {

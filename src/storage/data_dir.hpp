@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "storage/temp_dir.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace keyward::storage {
 namespace {

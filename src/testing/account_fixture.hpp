@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "core/account_service.hpp"
-#include "core/failure_throttle.hpp"
-#include "core/password.hpp"
-#include "core/role_service.hpp"
-#include "core/session_service.hpp"
-#include "core/testing/key_fixture.hpp"
+#include "core/accounts/account_service.hpp"
+#include "core/accounts/session_service.hpp"
+#include "core/crypto/password.hpp"
+#include "core/roles/role_service.hpp"
+#include "core/verification/failure_throttle.hpp"
+#include "testing/key_fixture.hpp"
 
 namespace keyward::core::testing {
 

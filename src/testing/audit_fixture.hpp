@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "core/audit_chain.hpp"
-#include "core/key_service.hpp"
-#include "core/testing/key_fixture.hpp"
-#include "core/token.hpp"
-#include "core/verifier.hpp"
-#include "storage/memory/memory_store.hpp"
+#include "core/audit/audit_chain.hpp"
+#include "core/crypto/token.hpp"
+#include "core/keys/key_service.hpp"
+#include "core/verification/verifier.hpp"
+#include "testing/key_fixture.hpp"
+#include "testing/memory_store.hpp"
 
 namespace keyward::core::testing {
 

@@ -7,10 +7,10 @@
 #include <memory>
 #include <string>
 
-#include "core/key_service.hpp"
-#include "core/token.hpp"
-#include "core/verifier.hpp"
-#include "storage/memory/memory_store.hpp"
+#include "core/crypto/token.hpp"
+#include "core/keys/key_service.hpp"
+#include "core/verification/verifier.hpp"
+#include "testing/memory_store.hpp"
 
 namespace keyward::core::testing {
 

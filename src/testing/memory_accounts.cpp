@@ -1,4 +1,4 @@
-#include "storage/memory/memory_accounts.hpp"
+#include "testing/memory_accounts.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/store.hpp"
-#include "storage/memory/memory_store.hpp"
+#include "core/store/store.hpp"
+#include "testing/memory_store.hpp"
 
 namespace keyward::storage {
 

@@ -1,4 +1,4 @@
-#include "storage/memory/memory_store.hpp"
+#include "testing/memory_store.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "storage/memory/memory_accounts.hpp"
+#include "testing/memory_accounts.hpp"
 
 namespace keyward::storage {
 namespace {

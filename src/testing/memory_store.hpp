@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::storage {
 

@@ -1,9 +1,9 @@
-#include "storage/memory/memory_store.hpp"
+#include "testing/memory_store.hpp"
 
 #include <gtest/gtest.h>
 
-#include "storage/store_contract.hpp"
-#include "storage/store_contract_helpers.hpp"
+#include "testing/store_contract/store_contract.hpp"
+#include "testing/store_contract/store_contract_helpers.hpp"
 
 namespace keyward::storage {
 namespace {

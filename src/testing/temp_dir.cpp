@@ -1,4 +1,4 @@
-#include "storage/temp_dir.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <stdlib.h>
 

@@ -1,6 +1,7 @@
-#include "core/account_rules.hpp"
+#include "core/accounts/account_rules.hpp"
 
-#include "core/key_rules.hpp"
+#include "core/roles/master_administrator.hpp"
+#include "core/roles/role_rules.hpp"
 
 namespace keyward::core {
 

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "core/account.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/account.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

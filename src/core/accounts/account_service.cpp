@@ -1,7 +1,11 @@
-#include "core/account_service.hpp"
+#include "core/accounts/account_service.hpp"
 
-#include "core/account_rules.hpp"
-#include "core/key_rules.hpp"
+#include "core/accounts/account_rules.hpp"
+#include "core/locale_and_zone.hpp"
+#include "core/roles/master_administrator.hpp"
+#include "core/roles/role_rules.hpp"
+#include "core/store/audit_record.hpp"
+#include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
 
 namespace keyward::core {
@@ -46,8 +50,6 @@ void NoteFlagChange(JsonObject& details, std::string_view field, bool before, bo
 }
 
 }  // namespace
-
-std::string AccountTarget(AccountId id) { return "account:" + std::to_string(id); }
 
 Result<AccountView> ReadAccountView(UnitOfWork& uow, AccountId id) {
   KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(id));

@@ -16,15 +16,15 @@
 #include <string>
 #include <vector>
 
-#include "core/account.hpp"
 #include "core/clock.hpp"
+#include "core/crypto/password.hpp"
 #include "core/json_text.hpp"
-#include "core/key_service.hpp"
-#include "core/password.hpp"
+#include "core/keys/key_service.hpp"
 #include "core/principal.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/account.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 
@@ -104,8 +104,6 @@ class AccountService {
   const PasswordHasher& passwords_;
 };
 
-// "account:7"
-std::string AccountTarget(AccountId id);
 // The account and its token, read in `uow`; kNotFound when there is none.
 Result<AccountView> ReadAccountView(UnitOfWork& uow, AccountId id);
 

@@ -1,4 +1,4 @@
-#include "core/account_service.hpp"
+#include "core/accounts/account_service.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <cctype>
 #include <functional>
 
-#include "core/testing/account_fixture.hpp"
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
+#include "testing/account_fixture.hpp"
 
 namespace keyward::core {
 namespace {

@@ -1,10 +1,11 @@
 // AccountService: the account's authentication token (generate, delete) and the first-start
 // Master Administrator account. The other use cases are in account_service.cpp.
-#include "core/account_rules.hpp"
-#include "core/account_service.hpp"
-#include "core/key_rules.hpp"
+#include "core/accounts/account_rules.hpp"
+#include "core/accounts/account_service.hpp"
+#include "core/crypto/token.hpp"
+#include "core/roles/master_administrator.hpp"
+#include "core/store/audit_record.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 
 namespace keyward::core {
 namespace {

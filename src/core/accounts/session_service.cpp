@@ -1,13 +1,14 @@
-#include "core/session_service.hpp"
+#include "core/accounts/session_service.hpp"
 
 #include <chrono>
 #include <mutex>
 #include <unordered_map>
 
+#include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
-#include "core/key_rules.hpp"
+#include "core/roles/role_rules.hpp"
+#include "core/store/audit_record.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 
 namespace keyward::core {
 namespace {

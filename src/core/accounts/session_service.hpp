@@ -24,16 +24,16 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/account_service.hpp"
+#include "core/accounts/account_service.hpp"
 #include "core/clock.hpp"
-#include "core/digest.hpp"
-#include "core/ip.hpp"
-#include "core/password.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/crypto/password.hpp"
+#include "core/net/ip.hpp"
 #include "core/principal.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
-#include "core/verifier.hpp"
+#include "core/store/store.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::core {
 

@@ -1,9 +1,9 @@
-#include "core/session_service.hpp"
+#include "core/accounts/session_service.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/testing/account_fixture.hpp"
+#include "testing/account_fixture.hpp"
 
 namespace keyward::core {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/audit_chain.hpp"
+#include "core/audit/audit_chain.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "core/audit_chain_internal.hpp"
-#include "core/forwarding_unit_of_work.hpp"
+#include "core/audit/audit_chain_internal.hpp"
+#include "core/store/forwarding_unit_of_work.hpp"
 
 namespace keyward::core {
 namespace {

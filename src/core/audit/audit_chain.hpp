@@ -37,11 +37,11 @@
 #include <string_view>
 #include <vector>
 
-#include "core/audit_event.hpp"
 #include "core/clock.hpp"
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/audit_event.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

@@ -8,10 +8,10 @@
 #include <functional>
 #include <string>
 
-#include "core/audit_event.hpp"
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/audit_event.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core::audit {
 

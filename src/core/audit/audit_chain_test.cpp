@@ -1,11 +1,11 @@
-#include "core/audit_chain.hpp"
+#include "core/audit/audit_chain.hpp"
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <thread>
 
-#include "core/testing/audit_fixture.hpp"
+#include "testing/audit_fixture.hpp"
 
 namespace keyward::core {
 namespace {

@@ -1,10 +1,10 @@
-#include "core/audit_service.hpp"
+#include "core/audit/audit_service.hpp"
 
 #include <utility>
 
-#include "core/key_rules.hpp"
-#include "core/key_service.hpp"
+#include "core/ids.hpp"
 #include "core/permissions.hpp"
+#include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
 
 namespace keyward::core {

@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "core/audit_chain.hpp"
-#include "core/audit_event.hpp"
-#include "core/digest.hpp"
+#include "core/audit/audit_chain.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/audit_event.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

@@ -1,4 +1,4 @@
-#include "core/audit_service.hpp"
+#include "core/audit/audit_service.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/testing/audit_fixture.hpp"
+#include "testing/audit_fixture.hpp"
 
 namespace keyward::core {
 namespace {

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "core/audit_chain.hpp"
-#include "core/audit_chain_internal.hpp"
+#include "core/audit/audit_chain.hpp"
+#include "core/audit/audit_chain_internal.hpp"
 #include "core/json_text.hpp"
 
 namespace keyward::core {

@@ -1,4 +1,4 @@
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>

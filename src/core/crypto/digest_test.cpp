@@ -1,4 +1,4 @@
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 
 #include <gtest/gtest.h>
 

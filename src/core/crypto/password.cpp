@@ -1,4 +1,4 @@
-#include "core/password.hpp"
+#include "core/crypto/password.hpp"
 
 #include <argon2.h>
 
@@ -6,8 +6,7 @@
 #include <array>
 #include <cstring>
 
-#include "core/api_key.hpp"
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
 
 namespace keyward::core {
 namespace {

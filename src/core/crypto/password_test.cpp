@@ -1,4 +1,4 @@
-#include "core/password.hpp"
+#include "core/crypto/password.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,25 +1,17 @@
-#include "core/key_service.hpp"
+#include "core/keys/key_service.hpp"
 
 #include <limits>
 
+#include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
-#include "core/key_rules.hpp"
+#include "core/keys/key_rules.hpp"
+#include "core/locale_and_zone.hpp"
+#include "core/roles/role_rules.hpp"
+#include "core/store/audit_record.hpp"
+#include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 
 namespace keyward::core {
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  if (text.empty() || text.size() > 19 || text[0] == '0') return std::nullopt;
-  std::int64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const int digit = c - '0';
-    if (value > (std::numeric_limits<std::int64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 KeyService::KeyService(Store& store, const Clock& clock, Random& random, const SecretHasher& hasher,
                        KeyServiceOptions options)
     : store_(store), clock_(clock), random_(random), hasher_(hasher), options_(options) {}

@@ -12,19 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "core/api_key.hpp"
 #include "core/clock.hpp"
-#include "core/digest.hpp"
-#include "core/ip.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/net/ip.hpp"
 #include "core/principal.hpp"
 #include "core/random.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/api_key.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 
-inline constexpr int kMaxListLimit = 500;
-inline constexpr int kDefaultListLimit = 50;
 inline constexpr std::int64_t kMaxGracePeriodSeconds = 7 * 24 * 3600;
 
 struct KeyServiceOptions {
@@ -141,8 +139,5 @@ class KeyService {
   const SecretHasher& hasher_;
   KeyServiceOptions options_;
 };
-
-// Parses a decimal id as written in the API ("42"): 1..2^63-1, digits only, no leading zero.
-std::optional<std::int64_t> ParseId(std::string_view text);
 
 }  // namespace keyward::core

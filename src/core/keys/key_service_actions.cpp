@@ -2,12 +2,17 @@
 // rotate, delete one or many). Create and the reads are in key_service.cpp.
 #include <set>
 
-#include "core/account_service.hpp"
+#include "core/crypto/token.hpp"
+#include "core/ids.hpp"
 #include "core/json_text.hpp"
-#include "core/key_rules.hpp"
-#include "core/key_service.hpp"
+#include "core/keys/key_rules.hpp"
+#include "core/keys/key_service.hpp"
+#include "core/locale_and_zone.hpp"
+#include "core/roles/master_administrator.hpp"
+#include "core/roles/role_rules.hpp"
+#include "core/store/audit_record.hpp"
+#include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 
 namespace keyward::core {
 namespace {

@@ -1,10 +1,10 @@
-#include "core/key_service.hpp"
+#include "core/keys/key_service.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "core/testing/key_fixture.hpp"
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
+#include "testing/key_fixture.hpp"
 
 namespace keyward::core {
 namespace {

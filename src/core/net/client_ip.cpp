@@ -1,4 +1,4 @@
-#include "core/client_ip.hpp"
+#include "core/net/client_ip.hpp"
 
 #include <algorithm>
 #include <string>

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/ip.hpp"
+#include "core/net/ip.hpp"
 
 namespace keyward::core {
 

@@ -1,4 +1,4 @@
-#include "core/ip.hpp"
+#include "core/net/ip.hpp"
 
 #include <arpa/inet.h>
 
@@ -224,6 +224,13 @@ bool AllowlistPermits(const std::vector<Ipv4Range>& allowlist,
   if (!client || !client->is_v4()) return false;
   return std::any_of(allowlist.begin(), allowlist.end(),
                      [&](const Ipv4Range& range) { return range.Contains(client->v4()); });
+}
+
+std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges) {
+  std::vector<std::string> out;
+  out.reserve(ranges.size());
+  for (const Ipv4Range& r : ranges) out.push_back(r.ToString());
+  return out;
 }
 
 }  // namespace keyward::core

@@ -70,4 +70,7 @@ Result<std::vector<Ipv4Range>> ParseAllowlist(const std::vector<std::string>& en
 bool AllowlistPermits(const std::vector<Ipv4Range>& allowlist,
                       const std::optional<IpAddress>& client);
 
+// An allowlist as its canonical entries ("8.8.8.0/24"), for audit details.
+std::vector<std::string> AllowlistStrings(const std::vector<Ipv4Range>& ranges);
+
 }  // namespace keyward::core

@@ -1,4 +1,4 @@
-#include "core/ip.hpp"
+#include "core/net/ip.hpp"
 
 #include <gtest/gtest.h>
 

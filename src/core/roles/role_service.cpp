@@ -1,13 +1,11 @@
-#include "core/role_service.hpp"
+#include "core/roles/role_service.hpp"
 
-#include "core/api_key.hpp"
 #include "core/json_text.hpp"
-#include "core/key_rules.hpp"
+#include "core/store/api_key.hpp"
+#include "core/store/audit_record.hpp"
 
 namespace keyward::core {
 namespace {
-
-std::string RoleTarget(RoleId id) { return "role:" + std::to_string(id); }
 
 Status ValidateRolePermissions(const std::vector<std::string>& names) {
   if (names.size() > kMaxRolePermissions) {

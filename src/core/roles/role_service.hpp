@@ -14,7 +14,7 @@
 #include "core/clock.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

@@ -1,4 +1,4 @@
-#include "core/role_service.hpp"
+#include "core/roles/role_service.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <array>
 
-#include "core/testing/account_fixture.hpp"
+#include "testing/account_fixture.hpp"
 
 namespace keyward::core {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/account.hpp"
+#include "core/store/account.hpp"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "core/api_key.hpp"
+#include "core/store/api_key.hpp"
 
 #include <cstdint>
 #include <string>

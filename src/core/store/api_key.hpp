@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "core/digest.hpp"
-#include "core/ip.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/locale.hpp"
+#include "core/net/ip.hpp"
 #include "core/permissions.hpp"
 
 namespace keyward::core {

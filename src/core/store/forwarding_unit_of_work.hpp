@@ -5,7 +5,7 @@
 // Thread-safety: as the UnitOfWork it wraps (used by one thread during one unit of work).
 #pragma once
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

@@ -1,4 +1,4 @@
-#include "core/pepper_guard.hpp"
+#include "core/store/pepper_guard.hpp"
 
 #include <charconv>
 #include <cstdint>

@@ -8,9 +8,9 @@
 // Thread-safety: runs inside the caller's unit of work.
 #pragma once
 
-#include "core/digest.hpp"
+#include "core/crypto/digest.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

@@ -1,10 +1,10 @@
-#include "core/pepper_guard.hpp"
+#include "core/store/pepper_guard.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "storage/memory/memory_store.hpp"
+#include "testing/memory_store.hpp"
 
 namespace keyward::core {
 namespace {

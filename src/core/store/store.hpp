@@ -17,11 +17,11 @@
 #include <utility>
 #include <vector>
 
-#include "core/account.hpp"
-#include "core/api_key.hpp"
-#include "core/audit_event.hpp"
 #include "core/permissions.hpp"
 #include "core/result.hpp"
+#include "core/store/account.hpp"
+#include "core/store/api_key.hpp"
+#include "core/store/audit_event.hpp"
 
 namespace keyward::core {
 

@@ -1,12 +1,12 @@
-#include "core/auth_failure_recorder.hpp"
+#include "core/verification/auth_failure_recorder.hpp"
 
 #include <chrono>
 #include <utility>
 #include <vector>
 
+#include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 
 namespace keyward::core {
 namespace {

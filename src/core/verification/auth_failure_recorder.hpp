@@ -31,12 +31,12 @@
 #include <thread>
 #include <unordered_map>
 
-#include "core/api_key.hpp"
-#include "core/audit_event.hpp"
 #include "core/clock.hpp"
-#include "core/ip.hpp"
-#include "core/store.hpp"
-#include "core/verifier.hpp"
+#include "core/net/ip.hpp"
+#include "core/store/api_key.hpp"
+#include "core/store/audit_event.hpp"
+#include "core/store/store.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::core {
 

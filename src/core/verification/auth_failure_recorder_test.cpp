@@ -1,11 +1,11 @@
-#include "core/auth_failure_recorder.hpp"
+#include "core/verification/auth_failure_recorder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
-#include "core/testing/audit_fixture.hpp"
+#include "testing/audit_fixture.hpp"
 
 namespace keyward::core {
 namespace {

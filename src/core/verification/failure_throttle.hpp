@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/verifier.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::core {
 

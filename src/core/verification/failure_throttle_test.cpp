@@ -1,4 +1,4 @@
-#include "core/failure_throttle.hpp"
+#include "core/verification/failure_throttle.hpp"
 
 #include <gtest/gtest.h>
 

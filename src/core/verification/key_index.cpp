@@ -1,4 +1,4 @@
-#include "core/key_index.hpp"
+#include "core/verification/key_index.hpp"
 
 #include <array>
 #include <atomic>
@@ -10,8 +10,8 @@
 #include <unordered_map>
 #include <variant>
 
-#include "core/forwarding_unit_of_work.hpp"
-#include "core/key_index_shard.hpp"
+#include "core/store/forwarding_unit_of_work.hpp"
+#include "core/verification/key_index_shard.hpp"
 
 namespace keyward::core {
 namespace {

@@ -23,8 +23,8 @@
 #include <string_view>
 
 #include "core/clock.hpp"
-#include "core/store.hpp"
-#include "core/verifier.hpp"
+#include "core/store/store.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::core {
 

@@ -1,8 +1,8 @@
-#include "core/key_index_shard.hpp"
+#include "core/verification/key_index_shard.hpp"
 
 #include <malloc.h>
 
-#include "core/key_index.hpp"
+#include "core/verification/key_index.hpp"
 
 namespace keyward::core::index {
 namespace {

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/api_key.hpp"
-#include "core/verifier.hpp"
+#include "core/store/api_key.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::core::index {
 

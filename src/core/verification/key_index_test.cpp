@@ -1,4 +1,4 @@
-#include "core/key_index.hpp"
+#include "core/verification/key_index.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <random>
 #include <thread>
 
-#include "core/key_index_shard.hpp"
-#include "core/testing/key_fixture.hpp"
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
+#include "core/verification/key_index_shard.hpp"
+#include "testing/key_fixture.hpp"
 
 namespace keyward::core {
 namespace {

@@ -1,7 +1,7 @@
-#include "core/verifier.hpp"
+#include "core/verification/verifier.hpp"
 
+#include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
-#include "core/token.hpp"
 
 namespace keyward::core {
 

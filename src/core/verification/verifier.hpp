@@ -13,14 +13,14 @@
 #include <string_view>
 #include <vector>
 
-#include "core/api_key.hpp"
 #include "core/clock.hpp"
-#include "core/digest.hpp"
-#include "core/ip.hpp"
+#include "core/crypto/digest.hpp"
+#include "core/net/ip.hpp"
 #include "core/permissions.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
-#include "core/store.hpp"
+#include "core/store/api_key.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::core {
 

@@ -1,11 +1,11 @@
-#include "core/verifier.hpp"
+#include "core/verification/verifier.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "core/testing/key_fixture.hpp"
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
+#include "testing/key_fixture.hpp"
 
 namespace keyward::core {
 namespace {

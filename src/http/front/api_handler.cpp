@@ -1,4 +1,4 @@
-#include "http/api_handler.hpp"
+#include "http/front/api_handler.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/string.hpp>

@@ -14,18 +14,18 @@
 #include <functional>
 #include <vector>
 
-#include "core/audit_service.hpp"
+#include "core/audit/audit_service.hpp"
 #include "core/clock.hpp"
-#include "core/key_service.hpp"
-#include "core/store.hpp"
-#include "core/verifier.hpp"
-#include "http/authz.hpp"
+#include "core/keys/key_service.hpp"
+#include "core/store/store.hpp"
+#include "core/verification/verifier.hpp"
+#include "http/front/service_endpoints.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/reply.hpp"
-#include "http/service_endpoints.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/authz.hpp"
 
 namespace keyward::http {
 

@@ -1,4 +1,4 @@
-#include "http/api_handler.hpp"
+#include "http/front/api_handler.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 #include <sstream>
 #include <string>
 
-#include "core/testing/key_fixture.hpp"
-#include "core/token.hpp"
+#include "core/crypto/token.hpp"
+#include "testing/key_fixture.hpp"
 
 namespace keyward::http {
 namespace {

@@ -1,4 +1,4 @@
-#include "http/service_endpoints.hpp"
+#include "http/front/service_endpoints.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
@@ -8,7 +8,7 @@
 
 #include "core/locale.hpp"
 #include "http/error_map.hpp"
-#include "http/openapi.hpp"
+#include "http/v1/openapi.hpp"
 
 namespace keyward::http {
 namespace {

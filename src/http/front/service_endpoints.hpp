@@ -14,7 +14,7 @@
 #include <optional>
 
 #include "core/clock.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/reply.hpp"

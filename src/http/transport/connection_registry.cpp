@@ -1,4 +1,4 @@
-#include "http/connection_registry.hpp"
+#include "http/transport/connection_registry.hpp"
 
 #include <vector>
 

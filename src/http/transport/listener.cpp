@@ -1,4 +1,4 @@
-#include "http/listener.hpp"
+#include "http/transport/listener.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>

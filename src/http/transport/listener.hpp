@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "core/result.hpp"
-#include "http/session.hpp"
+#include "http/transport/session.hpp"
 
 namespace keyward::http {
 

@@ -1,4 +1,4 @@
-#include "http/request_framing.hpp"
+#include "http/transport/request_framing.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>

@@ -1,6 +1,6 @@
 // FramingFault and FieldCount over header sections parsed by Beast's own parser, as the
 // transport sees them.
-#include "http/request_framing.hpp"
+#include "http/transport/request_framing.hpp"
 
 #include <gtest/gtest.h>
 

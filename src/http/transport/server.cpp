@@ -1,4 +1,4 @@
-#include "http/server.hpp"
+#include "http/transport/server.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -15,10 +15,10 @@
 #include <utility>
 #include <vector>
 
-#include "http/connection_registry.hpp"
-#include "http/listener.hpp"
-#include "http/session.hpp"
-#include "http/tls_context.hpp"
+#include "http/transport/connection_registry.hpp"
+#include "http/transport/listener.hpp"
+#include "http/transport/session.hpp"
+#include "http/transport/tls_context.hpp"
 
 namespace keyward::http {
 namespace {

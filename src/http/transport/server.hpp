@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ip.hpp"
+#include "core/net/ip.hpp"
 #include "core/result.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"

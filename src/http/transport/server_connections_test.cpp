@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "http/connection_registry.hpp"
-#include "http/server.hpp"
-#include "http/server_test_util.hpp"
+#include "http/transport/connection_registry.hpp"
+#include "http/transport/server.hpp"
+#include "testing/http/server_test_util.hpp"
 
 namespace keyward::http {
 namespace {

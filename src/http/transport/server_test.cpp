@@ -1,4 +1,4 @@
-#include "http/server.hpp"
+#include "http/transport/server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "http/server_test_util.hpp"
+#include "testing/http/server_test_util.hpp"
 
 namespace keyward::http {
 namespace {

@@ -15,8 +15,8 @@
 #include <random>
 #include <string>
 
-#include "http/server.hpp"
-#include "http/server_test_util.hpp"
+#include "http/transport/server.hpp"
+#include "testing/http/server_test_util.hpp"
 
 namespace keyward::http {
 namespace {

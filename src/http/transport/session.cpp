@@ -1,4 +1,4 @@
-#include "http/session.hpp"
+#include "http/transport/session.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -27,10 +27,11 @@
 #include <type_traits>
 #include <utility>
 
-#include "core/ip.hpp"
-#include "http/request_framing.hpp"
-#include "http/session_responses.hpp"
-#include "http/session_stream.hpp"
+#include "core/net/ip.hpp"
+#include "http/reply.hpp"
+#include "http/transport/request_framing.hpp"
+#include "http/transport/session_responses.hpp"
+#include "http/transport/session_stream.hpp"
 
 namespace keyward::http {
 namespace {

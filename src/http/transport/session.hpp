@@ -16,11 +16,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "http/connection_registry.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
-#include "http/server.hpp"
+#include "http/transport/connection_registry.hpp"
+#include "http/transport/server.hpp"
 
 namespace keyward::http {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "http/server.hpp"
-#include "http/server_test_util.hpp"
+#include "http/transport/server.hpp"
+#include "testing/http/server_test_util.hpp"
 
 namespace keyward::http {
 namespace {

@@ -1,4 +1,4 @@
-#include "http/session_responses.hpp"
+#include "http/transport/session_responses.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/locale.hpp"
 #include "core/messages.hpp"
+#include "http/reply.hpp"
 #include "http/secret_scan.hpp"
 
 namespace keyward::http {
@@ -20,45 +21,17 @@ namespace bhttp = boost::beast::http;
 
 constexpr std::size_t kMaxLoggedPath = 256;
 
-// {"error":{"code":...,"message":...}} in en-US: the transport answers before any credential is
-// read, so it knows no caller locale.
-std::string ErrorBody(core::ErrorCode code, core::Msg msg, std::vector<std::string> args) {
-  boost::json::object error;
-  error["code"] = core::CodeName(code);
-  error["message"] = core::RenderMessage(msg, core::Locale::kEnUs, args);
-  boost::json::object body;
-  body["error"] = std::move(error);
-  return boost::json::serialize(body);
-}
-
-Response JsonResponse(unsigned status, unsigned version, std::string body) {
-  Response response{static_cast<bhttp::status>(status), version};
-  response.set(bhttp::field::content_type, "application/json");
-  response.set(bhttp::field::cache_control, "no-store");
-  response.body() = std::move(body);
-  return response;
-}
-
 }  // namespace
 
 Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit) {
   Response response;
   if (status == 413) {
-    response = JsonResponse(status, version,
-                            ErrorBody(core::ErrorCode::kPayloadTooLarge,
-                                      core::Msg::kPayloadTooLarge, {std::to_string(body_limit)}));
+    response = JsonErrorResponse(status, version, core::ErrorCode::kPayloadTooLarge,
+                                 core::Msg::kPayloadTooLarge, {std::to_string(body_limit)});
   } else {
     response = Response{static_cast<bhttp::status>(status), version};
   }
   response.keep_alive(false);
-  response.prepare_payload();
-  return response;
-}
-
-Response InternalErrorResponse(unsigned version, bool keep_alive) {
-  Response response =
-      JsonResponse(500, version, ErrorBody(core::ErrorCode::kInternal, core::Msg::kInternal, {}));
-  response.keep_alive(keep_alive);
   response.prepare_payload();
   return response;
 }

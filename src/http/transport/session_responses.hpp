@@ -17,10 +17,6 @@ namespace keyward::http {
 // 413 carry no body: the status says all the transport knows.
 Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit);
 
-// 500 with the JSON error body {"error":{"code":"internal","message":"an internal error
-// occurred"}}, for a handler that threw.
-Response InternalErrorResponse(unsigned version, bool keep_alive);
-
 // Makes `response` fit to answer `request`: HTTP version, keep-alive, Content-Length; removes
 // any Server header (versions are not advertised), the body of a 1xx/204/304, and the body
 // (not its Content-Length) of an answer to HEAD. May throw std::exception on an invalid message

@@ -1,4 +1,5 @@
-#include "http/session_responses.hpp"
+#include "http/transport/session_responses.hpp"
+#include "http/reply.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "http/session_stream.hpp"
+#include "http/transport/session_stream.hpp"
 
 #include <boost/beast/http/field.hpp>
 

@@ -15,9 +15,9 @@
 #include <thread>
 
 #include "http/handler.hpp"
-#include "http/server.hpp"
-#include "http/session_stream.hpp"
-#include "http/stream_test_util.hpp"
+#include "http/transport/server.hpp"
+#include "http/transport/session_stream.hpp"
+#include "testing/http/stream_test_util.hpp"
 
 namespace keyward::http {
 namespace {

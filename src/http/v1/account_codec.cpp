@@ -1,8 +1,8 @@
-#include "http/account_codec.hpp"
+#include "http/v1/account_codec.hpp"
 
+#include "core/crypto/token.hpp"
 #include "core/locale.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 #include "http/json_fields.hpp"
 
 namespace keyward::http {

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "core/account_service.hpp"
+#include "core/accounts/account_service.hpp"
+#include "core/accounts/session_service.hpp"
 #include "core/result.hpp"
-#include "core/role_service.hpp"
-#include "core/session_service.hpp"
+#include "core/roles/role_service.hpp"
 
 namespace keyward::http {
 

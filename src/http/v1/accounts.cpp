@@ -2,10 +2,11 @@
 // core::AccountService.
 #include <boost/json/array.hpp>
 
-#include "http/account_codec.hpp"
+#include "core/ids.hpp"
 #include "http/error_map.hpp"
-#include "http/json_codec.hpp"
+#include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/json_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

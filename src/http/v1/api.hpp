@@ -10,16 +10,16 @@
 #include <string>
 #include <string_view>
 
-#include "core/account_service.hpp"
-#include "core/audit_service.hpp"
+#include "core/accounts/account_service.hpp"
+#include "core/accounts/session_service.hpp"
+#include "core/audit/audit_service.hpp"
 #include "core/clock.hpp"
-#include "core/key_service.hpp"
+#include "core/keys/key_service.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
-#include "core/role_service.hpp"
-#include "core/session_service.hpp"
-#include "core/store.hpp"
-#include "core/verifier.hpp"
+#include "core/roles/role_service.hpp"
+#include "core/store/store.hpp"
+#include "core/verification/verifier.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/reply.hpp"

@@ -1,11 +1,11 @@
-#include "http/audit_export_format.hpp"
+#include "http/v1/audit_export_format.hpp"
 
 #include <boost/json/serialize.hpp>
 
 #include <array>
 
 #include "core/time_zone.hpp"
-#include "http/json_codec.hpp"
+#include "http/v1/json_codec.hpp"
 
 namespace keyward::http {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/audit_event.hpp"
+#include "core/store/audit_event.hpp"
 
 namespace keyward::http {
 

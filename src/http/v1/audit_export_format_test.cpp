@@ -1,4 +1,4 @@
-#include "http/audit_export_format.hpp"
+#include "http/v1/audit_export_format.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>

@@ -1,4 +1,4 @@
-#include "http/authz.hpp"
+#include "http/v1/authz.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>

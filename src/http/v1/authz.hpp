@@ -44,8 +44,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/ip.hpp"
-#include "core/verifier.hpp"
+#include "core/net/ip.hpp"
+#include "core/verification/verifier.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"

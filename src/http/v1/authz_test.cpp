@@ -1,5 +1,5 @@
 // The forward-auth endpoint /v1/authz through ApiHandler (API.md "Verification"; authz.hpp).
-#include "http/authz.hpp"
+#include "http/v1/authz.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "http/verification_test_util.hpp"
+#include "testing/http/verification_test_util.hpp"
 
 namespace keyward::http {
 namespace {

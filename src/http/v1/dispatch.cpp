@@ -1,5 +1,6 @@
 #include <cassert>
 
+#include "core/ids.hpp"
 #include "http/error_map.hpp"
 #include "http/v1/api.hpp"
 

@@ -1,4 +1,4 @@
-#include "http/json_codec.hpp"
+#include "http/v1/json_codec.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -10,8 +10,9 @@
 #include <optional>
 #include <utility>
 
+#include "core/crypto/token.hpp"
+#include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
-#include "core/token.hpp"
 #include "http/json_duplicate_keys.hpp"
 #include "http/json_fields.hpp"
 

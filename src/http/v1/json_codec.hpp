@@ -13,15 +13,15 @@
 #include <string_view>
 #include <vector>
 
-#include "core/api_key.hpp"
-#include "core/audit_chain.hpp"
-#include "core/audit_event.hpp"
+#include "core/audit/audit_chain.hpp"
 #include "core/clock.hpp"
-#include "core/ip.hpp"
-#include "core/key_service.hpp"
+#include "core/keys/key_service.hpp"
+#include "core/net/ip.hpp"
 #include "core/permissions.hpp"
 #include "core/result.hpp"
-#include "core/verifier.hpp"
+#include "core/store/api_key.hpp"
+#include "core/store/audit_event.hpp"
+#include "core/verification/verifier.hpp"
 
 namespace keyward::http {
 

@@ -1,8 +1,8 @@
 // The API key calls of API.md "API keys".
 #include <boost/json/array.hpp>
 
-#include "http/json_codec.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/json_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

@@ -1,4 +1,4 @@
-#include "http/openapi.hpp"
+#include "http/v1/openapi.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "http/openapi_components.hpp"
 #include "http/router.hpp"
+#include "http/v1/openapi_components.hpp"
 
 namespace keyward::http {
 namespace {

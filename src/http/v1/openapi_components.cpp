@@ -1,4 +1,4 @@
-#include "http/openapi_components.hpp"
+#include "http/v1/openapi_components.hpp"
 
 namespace keyward::http {
 namespace {

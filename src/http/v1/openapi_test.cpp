@@ -1,4 +1,4 @@
-#include "http/openapi.hpp"
+#include "http/v1/openapi.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <charconv>
 
-#include "http/account_codec.hpp"
+#include "core/ids.hpp"
+#include "core/store/paging.hpp"
 #include "http/error_map.hpp"
-#include "http/json_codec.hpp"
+#include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/json_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

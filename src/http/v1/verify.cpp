@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "http/json_codec.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/json_codec.hpp"
 
 namespace keyward::http::v1 {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "http/verification_test_util.hpp"
+#include "testing/http/verification_test_util.hpp"
 
 namespace keyward::http {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "core/audit_chain.hpp"
+#include "core/audit/audit_chain.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
-#include "storage/store_contract_helpers.hpp"
-#include "storage/temp_dir.hpp"
+#include "testing/store_contract/store_contract_helpers.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace keyward::storage {
 namespace {

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/account.hpp"
-#include "core/api_key.hpp"
 #include "core/permissions.hpp"
 #include "core/result.hpp"
+#include "core/store/account.hpp"
+#include "core/store/api_key.hpp"
 #include "storage/sqlite/sqlite_statement.hpp"
 
 namespace keyward::storage::sqlite {

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 struct sqlite3;
 

@@ -7,9 +7,9 @@
 #include <fstream>
 
 #include "storage/sqlite/migrations.hpp"
-#include "storage/store_contract.hpp"
-#include "storage/store_contract_helpers.hpp"
-#include "storage/temp_dir.hpp"
+#include "testing/store_contract/store_contract.hpp"
+#include "testing/store_contract/store_contract_helpers.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace keyward::storage {
 namespace {

@@ -7,7 +7,7 @@
 // store's mutex is held.
 #pragma once
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "storage/sqlite/sqlite_statement.hpp"
 
 struct sqlite3;

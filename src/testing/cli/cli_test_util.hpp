@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cli/client.hpp"
-#include "cli/fake_api_server.hpp"
+#include "testing/cli/fake_api_server.hpp"
 
 namespace keyward::cli::testing {
 

@@ -30,7 +30,7 @@
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
-#include "http/server.hpp"
+#include "http/transport/server.hpp"
 
 namespace keyward::http::testing {
 

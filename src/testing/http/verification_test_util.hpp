@@ -13,12 +13,12 @@
 #include <utility>
 #include <vector>
 
-#include "core/failure_throttle.hpp"
-#include "core/testing/key_fixture.hpp"
-#include "core/token.hpp"
-#include "http/api_handler.hpp"
+#include "core/crypto/token.hpp"
+#include "core/verification/failure_throttle.hpp"
+#include "http/front/api_handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
+#include "testing/key_fixture.hpp"
 
 namespace keyward::http::testing {
 

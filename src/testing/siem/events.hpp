@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/audit_event.hpp"
+#include "core/store/audit_event.hpp"
 
 namespace keyward::siem::testing {
 

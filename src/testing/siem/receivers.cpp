@@ -1,4 +1,4 @@
-#include "siem/testing/receivers.hpp"
+#include "testing/siem/receivers.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>

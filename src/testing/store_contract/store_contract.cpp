@@ -1,10 +1,10 @@
 // The store contract, part 1: API keys. Roles, audit, meta and units of work are in
 // store_contract_roles.cpp.
-#include "storage/store_contract.hpp"
+#include "testing/store_contract/store_contract.hpp"
 
 #include <algorithm>
 
-#include "storage/store_contract_helpers.hpp"
+#include "testing/store_contract/store_contract_helpers.hpp"
 
 namespace keyward::storage {
 namespace {

@@ -12,7 +12,7 @@
 #include <functional>
 #include <memory>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::storage {
 

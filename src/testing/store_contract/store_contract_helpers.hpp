@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 
 namespace keyward::storage::contract {
 

@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <thread>
 
-#include "storage/store_contract.hpp"
-#include "storage/store_contract_helpers.hpp"
+#include "testing/store_contract/store_contract.hpp"
+#include "testing/store_contract/store_contract_helpers.hpp"
 
 namespace keyward::storage {
 namespace {

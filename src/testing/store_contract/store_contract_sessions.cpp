@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/store_contract.hpp"
-#include "storage/store_contract_helpers.hpp"
+#include "testing/store_contract/store_contract.hpp"
+#include "testing/store_contract/store_contract_helpers.hpp"
 
 namespace keyward::storage {
 namespace {

@@ -12,13 +12,13 @@
 #include <thread>
 #include <vector>
 
-#include "core/audit_service.hpp"
-#include "core/testing/audit_fixture.hpp"
-#include "http/api_handler.hpp"
-#include "http/openapi.hpp"
+#include "core/audit/audit_service.hpp"
+#include "http/front/api_handler.hpp"
 #include "http/router.hpp"
-#include "http/server.hpp"
-#include "http/stream_test_util.hpp"
+#include "http/transport/server.hpp"
+#include "http/v1/openapi.hpp"
+#include "testing/audit_fixture.hpp"
+#include "testing/http/stream_test_util.hpp"
 
 namespace keyward::http {
 namespace {
