@@ -4,6 +4,17 @@
 
 namespace keyward::http {
 
+std::optional<std::string> LimitedAddress(const std::optional<core::IpAddress>& peer,
+                                          const std::vector<core::Ipv4Range>& unlimited_peers) {
+  if (!peer) return std::string("-");
+  if (peer->is_v4()) {
+    for (const core::Ipv4Range& range : unlimited_peers) {
+      if (range.Contains(peer->v4())) return std::nullopt;
+    }
+  }
+  return peer->ToString();
+}
+
 ConnectionRegistry::Admission ConnectionRegistry::TryAdd(
     const std::shared_ptr<Connection>& connection, const std::optional<std::string>& address) {
   std::lock_guard lock(mu_);

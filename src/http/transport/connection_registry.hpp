@@ -11,6 +11,9 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
+
+#include "core/net/ip.hpp"
 
 namespace keyward::http {
 
@@ -23,6 +26,13 @@ class Connection {
   // at once.
   virtual void Shutdown() = 0;
 };
+
+// The address whose connections count against the per-address limit, for a connection from
+// `peer`: the peer with IPv4-mapped IPv6 folded to IPv4, so that one client cannot count twice;
+// nullopt for a peer in `unlimited_peers` (exempt). A peer with no address at all (nullopt) shares
+// one count, "-".
+std::optional<std::string> LimitedAddress(const std::optional<core::IpAddress>& peer,
+                                          const std::vector<core::Ipv4Range>& unlimited_peers);
 
 class ConnectionRegistry {
  public:
