@@ -10,10 +10,11 @@ namespace keyward::core {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::KeyFixture;
 using ::testing::Not;
 
-class KeyService : public KeyFixture {};
+// One fixture class for the whole KeyService suite, whichever file its tests are in (this one,
+// key_rotation_test.cpp and key_permissions_test.cpp).
+using KeyService = testing::KeyFixture;
 
 // Every string a key exposes, for "the secret is nowhere" checks.
 std::string AllText(const ApiKey& k) {
@@ -179,127 +180,6 @@ TEST_F(KeyService, AccountTokensAreReadOnlyHereButCanBeDisabledAndDeleted) {
   EXPECT_TRUE(service_.Lock(master_, token.key.id).has_value());
   EXPECT_TRUE(service_.Unlock(master_, token.key.id).has_value());
   EXPECT_TRUE(service_.Delete(master_, token.key.id).has_value());
-}
-
-TEST_F(KeyService, RotateKillsTheOldSecretAtOnce) {
-  IssuedKey k = MustCreate(master_, "rotating", "Auditor");
-  IssuedKey rotated = service_.Rotate(master_, k.key.id, 0).value();
-  EXPECT_NE(rotated.token, k.token);
-  EXPECT_EQ(ParseToken(rotated.token)->public_id, ParseToken(k.token)->public_id);
-  EXPECT_EQ(VerifyFrom(k.token), Outcome::kNotFound);
-  EXPECT_EQ(VerifyFrom(rotated.token), Outcome::kValid);
-  EXPECT_TRUE(rotated.key.secret_rotated_at.has_value());
-}
-
-TEST_F(KeyService, RotateWithGraceKeepsTheOldSecretUntilTheGraceEnds) {
-  IssuedKey k = MustCreate(master_, "graceful", "Auditor");
-  IssuedKey rotated = service_.Rotate(master_, k.key.id, 3600).value();
-  EXPECT_EQ(VerifyFrom(k.token), Outcome::kValid);
-  EXPECT_EQ(VerifyFrom(rotated.token), Outcome::kValid);
-  clock_.Advance(Seconds{3599});
-  EXPECT_EQ(VerifyFrom(k.token), Outcome::kValid);
-  clock_.Advance(Seconds{1});
-  EXPECT_EQ(VerifyFrom(k.token), Outcome::kNotFound);
-  EXPECT_EQ(VerifyFrom(rotated.token), Outcome::kValid);
-}
-
-TEST_F(KeyService, RotatingDuringAGracePeriodEndsIt) {
-  IssuedKey k = MustCreate(master_, "twice", "Auditor");
-  IssuedKey second = service_.Rotate(master_, k.key.id, 3600).value();
-  IssuedKey third = service_.Rotate(master_, k.key.id, 3600).value();
-  EXPECT_EQ(VerifyFrom(k.token), Outcome::kNotFound);  // at most two secrets work
-  EXPECT_EQ(VerifyFrom(second.token), Outcome::kValid);
-  EXPECT_EQ(VerifyFrom(third.token), Outcome::kValid);
-}
-
-TEST_F(KeyService, RotateRejectsAGracePeriodOutOfRange) {
-  IssuedKey k = MustCreate(master_, "range", "Auditor");
-  for (std::int64_t bad : {std::int64_t{-1}, kMaxGracePeriodSeconds + 1}) {
-    Result<IssuedKey> r = service_.Rotate(master_, k.key.id, bad);
-    ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().field, "gracePeriodSeconds");
-  }
-  EXPECT_TRUE(service_.Rotate(master_, k.key.id, kMaxGracePeriodSeconds).has_value());
-}
-
-TEST_F(KeyService, EachCallRequiresItsPermission) {
-  Principal auditor = As(MustCreate(master_, "auditor", "Auditor").token);
-  IssuedKey target = MustCreate(master_, "target", "Auditor");
-  EXPECT_TRUE(service_.Get(auditor, target.key.id).has_value());
-  EXPECT_TRUE(service_.List(auditor, {}).has_value());
-  CreateKeyInput in;
-  in.name = "nope";
-  in.role = "Auditor";
-  EXPECT_EQ(service_.Create(auditor, in).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.Update(auditor, target.key.id, {}).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.SetEnabled(auditor, target.key.id, false).error().code,
-            ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.Rotate(auditor, target.key.id, 0).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.Delete(auditor, target.key.id).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.DeleteMany(auditor, {"1"}).error().code, ErrorCode::kPermissionDenied);
-}
-
-TEST_F(KeyService, FullAccessCannotGrantMasterAdministrator) {
-  Principal full = As(MustCreate(master_, "full", "Full Access").token);
-  CreateKeyInput in;
-  in.name = "escalated";
-  in.role = "Master Administrator";
-  EXPECT_EQ(service_.Create(full, in).error().code, ErrorCode::kPermissionDenied);
-  IssuedKey own = MustCreate(full, "own", "Auditor");
-  UpdateKeyInput promote;
-  promote.role = "3";
-  EXPECT_EQ(service_.Update(full, own.key.id, promote).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(Stored(own.key.id).role_id, kAuditorRoleId);
-}
-
-TEST_F(KeyService, FullAccessCannotActOnAMasterAdministratorKey) {
-  Principal full = As(MustCreate(master_, "full", "Full Access").token);
-  UpdateKeyInput rename;
-  rename.name = "pwned";
-  EXPECT_EQ(service_.Update(full, master_id_, rename).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.Rotate(full, master_id_, 0).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.SetEnabled(full, master_id_, false).error().code,
-            ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.Lock(full, master_id_).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(service_.Delete(full, master_id_).error().code, ErrorCode::kPermissionDenied);
-  EXPECT_EQ(VerifyFrom(master_token_), Outcome::kValid);
-}
-
-TEST_F(KeyService, CustomRoleCannotGrantWhatItLacks) {
-  Role role;
-  role.name = "key clerk";
-  role.permissions = PermissionSet::Of({"apikeys:view", "apikeys:create", "orders:read"});
-  RoleId id =
-      TransactValue<RoleId>(store_, [&](UnitOfWork& uow) { return uow.InsertRole(role); }).value();
-  Principal clerk = As(MustCreate(master_, "clerk", std::to_string(id)).token);
-  CreateKeyInput in;
-  in.name = "auditor by clerk";
-  in.role = "Auditor";  // Auditor holds roles:view, which the clerk lacks
-  Result<IssuedKey> r = service_.Create(clerk, in);
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied);
-  in.role = std::to_string(id);
-  EXPECT_TRUE(service_.Create(clerk, in).has_value());
-}
-
-TEST_F(KeyService, TheLastMasterAdministratorCannotBeRemoved) {
-  for (auto attempt : std::vector<std::function<Error()>>{
-           [&] { return service_.SetEnabled(master_, master_id_, false).error(); },
-           [&] { return service_.Lock(master_, master_id_).error(); },
-           [&] { return service_.Delete(master_, master_id_).error(); },
-           [&] { return service_.DeleteMany(master_, {std::to_string(master_id_)}).error(); },
-           [&] {
-             UpdateKeyInput in;
-             in.role = "Full Access";
-             return service_.Update(master_, master_id_, in).error();
-           }}) {
-    EXPECT_EQ(attempt().code, ErrorCode::kLastMasterAdministrator);
-  }
-  EXPECT_EQ(VerifyFrom(master_token_), Outcome::kValid);
-  IssuedKey second = MustCreate(master_, "second admin", "Master Administrator");
-  EXPECT_TRUE(service_.SetEnabled(master_, master_id_, false).has_value());
-  EXPECT_EQ(service_.SetEnabled(As(second.token), second.key.id, false).error().code,
-            ErrorCode::kLastMasterAdministrator);
 }
 
 TEST_F(KeyService, BulkDeleteReportsEachIdInOrder) {
