@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "testing/memory_accounts.hpp"
+#include "testing/memory_audit.hpp"
 
 namespace keyward::storage {
 namespace {
@@ -45,18 +46,11 @@ bool MatchesFilter(const ApiKey& key, const core::KeyFilter& filter, const std::
   return MatchesQuery(key, lowered_q);
 }
 
-bool MatchesAuditFilter(const AuditEvent& e, const core::AuditFilter& filter) {
-  if (filter.since && e.time < *filter.since) return false;
-  if (filter.until && e.time >= *filter.until) return false;
-  if (!filter.actor.empty() && e.actor != filter.actor) return false;
-  if (!filter.action.empty() && e.action != filter.action) return false;
-  return filter.target.empty() || e.target == filter.target;
-}
-
 // The unit of work: reads and writes one State (a copy the store swaps in on success).
 class MemoryUnitOfWork final : public core::UnitOfWork {
  public:
-  explicit MemoryUnitOfWork(MemoryStore::State& state) : s_(state), accounts_(state) {}
+  explicit MemoryUnitOfWork(MemoryStore::State& state)
+      : s_(state), accounts_(state), audit_(state) {}
 
   Result<std::optional<ApiKey>> FindKey(KeyId id) override {
     auto it = s_.keys.find(id);
@@ -269,60 +263,22 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     return accounts_.DeleteStaleSessions(idle_before, created_before);
   }
 
+  // The audit trail: memory_audit.cpp.
   Result<std::int64_t> AppendAudit(const AuditEvent& event) override {
-    AuditEvent stored = event;
-    stored.id = s_.next_audit_id++;
-    s_.audit.push_back(std::move(stored));
-    return s_.audit.back().id;
+    return audit_.Append(event);
   }
-
   Status SetAuditHash(std::int64_t id, std::string_view prev_hash, std::string_view hash) override {
-    auto it = std::lower_bound(s_.audit.begin(), s_.audit.end(), id,
-                               [](const AuditEvent& e, std::int64_t v) { return e.id < v; });
-    if (it == s_.audit.end() || it->id != id) {
-      return MakeError(ErrorCode::kNotFound, Msg::kStoreError,
-                       {"no audit event " + std::to_string(id)});
-    }
-    it->prev_hash = std::string(prev_hash);
-    it->hash = std::string(hash);
-    return core::Ok();
+    return audit_.SetHash(id, prev_hash, hash);
   }
-
   Result<std::vector<AuditEvent>> ListAudit(std::int64_t after_id, int limit) override {
-    std::vector<AuditEvent> out;
-    if (limit <= 0) return out;
-    auto it = std::upper_bound(s_.audit.begin(), s_.audit.end(), after_id,
-                               [](std::int64_t id, const AuditEvent& e) { return id < e.id; });
-    for (; it != s_.audit.end() && out.size() < static_cast<std::size_t>(limit); ++it) {
-      out.push_back(*it);
-    }
-    return out;
+    return audit_.List(after_id, limit);
   }
-
-  Result<std::optional<AuditEvent>> LastAudit() override {
-    if (s_.audit.empty()) return std::optional<AuditEvent>();
-    return std::optional<AuditEvent>(s_.audit.back());
-  }
-
+  Result<std::optional<AuditEvent>> LastAudit() override { return audit_.Last(); }
   Result<std::vector<AuditEvent>> QueryAudit(const core::AuditFilter& filter,
                                              const core::PageRequest& page) override {
-    std::vector<AuditEvent> out;
-    if (page.limit <= 0) return out;
-    const std::int64_t before = page.before_id.value_or(std::numeric_limits<std::int64_t>::max());
-    for (auto it = s_.audit.rbegin(); it != s_.audit.rend(); ++it) {
-      if (it->id >= before || !MatchesAuditFilter(*it, filter)) continue;
-      out.push_back(*it);
-      if (out.size() >= static_cast<std::size_t>(page.limit)) break;
-    }
-    return out;
+    return audit_.Query(filter, page);
   }
-
-  Status DeleteAuditThrough(std::int64_t id) override {
-    auto end = std::upper_bound(s_.audit.begin(), s_.audit.end(), id,
-                                [](std::int64_t v, const AuditEvent& e) { return v < e.id; });
-    s_.audit.erase(s_.audit.begin(), end);
-    return core::Ok();
-  }
+  Status DeleteAuditThrough(std::int64_t id) override { return audit_.DeleteThrough(id); }
 
   Result<std::optional<std::string>> GetMeta(std::string_view key) override {
     auto it = s_.meta.find(key);
@@ -374,6 +330,7 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
 
   MemoryStore::State& s_;
   MemoryAccounts accounts_;
+  MemoryAudit audit_;
 };
 
 }  // namespace
