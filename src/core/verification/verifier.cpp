@@ -158,6 +158,56 @@ Verifier::Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& c
       throttle_(throttle),
       auth_events_(auth_events) {}
 
+namespace {
+
+// Verify's first check: RATE_LIMITED when `throttle` (may be null) holds back the request's client
+// address. Then sets `result` (outcome, retry_after_seconds), reports the failure to
+// `auth_events` (may be null) with the public id the token names, if any, and answers true.
+// False when the request may go on.
+bool HeldBack(FailureThrottle* throttle, AuthEventSink* auth_events, const VerifyRequest& request,
+              Time now, Verification& result) {
+  if (throttle == nullptr || !request.client_ip ||
+      throttle->Allowed(request.budget, *request.client_ip, now)) {
+    return false;
+  }
+  result.outcome = Outcome::kRateLimited;
+  result.retry_after_seconds = throttle->RetryAfterSeconds(request.budget, *request.client_ip, now);
+  if (auth_events != nullptr) {
+    const std::optional<TokenView> presented = ParseToken(request.token);
+    auth_events->Failed(result.outcome, nullptr,
+                        presented ? presented->public_id : std::string_view(), request.client_ip,
+                        now);
+  }
+  return true;
+}
+
+// The outcome for `key`, whose secret matched, with result.role set: the first of DISABLED,
+// EXPIRED, LOCKED_OUT, IP_NOT_ALLOWED and INSUFFICIENT_PERMISSIONS (with missing_permission, the
+// first permission of the request the role lacks) that holds, in that order; else VALID.
+void DecideOutcome(const KeyEntry& key, const VerifyRequest& request, Time now,
+                   Verification& result) {
+  if (!key.enabled) {
+    result.outcome = Outcome::kDisabled;
+  } else if (key.ExpiredAt(now)) {
+    result.outcome = Outcome::kExpired;
+  } else if (key.LockedOutAt(now)) {
+    result.outcome = Outcome::kLockedOut;
+  } else if (!key.Permits(request.client_ip)) {
+    result.outcome = Outcome::kIpNotAllowed;
+  } else {
+    result.outcome = Outcome::kValid;
+    for (const std::string_view p : request.required_permissions) {
+      if (result.role == nullptr || !result.role->permissions.Has(p)) {
+        result.outcome = Outcome::kInsufficientPermissions;
+        result.missing_permission = std::string(p);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Verification Verifier::Verify(const VerifyRequest& request) const {
   const Time now = clock_.Now();
   Verification result;
@@ -172,17 +222,7 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
     result.outcome = outcome;
     return result;
   };
-  if (throttle_ != nullptr && request.client_ip &&
-      !throttle_->Allowed(request.budget, *request.client_ip, now)) {
-    result.outcome = Outcome::kRateLimited;
-    result.retry_after_seconds =
-        throttle_->RetryAfterSeconds(request.budget, *request.client_ip, now);
-    if (auth_events_ != nullptr) {
-      const std::optional<TokenView> presented = ParseToken(request.token);
-      report(result.outcome, nullptr, presented ? presented->public_id : std::string_view());
-    }
-    return result;
-  }
+  if (HeldBack(throttle_, auth_events_, request, now, result)) return result;
   const std::optional<TokenView> token = ParseToken(request.token);
   if (!token) return fail(Outcome::kMalformed, nullptr, {});
 
@@ -211,24 +251,7 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   }
 
   result.role = lookup_.Role(key.role_id);
-  if (!key.enabled) {
-    result.outcome = Outcome::kDisabled;
-  } else if (key.ExpiredAt(now)) {
-    result.outcome = Outcome::kExpired;
-  } else if (key.LockedOutAt(now)) {
-    result.outcome = Outcome::kLockedOut;
-  } else if (!key.Permits(request.client_ip)) {
-    result.outcome = Outcome::kIpNotAllowed;
-  } else {
-    result.outcome = Outcome::kValid;
-    for (const std::string_view p : request.required_permissions) {
-      if (result.role == nullptr || !result.role->permissions.Has(p)) {
-        result.outcome = Outcome::kInsufficientPermissions;
-        result.missing_permission = std::string(p);
-        break;
-      }
-    }
-  }
+  DecideOutcome(key, request, now, result);
   if (result.outcome == Outcome::kValid) {
     std::optional<SecretDigest> rehash;
     if (current_match && key.digest.pepper_version != hasher_.peppers().current_version()) {
