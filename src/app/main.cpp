@@ -27,7 +27,8 @@ void AddStoreOptions(CLI::App& cmd, keyward::app::ServeConfig& config) {
       ->envname("KEYWARD_PEPPER_FILE");
 }
 
-void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
+// Where and how the server listens: address, store, threads, proxies, TLS, access log.
+void AddServerOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
   serve.add_option("--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->envname("KEYWARD_LISTEN");
   AddStoreOptions(serve, config);
@@ -45,6 +46,11 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       ->envname("KEYWARD_TLS_KEY");
   serve.add_flag("--access-log", config.access_log, "Log one line per request (never a secret)")
       ->envname("KEYWARD_ACCESS_LOG");
+}
+
+// The protection of keys and console accounts: allowlists, lockout, throttle, console sessions,
+// password hashing.
+void AddProtectionOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
   serve
       .add_flag("--allow-private-ips", config.allow_private_ips,
                 "Admit private and other non-global ranges in allowlists (on-premises)")
@@ -71,6 +77,10 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       .add_option("--max-concurrent-password-hashes", config.max_password_hashes,
                   "Password hashes (argon2id, 19 MiB each) run at once; more sign-ins wait")
       ->envname("KEYWARD_MAX_CONCURRENT_PASSWORD_HASHES");
+}
+
+// The audit trail: retention and forwarding to a SIEM (syslog, Splunk HEC).
+void AddAuditOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
   serve
       .add_option("--audit-retention-days", config.audit_retention_days,
                   "Days of audit events kept; older ones are removed behind an anchor (0: all)")
@@ -89,6 +99,10 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       .add_option("--hec-token-file", config.hec_token_file,
                   "File holding the HEC token (else the variable KEYWARD_HEC_TOKEN)")
       ->envname("KEYWARD_HEC_TOKEN_FILE");
+}
+
+// The HTTP transport's timeouts and connection limits.
+void AddConnectionOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
   serve
       .add_option("--read-timeout", config.read_timeout_seconds,
                   "Seconds a request may take to arrive whole (else 408)")
@@ -108,6 +122,14 @@ void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       .add_option("--max-connections-per-address", config.max_connections_per_address,
                   "Open connections from one client address at most (trusted proxies exempt)")
       ->envname("KEYWARD_MAX_CONNECTIONS_PER_ADDRESS");
+}
+
+// The options of `keyward serve`, in the order --help lists them.
+void AddServeOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
+  AddServerOptions(serve, config);
+  AddProtectionOptions(serve, config);
+  AddAuditOptions(serve, config);
+  AddConnectionOptions(serve, config);
 }
 
 // `keyward help [COMMAND...]`: the help of the program or of the command named, as --help prints
