@@ -85,6 +85,31 @@ std::vector<json::value> HecEvents(const std::vector<testing::HecRequest>& reque
   return events;
 }
 
+// The HEC side of DeliversToUdpTcpAndHec: `events`, in order, each POSTed with the token, every
+// event of a request carrying the newest hash of that request as chainHead.
+void ExpectHecReceived(testing::HecCollector& hec, const std::vector<core::AuditEvent>& events) {
+  ASSERT_TRUE(Eventually([&] { return HecEvents(hec.requests().Snapshot()).size() >= 3; }));
+  const std::vector<testing::HecRequest> requests = hec.requests().Snapshot();
+  for (const testing::HecRequest& request : requests) {
+    EXPECT_EQ(request.method, "POST");
+    EXPECT_EQ(request.target, "/services/collector/event");
+    EXPECT_EQ(request.authorization, std::string("Splunk ") + kToken);
+    EXPECT_EQ(request.content_type, "application/json");
+    const std::vector<json::value> in_request = HecEvents({request});
+    const json::value& newest = in_request.back().at("event").at("hash");
+    for (const json::value& v : in_request) EXPECT_EQ(v.at("event").at("chainHead"), newest);
+  }
+  const std::vector<json::value> received = HecEvents(requests);
+  ASSERT_EQ(received.size(), 3u);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const json::value& e = received[i].at("event");
+    EXPECT_EQ(e.at("id").as_int64(), events[i].id);
+    EXPECT_EQ(e.at("target").as_string(), events[i].target);
+    EXPECT_EQ(e.at("details"), json::parse(events[i].details_json));
+    EXPECT_EQ(received[i].at("host").as_string(), "kw-test");
+  }
+}
+
 TEST(SiemForwarder, DeliversToUdpTcpAndHec) {
   testing::UdpSyslogReceiver udp;
   testing::StreamSyslogReceiver tcp;
@@ -119,26 +144,7 @@ TEST(SiemForwarder, DeliversToUdpTcpAndHec) {
     EXPECT_NE(frames[i].find("cs1=apikey:43\\n次の行 "), std::string::npos) << frames[i];
   }
 
-  ASSERT_TRUE(Eventually([&] { return HecEvents(hec.requests().Snapshot()).size() >= 3; }));
-  const std::vector<testing::HecRequest> requests = hec.requests().Snapshot();
-  for (const testing::HecRequest& request : requests) {
-    EXPECT_EQ(request.method, "POST");
-    EXPECT_EQ(request.target, "/services/collector/event");
-    EXPECT_EQ(request.authorization, std::string("Splunk ") + kToken);
-    EXPECT_EQ(request.content_type, "application/json");
-    const std::vector<json::value> in_request = HecEvents({request});
-    const json::value& newest = in_request.back().at("event").at("hash");
-    for (const json::value& v : in_request) EXPECT_EQ(v.at("event").at("chainHead"), newest);
-  }
-  const std::vector<json::value> received = HecEvents(requests);
-  ASSERT_EQ(received.size(), 3u);
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const json::value& e = received[i].at("event");
-    EXPECT_EQ(e.at("id").as_int64(), events[i].id);
-    EXPECT_EQ(e.at("target").as_string(), events[i].target);
-    EXPECT_EQ(e.at("details"), json::parse(events[i].details_json));
-    EXPECT_EQ(received[i].at("host").as_string(), "kw-test");
-  }
+  ASSERT_NO_FATAL_FAILURE(ExpectHecReceived(hec, events));
 
   ASSERT_TRUE(Eventually([&] { return forwarder->delivered() == 9; }));
   forwarder->Stop();
