@@ -49,6 +49,56 @@ void NoteFlagChange(JsonObject& details, std::string_view field, bool before, bo
   }
 }
 
+// Applies the fields `input` holds (already validated; `level` and `locale` parsed from it) to
+// `account`, noting each change in `details`: the body of Update's unit of work.
+Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput& input,
+                   const std::optional<AccessLevel>& level, const std::optional<Locale>& locale,
+                   Account& account, JsonObject& details) {
+  if (input.email && *input.email != account.email) {
+    KW_RETURN_IF_ERROR(CheckEmailFree(uow, *input.email, account.id));
+    NoteChange(details, "email", account.email, *input.email);
+    account.email = *input.email;
+  }
+  if (input.role) {
+    KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
+    KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
+    if (role.id != account.role_id) {
+      details.AddChange("role", std::to_string(account.role_id), std::to_string(role.id));
+      account.role_id = role.id;
+    }
+  }
+  if (level && *level != account.access_level) {
+    NoteChange(details, "accessLevel", AccessLevelName(account.access_level),
+               AccessLevelName(*level));
+    account.access_level = *level;
+  }
+  if (input.given_name) {
+    NoteChange(details, "givenName", account.given_name, *input.given_name);
+    account.given_name = *input.given_name;
+  }
+  if (input.surname) {
+    NoteChange(details, "surname", account.surname, *input.surname);
+    account.surname = *input.surname;
+  }
+  if (input.description) {
+    NoteChange(details, "description", account.description, *input.description);
+    account.description = *input.description;
+  }
+  if (locale && *locale != account.locale) {
+    NoteChange(details, "locale", LocaleName(account.locale), LocaleName(*locale));
+    account.locale = *locale;
+  }
+  if (input.time_zone) {
+    NoteChange(details, "timeZone", account.time_zone, *input.time_zone);
+    account.time_zone = *input.time_zone;
+  }
+  if (input.enabled) {
+    NoteFlagChange(details, "enabled", account.enabled, *input.enabled);
+    account.enabled = *input.enabled;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<AccountView> ReadAccountView(UnitOfWork& uow, AccountId id) {
@@ -195,50 +245,7 @@ Result<AccountView> AccountService::Update(const Principal& caller, AccountId id
   if (input.time_zone) KW_RETURN_IF_ERROR(ValidateTimeZoneField(*input.time_zone));
   return Mutate(caller, id, "account.update",
                 [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
-                  if (input.email && *input.email != account.email) {
-                    KW_RETURN_IF_ERROR(CheckEmailFree(uow, *input.email, account.id));
-                    NoteChange(details, "email", account.email, *input.email);
-                    account.email = *input.email;
-                  }
-                  if (input.role) {
-                    KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
-                    KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
-                    if (role.id != account.role_id) {
-                      details.AddChange("role", std::to_string(account.role_id),
-                                        std::to_string(role.id));
-                      account.role_id = role.id;
-                    }
-                  }
-                  if (level && *level != account.access_level) {
-                    NoteChange(details, "accessLevel", AccessLevelName(account.access_level),
-                               AccessLevelName(*level));
-                    account.access_level = *level;
-                  }
-                  if (input.given_name) {
-                    NoteChange(details, "givenName", account.given_name, *input.given_name);
-                    account.given_name = *input.given_name;
-                  }
-                  if (input.surname) {
-                    NoteChange(details, "surname", account.surname, *input.surname);
-                    account.surname = *input.surname;
-                  }
-                  if (input.description) {
-                    NoteChange(details, "description", account.description, *input.description);
-                    account.description = *input.description;
-                  }
-                  if (locale && *locale != account.locale) {
-                    NoteChange(details, "locale", LocaleName(account.locale), LocaleName(*locale));
-                    account.locale = *locale;
-                  }
-                  if (input.time_zone) {
-                    NoteChange(details, "timeZone", account.time_zone, *input.time_zone);
-                    account.time_zone = *input.time_zone;
-                  }
-                  if (input.enabled) {
-                    NoteFlagChange(details, "enabled", account.enabled, *input.enabled);
-                    account.enabled = *input.enabled;
-                  }
-                  return Ok();
+                  return ApplyUpdate(uow, caller, input, level, locale, account, details);
                 });
 }
 
