@@ -33,6 +33,35 @@ std::string PhantomKey(const SecretHasher& hasher, std::string_view email, const
 Error SignInFailed() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSignInFailed); }
 Error SessionEnded() { return MakeError(ErrorCode::kUnauthenticated, Msg::kSessionEnded); }
 
+// The account an email names (if any) and its sign-in failures from `ip`.
+struct SignInCandidate {
+  std::optional<Account> account;
+  SignInFailures failures;
+};
+
+Result<SignInCandidate> FindSignInCandidate(Store& store, std::string_view email,
+                                            const std::string& ip) {
+  return TransactValue<SignInCandidate>(store, [&](UnitOfWork& uow) -> Result<SignInCandidate> {
+    SignInCandidate f;
+    KW_ASSIGN_OR_RETURN(f.account, uow.FindAccountByEmailKey(EmailKey(email)));
+    if (f.account) {
+      KW_ASSIGN_OR_RETURN(f.failures, uow.GetSignInFailures(f.account->id, ip));
+    }
+    return f;
+  });
+}
+
+// Audits a sign-in to account `id` refused although its password was right, for `reason`.
+Status AuditRefusedSignIn(Store& store, AccountId id, const std::string& ip, Time now,
+                          std::string_view reason) {
+  JsonObject details;
+  details.Add("reason", reason);
+  return store.Transact([&](UnitOfWork& uow) {
+    return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure", AccountTarget(id),
+                             "failure", details.str());
+  });
+}
+
 }  // namespace
 
 SessionService::SessionService(Store& store, const Clock& clock, Random& random,
@@ -122,43 +151,9 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
       !throttle_->Allowed(ThrottleBudget::kOwnAuthentication, *client, now)) {
     return MakeError(ErrorCode::kRateLimited, Msg::kRateLimited);
   }
-  struct Found {
-    std::optional<Account> account;
-    SignInFailures failures;
-  };
-  KW_ASSIGN_OR_RETURN(Found found,
-                      TransactValue<Found>(store_, [&](UnitOfWork& uow) -> Result<Found> {
-                        Found f;
-                        KW_ASSIGN_OR_RETURN(f.account, uow.FindAccountByEmailKey(EmailKey(email)));
-                        if (f.account) {
-                          KW_ASSIGN_OR_RETURN(f.failures, uow.GetSignInFailures(f.account->id, ip));
-                        }
-                        return f;
-                      }));
+  KW_ASSIGN_OR_RETURN(SignInCandidate found, FindSignInCandidate(store_, email, ip));
   const std::string target =
       found.account ? AccountTarget(found.account->id) : std::string("account:unknown");
-  const auto fail_unknown = [&](std::string_view reason) -> Error {
-    if (throttle_ != nullptr && client) {
-      throttle_->RecordFailure(ThrottleBudget::kOwnAuthentication, *client, now);
-    }
-    const bool locks = RecordPhantomFailure(email, ip, now);
-    JsonObject details;
-    details.Add("reason", reason);
-    // Only a plain email is recorded: a secret typed into the field must not reach the trail.
-    if (AuditableSignInEmail(email)) details.Add("email", std::string(email));
-    const Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
-      KW_RETURN_IF_ERROR(AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure", target,
-                                           "failure", details.str()));
-      if (!locks) return Ok();
-      JsonObject lock;
-      lock.Add("unlockAt", FormatTime(now + options_.lockout_duration, "UTC"))
-          .Add("scope", "sign-in");
-      return AppendAuditRecord(uow, "system", ip, now, "auth.lockout", target, "success",
-                               lock.str());
-    });
-    if (!st) return st.error();
-    return SignInFailed();
-  };
   // A sign-in lock reads the same whether or not the email names an account: the same status and
   // message, the unlock time in UTC (an account's own zone would tell it exists), no hashing.
   const auto locked = [&](Time until) -> Error {
@@ -175,7 +170,8 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
     if (!passwords_.BurnVerify(password.substr(0, kMaxPasswordBytes))) {
       return MakeError(ErrorCode::kUnavailable, Msg::kBusy);
     }
-    return fail_unknown(found.account ? "no_password" : "unknown_email");
+    return FailUnknownSignIn(email, ip, client, now, target,
+                             found.account ? "no_password" : "unknown_email");
   }
   const Account& account = *found.account;
   if (found.failures.locked_until && now < *found.failures.locked_until) {
@@ -192,25 +188,45 @@ Result<SignedIn> SessionService::SignIn(std::string_view email, std::string_view
   if (account.must_change_password && account.one_time_password_used) {
     // A one-time password signs in once; after that only a change (from the session it opened)
     // or a new reset helps. Answered as a wrong password: it is no password any more.
-    JsonObject details;
-    details.Add("reason", "one_time_password_used");
-    KW_RETURN_IF_ERROR(store_.Transact([&](UnitOfWork& uow) {
-      return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
-                               AccountTarget(account.id), "failure", details.str());
-    }));
+    KW_RETURN_IF_ERROR(AuditRefusedSignIn(store_, account.id, ip, now, "one_time_password_used"));
     return SignInFailed();
   }
   if (!account.enabled || !HasConsoleAccess(account.access_level)) {
     const bool disabled = !account.enabled;
-    JsonObject details;
-    details.Add("reason", disabled ? "disabled" : "api_only");
-    KW_RETURN_IF_ERROR(store_.Transact([&](UnitOfWork& uow) {
-      return AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure",
-                               AccountTarget(account.id), "failure", details.str());
-    }));
+    KW_RETURN_IF_ERROR(
+        AuditRefusedSignIn(store_, account.id, ip, now, disabled ? "disabled" : "api_only"));
     return MakeError(ErrorCode::kPermissionDenied,
                      disabled ? Msg::kSignInDisabled : Msg::kSignInApiOnly);
   }
+  return OpenSession(account, ip, now);
+}
+
+Error SessionService::FailUnknownSignIn(std::string_view email, const std::string& ip,
+                                        const std::optional<IpAddress>& client, Time now,
+                                        const std::string& target, std::string_view reason) const {
+  if (throttle_ != nullptr && client) {
+    throttle_->RecordFailure(ThrottleBudget::kOwnAuthentication, *client, now);
+  }
+  const bool locks = RecordPhantomFailure(email, ip, now);
+  JsonObject details;
+  details.Add("reason", reason);
+  // Only a plain email is recorded: a secret typed into the field must not reach the trail.
+  if (AuditableSignInEmail(email)) details.Add("email", std::string(email));
+  const Status st = store_.Transact([&](UnitOfWork& uow) -> Status {
+    KW_RETURN_IF_ERROR(AppendAuditRecord(uow, kAnonymous, ip, now, "session.failure", target,
+                                         "failure", details.str()));
+    if (!locks) return Ok();
+    JsonObject lock;
+    lock.Add("unlockAt", FormatTime(now + options_.lockout_duration, "UTC"))
+        .Add("scope", "sign-in");
+    return AppendAuditRecord(uow, "system", ip, now, "auth.lockout", target, "success", lock.str());
+  });
+  if (!st) return st.error();
+  return SignInFailed();
+}
+
+Result<SignedIn> SessionService::OpenSession(const Account& account, const std::string& ip,
+                                             Time now) const {
   SignedIn out;
   out.cookie = GenerateSecret(random_);
   out.csrf_token = CsrfFor(out.cookie);

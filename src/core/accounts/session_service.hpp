@@ -102,6 +102,15 @@ class SessionService {
   std::string CookieDigest(std::string_view cookie) const;
   std::string CsrfFor(std::string_view cookie) const;
   Status RecordWrongPassword(const Account& account, const std::string& ip, Time now) const;
+  // SignIn's answer to an email that names no account, or an account without a password: counts
+  // the failure (throttle, phantom lockout), audits it against `target` and answers
+  // SignInFailed (an Error of the store if the audit fails).
+  Error FailUnknownSignIn(std::string_view email, const std::string& ip,
+                          const std::optional<IpAddress>& client, Time now,
+                          const std::string& target, std::string_view reason) const;
+  // SignIn's success: a new session for `account` from `ip`, its failures from there cleared,
+  // a one-time password spent, audited.
+  Result<SignedIn> OpenSession(const Account& account, const std::string& ip, Time now) const;
   // The lockout of an email that names no account (or no password) from one address, kept so it
   // locks exactly as a real account does: the time its lock ends, if it is locked at `now`.
   std::optional<Time> PhantomLockedUntil(std::string_view email, const std::string& ip,
