@@ -23,7 +23,7 @@ std::string NameKey(std::string_view name);
 // space and joiners, U+200E/F, U+202A-202E, U+2066-2069, U+FEFF, ...). Errors name `field`.
 Status ValidateName(std::string_view name, std::string_view field = "name");
 // Validates a description: at most 1024 code points of valid UTF-8, no control characters
-// other than tab and newline.
+// other than tab and line breaks (LF, CR).
 Status ValidateDescription(std::string_view text, std::string_view field = "description");
 
 }  // namespace keyward::core
