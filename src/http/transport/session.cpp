@@ -80,15 +80,6 @@ void Session<Stream>::Shutdown() {
 }
 
 template <class Stream>
-Stream Session<Stream>::MakeStream(SessionContext& context, tcp::socket socket) {
-  if constexpr (kTls) {
-    return Stream(beast::tcp_stream(std::move(socket)), *context.tls);
-  } else {
-    return Stream(std::move(socket));
-  }
-}
-
-template <class Stream>
 void Session<Stream>::Begin() {
   if (stopping_) return CloseNow();
   if constexpr (kTls) {
@@ -373,13 +364,21 @@ void Session<Stream>::CloseNow() {
   lowest().close();
 }
 
-// Every member but those of session_streaming.cpp, which instantiates its own.
-template class Session<PlainStream>;
-template class Session<TlsStream>;
+// What session_streaming.cpp calls (StartSession instantiates the rest).
+template void Session<PlainStream>::DoRead();
+template void Session<TlsStream>::DoRead();
+template void Session<PlainStream>::OnHandled(Response);
+template void Session<TlsStream>::OnHandled(Response);
+template void Session<PlainStream>::Record();
+template void Session<TlsStream>::Record();
+template void Session<PlainStream>::CloseGracefully();
+template void Session<TlsStream>::CloseGracefully();
+template void Session<PlainStream>::CloseNow();
+template void Session<TlsStream>::CloseNow();
 
 }  // namespace session_internal
 
-void StartSession(SessionContext& context, tcp::socket socket) {
+void StartSession(SessionContext& context, boost::asio::ip::tcp::socket socket) {
   using session_internal::PlainStream;
   using session_internal::Session;
   using session_internal::TlsStream;

@@ -2,9 +2,9 @@
 // session_streaming.cpp (writing a streamed answer a chunk at a time): the Session class template
 // behind StartSession (session.hpp). Not part of the transport's interface.
 //
-// session.cpp explicitly instantiates the class for both stream types, which instantiates every
-// member defined there; session_streaming.cpp instantiates StartStream, the one member of its part
-// that session.cpp calls. All calls between the two stay direct (no virtual call, no indirection).
+// Each file explicitly instantiates, for both stream types, the members of its part that the
+// other calls (StartSession, in session.cpp, instantiates the rest). All calls between the two
+// stay direct: no virtual call, no indirection.
 //
 // Thread-safety: see session.hpp.
 #pragma once
@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "http/transport/session.hpp"
 #include "http/transport/session_stream.hpp"
@@ -54,7 +55,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void Shutdown() override;
 
  private:
-  static Stream MakeStream(SessionContext& context, tcp::socket socket);
+  static Stream MakeStream(SessionContext& context, tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(beast::tcp_stream(std::move(socket)), *context.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
 
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
   asio::any_io_executor executor() { return lowest().get_executor(); }
@@ -64,7 +71,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     return beast::bind_front_handler(fn, this->shared_from_this());
   }
 
-  // session.cpp (which instantiates them for both streams): admission, reading a request, running
+  // session.cpp: admission, reading a request, running
   // the handler, answering it whole, closing.
   void Begin();
   void OnShutdown();
@@ -108,8 +115,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void Drain();
   void CloseNow();
 
-  // session_streaming.cpp (which instantiates StartStream, called from session.cpp): a streamed
-  // answer (OnAnswered with a BodyProducer), a chunk at a time.
+  // session_streaming.cpp: a streamed answer (OnAnswered with a BodyProducer), a chunk at a time.
   void StartStream(Answer&& answer);
   void OnStreamHeadWritten(beast::error_code ec, std::size_t bytes);
   // Asks the producer for the next chunk on the worker pool (it may block on the store); the
