@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "http/router.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -6,7 +6,7 @@
 #include "http/error_map.hpp"
 #include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

@@ -10,7 +10,7 @@
 #include "http/error_map.hpp"
 #include "http/v1/api.hpp"
 #include "http/v1/audit_export_format.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

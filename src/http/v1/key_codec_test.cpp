@@ -1,4 +1,4 @@
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>

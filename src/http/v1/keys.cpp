@@ -2,7 +2,7 @@
 #include <boost/json/array.hpp>
 
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

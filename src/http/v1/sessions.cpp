@@ -2,7 +2,7 @@
 // session cookie, sign-out clears it. Thin adapters over core::SessionService.
 #include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

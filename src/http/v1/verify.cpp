@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 
