@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http/json_fields.hpp"
 #include "http/router.hpp"
 #include "http/v1/key_codec.hpp"
 

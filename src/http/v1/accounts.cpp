@@ -4,9 +4,9 @@
 
 #include "core/ids.hpp"
 #include "http/error_map.hpp"
+#include "http/json_fields.hpp"
 #include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

@@ -8,9 +8,10 @@
 
 #include "core/time_zone.hpp"
 #include "http/error_map.hpp"
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/audit_codec.hpp"
 #include "http/v1/audit_export_format.hpp"
-#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

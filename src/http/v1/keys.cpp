@@ -1,6 +1,7 @@
 // The API key calls of API.md "API keys".
 #include <boost/json/array.hpp>
 
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
 #include "http/v1/key_codec.hpp"
 

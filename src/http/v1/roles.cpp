@@ -8,9 +8,9 @@
 #include "core/ids.hpp"
 #include "core/store/paging.hpp"
 #include "http/error_map.hpp"
-#include "http/v1/account_codec.hpp"
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/key_codec.hpp"
+#include "http/v1/role_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

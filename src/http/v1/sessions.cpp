@@ -1,8 +1,8 @@
 // The console session calls of API.md "Roles, accounts, sessions, audit": sign-in sets the
 // session cookie, sign-out clears it. Thin adapters over core::SessionService.
+#include "http/json_fields.hpp"
 #include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {

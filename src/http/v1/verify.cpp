@@ -10,8 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/key_codec.hpp"
+#include "http/v1/verification_codec.hpp"
 
 namespace keyward::http::v1 {
 
