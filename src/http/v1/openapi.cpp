@@ -1,6 +1,5 @@
 #include "http/v1/openapi.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cctype>
@@ -355,7 +354,7 @@ json::value Build() {
   doc["security"] = json::array{json::object{{"bearer", json::array{}}},
                                 json::object{{"apiSecretKey", json::array{}}}};
   doc["paths"] = std::move(paths);
-  doc["components"] = json::parse(OpenApiComponentsJson());
+  doc["components"] = OpenApiComponents();
   return doc;
 }
 
