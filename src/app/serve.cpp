@@ -65,13 +65,19 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
   core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
   if (!opened) return CannotStart(opened.error());
   Node& node = **opened;
-  http::ApiHandler handler(node.keys(), node.verifier(), node.store(), node.clock(), metrics,
-                           &logger);
-  handler.set_accounts(node.roles(), node.accounts(), node.sessions());
   core::AuditService audit(node.store(), node.peppers());
-  handler.set_audit(audit);
-  handler.set_trusted_proxies(TrustedProxyRanges(config));
-  handler.set_readiness([&node] { return node.Ready(); });
+  http::ApiHandler handler(http::ApiServices{.keys = node.keys(),
+                                             .verifier = node.verifier(),
+                                             .store = node.store(),
+                                             .clock = node.clock(),
+                                             .roles = node.roles(),
+                                             .accounts = node.accounts(),
+                                             .sessions = node.sessions(),
+                                             .audit = audit,
+                                             .metrics = metrics,
+                                             .logger = logger},
+                           http::ApiOptions{.trusted_proxies = TrustedProxyRanges(config),
+                                            .ready = [&node] { return node.Ready(); }});
   const ListenAddress listen = ParseListen(config.listen).value();
   http::ServerOptions options;
   options.host = listen.host;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/crypto/token.hpp"
+#include "testing/http/api_test_util.hpp"
 #include "testing/key_fixture.hpp"
 
 namespace keyward::http {
@@ -24,7 +25,11 @@ using ::testing::Not;
 // Named after the class under test, so that tests read ApiHandler.Behaviour.
 class ApiHandler : public core::testing::KeyFixture {
  protected:
-  ApiHandler() : log_(log_text_), handler_(service_, verifier_, store_, clock_, metrics_, &log_) {}
+  ApiHandler()
+      : log_(log_text_), services_(store_, clock_, random_, service_, hasher_), handler_(Wire()) {}
+
+  // Everything the handler under test serves with; a test wires another handler with it.
+  ApiServices Wire() { return services_.Wire(service_, verifier_, store_, clock_, metrics_, log_); }
 
   // `method` `target` with `body`, presenting `token` as a Bearer credential unless empty.
   Response Send(bh::verb method, std::string_view target, std::string body = {},
@@ -38,9 +43,14 @@ class ApiHandler : public core::testing::KeyFixture {
   }
 
   Response Call(const Request& req, const char* peer = "8.8.8.8") {
+    return CallOn(handler_, req, peer);
+  }
+
+  static Response CallOn(http::ApiHandler& handler, const Request& req,
+                         const char* peer = "8.8.8.8") {
     RequestContext ctx;
     ctx.peer = boost::asio::ip::make_address(peer);
-    return handler_.Handle(req, ctx);
+    return handler.Handle(req, ctx);
   }
 
   // As the bootstrap Master Administrator.
@@ -75,6 +85,7 @@ class ApiHandler : public core::testing::KeyFixture {
   std::ostringstream log_text_;
   Logger log_;
   Metrics metrics_;
+  testing::ApiTestServices services_;
   http::ApiHandler handler_;
 };
 
@@ -443,10 +454,11 @@ namespace {
 
 TEST_F(ApiHandler, ReadyzFollowsTheReadinessCheckWhenOneIsGiven) {
   bool fresh = false;
-  handler_.set_readiness([&fresh] { return fresh; });
-  EXPECT_EQ(Send(bh::verb::get, "/readyz").result_int(), 503u);
+  http::ApiHandler handler(Wire(), ApiOptions{.ready = [&fresh] { return fresh; }});
+  const Request readyz{bh::verb::get, "/readyz", 11};
+  EXPECT_EQ(CallOn(handler, readyz).result_int(), 503u);
   fresh = true;
-  EXPECT_EQ(Send(bh::verb::get, "/readyz").result_int(), 200u);
+  EXPECT_EQ(CallOn(handler, readyz).result_int(), 200u);
 }
 
 }  // namespace

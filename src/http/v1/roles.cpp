@@ -60,7 +60,7 @@ core::Result<Reply> ListRoles(const Services& services, const Call& call) {
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesView));
   KW_ASSIGN_OR_RETURN(int limit, ListLimit(call.query));
   KW_ASSIGN_OR_RETURN(std::optional<core::RoleId> before, ListCursor(call.query));
-  KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, services.roles->List(call.caller));
+  KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, services.roles.List(call.caller));
   // Newest first, as every list (API.md "Lists").
   std::sort(roles.begin(), roles.end(),
             [](const core::Role& a, const core::Role& b) { return a.id > b.id; });
@@ -80,14 +80,14 @@ core::Result<Reply> ListRoles(const Services& services, const Call& call) {
 core::Result<Reply> GetRole(const Services& services, const Call& call) {
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesView));
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
-  KW_ASSIGN_OR_RETURN(core::Role role, services.roles->Get(call.caller, id));
+  KW_ASSIGN_OR_RETURN(core::Role role, services.roles.Get(call.caller, id));
   return Reply::Json(200, RoleJson(role));
 }
 
 core::Result<Reply> CreateRole(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
-  KW_ASSIGN_OR_RETURN(core::Role role, services.roles->Create(call.caller, input));
+  KW_ASSIGN_OR_RETURN(core::Role role, services.roles.Create(call.caller, input));
   return Reply::Json(201, RoleJson(role));
 }
 
@@ -96,14 +96,14 @@ core::Result<Reply> UpdateRole(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
-  KW_ASSIGN_OR_RETURN(core::Role role, services.roles->Update(call.caller, id, input));
+  KW_ASSIGN_OR_RETURN(core::Role role, services.roles.Update(call.caller, id, input));
   return Reply::Json(200, RoleJson(role));
 }
 
 core::Result<Reply> DeleteRole(const Services& services, const Call& call) {
   KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kRolesDelete));
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
-  KW_RETURN_IF_ERROR(services.roles->Delete(call.caller, id));
+  KW_RETURN_IF_ERROR(services.roles.Delete(call.caller, id));
   return Reply::NoContent();
 }
 
