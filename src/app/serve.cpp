@@ -53,6 +53,26 @@ int CannotStart(const core::Error& error, const char* what = "cannot start") {
   return error.code == core::ErrorCode::kInvalidArgument ? 2 : 1;
 }
 
+// The transport's settings: where it listens, its threads, TLS, timeouts and connection limits.
+http::ServerOptions ServerOptionsFor(const ServeConfig& config, const ListenAddress& listen) {
+  http::ServerOptions options;
+  options.host = listen.host;
+  options.port = listen.port;
+  options.io_threads = config.threads;
+  options.worker_threads = config.workers;
+  options.tls_cert_file = config.tls_cert;
+  options.tls_key_file = config.tls_key;
+  options.access_log = config.access_log;
+  options.read_timeout = std::chrono::seconds{config.read_timeout_seconds};
+  options.idle_timeout = std::chrono::seconds{config.idle_timeout_seconds};
+  options.header_timeout = std::chrono::seconds{config.header_timeout_seconds};
+  options.max_connections = static_cast<std::size_t>(config.max_connections);
+  options.max_connections_per_address =
+      static_cast<std::size_t>(config.max_connections_per_address);
+  options.unlimited_peers = TrustedProxyRanges(config);
+  return options;
+}
+
 }  // namespace
 
 int RunServe(const ServeConfig& config, const CliHints& cli) {
@@ -79,22 +99,7 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
                            http::ApiOptions{.trusted_proxies = TrustedProxyRanges(config),
                                             .ready = [&node] { return node.Ready(); }});
   const ListenAddress listen = ParseListen(config.listen).value();
-  http::ServerOptions options;
-  options.host = listen.host;
-  options.port = listen.port;
-  options.io_threads = config.threads;
-  options.worker_threads = config.workers;
-  options.tls_cert_file = config.tls_cert;
-  options.tls_key_file = config.tls_key;
-  options.access_log = config.access_log;
-  options.read_timeout = std::chrono::seconds{config.read_timeout_seconds};
-  options.idle_timeout = std::chrono::seconds{config.idle_timeout_seconds};
-  options.header_timeout = std::chrono::seconds{config.header_timeout_seconds};
-  options.max_connections = static_cast<std::size_t>(config.max_connections);
-  options.max_connections_per_address =
-      static_cast<std::size_t>(config.max_connections_per_address);
-  options.unlimited_peers = TrustedProxyRanges(config);
-  http::Server server(options, handler, logger, metrics);
+  http::Server server(ServerOptionsFor(config, listen), handler, logger, metrics);
   // Bound before the first start's lines, so they name the real port; nothing is served before
   // Run(), so no request sees a store without its first credentials.
   if (core::Status st = server.Start(); !st) return CannotStart(st.error());
