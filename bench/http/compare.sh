@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The HTTP comparison of `make bench`: in one run, one target after another with the same wrk
 # settings, measures
-#   nginx     the ceiling: ../shared/peers/nginx-static (one worker, a constant body);
+#   nginx     the ceiling: $KEYWARD_PEERS_DIR/nginx-static (one worker, a constant body);
 #   keyward   GET /v1/authz with a valid key (`keyward serve --threads 1`);
-#   express   GET /verify of ../shared/peers/express-verify (skipped when npm cannot install it);
+#   express   GET /verify of $KEYWARD_PEERS_DIR/express-verify (skipped when npm cannot install it);
 # and prints requests/s, p50/p99 latency, the ratios to nginx and where the CPU time went during
 # each run (server, wrk, other processes: both cores are shared). Builds nothing.
 #

@@ -107,12 +107,6 @@ JsonObject& JsonObject::Add(std::string_view key, bool value) {
   return *this;
 }
 
-JsonObject& JsonObject::AddNull(std::string_view key) {
-  Key(key);
-  body_ += "null";
-  return *this;
-}
-
 JsonObject& JsonObject::Add(std::string_view key, const std::vector<std::string>& values) {
   Key(key);
   body_ += JsonValue(values);

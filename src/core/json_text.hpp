@@ -22,7 +22,6 @@ class JsonObject {
   }
   JsonObject& Add(std::string_view key, std::int64_t value);
   JsonObject& Add(std::string_view key, bool value);
-  JsonObject& AddNull(std::string_view key);
   JsonObject& Add(std::string_view key, const std::vector<std::string>& values);
   // `json` must already be valid JSON text (a nested object or array).
   JsonObject& AddRaw(std::string_view key, std::string_view json);

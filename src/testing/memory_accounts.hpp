@@ -1,5 +1,5 @@
 // MemoryAccounts: the accounts, sign-in failures and console sessions of a MemoryStore::State,
-// with the semantics core's store port gives them (core/store.hpp) and the checks the SQLite
+// with the semantics core's store port gives them (core/store/store.hpp) and the checks the SQLite
 // schema makes (the account's role exists, its email key is unique, sessions and failures belong
 // to an account and go with it). MemoryStore's unit of work forwards to it.
 //

@@ -177,7 +177,7 @@ Status AuditChainStore::Transact(const std::function<Status(UnitOfWork&)>& fn) {
     return fn(chain);
   });
   if (st && !appended.empty()) {
-    if (AuditSink* sink = sink_.load(); sink != nullptr) sink->Deliver(appended);
+    if (sink_ != nullptr) sink_->Deliver(appended);
   }
   return st;
 }

@@ -27,7 +27,6 @@
 // Thread-safety: AuditChainStore is thread-safe; the free functions are as safe as their store.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -92,13 +91,10 @@ class AuditChainStore final : public Store {
   // successful commit, hands the events appended to the sink. Errors as `inner`'s.
   Status Transact(const std::function<Status(UnitOfWork&)>& fn) override;
 
-  // Replaces the sink (null: none) for units of work that start after this call.
-  void SetSink(AuditSink* sink) { sink_.store(sink); }
-
  private:
   Store& inner_;
   std::unique_ptr<const audit::ChainKey> key_;
-  std::atomic<AuditSink*> sink_;
+  AuditSink* const sink_;
   std::mutex mu_;  // one unit of work at a time, so deliveries follow commit order
 };
 

@@ -26,7 +26,7 @@ struct ChainKey {
   bool known;  // false when the pepper set has no such version: HashWith gives ""
 };
 
-// "v<version>:<hex>" of `event` (core/audit_chain.hpp), or "" for an unknown version.
+// "v<version>:<hex>" of `event` (core/audit/audit_chain.hpp), or "" for an unknown version.
 std::string HashWith(const ChainKey& key, const AuditEvent& event);
 
 // Calls `fn` with every event in id order, reading `page` events at a time, until `fn` answers

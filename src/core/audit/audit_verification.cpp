@@ -1,4 +1,4 @@
-// VerifyAuditChain and ApplyRetention (core/audit_chain.hpp).
+// VerifyAuditChain and ApplyRetention (core/audit/audit_chain.hpp).
 #include <charconv>
 #include <map>
 #include <memory>

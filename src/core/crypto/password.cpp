@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/crypto/token.hpp"
+#include "core/text.hpp"
 
 namespace keyward::core {
 namespace {

@@ -13,6 +13,7 @@
 #include "core/locale.hpp"
 #include "core/net/ip.hpp"
 #include "core/permissions.hpp"
+#include "core/text.hpp"
 
 namespace keyward::core {
 
@@ -23,9 +24,6 @@ const char* KeySourceName(KeySource source);
 std::optional<KeySource> ParseKeySource(std::string_view text);
 const char* KeyStatusName(KeyStatus status);
 std::optional<KeyStatus> ParseKeyStatus(std::string_view text);
-
-inline constexpr std::size_t kMaxNameLength = 128;
-inline constexpr std::size_t kMaxDescriptionLength = 1024;
 
 struct ApiKey {
   KeyId id = 0;
@@ -68,22 +66,10 @@ struct ApiKey {
   bool GraceActiveAt(Time now) const;
 };
 
-// The name as compared for uniqueness: ASCII letters folded to lower case, every other code
-// point exactly as given. Decided here, not by a database collation.
-std::string NameKey(std::string_view name);
-
 // The key `key` holds in the stores' unique key-name index. An ordinary key's is NameKey(name);
 // an account's token's is "\x01account:<account id>", which no valid name can equal (names hold
 // no control characters), so tokens and ordinary keys never compete for a name
 // (docs/accounts.md "Authentication tokens").
 std::string KeyNameKey(const ApiKey& key);
-
-// Validates a key, role or account name: 1-128 code points of valid UTF-8, no control
-// characters and no invisible, bidirectional-control or byte-order-mark characters (zero-width
-// space and joiners, U+200E/F, U+202A-202E, U+2066-2069, U+FEFF, ...). Errors name `field`.
-Status ValidateName(std::string_view name, std::string_view field = "name");
-// Validates a description: at most 1024 code points of valid UTF-8, no control characters
-// other than tab and newline.
-Status ValidateDescription(std::string_view text, std::string_view field = "description");
 
 }  // namespace keyward::core

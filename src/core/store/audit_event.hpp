@@ -1,8 +1,7 @@
 // AuditEvent: one entry of the audit trail (DESIGN.md "Audit event"). Written in the same unit of
 // work as the change it records. Details hold changed fields with old and new values, never a
-// secret. prev_hash and hash link the events into a chain (core/audit_chain.hpp): the store keeps
-// them as given, the chain store computes them.
-// Plain value type.
+// secret. prev_hash and hash link the events into a chain (core/audit/audit_chain.hpp): the store
+// keeps them as given, the chain store computes them. Plain value type.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +21,7 @@ struct AuditEvent {
   std::string outcome;       // "success" or "failure"
   std::string details_json;  // a JSON object; never a secret
   std::string prev_hash;     // the previous event's hash, or 64 zeros for the first event
-  std::string hash;          // "v<chain key version>:<64 hex digits>" (core/audit_chain.hpp)
+  std::string hash;          // "v<chain key version>:<64 hex digits>" (core/audit/audit_chain.hpp)
 };
 
 }  // namespace keyward::core

@@ -1,5 +1,5 @@
-// The store port: what core needs from persistent storage. Implementations: storage/memory (a
-// test double), storage/sqlite (the embedded default), storage/postgres (later).
+// The store port: what core needs from persistent storage. Implementations: storage/sqlite (the
+// embedded default) and, for tests, the in-memory double in src/testing/memory_store.hpp.
 //
 // All access goes through units of work: Store::Transact runs a function against a UnitOfWork
 // and commits everything it did, or nothing. A change and its audit event are written in the
@@ -138,7 +138,7 @@ class UnitOfWork {
 
   // --- Audit trail. Ids increase and are never reused, even after DeleteAuditThrough. ---
   // Appends `event` (its id is ignored) and returns the new id. prev_hash and hash are stored as
-  // given; the audit chain (core/audit_chain.hpp) fills them in with SetAuditHash.
+  // given; the audit chain (core/audit/audit_chain.hpp) fills them in with SetAuditHash.
   virtual Result<std::int64_t> AppendAudit(const AuditEvent& event) = 0;
   // Sets prev_hash and hash of event `id`; kNotFound when there is none.
   virtual Status SetAuditHash(std::int64_t id, std::string_view prev_hash,

@@ -135,16 +135,6 @@ void KeyShard::Grow() {
   for (std::uint32_t i = 0; i < entries_.size(); ++i) Place(i);
 }
 
-void KeyShard::Reserve(std::size_t n) {
-  entries_.reserve(n);
-  std::size_t size = 16;
-  while (size * 3 < n * 4 + 4) size *= 2;  // keep the load at or under 3/4
-  if (size > table_.size()) {
-    table_.assign(size, kEmpty);
-    for (std::uint32_t i = 0; i < entries_.size(); ++i) Place(i);
-  }
-}
-
 void KeyShard::Upsert(CompactKey key) {
   const std::string_view id(key.public_id.data(), key.public_id.size());
   if (CompactKey* existing = FindMutable(id)) {

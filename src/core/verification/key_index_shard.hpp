@@ -57,7 +57,6 @@ class KeyShard {
   // Inserts or replaces the entry with key.public_id.
   void Upsert(CompactKey key);
   void Erase(std::string_view public_id);
-  void Reserve(std::size_t n);
   std::size_t size() const { return entries_.size(); }
   std::size_t MemoryBytes() const;
 

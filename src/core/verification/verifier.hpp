@@ -2,8 +2,9 @@
 // whether a presented token may act. Every surface uses it: management calls, POST
 // /v1/keys/verify and the forward-auth endpoint.
 //
-// It reads keys through KeyLookup, a port the store backs today and an in-memory index will back
-// later, so the chain itself never changes. Thread-safe when its collaborators are.
+// It reads keys through KeyLookup, a port that the in-memory KeyIndex (key_index.hpp) backs in
+// the server and StoreKeyLookup backs over a store, so the chain itself never changes. Thread-safe
+// when its collaborators are.
 #pragma once
 
 #include <memory>

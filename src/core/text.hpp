@@ -1,0 +1,29 @@
+// Names and free text as Keyward accepts them: the validation of a key's, role's or account's
+// name and of a description, and the name as compared for uniqueness. Stateless functions;
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace keyward::core {
+
+inline constexpr std::size_t kMaxNameLength = 128;
+inline constexpr std::size_t kMaxDescriptionLength = 1024;
+
+// The name as compared for uniqueness: ASCII letters folded to lower case, every other code
+// point exactly as given. Decided here, not by a database collation.
+std::string NameKey(std::string_view name);
+
+// Validates a key, role or account name: 1-128 code points of valid UTF-8, no control
+// characters and no invisible, bidirectional-control or byte-order-mark characters (zero-width
+// space and joiners, U+200E/F, U+202A-202E, U+2066-2069, U+FEFF, ...). Errors name `field`.
+Status ValidateName(std::string_view name, std::string_view field = "name");
+// Validates a description: at most 1024 code points of valid UTF-8, no control characters
+// other than tab and line breaks (LF, CR).
+Status ValidateDescription(std::string_view text, std::string_view field = "description");
+
+}  // namespace keyward::core
