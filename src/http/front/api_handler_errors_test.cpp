@@ -17,10 +17,11 @@ namespace json = boost::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Named after the class under test, so that tests read ApiHandler.Behaviour.
-class ApiHandler : public testing::ApiHandlerFixture {};
+// One gtest suite per fixture class: the ApiHandler tests of this file read
+// ApiHandlerErrors.Behaviour.
+class ApiHandlerErrors : public testing::ApiHandlerFixture {};
 
-TEST_F(ApiHandler, MissingCredentialIs401WithBearerChallenge) {
+TEST_F(ApiHandlerErrors, MissingCredentialIs401WithBearerChallenge) {
   const Response res = Send(bh::verb::get, "/v1/apikeys");
   EXPECT_EQ(res.result_int(), 401u);
   EXPECT_EQ(res[bh::field::www_authenticate], "Bearer");
@@ -28,7 +29,7 @@ TEST_F(ApiHandler, MissingCredentialIs401WithBearerChallenge) {
             R"({"error":{"code":"unauthenticated","message":"invalid or missing API key"}})");
 }
 
-TEST_F(ApiHandler, WrongTokenIs401WithTheSameBody) {
+TEST_F(ApiHandlerErrors, WrongTokenIs401WithTheSameBody) {
   const auto [id, token] = CreateKey("", "victim", "Auditor");
   std::string wrong = token;
   wrong[20] = wrong[20] == 'a' ? 'b' : 'a';
@@ -40,7 +41,7 @@ TEST_F(ApiHandler, WrongTokenIs401WithTheSameBody) {
   }
 }
 
-TEST_F(ApiHandler, ApiSecretKeyHeaderAuthenticates) {
+TEST_F(ApiHandlerErrors, ApiSecretKeyHeaderAuthenticates) {
   Request req{bh::verb::get, "/v1/apikeys/current", 11};
   req.set("api-secret-key", master_token_);
   const Response res = Call(req);
@@ -48,7 +49,7 @@ TEST_F(ApiHandler, ApiSecretKeyHeaderAuthenticates) {
   EXPECT_EQ(Body(res).at("id").as_string(), std::to_string(master_id_));
 }
 
-TEST_F(ApiHandler, TwoDifferentCredentialsAre400) {
+TEST_F(ApiHandlerErrors, TwoDifferentCredentialsAre400) {
   const auto [id, other] = CreateKey("", "other", "Auditor");
   Request req{bh::verb::get, "/v1/apikeys/current", 11};
   req.set(bh::field::authorization, "Bearer " + master_token_);
@@ -61,14 +62,14 @@ TEST_F(ApiHandler, TwoDifferentCredentialsAre400) {
   EXPECT_THAT(res.body(), Not(HasSubstr(other)));
 }
 
-TEST_F(ApiHandler, TheSameTokenInBothHeadersIsOneCredential) {
+TEST_F(ApiHandlerErrors, TheSameTokenInBothHeadersIsOneCredential) {
   Request req{bh::verb::get, "/v1/apikeys/current", 11};
   req.set(bh::field::authorization, "Bearer " + master_token_);
   req.set("api-secret-key", master_token_);
   EXPECT_EQ(Call(req).result_int(), 200u);
 }
 
-TEST_F(ApiHandler, TokenInQueryIs400AndNeverEchoed) {
+TEST_F(ApiHandlerErrors, TokenInQueryIs400AndNeverEchoed) {
   for (const std::string& target :
        {"/v1/apikeys?x=" + master_token_, std::string("/v1/apikeys?api_key=abc"),
         "/healthz?token=" + master_token_}) {
@@ -80,7 +81,7 @@ TEST_F(ApiHandler, TokenInQueryIs400AndNeverEchoed) {
   EXPECT_THAT(log_text_.str(), Not(HasSubstr(master_token_)));
 }
 
-TEST_F(ApiHandler, UnknownFieldIs400NamingIt) {
+TEST_F(ApiHandlerErrors, UnknownFieldIs400NamingIt) {
   const Response res =
       Admin(bh::verb::post, "/v1/apikeys", R"({"name": "x", "role": "Auditor", "colour": "red"})");
   EXPECT_EQ(res.result_int(), 400u);
@@ -88,14 +89,14 @@ TEST_F(ApiHandler, UnknownFieldIs400NamingIt) {
   EXPECT_EQ(Field(res), "colour");
 }
 
-TEST_F(ApiHandler, WrongTypeIs400NamingTheField) {
+TEST_F(ApiHandlerErrors, WrongTypeIs400NamingTheField) {
   const Response res = Admin(bh::verb::post, "/v1/apikeys", R"({"name": 5, "role": "Auditor"})");
   EXPECT_EQ(res.result_int(), 400u);
   EXPECT_EQ(Field(res), "name");
   EXPECT_EQ(Message(res), "name must be a string");
 }
 
-TEST_F(ApiHandler, ABodyNotDeclaredJsonIs400NamingContentType) {
+TEST_F(ApiHandlerErrors, ABodyNotDeclaredJsonIs400NamingContentType) {
   Request req{bh::verb::post, "/v1/apikeys", 11};
   req.set(bh::field::authorization, "Bearer " + master_token_);
   req.set(bh::field::content_type, "text/plain");
@@ -108,20 +109,20 @@ TEST_F(ApiHandler, ABodyNotDeclaredJsonIs400NamingContentType) {
   EXPECT_EQ(Message(res), "Content-Type must be application/json");
 }
 
-TEST_F(ApiHandler, MalformedJsonIs400MalformedJson) {
+TEST_F(ApiHandlerErrors, MalformedJsonIs400MalformedJson) {
   const Response res = Admin(bh::verb::post, "/v1/apikeys", R"({"name": "x", )");
   EXPECT_EQ(res.result_int(), 400u);
   EXPECT_EQ(Code(res), "malformed_json");
 }
 
-TEST_F(ApiHandler, EmptyPostBodyCountsAsEmptyObject) {
+TEST_F(ApiHandlerErrors, EmptyPostBodyCountsAsEmptyObject) {
   const auto [id, token] = CreateKey("", "to disable", "Auditor");
   const Response res = Admin(bh::verb::post, "/v1/apikeys/" + id + "/disable");
   ASSERT_EQ(res.result_int(), 200u) << res.body();
   EXPECT_EQ(Body(res).at("status").as_string(), "disabled");
 }
 
-TEST_F(ApiHandler, JapaneseKeyGetsJapaneseMessages) {
+TEST_F(ApiHandlerErrors, JapaneseKeyGetsJapaneseMessages) {
   const auto [id, token] = CreateKey(R"(, "locale": "ja-JP")", "japanese", "Full Access");
   const Response res = Send(bh::verb::post, "/v1/apikeys",
                             R"({"name": "y", "role": "Auditor", "colour": 1})", token);
@@ -130,7 +131,7 @@ TEST_F(ApiHandler, JapaneseKeyGetsJapaneseMessages) {
   EXPECT_EQ(Message(res), "不明なフィールド colour です");
 }
 
-TEST_F(ApiHandler, ErrorsBeforeAuthenticationAreEnglish) {
+TEST_F(ApiHandlerErrors, ErrorsBeforeAuthenticationAreEnglish) {
   const auto [id, token] = CreateKey(R"(, "locale": "ja-JP")", "japanese", "Full Access");
   Request req{bh::verb::get, "/v1/apikeys", 11};
   req.set(bh::field::authorization, "Bearer " + token);
@@ -138,21 +139,21 @@ TEST_F(ApiHandler, ErrorsBeforeAuthenticationAreEnglish) {
   EXPECT_EQ(Message(Call(req)), "the request carries more than one credential");
 }
 
-TEST_F(ApiHandler, UnknownPathIs404) {
+TEST_F(ApiHandlerErrors, UnknownPathIs404) {
   const Response res = Admin(bh::verb::get, "/v1/nothing");
   EXPECT_EQ(res.result_int(), 404u);
   EXPECT_EQ(Code(res), "not_found");
   EXPECT_EQ(Admin(bh::verb::get, "/v1/apikeys/").result_int(), 404u);
 }
 
-TEST_F(ApiHandler, WrongMethodIs405WithAllow) {
+TEST_F(ApiHandlerErrors, WrongMethodIs405WithAllow) {
   const Response res = Admin(bh::verb::put, "/v1/apikeys");
   EXPECT_EQ(res.result_int(), 405u);
   EXPECT_EQ(res[bh::field::allow], "POST, GET");
   EXPECT_EQ(Code(res), "method_not_allowed");
 }
 
-TEST_F(ApiHandler, MissingPermissionIs403) {
+TEST_F(ApiHandlerErrors, MissingPermissionIs403) {
   const auto [id, token] = CreateKey("", "auditor", "Auditor");
   const Response res =
       Send(bh::verb::post, "/v1/apikeys", R"({"name": "x", "role": "Auditor"})", token);
@@ -160,7 +161,7 @@ TEST_F(ApiHandler, MissingPermissionIs403) {
   EXPECT_EQ(Code(res), "permission_denied");
 }
 
-TEST_F(ApiHandler, ValidKeyOutsideItsAllowlistIs403) {
+TEST_F(ApiHandlerErrors, ValidKeyOutsideItsAllowlistIs403) {
   const auto [id, token] = CreateKey(R"(, "allowedIps": ["1.1.1.1"])", "fenced", "Auditor");
   const Response outside = Send(bh::verb::get, "/v1/apikeys/current", {}, token, "8.8.8.8");
   EXPECT_EQ(outside.result_int(), 403u);
@@ -168,13 +169,13 @@ TEST_F(ApiHandler, ValidKeyOutsideItsAllowlistIs403) {
   EXPECT_EQ(Send(bh::verb::get, "/v1/apikeys/current", {}, token, "1.1.1.1").result_int(), 200u);
 }
 
-TEST_F(ApiHandler, Ipv4MappedPeerIsTreatedAsIpv4) {
+TEST_F(ApiHandlerErrors, Ipv4MappedPeerIsTreatedAsIpv4) {
   const auto [id, token] = CreateKey(R"(, "allowedIps": ["1.1.1.1"])", "fenced", "Auditor");
   const Response res = Send(bh::verb::get, "/v1/apikeys/current", {}, token, "::ffff:1.1.1.1");
   EXPECT_EQ(res.result_int(), 200u) << res.body();
 }
 
-TEST_F(ApiHandler, StoreOutageIs503WithAGenericMessage) {
+TEST_F(ApiHandlerErrors, StoreOutageIs503WithAGenericMessage) {
   store_.FailNextCommit();
   const Response res =
       Admin(bh::verb::post, "/v1/apikeys", R"({"name": "lost", "role": "Auditor"})");
@@ -183,7 +184,7 @@ TEST_F(ApiHandler, StoreOutageIs503WithAGenericMessage) {
   EXPECT_EQ(Message(res), "the service is temporarily unavailable; retry later");
 }
 
-TEST_F(ApiHandler, SecretsNeverReachTheLog) {
+TEST_F(ApiHandlerErrors, SecretsNeverReachTheLog) {
   const auto [id, token] = CreateKey("", "logged", "Auditor");
   store_.FailNextCommit();
   Admin(bh::verb::post, "/v1/apikeys/" + id + "/rotate");

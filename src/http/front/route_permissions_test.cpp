@@ -19,8 +19,9 @@ namespace {
 
 namespace bh = boost::beast::http;
 
-// Named after the class under test, so that tests read ApiHandler.Behaviour.
-class ApiHandler : public testing::ApiHandlerFixture {
+// One gtest suite per fixture class: the ApiHandler tests of this file read
+// RoutePermissionsThroughApiHandler.Behaviour.
+class RoutePermissionsThroughApiHandler : public testing::ApiHandlerFixture {
  protected:
   // The token of a key whose role holds one permission, which no route declares.
   std::string OutsiderToken() {
@@ -40,7 +41,7 @@ class ApiHandler : public testing::ApiHandlerFixture {
   }
 };
 
-TEST_F(ApiHandler, EveryDeclaredPermissionIsRequiredBeforeTheCall) {
+TEST_F(RoutePermissionsThroughApiHandler, EveryDeclaredPermissionIsRequiredBeforeTheCall) {
   const std::string token = OutsiderToken();
   int checked = 0;
   for (const v1::Endpoint& endpoint : v1::Endpoints()) {
@@ -55,7 +56,7 @@ TEST_F(ApiHandler, EveryDeclaredPermissionIsRequiredBeforeTheCall) {
   EXPECT_GT(checked, 30);
 }
 
-TEST_F(ApiHandler, RoutesWithoutADeclaredPermissionAnswerAnyValidKey) {
+TEST_F(RoutePermissionsThroughApiHandler, RoutesWithoutADeclaredPermissionAnswerAnyValidKey) {
   const std::string token = OutsiderToken();
   EXPECT_EQ(Send(bh::verb::get, "/v1/apikeys/current", {}, token).result_int(), 200u);
   EXPECT_EQ(Send(bh::verb::get, "/v1/permissions", {}, token).result_int(), 200u);

@@ -17,10 +17,11 @@ namespace json = boost::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Named after the class under test, so that tests read ApiHandler.Behaviour.
-class ApiHandler : public testing::ApiHandlerFixture {};
+// One gtest suite per fixture class: the ApiHandler tests of this file read
+// ServiceRoutes.Behaviour.
+class ServiceRoutes : public testing::ApiHandlerFixture {};
 
-TEST_F(ApiHandler, HealthzAndOpenApiNeedNoCredential) {
+TEST_F(ServiceRoutes, HealthzAndOpenApiNeedNoCredential) {
   const Response health = Send(bh::verb::get, "/healthz");
   EXPECT_EQ(health.result_int(), 200u);
   EXPECT_EQ(health.body(), R"({"status":"ok"})");
@@ -29,7 +30,7 @@ TEST_F(ApiHandler, HealthzAndOpenApiNeedNoCredential) {
   EXPECT_EQ(json::parse(doc.body()).at("openapi").as_string(), "3.0.3");
 }
 
-TEST_F(ApiHandler, ReadyzFollowsTheStore) {
+TEST_F(ServiceRoutes, ReadyzFollowsTheStore) {
   EXPECT_EQ(Send(bh::verb::get, "/readyz").result_int(), 200u);
   store_.FailNextCommit();
   const Response down = Send(bh::verb::get, "/readyz");
@@ -37,7 +38,7 @@ TEST_F(ApiHandler, ReadyzFollowsTheStore) {
   EXPECT_EQ(Code(down), "unavailable");
 }
 
-TEST_F(ApiHandler, MetricsCountKeysByStatusAndCacheTheCount) {
+TEST_F(ServiceRoutes, MetricsCountKeysByStatusAndCacheTheCount) {
   const Response first = Send(bh::verb::get, "/metrics");
   ASSERT_EQ(first.result_int(), 200u);
   EXPECT_THAT(std::string(first[bh::field::content_type]), HasSubstr("text/plain; version=0.0.4"));
@@ -49,7 +50,7 @@ TEST_F(ApiHandler, MetricsCountKeysByStatusAndCacheTheCount) {
               HasSubstr("keyward_keys{status=\"enabled\"} 1"));
 }
 
-TEST_F(ApiHandler, ReadyzFollowsTheReadinessCheckWhenOneIsGiven) {
+TEST_F(ServiceRoutes, ReadyzFollowsTheReadinessCheckWhenOneIsGiven) {
   bool fresh = false;
   http::ApiHandler handler(Wire(), ApiOptions{.ready = [&fresh] { return fresh; }});
   const Request readyz{bh::verb::get, "/readyz", 11};
