@@ -1,5 +1,6 @@
 // POST /v1/keys/verify (API.md "Verification"): a gateway or backend, holding keys:verify, asks
-// whether a key its own client presented may act.
+// whether a key its own client presented may act. keys:verify is the route's permission
+// (routes.cpp), checked by ApiHandler before the call.
 #include <boost/json/object.hpp>
 
 #include <algorithm>
@@ -17,7 +18,6 @@
 namespace keyward::http::v1 {
 
 core::Result<Reply> VerifyKey(const Services& services, const Call& call) {
-  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kKeysVerify));
   KW_ASSIGN_OR_RETURN(boost::json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(VerifyInput input, ParseVerify(body));
   const std::vector<std::string_view> required(input.permissions.begin(), input.permissions.end());
