@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http/json_fields.hpp"
 #include "http/router.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
+#include "http/v1/routes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -15,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t space = line.find(' ');
   const std::string_view method = line.substr(0, space);
   const std::string_view path = space == std::string_view::npos ? "/" : line.substr(space + 1);
-  (void)keyward::http::MatchRoute(method, path);
+  (void)keyward::http::MatchRoute(keyward::http::v1::Routes(), method, path);
   auto parsed = keyward::http::ParseBody(body);
   if (parsed) {
     (void)keyward::http::ParseCreateKey(*parsed);

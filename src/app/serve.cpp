@@ -53,26 +53,8 @@ int CannotStart(const core::Error& error, const char* what = "cannot start") {
   return error.code == core::ErrorCode::kInvalidArgument ? 2 : 1;
 }
 
-}  // namespace
-
-int RunServe(const ServeConfig& config, const CliHints& cli) {
-  if (core::Status st = ValidateConfig(config); !st) {
-    std::cerr << "keyward: invalid configuration: " << st.error().Message() << "\n";
-    return 2;
-  }
-  http::Logger logger;
-  http::Metrics metrics;
-  core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
-  if (!opened) return CannotStart(opened.error());
-  Node& node = **opened;
-  http::ApiHandler handler(node.keys(), node.verifier(), node.store(), node.clock(), metrics,
-                           &logger);
-  handler.set_accounts(node.roles(), node.accounts(), node.sessions());
-  core::AuditService audit(node.store(), node.peppers());
-  handler.set_audit(audit);
-  handler.set_trusted_proxies(TrustedProxyRanges(config));
-  handler.set_readiness([&node] { return node.Ready(); });
-  const ListenAddress listen = ParseListen(config.listen).value();
+// The transport's settings: where it listens, its threads, TLS, timeouts and connection limits.
+http::ServerOptions ServerOptionsFor(const ServeConfig& config, const ListenAddress& listen) {
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;
@@ -88,7 +70,36 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
   options.max_connections_per_address =
       static_cast<std::size_t>(config.max_connections_per_address);
   options.unlimited_peers = TrustedProxyRanges(config);
-  http::Server server(options, handler, logger, metrics);
+  return options;
+}
+
+}  // namespace
+
+int RunServe(const ServeConfig& config, const CliHints& cli) {
+  if (core::Status st = ValidateConfig(config); !st) {
+    std::cerr << "keyward: invalid configuration: " << st.error().Message() << "\n";
+    return 2;
+  }
+  http::Logger logger;
+  http::Metrics metrics;
+  core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
+  if (!opened) return CannotStart(opened.error());
+  Node& node = **opened;
+  core::AuditService audit(node.store(), node.peppers());
+  http::ApiHandler handler(http::ApiServices{.keys = node.keys(),
+                                             .verifier = node.verifier(),
+                                             .store = node.store(),
+                                             .clock = node.clock(),
+                                             .roles = node.roles(),
+                                             .accounts = node.accounts(),
+                                             .sessions = node.sessions(),
+                                             .audit = audit,
+                                             .metrics = metrics,
+                                             .logger = logger},
+                           http::ApiOptions{.trusted_proxies = TrustedProxyRanges(config),
+                                            .ready = [&node] { return node.Ready(); }});
+  const ListenAddress listen = ParseListen(config.listen).value();
+  http::Server server(ServerOptionsFor(config, listen), handler, logger, metrics);
   // Bound before the first start's lines, so they name the real port; nothing is served before
   // Run(), so no request sees a store without its first credentials.
   if (core::Status st = server.Start(); !st) return CannotStart(st.error());

@@ -1,10 +1,13 @@
 #include "http/json_fields.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/time_zone.hpp"
+#include "http/json_duplicate_keys.hpp"
 
 namespace keyward::http {
 
@@ -75,5 +78,36 @@ core::Result<std::optional<std::string>> OptionalRoleRef(const json::object& bod
   if (!v->is_string()) return WrongType("role", "a role id or name");
   return std::optional<std::string>{std::string(v->get_string())};
 }
+
+json::object ListJson(json::array items, const std::optional<std::string>& next) {
+  json::object o;
+  o["items"] = std::move(items);
+  o["nextCursor"] = next ? json::value(*next) : json::value(nullptr);
+  return o;
+}
+
+core::Result<json::object> ParseBody(std::string_view body) {
+  const bool blank = std::all_of(body.begin(), body.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+  });
+  if (blank) return json::object{};
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) {
+    return core::MakeError(core::ErrorCode::kMalformedJson, core::Msg::kMalformedJson,
+                           {ec.message()});
+  }
+  if (!v.is_object()) {
+    return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
+                           {"the request body", "a JSON object"});
+  }
+  // json::parse kept the last of any duplicate keys; a second reading finds them.
+  if (std::optional<std::string> duplicate = FindDuplicateKey(body)) {
+    return core::InvalidArgument(core::Msg::kDuplicateField, *duplicate, {*duplicate});
+  }
+  return std::move(v.get_object());
+}
+
+core::Status ParseNoFields(const json::object& body) { return OnlyKnownFields(body, {}); }
 
 }  // namespace keyward::http

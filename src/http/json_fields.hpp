@@ -1,8 +1,9 @@
-// Reading and writing single fields of JSON bodies, shared by the codecs: type checks and
-// unknown-field rejection whose errors name the field as the request spelt it, and times in the
-// caller's zone. Pure functions; thread-safe.
+// The JSON helpers shared by every codec: a request body read as an object, a list envelope,
+// single fields read with type checks and unknown-field rejection whose errors name the field as
+// the request spelt it, and times in the caller's zone. Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -16,6 +17,15 @@
 #include "core/result.hpp"
 
 namespace keyward::http {
+
+// The request body as a JSON object; an empty body is {}. Errors: kMalformedJson when it is not
+// JSON, kInvalidArgument when it is JSON but not an object, or when one of its objects (at any
+// depth) holds a key twice (naming its path, e.g. "role" or "items[0].name").
+core::Result<boost::json::object> ParseBody(std::string_view body);
+// A body that takes no fields (enable, disable, lock, unlock, ...): its first member is unknown.
+core::Status ParseNoFields(const boost::json::object& body);
+// A list envelope {"items": [...], "nextCursor": "..." | null}.
+boost::json::object ListJson(boost::json::array items, const std::optional<std::string>& next);
 
 // The time in `zone` (RFC 3339), or null.
 boost::json::value TimeOrNull(const std::optional<core::Time>& t, std::string_view zone);

@@ -87,6 +87,21 @@ std::optional<std::string> Drain(const BodyProducer& producer) {
 
 }  // namespace
 
+Reply ReplyOf(const Response& response) {
+  namespace bh = boost::beast::http;
+  Reply reply;
+  reply.status = response.result_int();
+  reply.body = response.body();
+  reply.content_type = std::string(response[bh::field::content_type]);
+  for (const auto& field : response) {
+    if (field.name() == bh::field::content_length || field.name() == bh::field::content_type) {
+      continue;
+    }
+    reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  return reply;
+}
+
 Response ToResponse(Reply reply, unsigned version, bool keep_alive) {
   if (reply.stream) {
     std::optional<std::string> body = Drain(reply.stream);

@@ -44,6 +44,10 @@ struct Reply {
 // 500 (ToResponse's callers log nothing more: the producer has).
 Response ToResponse(Reply reply, unsigned version, bool keep_alive);
 
+// `response` as a Reply (for a handler that answers with a Beast response, e.g. forward-auth). Its
+// Content-Length is ToResponse's to set again.
+Reply ReplyOf(const Response& response);
+
 // The transport's answer for `reply`: as ToResponse for a whole reply; for a streamed one, its
 // head (status and headers, no Content-Length) and its producer, left to the transport to run.
 Answer ToAnswer(Reply reply, unsigned version, bool keep_alive);

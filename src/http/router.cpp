@@ -2,59 +2,12 @@
 
 #include <boost/url/pct_string_view.hpp>
 
-#include <array>
 #include <optional>
 
 namespace keyward::http {
 namespace {
 
-constexpr std::array kRoutes = {
-    Route{RouteId::kHealthz, "GET", "/healthz", Access::kPublic},
-    Route{RouteId::kReadyz, "GET", "/readyz", Access::kPublic},
-    Route{RouteId::kMetrics, "GET", "/metrics", Access::kPublic},
-    Route{RouteId::kOpenApi, "GET", "/v1/openapi.json", Access::kPublic},
-    Route{RouteId::kKeysCreate, "POST", "/v1/apikeys", Access::kAuthenticated},
-    Route{RouteId::kKeysList, "GET", "/v1/apikeys", Access::kAuthenticated},
-    Route{RouteId::kKeysCurrent, "GET", "/v1/apikeys/current", Access::kAuthenticated},
-    Route{RouteId::kKeysBulkDelete, "POST", "/v1/apikeys/delete", Access::kAuthenticated},
-    Route{RouteId::kKeyGet, "GET", "/v1/apikeys/{id}", Access::kAuthenticated},
-    Route{RouteId::kKeyUpdate, "PATCH", "/v1/apikeys/{id}", Access::kAuthenticated},
-    Route{RouteId::kKeyDelete, "DELETE", "/v1/apikeys/{id}", Access::kAuthenticated},
-    Route{RouteId::kKeyEnable, "POST", "/v1/apikeys/{id}/enable", Access::kAuthenticated},
-    Route{RouteId::kKeyDisable, "POST", "/v1/apikeys/{id}/disable", Access::kAuthenticated},
-    Route{RouteId::kKeyLock, "POST", "/v1/apikeys/{id}/lock", Access::kAuthenticated},
-    Route{RouteId::kKeyUnlock, "POST", "/v1/apikeys/{id}/unlock", Access::kAuthenticated},
-    Route{RouteId::kKeyRotate, "POST", "/v1/apikeys/{id}/rotate", Access::kAuthenticated},
-    Route{RouteId::kPermissionsList, "GET", "/v1/permissions", Access::kAuthenticated},
-    Route{RouteId::kRolesList, "GET", "/v1/roles", Access::kAuthenticated},
-    Route{RouteId::kRoleGet, "GET", "/v1/roles/{id}", Access::kAuthenticated},
-    Route{RouteId::kRoleCreate, "POST", "/v1/roles", Access::kAuthenticated},
-    Route{RouteId::kRoleUpdate, "PATCH", "/v1/roles/{id}", Access::kAuthenticated},
-    Route{RouteId::kRoleDelete, "DELETE", "/v1/roles/{id}", Access::kAuthenticated},
-    Route{RouteId::kAccountsList, "GET", "/v1/accounts", Access::kAuthenticated},
-    Route{RouteId::kAccountCreate, "POST", "/v1/accounts", Access::kAuthenticated},
-    Route{RouteId::kAccountGet, "GET", "/v1/accounts/{id}", Access::kAuthenticated},
-    Route{RouteId::kAccountUpdate, "PATCH", "/v1/accounts/{id}", Access::kAuthenticated},
-    Route{RouteId::kAccountDelete, "DELETE", "/v1/accounts/{id}", Access::kAuthenticated},
-    Route{RouteId::kAccountEnable, "POST", "/v1/accounts/{id}/enable", Access::kAuthenticated},
-    Route{RouteId::kAccountDisable, "POST", "/v1/accounts/{id}/disable", Access::kAuthenticated},
-    Route{RouteId::kAccountUnlock, "POST", "/v1/accounts/{id}/unlock", Access::kAuthenticated},
-    Route{RouteId::kAccountPassword, "POST", "/v1/accounts/{id}/password", Access::kAuthenticated},
-    Route{RouteId::kAccountTokenCreate, "POST", "/v1/accounts/{id}/token", Access::kAuthenticated},
-    Route{RouteId::kAccountTokenDelete, "DELETE", "/v1/accounts/{id}/token",
-          Access::kAuthenticated},
-    Route{RouteId::kSessionCreate, "POST", "/v1/session", Access::kSignIn},
-    Route{RouteId::kSessionGet, "GET", "/v1/session", Access::kSession},
-    Route{RouteId::kSessionDelete, "DELETE", "/v1/session", Access::kSession},
-    Route{RouteId::kSessionPassword, "POST", "/v1/session/password", Access::kSession},
-    Route{RouteId::kKeysVerify, "POST", "/v1/keys/verify", Access::kAuthenticated},
-    Route{RouteId::kAuditList, "GET", "/v1/audit", Access::kAuthenticated},
-    Route{RouteId::kAuditExport, "GET", "/v1/audit/export", Access::kAuthenticated},
-    Route{RouteId::kAuditVerify, "GET", "/v1/audit/verify", Access::kAuthenticated},
-    Route{RouteId::kAuthz, kAnyMethod, "/v1/authz", Access::kPresentedToken, /*subtree=*/true},
-};
-
-// Longest pattern in the table has five segments; a path with more matches nothing.
+// No table holds a pattern with more segments; a path with more matches nothing.
 constexpr std::size_t kMaxSegments = 8;
 
 // Splits `text` (without its leading '/') on '/'. Empty segments are kept: they match nothing.
@@ -118,8 +71,6 @@ void FillParams(const Route& route, const std::vector<std::string>& segments, Ro
 
 }  // namespace
 
-std::span<const Route> RouteTable() { return kRoutes; }
-
 std::string_view RouteMatch::Param(std::string_view name) const {
   for (const auto& [key, value] : params) {
     if (key == name) return value;
@@ -127,8 +78,8 @@ std::string_view RouteMatch::Param(std::string_view name) const {
   return {};
 }
 
-const Route* MatchSubtreeRoute(std::string_view method, std::string_view path) {
-  for (const Route& route : kRoutes) {
+const Route* MatchSubtreeRoute(RouteTable table, std::string_view method, std::string_view path) {
+  for (const Route& route : table) {
     if (!route.subtree || !path.starts_with(route.pattern)) continue;
     const std::string_view rest = path.substr(route.pattern.size());
     if ((rest.empty() || rest.front() == '/') && route.Allows(method)) return &route;
@@ -136,9 +87,9 @@ const Route* MatchSubtreeRoute(std::string_view method, std::string_view path) {
   return nullptr;
 }
 
-RouteMatch MatchRoute(std::string_view method, std::string_view path) {
+RouteMatch MatchRoute(RouteTable table, std::string_view method, std::string_view path) {
   RouteMatch match;
-  if (const Route* subtree = MatchSubtreeRoute(method, path)) {
+  if (const Route* subtree = MatchSubtreeRoute(table, method, path)) {
     match.kind = RouteMatch::Kind::kFound;
     match.route = subtree;
     return match;
@@ -149,7 +100,7 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
   // The most specific pattern that matches the path decides which methods the path has.
   std::optional<std::string_view> best_pattern;
   std::vector<bool> best_score;
-  for (const Route& route : kRoutes) {
+  for (const Route& route : table) {
     if (route.subtree) continue;  // MatchSubtreeRoute has had its say
     auto score = Score(route.pattern, *segments);
     if (score && (!best_pattern || *score > best_score)) {
@@ -159,7 +110,7 @@ RouteMatch MatchRoute(std::string_view method, std::string_view path) {
   }
   if (!best_pattern) return match;
 
-  for (const Route& route : kRoutes) {
+  for (const Route& route : table) {
     if (route.subtree || route.pattern != *best_pattern) continue;
     if (route.Allows(method)) {
       match.kind = RouteMatch::Kind::kFound;

@@ -1,6 +1,7 @@
-// The native API's route table and the routing function: a pure function of a request's method
-// and path to a route and its path parameters. No I/O, so it is unit-tested and fuzzed apart from
-// any server. Thread-safe (the table is constant).
+// Routes and the routing function: a pure function of a route table, a request's method and its
+// path to a route and its path parameters. Generic: each API surface declares its own table (the
+// native API's is v1/routes.hpp) and the router knows nothing of what a route does. No I/O, so it
+// is unit-tested and fuzzed apart from any server. Thread-safe (tables are constant).
 //
 // Path rules (decided here, documented for clients):
 // - Each segment is percent-decoded before matching, so "/v1/api%6Beys" is "/v1/apikeys"; an
@@ -24,51 +25,6 @@
 
 namespace keyward::http {
 
-enum class RouteId {
-  kHealthz,
-  kReadyz,
-  kMetrics,
-  kOpenApi,
-  kKeysCreate,
-  kKeysList,
-  kKeysCurrent,
-  kKeysBulkDelete,
-  kKeyGet,
-  kKeyUpdate,
-  kKeyDelete,
-  kKeyEnable,
-  kKeyDisable,
-  kKeyLock,
-  kKeyUnlock,
-  kKeyRotate,
-  kPermissionsList,
-  kRolesList,
-  kRoleGet,
-  kRoleCreate,
-  kRoleUpdate,
-  kRoleDelete,
-  kAccountsList,
-  kAccountCreate,
-  kAccountGet,
-  kAccountUpdate,
-  kAccountDelete,
-  kAccountEnable,
-  kAccountDisable,
-  kAccountUnlock,
-  kAccountPassword,
-  kAccountTokenCreate,
-  kAccountTokenDelete,
-  kSessionCreate,
-  kSessionGet,
-  kSessionDelete,
-  kSessionPassword,
-  kKeysVerify,
-  kAuditList,
-  kAuditExport,
-  kAuditVerify,
-  kAuthz,
-};
-
 // Who may call a route: anyone; only a caller with a valid credential (an API key or a console
 // session); only a console session; anyone who signs in with an email and a password (no
 // credential); or no caller at all, the token the request presents being the subject the route
@@ -79,7 +35,7 @@ enum class Access { kPublic, kAuthenticated, kSession, kSignIn, kPresentedToken 
 inline constexpr std::string_view kAnyMethod = "*";
 
 struct Route {
-  RouteId id;
+  std::string_view name;     // unique in its table; the native API's is the OpenAPI operationId
   std::string_view method;   // "GET", "POST", "PATCH", "DELETE", or kAnyMethod
   std::string_view pattern;  // "/v1/apikeys/{id}/enable": literal segments and {name} parameters
   Access access;
@@ -91,14 +47,14 @@ struct Route {
   }
 };
 
-// Every route, in a stable order (the OpenAPI document and its test iterate it).
-std::span<const Route> RouteTable();
+// A surface's routes, in a stable order (its OpenAPI document iterates them).
+using RouteTable = std::span<const Route>;
 
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed };
 
   Kind kind = Kind::kNotFound;
-  const Route* route = nullptr;  // kFound only; points into RouteTable()
+  const Route* route = nullptr;  // kFound only; points into the table routed
   // Decoded path parameters by name, in pattern order (kFound only).
   std::vector<std::pair<std::string_view, std::string>> params;
   // The methods the path allows, comma-separated for an Allow header (kMethodNotAllowed only).
@@ -109,11 +65,12 @@ struct RouteMatch {
 };
 
 // Routes `method` (as on the request line, case-sensitive) and `path` (the percent-encoded path
-// of the request target, without query or fragment).
-RouteMatch MatchRoute(std::string_view method, std::string_view path);
+// of the request target, without query or fragment) in `table`.
+RouteMatch MatchRoute(RouteTable table, std::string_view method, std::string_view path);
 
-// The subtree route that owns `path` and takes `method`, or null. Allocates nothing, so a hot
-// path can ask it before routing in full; MatchRoute gives the same answer for these paths.
-const Route* MatchSubtreeRoute(std::string_view method, std::string_view path);
+// The subtree route of `table` that owns `path` and takes `method`, or null. Allocates nothing,
+// so a hot path can ask it before routing in full; MatchRoute gives the same answer for these
+// paths.
+const Route* MatchSubtreeRoute(RouteTable table, std::string_view method, std::string_view path);
 
 }  // namespace keyward::http

@@ -7,7 +7,9 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <utility>
 
+#include "core/permissions.hpp"
 #include "http/auth.hpp"
 #include "http/content_type.hpp"
 #include "http/error_map.hpp"
@@ -21,61 +23,43 @@ core::Error RouteNotFound(std::string_view path) {
   return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kRouteNotFound, {SafeEcho(path)});
 }
 
-// `response` as a Reply, for Serve's callers. Its Content-Length is ToResponse's to set again.
-Reply ToReply(const Response& response) {
-  namespace bh = boost::beast::http;
-  Reply reply;
-  reply.status = response.result_int();
-  reply.body = response.body();
-  reply.content_type = std::string(response[bh::field::content_type]);
-  for (const auto& field : response) {
-    if (field.name() == bh::field::content_length || field.name() == bh::field::content_type) {
-      continue;
-    }
-    reply.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  return reply;
-}
-
 }  // namespace
 
-ApiHandler::ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
-                       const core::Clock& clock, Metrics& metrics, Logger* logger)
-    : default_roles_(store, clock),
-      services_{keys,    store,  clock,           verifier, metrics,
-                nullptr, logger, &default_roles_, nullptr,  nullptr},
-      verifier_(verifier),
-      endpoints_(store, clock, metrics, logger),
-      logger_(logger),
-      authz_(verifier, metrics, trusted_proxies_, logger) {}
+ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
+    : trusted_proxies_(std::move(options.trusted_proxies)),
+      verifier_(services.verifier),
+      sessions_(services.sessions),
+      logger_(services.logger),
+      endpoints_(services.store, services.clock, services.metrics, services.logger,
+                 std::move(options.ready)),
+      authz_(services.verifier, services.metrics, trusted_proxies_, services.logger),
+      services_{.keys = services.keys,
+                .store = services.store,
+                .clock = services.clock,
+                .verifier = services.verifier,
+                .metrics = services.metrics,
+                .logger = services.logger,
+                .roles = services.roles,
+                .accounts = services.accounts,
+                .sessions = services.sessions,
+                .audit = services.audit,
+                .endpoints = endpoints_,
+                .authz = authz_} {}
 
 std::optional<Response> ApiHandler::TryInline(const Request& request,
                                               const RequestContext& context) {
   if (!Authz::Owns(request)) return std::nullopt;
-  return AnswerAuthz(request, context);
-}
-
-Response ApiHandler::AnswerAuthz(const Request& request, const RequestContext& context) {
-  try {
-    return authz_.Answer(request, context);
-  } catch (const std::exception& e) {
-    if (logger_ != nullptr) {
-      logger_->Error("authz failed", {{"exception", boost::json::string(e.what())}});
-    }
-  } catch (...) {
-    if (logger_ != nullptr) logger_->Error("authz failed", {{"exception", "unknown"}});
-  }
-  return Authz::FailureAnswer(request);
+  return authz_.AnswerSafely(request, context);
 }
 
 Response ApiHandler::Handle(const Request& request, const RequestContext& context) {
   // The transport normally answers authz through TryInline; this is for any that does not.
-  if (Authz::Owns(request)) return AnswerAuthz(request, context);
+  if (Authz::Owns(request)) return authz_.AnswerSafely(request, context);
   return ToResponse(ServeSafely(request, context), request.version(), request.keep_alive());
 }
 
 Answer ApiHandler::Respond(const Request& request, const RequestContext& context) {
-  if (Authz::Owns(request)) return Answer{AnswerAuthz(request, context), {}};
+  if (Authz::Owns(request)) return Answer{authz_.AnswerSafely(request, context), {}};
   return ToAnswer(ServeSafely(request, context), request.version(), request.keep_alive());
 }
 
@@ -84,12 +68,10 @@ Reply ApiHandler::ServeSafely(const Request& request, const RequestContext& cont
   try {
     reply = Serve(request, context);
   } catch (const std::exception& e) {
-    if (logger_ != nullptr) {
-      logger_->Error("request failed", {{"exception", boost::json::string(e.what())}});
-    }
+    logger_.Error("request failed", {{"exception", boost::json::string(e.what())}});
     reply = ErrorReply(core::Internal("exception"), core::Locale::kEnUs);
   } catch (...) {
-    if (logger_ != nullptr) logger_->Error("request failed", {{"exception", "unknown"}});
+    logger_.Error("request failed", {{"exception", "unknown"}});
     reply = ErrorReply(core::Internal("exception"), core::Locale::kEnUs);
   }
   return reply;
@@ -97,7 +79,7 @@ Reply ApiHandler::ServeSafely(const Request& request, const RequestContext& cont
 
 Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
   // Before the query check: authz reads no credential from the query and refuses nothing for it.
-  if (Authz::Owns(request)) return ToReply(AnswerAuthz(request, context));
+  if (Authz::Owns(request)) return ReplyOf(authz_.AnswerSafely(request, context));
   const auto url = boost::urls::parse_origin_form(request.target());
   if (!url) {
     // A target Boost.URL cannot parse (a bad escape) is still searched for a token.
@@ -114,7 +96,7 @@ Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
   if (core::Status st = RequireJsonContentType(request); !st) {
     return Fail(st.error(), core::Locale::kEnUs, nullptr);
   }
-  const RouteMatch route = MatchRoute(request.method_string(), url->encoded_path());
+  const RouteMatch route = MatchRoute(v1::Routes(), request.method_string(), url->encoded_path());
   switch (route.kind) {
     case RouteMatch::Kind::kNotFound:
       return Fail(RouteNotFound(url->path()), core::Locale::kEnUs, nullptr);
@@ -128,41 +110,31 @@ Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
 
 Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& context,
                              const RouteMatch& route, const boost::urls::params_view& query) {
-  switch (route.route->id) {
-    case RouteId::kHealthz:
-      return endpoints_.Healthz();
-    case RouteId::kReadyz:
-      return endpoints_.Readyz();
-    case RouteId::kMetrics:
-      return endpoints_.MetricsText();
-    case RouteId::kOpenApi:
-      return endpoints_.OpenApi();
-    case RouteId::kAuthz:
-      // Serve answers every path this route owns before routing; this is for completeness.
-      return ToReply(AnswerAuthz(request, context));
-    default:
+  const v1::Endpoint& endpoint = v1::EndpointOf(*route.route);
+  switch (route.route->access) {
+    case Access::kPublic:
+    case Access::kPresentedToken: {
+      // No caller: the service endpoints need none, and forward-auth (which Serve answers before
+      // routing) checks the token the request presents.
+      const core::Principal nobody;
+      const v1::Call call{.caller = nobody,
+                          .route = route,
+                          .query = query,
+                          .request = request,
+                          .context = context,
+                          .body = request.body(),
+                          .client_ip = ClientIp(request, context, trusted_proxies_),
+                          .tls = context.tls};
+      return Run(endpoint, call, core::Locale::kEnUs);
+    }
+    case Access::kSignIn:
+      return ServeSignIn(request, context, route, query);
+    case Access::kAuthenticated:
+    case Access::kSession:
       break;
   }
-  if (route.route->access == Access::kSignIn) {
-    // Sign-in takes an email and a password in its body; a credential header is refused.
-    core::Result<std::optional<std::string>> credential = ExtractCredential(request);
-    if (!credential) return Fail(credential.error(), core::Locale::kEnUs, &route);
-    if (*credential) {
-      return Fail(core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kSignInWithKey),
-                  core::Locale::kEnUs, &route);
-    }
-    const core::Principal nobody;
-    const v1::Call call{nobody,         route,   query,
-                        request.body(), nullptr, ClientIp(request, context, trusted_proxies_),
-                        context.tls};
-    core::Result<Reply> reply = v1::Dispatch(services_, call);
-    if (!reply) return Fail(reply.error(), core::Locale::kEnUs, &route);
-    return std::move(reply).value();
-  }
-  if (services_.sessions != nullptr) {
-    if (std::optional<std::string> cookie = RequestCookie(request, v1::kSessionCookie)) {
-      return ServeSessionCall(request, context, route, query, *cookie);
-    }
+  if (std::optional<std::string> cookie = RequestCookie(request, v1::kSessionCookie)) {
+    return ServeSessionCall(request, context, route, query, *cookie);
   }
   if (route.route->access == Access::kSession) {
     return Fail(core::MakeError(core::ErrorCode::kUnauthenticated, core::Msg::kSessionRequired),
@@ -172,10 +144,36 @@ Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& conte
   core::Result<core::Principal> caller = AuthenticateRequest(verifier_, request, client);
   // Until the caller is known, its locale is not: credential errors are in en-US.
   if (!caller) return Fail(caller.error(), core::Locale::kEnUs, &route);
-  const v1::Call call{*caller, route, query, request.body(), nullptr, client, context.tls};
-  core::Result<Reply> reply = v1::Dispatch(services_, call);
-  if (!reply) return Fail(reply.error(), caller->locale, &route);
-  return std::move(reply).value();
+  const v1::Call call{.caller = *caller,
+                      .route = route,
+                      .query = query,
+                      .request = request,
+                      .context = context,
+                      .body = request.body(),
+                      .client_ip = client,
+                      .tls = context.tls};
+  return Run(endpoint, call, caller->locale);
+}
+
+Reply ApiHandler::ServeSignIn(const Request& request, const RequestContext& context,
+                              const RouteMatch& route, const boost::urls::params_view& query) {
+  // Sign-in takes an email and a password in its body; a credential header is refused.
+  core::Result<std::optional<std::string>> credential = ExtractCredential(request);
+  if (!credential) return Fail(credential.error(), core::Locale::kEnUs, &route);
+  if (*credential) {
+    return Fail(core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kSignInWithKey),
+                core::Locale::kEnUs, &route);
+  }
+  const core::Principal nobody;
+  const v1::Call call{.caller = nobody,
+                      .route = route,
+                      .query = query,
+                      .request = request,
+                      .context = context,
+                      .body = request.body(),
+                      .client_ip = ClientIp(request, context, trusted_proxies_),
+                      .tls = context.tls};
+  return Run(v1::EndpointOf(*route.route), call, core::Locale::kEnUs);
 }
 
 Reply ApiHandler::ServeSessionCall(const Request& request, const RequestContext& context,
@@ -190,37 +188,52 @@ Reply ApiHandler::ServeSessionCall(const Request& request, const RequestContext&
                 core::Locale::kEnUs, &route);
   }
   const std::optional<core::IpAddress> client = ClientIp(request, context, trusted_proxies_);
-  core::Result<core::SessionAuth> auth = services_.sessions->Authenticate(cookie, client);
+  core::Result<core::SessionAuth> auth = sessions_.Authenticate(cookie, client);
   if (!auth) return Fail(auth.error(), core::Locale::kEnUs, &route);
   const core::Locale locale = auth->principal.locale;
   const bh::verb method = request.method();
   const bool safe =
       method == bh::verb::get || method == bh::verb::head || method == bh::verb::options;
-  if (!safe && !services_.sessions->CsrfMatches(*auth, request[kCsrfHeader])) {
+  if (!safe && !sessions_.CsrfMatches(*auth, request[kCsrfHeader])) {
     return Fail(core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kCsrfMissing),
                 locale, &route);
   }
-  const RouteId id = route.route->id;
-  if (auth->must_change_password && id != RouteId::kSessionGet && id != RouteId::kSessionDelete &&
-      id != RouteId::kSessionPassword) {
+  const v1::Endpoint& endpoint = v1::EndpointOf(*route.route);
+  if (auth->must_change_password && !endpoint.during_password_change) {
     return Fail(
         core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kPasswordChangeRequired),
         locale, &route);
   }
-  const v1::Call call{auth->principal, route, query, request.body(), &*auth, client, context.tls};
-  core::Result<Reply> reply = v1::Dispatch(services_, call);
-  if (!reply) return Fail(reply.error(), locale, &route);
+  const v1::Call call{.caller = auth->principal,
+                      .route = route,
+                      .query = query,
+                      .request = request,
+                      .context = context,
+                      .body = request.body(),
+                      .session = &*auth,
+                      .client_ip = client,
+                      .tls = context.tls};
+  return Run(endpoint, call, locale);
+}
+
+Reply ApiHandler::Run(const v1::Endpoint& endpoint, const v1::Call& call, core::Locale locale) {
+  if (!endpoint.permission.empty()) {
+    core::Status allowed = core::RequirePermission(call.caller.permissions, endpoint.permission);
+    if (!allowed) return Fail(allowed.error(), locale, &call.route);
+  }
+  core::Result<Reply> reply = endpoint.handler(services_, call);
+  if (!reply) return Fail(reply.error(), locale, &call.route);
   return std::move(reply).value();
 }
 
 Reply ApiHandler::Fail(const core::Error& error, core::Locale locale, const RouteMatch* route) {
-  if (logger_ != nullptr && HttpStatus(error.code) >= 500) {
+  if (HttpStatus(error.code) >= 500) {
     std::string detail = core::CodeName(error.code);
     for (const std::string& arg : error.args) detail += ": " + arg;
     const std::string_view pattern =
         route != nullptr && route->route != nullptr ? route->route->pattern : "";
-    logger_->Error("request failed", {{"route", boost::json::string(pattern)},
-                                      {"error", boost::json::string(detail)}});
+    logger_.Error("request failed", {{"route", boost::json::string(pattern)},
+                                     {"error", boost::json::string(detail)}});
   }
   return ErrorReply(error, locale);
 }

@@ -1,8 +1,9 @@
 // ApiHandler: the native API v1 application behind `keyward serve` — the Handler the transport
 // calls for every request. It refuses credentials in the query string, routes (router.hpp),
-// serves the public service endpoints, authenticates the caller (auth.hpp), runs the call
-// (v1/api.hpp) and turns every core::Error into its status and JSON body (error_map.hpp), in the
-// caller's locale once the caller is known and in en-US before. The forward-auth endpoint
+// authenticates the caller as the route's access says (auth.hpp), checks the permission the
+// route's entry declares (v1/routes.hpp), runs the entry's function (v1/api.hpp) and turns every
+// core::Error into its status and JSON body (error_map.hpp), in the caller's locale once the
+// caller is known and in en-US before. The forward-auth endpoint
 // /v1/authz (authz.hpp) comes before all of that: it has no caller, ignores the query string's
 // credentials, and is answered inline on the I/O thread (TryInline).
 //
@@ -14,50 +15,56 @@
 #include <functional>
 #include <vector>
 
+#include "core/accounts/account_service.hpp"
+#include "core/accounts/session_service.hpp"
 #include "core/audit/audit_service.hpp"
 #include "core/clock.hpp"
 #include "core/keys/key_service.hpp"
+#include "core/net/ip.hpp"
+#include "core/roles/role_service.hpp"
 #include "core/store/store.hpp"
 #include "core/verification/verifier.hpp"
-#include "http/front/service_endpoints.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/reply.hpp"
+#include "http/service_endpoints.hpp"
 #include "http/v1/api.hpp"
 #include "http/v1/authz.hpp"
+#include "http/v1/routes.hpp"
 
 namespace keyward::http {
 
+// Everything an ApiHandler serves with. Every reference must outlive the handler.
+struct ApiServices {
+  core::KeyService& keys;
+  core::Verifier& verifier;
+  core::Store& store;
+  // The KeyService's clock, so that the state a response shows (lockedOut, status) is read at
+  // the same present as core's rules.
+  const core::Clock& clock;
+  const core::RoleService& roles;
+  const core::AccountService& accounts;
+  const core::SessionService& sessions;
+  const core::AuditService& audit;
+  Metrics& metrics;
+  Logger& logger;  // internal errors, failed exports, authz near-misses
+};
+
+// How an ApiHandler serves, beyond its collaborators.
+struct ApiOptions {
+  // Proxies whose X-Forwarded-For is believed.
+  std::vector<core::Ipv4Range> trusted_proxies = {};
+  // What /readyz answers by (ServiceEndpoints); empty: whether a store unit of work succeeds.
+  std::function<bool()> ready = {};
+};
+
 class ApiHandler final : public Handler {
  public:
-  // Every reference must outlive the handler. `clock` must be the KeyService's clock, so that the
-  // state a response shows (lockedOut, status) is read at the same present as core's rules.
-  // `logger` may be null: then internal errors are not logged.
-  ApiHandler(core::KeyService& keys, core::Verifier& verifier, core::Store& store,
-             const core::Clock& clock, Metrics& metrics, Logger* logger = nullptr);
+  explicit ApiHandler(const ApiServices& services, ApiOptions options = {});
 
-  // Proxies whose X-Forwarded-For is believed. Set before serving; not thread-safe.
-  // What /readyz answers by (see ServiceEndpoints::set_readiness). Set before serving.
-  void set_readiness(std::function<bool()> ready) { endpoints_.set_readiness(std::move(ready)); }
-
-  void set_trusted_proxies(std::vector<core::Ipv4Range> proxies) {
-    trusted_proxies_ = std::move(proxies);
-  }
-
-  // The audit trail's calls (GET /v1/audit, /v1/audit/export, /v1/audit/verify); until set they
-  // answer 500. `audit` must outlive the handler. Set before serving; not thread-safe.
-  void set_audit(const core::AuditService& audit) { services_.audit = &audit; }
-
-  // Roles, accounts and console sessions; until set, roles are served by a RoleService over the
-  // handler's store, account and session calls answer 500 and a session cookie is ignored. The
-  // services must outlive the handler. Set before serving; not thread-safe.
-  void set_accounts(const core::RoleService& roles, const core::AccountService& accounts,
-                    const core::SessionService& sessions) {
-    services_.roles = &roles;
-    services_.accounts = &accounts;
-    services_.sessions = &sessions;
-  }
+  ApiHandler(const ApiHandler&) = delete;
+  ApiHandler& operator=(const ApiHandler&) = delete;
 
   // The whole response; a streamed body (the audit export) is produced in full first.
   Response Handle(const Request& request, const RequestContext& context) override;
@@ -77,25 +84,29 @@ class ApiHandler final : public Handler {
  private:
   Reply ServeRoute(const Request& request, const RequestContext& context, const RouteMatch& route,
                    const boost::urls::params_view& query);
+  // POST /v1/session: no caller, and a credential header is refused.
+  Reply ServeSignIn(const Request& request, const RequestContext& context, const RouteMatch& route,
+                    const boost::urls::params_view& query);
   // A call made with the console session cookie `cookie`: the session, CSRF and
   // password-change checks, then the call.
   Reply ServeSessionCall(const Request& request, const RequestContext& context,
                          const RouteMatch& route, const boost::urls::params_view& query,
                          const std::string& cookie);
+  // The route's permission checked (when its entry declares one), then its function run; an
+  // error answered in `locale`.
+  Reply Run(const v1::Endpoint& endpoint, const v1::Call& call, core::Locale locale);
   // The error's reply in `locale`; server-side faults are logged with their detail first.
   Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
   // Serve, with an exception logged and answered 500.
   Reply ServeSafely(const Request& request, const RequestContext& context);
-  // Authz::Answer, with an exception logged and answered 401 UNAVAILABLE.
-  Response AnswerAuthz(const Request& request, const RequestContext& context);
 
-  core::RoleService default_roles_;  // role calls work before set_accounts
-  v1::Services services_;
-  core::Verifier& verifier_;
+  const std::vector<core::Ipv4Range> trusted_proxies_;
+  const core::Verifier& verifier_;
+  const core::SessionService& sessions_;
+  Logger& logger_;
   ServiceEndpoints endpoints_;
-  Logger* logger_;
-  std::vector<core::Ipv4Range> trusted_proxies_;
-  Authz authz_;  // reads trusted_proxies_, so declared after it
+  Authz authz_;            // reads trusted_proxies_, so declared after it
+  v1::Services services_;  // refers to endpoints_ and authz_, so declared after them
 };
 
 }  // namespace keyward::http

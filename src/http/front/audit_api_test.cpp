@@ -17,7 +17,9 @@
 #include "http/router.hpp"
 #include "http/transport/server.hpp"
 #include "http/v1/openapi.hpp"
+#include "http/v1/routes.hpp"
 #include "testing/audit_fixture.hpp"
+#include "testing/http/api_test_util.hpp"
 #include "testing/http/stream_test_util.hpp"
 
 namespace keyward::http {
@@ -33,11 +35,9 @@ class AuditApi : public core::testing::AuditFixture {
   AuditApi()
       : lookup_(chain_),
         verifier_(lookup_, hasher_, clock_),
-        audit_(chain_, hasher_.peppers()),
         log_(log_text_),
-        handler_(service_, verifier_, chain_, clock_, metrics_, &log_) {
-    handler_.set_audit(audit_);
-  }
+        services_(chain_, clock_, random_, service_, hasher_),
+        handler_(services_.Wire(service_, verifier_, chain_, clock_, metrics_, log_)) {}
 
   Request Get(std::string_view target, const std::string& token) {
     Request req{bh::verb::get, target, 11};
@@ -95,26 +95,27 @@ class AuditApi : public core::testing::AuditFixture {
 
   core::StoreKeyLookup lookup_;
   core::Verifier verifier_;
-  core::AuditService audit_;
   std::ostringstream log_text_;
   Logger log_;
   Metrics metrics_;
+  testing::ApiTestServices services_;
   ApiHandler handler_;
 };
 
 TEST(AuditRoutes, AreRoutedForGetOnlyAndDocumented) {
   const json::object& paths = OpenApiDocument().at("paths").as_object();
   for (const char* path : {"/v1/audit", "/v1/audit/export", "/v1/audit/verify"}) {
-    const RouteMatch get = MatchRoute("GET", path);
+    const RouteMatch get = MatchRoute(v1::Routes(), "GET", path);
     ASSERT_EQ(get.kind, RouteMatch::Kind::kFound) << path;
     EXPECT_EQ(get.route->access, Access::kAuthenticated);
-    EXPECT_EQ(MatchRoute("POST", path).kind, RouteMatch::Kind::kMethodNotAllowed) << path;
+    EXPECT_EQ(MatchRoute(v1::Routes(), "POST", path).kind, RouteMatch::Kind::kMethodNotAllowed)
+        << path;
     ASSERT_TRUE(paths.contains(path)) << path;
     EXPECT_TRUE(paths.at(path).as_object().contains("get")) << path;
   }
-  EXPECT_EQ(MatchRoute("GET", "/v1/audit").route->id, RouteId::kAuditList);
-  EXPECT_EQ(MatchRoute("GET", "/v1/audit/export").route->id, RouteId::kAuditExport);
-  EXPECT_EQ(MatchRoute("GET", "/v1/audit/verify").route->id, RouteId::kAuditVerify);
+  EXPECT_EQ(MatchRoute(v1::Routes(), "GET", "/v1/audit").route->name, "listAuditEvents");
+  EXPECT_EQ(MatchRoute(v1::Routes(), "GET", "/v1/audit/export").route->name, "exportAuditEvents");
+  EXPECT_EQ(MatchRoute(v1::Routes(), "GET", "/v1/audit/verify").route->name, "verifyAuditTrail");
   const json::object& schemas = OpenApiDocument().at("components").at("schemas").as_object();
   EXPECT_TRUE(schemas.contains("AuditEvent"));
   EXPECT_TRUE(schemas.contains("AuditVerification"));

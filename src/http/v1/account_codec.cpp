@@ -51,15 +51,6 @@ json::object SessionJson(const core::SessionInfo& info, core::Time now, std::str
   return o;
 }
 
-core::Result<core::RoleInput> ParseRoleInput(const json::object& body) {
-  KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"name", "description", "permissions"}));
-  core::RoleInput in;
-  KW_ASSIGN_OR_RETURN(in.name, OptionalString(body, "name"));
-  KW_ASSIGN_OR_RETURN(in.description, OptionalString(body, "description"));
-  KW_ASSIGN_OR_RETURN(in.permissions, OptionalStringArray(body, "permissions"));
-  return in;
-}
-
 core::Result<core::AccountInput> ParseAccountInput(const json::object& body) {
   KW_RETURN_IF_ERROR(
       OnlyKnownFields(body, {"email", "role", "accessLevel", "givenName", "surname", "description",

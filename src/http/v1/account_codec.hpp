@@ -1,6 +1,6 @@
-// The JSON of roles, accounts, account tokens and console sessions (API.md "Roles, accounts,
-// sessions"): rendering with times in the caller's zone, and request bodies read into core's
-// input structs with type checks and unknown-field rejection. Pure functions; thread-safe.
+// The JSON of accounts, their tokens and console sessions (API.md "Roles, accounts, sessions"):
+// rendering with times in the caller's zone, and request bodies read into core's input structs
+// with type checks and unknown-field rejection. Pure functions; thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -11,7 +11,6 @@
 #include "core/accounts/account_service.hpp"
 #include "core/accounts/session_service.hpp"
 #include "core/result.hpp"
-#include "core/roles/role_service.hpp"
 
 namespace keyward::http {
 
@@ -26,8 +25,6 @@ boost::json::object AccountTokenJson(const core::ApiKey& key, std::string_view z
 boost::json::object SessionJson(const core::SessionInfo& info, core::Time now,
                                 std::string_view zone);
 
-// POST /v1/roles and PATCH /v1/roles/{id}: {name, description?, permissions}.
-core::Result<core::RoleInput> ParseRoleInput(const boost::json::object& body);
 // POST /v1/accounts and PATCH /v1/accounts/{id}: {email, role, accessLevel, givenName?,
 // surname?, description?, type?, locale?, timeZone?, enabled?}. What is required is core's.
 core::Result<core::AccountInput> ParseAccountInput(const boost::json::object& body);

@@ -1,7 +1,8 @@
-// The native API v1 calls (API.md), one plain function per call: an authenticated call in, a
-// Reply or a core::Error out. No Beast, no sockets: ApiHandler authenticates, routes and turns
-// errors into statuses (error_map.hpp); these functions only read the call, ask core, and render.
-// Thread-safe: they hold no state and their collaborators are thread-safe.
+// The native API v1 calls (API.md), one plain function per route: a call in, a Reply or a
+// core::Error out. The route table (routes.hpp) names each route's function; ApiHandler routes,
+// authenticates, checks the route's permission and turns errors into statuses (error_map.hpp);
+// these functions only read the call, ask core, and render. Thread-safe: they hold no state and
+// their collaborators are thread-safe.
 #pragma once
 
 #include <boost/url/params_view.hpp>
@@ -20,36 +21,41 @@
 #include "core/roles/role_service.hpp"
 #include "core/store/store.hpp"
 #include "core/verification/verifier.hpp"
+#include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/reply.hpp"
 #include "http/router.hpp"
+#include "http/service_endpoints.hpp"
+#include "http/v1/authz.hpp"
 
 namespace keyward::http::v1 {
 
-// The collaborators every call may use. The references outlive the calls.
+// The collaborators every call may use, all wired before the first call. The references outlive
+// the calls.
 struct Services {
   core::KeyService& keys;
   core::Store& store;
   const core::Clock& clock;
   const core::Verifier& verifier;  // POST /v1/keys/verify
   Metrics& metrics;                // verification counts and times
-  // The audit calls; null until ApiHandler::set_audit (they then answer 500 internal).
-  const core::AuditService* audit = nullptr;
-  Logger* logger = nullptr;  // may be null: a streamed export that fails midway is then not logged
-  // Never null: ApiHandler serves roles from a RoleService over its store until set_accounts.
-  const core::RoleService* roles = nullptr;
-  // Accounts and console sessions; null until ApiHandler::set_accounts (the calls then answer
-  // 500 internal).
-  const core::AccountService* accounts = nullptr;
-  const core::SessionService* sessions = nullptr;
+  Logger& logger;                  // a streamed export that fails midway
+  const core::RoleService& roles;
+  const core::AccountService& accounts;
+  const core::SessionService& sessions;
+  const core::AuditService& audit;
+  ServiceEndpoints& endpoints;  // /healthz, /readyz, /metrics
+  const Authz& authz;           // /v1/authz
 };
 
-// One authenticated call.
+// One call: a caller's (an API key's or a console session's), or none (a public route, sign-in
+// and forward-auth get a Principal with no permission).
 struct Call {
   const core::Principal& caller;
   const RouteMatch& route;                // kFound
   const boost::urls::params_view& query;  // decoded query parameters
+  const Request& request;                 // as received (forward-auth reads its headers)
+  const RequestContext& context;
   std::string_view body;
   // The console session the call came with, or null for an API key (and for sign-in).
   const core::SessionAuth* session = nullptr;
@@ -65,8 +71,15 @@ std::optional<std::string> QueryParam(const boost::urls::params_view& query, std
 // The key id of the route's {id}; a path id that is not a valid id names no key (404).
 core::Result<core::KeyId> PathKeyId(const RouteMatch& route);
 
-// Runs the call `call.route` names. Precondition: the route is found and kAuthenticated.
-core::Result<Reply> Dispatch(const Services& services, const Call& call);
+// --- Service endpoints and forward-auth (service.cpp) ---
+core::Result<Reply> Healthz(const Services& services, const Call& call);
+core::Result<Reply> Readyz(const Services& services, const Call& call);
+core::Result<Reply> MetricsText(const Services& services, const Call& call);
+// GET /v1/openapi.json: the document of openapi.hpp.
+core::Result<Reply> OpenApi(const Services& services, const Call& call);
+// /v1/authz: ApiHandler answers it inline (TryInline) before routing; this is the same answer as
+// a Reply, for a caller that routes it.
+core::Result<Reply> ForwardAuth(const Services& services, const Call& call);
 
 // --- API keys (keys.cpp) ---
 core::Result<Reply> CreateKey(const Services& services, const Call& call);
@@ -75,8 +88,10 @@ core::Result<Reply> CurrentKey(const Services& services, const Call& call);
 core::Result<Reply> GetKey(const Services& services, const Call& call);
 core::Result<Reply> UpdateKey(const Services& services, const Call& call);
 core::Result<Reply> DeleteKey(const Services& services, const Call& call);
-// enable, disable, lock, unlock: the route says which.
-core::Result<Reply> KeyAction(const Services& services, const Call& call);
+core::Result<Reply> EnableKey(const Services& services, const Call& call);
+core::Result<Reply> DisableKey(const Services& services, const Call& call);
+core::Result<Reply> LockKey(const Services& services, const Call& call);
+core::Result<Reply> UnlockKey(const Services& services, const Call& call);
 core::Result<Reply> RotateKey(const Services& services, const Call& call);
 core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call);
 
@@ -94,8 +109,9 @@ core::Result<Reply> CreateAccount(const Services& services, const Call& call);
 core::Result<Reply> GetAccount(const Services& services, const Call& call);
 core::Result<Reply> UpdateAccount(const Services& services, const Call& call);
 core::Result<Reply> DeleteAccount(const Services& services, const Call& call);
-// enable, disable, unlock: the route says which.
-core::Result<Reply> AccountAction(const Services& services, const Call& call);
+core::Result<Reply> EnableAccount(const Services& services, const Call& call);
+core::Result<Reply> DisableAccount(const Services& services, const Call& call);
+core::Result<Reply> UnlockAccount(const Services& services, const Call& call);
 core::Result<Reply> ResetAccountPassword(const Services& services, const Call& call);
 core::Result<Reply> CreateAccountToken(const Services& services, const Call& call);
 core::Result<Reply> DeleteAccountToken(const Services& services, const Call& call);

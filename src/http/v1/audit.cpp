@@ -8,19 +8,15 @@
 
 #include "core/time_zone.hpp"
 #include "http/error_map.hpp"
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
+#include "http/v1/audit_codec.hpp"
 #include "http/v1/audit_export_format.hpp"
-#include "http/v1/json_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {
 
 namespace json = boost::json;
-
-core::Result<const core::AuditService*> AuditOf(const Services& services) {
-  if (services.audit == nullptr) return core::Internal("the audit service is not wired");
-  return services.audit;
-}
 
 // The filters every audit call reads from the query string.
 core::AuditListInput Filters(const Call& call) {
@@ -38,7 +34,7 @@ struct ExportState {
   core::AuditExport exporter;
   AuditExportFormat format;
   std::string zone;
-  Logger* logger;
+  Logger& logger;
   std::string path;
   bool preamble_sent = false;
 };
@@ -55,11 +51,9 @@ BodyProducer MakeProducer(std::shared_ptr<ExportState> state) {
     while (!state->exporter.done()) {
       core::Result<std::vector<core::AuditEvent>> events = state->exporter.Next();
       if (!events) {
-        if (state->logger != nullptr) {
-          state->logger->Error("audit export failed",
-                               {{"route", json::string(state->path)},
-                                {"error", json::string(events.error().Message())}});
-        }
+        state->logger.Error("audit export failed",
+                            {{"route", json::string(state->path)},
+                             {"error", json::string(events.error().Message())}});
         return BodyStep::kFailed;
       }
       for (const core::AuditEvent& event : *events) {
@@ -83,11 +77,11 @@ std::string ExportFileName(core::Time now, AuditExportFormat format) {
 }  // namespace
 
 core::Result<Reply> ListAudit(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::AuditService* audit, AuditOf(services));
+  const core::AuditService& audit = services.audit;
   core::AuditListInput input = Filters(call);
   input.limit = QueryParam(call.query, "limit");
   input.cursor = QueryParam(call.query, "cursor");
-  KW_ASSIGN_OR_RETURN(core::AuditPage page, audit->List(call.caller, input));
+  KW_ASSIGN_OR_RETURN(core::AuditPage page, audit.List(call.caller, input));
   json::array items;
   items.reserve(page.items.size());
   for (const core::AuditEvent& event : page.items) {
@@ -97,14 +91,14 @@ core::Result<Reply> ListAudit(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> ExportAudit(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::AuditService* audit, AuditOf(services));
+  const core::AuditService& audit = services.audit;
   const std::string format_text = QueryParam(call.query, "format").value_or("jsonl");
   const std::optional<AuditExportFormat> format = ParseAuditExportFormat(format_text);
   if (!format) {
     return core::InvalidArgument(core::Msg::kFilterInvalid, "format",
                                  {"format", SafeEcho(format_text)});
   }
-  KW_ASSIGN_OR_RETURN(core::AuditExport exporter, audit->StartExport(call.caller, Filters(call)));
+  KW_ASSIGN_OR_RETURN(core::AuditExport exporter, audit.StartExport(call.caller, Filters(call)));
   auto state = std::make_shared<ExportState>(ExportState{std::move(exporter), *format,
                                                          call.caller.time_zone, services.logger,
                                                          std::string(call.route.route->pattern)});
@@ -117,8 +111,8 @@ core::Result<Reply> ExportAudit(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> VerifyAudit(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::AuditService* audit, AuditOf(services));
-  KW_ASSIGN_OR_RETURN(core::AuditVerification verification, audit->Verify(call.caller));
+  const core::AuditService& audit = services.audit;
+  KW_ASSIGN_OR_RETURN(core::AuditVerification verification, audit.Verify(call.caller));
   return Reply::Json(200, AuditVerificationJson(verification));
 }
 

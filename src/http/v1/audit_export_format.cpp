@@ -5,7 +5,7 @@
 #include <array>
 
 #include "core/time_zone.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/audit_codec.hpp"
 
 namespace keyward::http {
 

@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
+#include <boost/json/string.hpp>
 
 #include <algorithm>
 #include <array>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <span>
 #include <string>
 #include <utility>
@@ -19,6 +21,7 @@
 #include "http/auth.hpp"
 #include "http/router.hpp"
 #include "http/secret_scan.hpp"
+#include "http/v1/routes.hpp"
 
 namespace keyward::http {
 namespace {
@@ -289,14 +292,25 @@ Response MakeAnswer(const Request& request, core::Outcome outcome,
 }  // namespace
 
 Authz::Authz(const core::Verifier& verifier, Metrics& metrics,
-             const std::vector<core::Ipv4Range>& trusted_proxies, Logger* logger)
+             const std::vector<core::Ipv4Range>& trusted_proxies, Logger& logger)
     : verifier_(verifier), metrics_(metrics), trusted_proxies_(trusted_proxies), logger_(logger) {}
 
 bool Authz::Owns(const Request& request) {
   const std::string_view target = request.target();
   const Route* route =
-      MatchSubtreeRoute(request.method_string(), target.substr(0, target.find('?')));
-  return route != nullptr && route->id == RouteId::kAuthz;
+      MatchSubtreeRoute(v1::Routes(), request.method_string(), target.substr(0, target.find('?')));
+  return route != nullptr && route->access == Access::kPresentedToken;
+}
+
+Response Authz::AnswerSafely(const Request& request, const RequestContext& context) const {
+  try {
+    return Answer(request, context);
+  } catch (const std::exception& e) {
+    logger_.Error("authz failed", {{"exception", boost::json::string(e.what())}});
+  } catch (...) {
+    logger_.Error("authz failed", {{"exception", "unknown"}});
+  }
+  return FailureAnswer(request);
 }
 
 Response Authz::Answer(const Request& request, const RequestContext& context) const {
@@ -337,10 +351,8 @@ Response Authz::Answer(const Request& request, const RequestContext& context) co
     if (result.outcome == core::Outcome::kValid) {
       result.outcome = core::Outcome::kInsufficientPermissions;
     }
-    if (logger_ != nullptr) {
-      logger_->Warn("authz refused a query parameter that is nearly \"permission\"",
-                    {{"parameter", required.near_miss()}, {"expected", "permission"}});
-    }
+    logger_.Warn("authz refused a query parameter that is nearly \"permission\"",
+                 {{"parameter", required.near_miss()}, {"expected", "permission"}});
   }
   metrics_.IncrementVerification(core::OutcomeName(result.outcome));
   return MakeAnswer(request, result.outcome, &result);

@@ -55,10 +55,10 @@ namespace keyward::http {
 class Authz {
  public:
   // Every reference must outlive the Authz. `trusted_proxies` is read on every call (it is the
-  // ApiHandler's list, set before serving). `logger` (may be null: no log) gets one line per
-  // near-miss permission parameter.
+  // ApiHandler's list, fixed at its construction). `logger` gets one line per near-miss
+  // permission parameter, and the exception of an answer that failed.
   Authz(const core::Verifier& verifier, Metrics& metrics,
-        const std::vector<core::Ipv4Range>& trusted_proxies, Logger* logger = nullptr);
+        const std::vector<core::Ipv4Range>& trusted_proxies, Logger& logger);
 
   // Whether `request` is for /v1/authz or a path below it (any method). Allocates nothing.
   static bool Owns(const Request& request);
@@ -73,11 +73,14 @@ class Authz {
   // refuses the request rather than let it through.
   static Response FailureAnswer(const Request& request);
 
+  // Answer, with an exception logged and answered by FailureAnswer. Never throws.
+  Response AnswerSafely(const Request& request, const RequestContext& context) const;
+
  private:
   const core::Verifier& verifier_;
   Metrics& metrics_;
   const std::vector<core::Ipv4Range>& trusted_proxies_;
-  Logger* logger_;
+  Logger& logger_;
 };
 
 // Whether a query parameter's decoded name is nearly, but not exactly, "permission": another

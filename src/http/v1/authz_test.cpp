@@ -38,6 +38,13 @@ class Authz : public testing::VerificationFixture {
     return res ? std::move(*res) : Response{};
   }
 
+  // A handler that believes X-Forwarded-For and X-Real-IP from 10.0.0.0/8.
+  http::ApiHandler BehindProxies() {
+    return http::ApiHandler(
+        Wire(verifier_),
+        ApiOptions{.trusted_proxies = {core::ParseIpv4Range("10.0.0.0/8").value()}});
+  }
+
   Response AskWith(const std::string& token, std::string_view target = "/v1/authz",
                    const char* peer = "8.8.8.8") {
     return Ask(target, {{"X-API-Key", token}}, peer);
@@ -296,27 +303,29 @@ TEST_F(Authz, ManyRequiredPermissionsAreAllChecked) {
 }
 
 TEST_F(Authz, ForwardedForIsIgnoredFromAnUntrustedPeer) {
-  handler_.set_trusted_proxies({core::ParseIpv4Range("10.0.0.0/8").value()});
+  http::ApiHandler proxied = BehindProxies();
   const core::IssuedKey key = MakeKey("fenced", "Auditor", std::vector<std::string>{"1.1.1.1"});
-  ExpectAnswer(
-      Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Forwarded-For", "1.1.1.1"}}, "8.8.8.8"), 403,
-      "IP_NOT_ALLOWED");
-  ExpectAnswer(Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Real-IP", "1.1.1.1"}}, "8.8.8.8"),
+  ExpectAnswer(Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Forwarded-For", "1.1.1.1"}},
+                   "8.8.8.8", bh::verb::get, &proxied),
+               403, "IP_NOT_ALLOWED");
+  ExpectAnswer(Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Real-IP", "1.1.1.1"}}, "8.8.8.8",
+                   bh::verb::get, &proxied),
                403, "IP_NOT_ALLOWED");
 }
 
 TEST_F(Authz, BehindATrustedProxyTheRightmostUntrustedAddressCounts) {
-  handler_.set_trusted_proxies({core::ParseIpv4Range("10.0.0.0/8").value()});
+  http::ApiHandler proxied = BehindProxies();
   const core::IssuedKey key = MakeKey("fenced", "Auditor", std::vector<std::string>{"1.1.1.1"});
-  ExpectAnswer(
-      Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Forwarded-For", "1.1.1.1"}}, "10.0.0.5"), 200,
-      "VALID");
-  ExpectAnswer(Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Real-IP", "1.1.1.1"}}, "10.0.0.5"),
+  ExpectAnswer(Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Forwarded-For", "1.1.1.1"}},
+                   "10.0.0.5", bh::verb::get, &proxied),
+               200, "VALID");
+  ExpectAnswer(Ask("/v1/authz", {{"X-API-Key", key.token}, {"X-Real-IP", "1.1.1.1"}}, "10.0.0.5",
+                   bh::verb::get, &proxied),
                200, "VALID");
   // A client at 8.8.4.4 forging the leftmost entry gains nothing.
   ExpectAnswer(Ask("/v1/authz",
                    {{"X-API-Key", key.token}, {"X-Forwarded-For", "1.1.1.1, 8.8.4.4, 10.0.0.7"}},
-                   "10.0.0.5"),
+                   "10.0.0.5", bh::verb::get, &proxied),
                403, "IP_NOT_ALLOWED");
 }
 

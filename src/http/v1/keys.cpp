@@ -1,8 +1,9 @@
 // The API key calls of API.md "API keys".
 #include <boost/json/array.hpp>
 
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {
@@ -18,6 +19,17 @@ Reply KeyReply(unsigned status, const Services& services, const Call& call,
 Reply IssuedReply(unsigned status, const Services& services, const Call& call,
                   const core::IssuedKey& issued) {
   return Reply::Json(status, IssuedKeyJson(issued, services.clock.Now(), call.caller.time_zone));
+}
+
+// A lifecycle action (enable, disable, lock, unlock): a body with no fields, `act` on the path's
+// key, the key answered.
+template <typename Act>
+core::Result<Reply> KeyAction(const Services& services, const Call& call, Act act) {
+  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_RETURN_IF_ERROR(ParseNoFields(body));
+  KW_ASSIGN_OR_RETURN(core::ApiKey key, act(id));
+  return KeyReply(200, services, call, key);
 }
 
 }  // namespace
@@ -72,30 +84,25 @@ core::Result<Reply> DeleteKey(const Services& services, const Call& call) {
   return Reply::NoContent();
 }
 
-core::Result<Reply> KeyAction(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
-  KW_RETURN_IF_ERROR(ParseNoFields(body));
-  const core::KeyService& keys = services.keys;
-  core::Result<core::ApiKey> key = core::Internal("not a key action route");
-  switch (call.route.route->id) {
-    case RouteId::kKeyEnable:
-      key = keys.SetEnabled(call.caller, id, true);
-      break;
-    case RouteId::kKeyDisable:
-      key = keys.SetEnabled(call.caller, id, false);
-      break;
-    case RouteId::kKeyLock:
-      key = keys.Lock(call.caller, id);
-      break;
-    case RouteId::kKeyUnlock:
-      key = keys.Unlock(call.caller, id);
-      break;
-    default:
-      break;
-  }
-  if (!key) return key.error();
-  return KeyReply(200, services, call, *key);
+core::Result<Reply> EnableKey(const Services& services, const Call& call) {
+  return KeyAction(services, call,
+                   [&](core::KeyId id) { return services.keys.SetEnabled(call.caller, id, true); });
+}
+
+core::Result<Reply> DisableKey(const Services& services, const Call& call) {
+  return KeyAction(services, call, [&](core::KeyId id) {
+    return services.keys.SetEnabled(call.caller, id, false);
+  });
+}
+
+core::Result<Reply> LockKey(const Services& services, const Call& call) {
+  return KeyAction(services, call,
+                   [&](core::KeyId id) { return services.keys.Lock(call.caller, id); });
+}
+
+core::Result<Reply> UnlockKey(const Services& services, const Call& call) {
+  return KeyAction(services, call,
+                   [&](core::KeyId id) { return services.keys.Unlock(call.caller, id); });
 }
 
 core::Result<Reply> RotateKey(const Services& services, const Call& call) {

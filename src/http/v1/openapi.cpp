@@ -1,6 +1,5 @@
 #include "http/v1/openapi.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cctype>
@@ -10,183 +9,15 @@
 
 #include "http/router.hpp"
 #include "http/v1/openapi_components.hpp"
+#include "http/v1/routes.hpp"
 
 namespace keyward::http {
 namespace {
 
 namespace json = boost::json;
 
-// What the document says about one route beyond the table's method and pattern.
-struct Operation {
-  const char* operation_id;
-  const char* summary;
-  const char* tag;
-  const char* request;   // request body schema, or nullptr for none
-  unsigned status;       // success status
-  const char* response;  // success body schema, or nullptr for none (204) or text
-};
-
-Operation Describe(RouteId id) {
-  switch (id) {
-    case RouteId::kHealthz:
-      return {"healthz", "The process is up", "Service", nullptr, 200, "ServiceStatus"};
-    case RouteId::kReadyz:
-      return {"readyz", "The store is reachable", "Service", nullptr, 200, "ServiceStatus"};
-    case RouteId::kMetrics:
-      return {"metrics", "Prometheus metrics (text format 0.0.4)", "Service", nullptr, 200,
-              nullptr};
-    case RouteId::kOpenApi:
-      return {"openapi", "This document", "Service", nullptr, 200, nullptr};
-    case RouteId::kKeysCreate:
-      return {"createApiKey",
-              "Create an API key; the secret is shown only here",
-              "API Keys",
-              "CreateApiKey",
-              201,
-              "IssuedApiKey"};
-    case RouteId::kKeysList:
-      return {"listApiKeys", "List API keys, newest first", "API Keys", nullptr, 200, "ApiKeyList"};
-    case RouteId::kKeysCurrent:
-      return {"getCurrentApiKey", "The calling key", "API Keys", nullptr, 200, "ApiKey"};
-    case RouteId::kKeysBulkDelete:
-      return {"deleteApiKeys",
-              "Delete several keys in one transaction",
-              "API Keys",
-              "BulkDelete",
-              200,
-              "BulkDeleteResults"};
-    case RouteId::kKeyGet:
-      return {"getApiKey", "Get an API key", "API Keys", nullptr, 200, "ApiKey"};
-    case RouteId::kKeyUpdate:
-      return {"updateApiKey", "Edit an API key", "API Keys", "UpdateApiKey", 200, "ApiKey"};
-    case RouteId::kKeyDelete:
-      return {"deleteApiKey", "Delete an API key", "API Keys", nullptr, 204, nullptr};
-    case RouteId::kKeyEnable:
-      return {"enableApiKey", "Enable an API key", "API Keys", "Empty", 200, "ApiKey"};
-    case RouteId::kKeyDisable:
-      return {"disableApiKey", "Disable an API key", "API Keys", "Empty", 200, "ApiKey"};
-    case RouteId::kKeyLock:
-      return {"lockApiKey", "Lock an API key until unlocked", "API Keys", "Empty", 200, "ApiKey"};
-    case RouteId::kKeyUnlock:
-      return {"unlockApiKey",
-              "Unlock an API key and clear its failed attempts",
-              "API Keys",
-              "Empty",
-              200,
-              "ApiKey"};
-    case RouteId::kKeyRotate:
-      return {"rotateApiKey",
-              "Replace the secret; the new one is shown only here",
-              "API Keys",
-              "RotateApiKey",
-              200,
-              "IssuedApiKey"};
-    case RouteId::kPermissionsList:
-      return {"listPermissions", "The permission catalogue", "Roles", nullptr, 200,
-              "PermissionList"};
-    case RouteId::kRolesList:
-      return {"listRoles", "List roles, newest first", "Roles", nullptr, 200, "RoleList"};
-    case RouteId::kRoleGet:
-      return {"getRole", "Get a role", "Roles", nullptr, 200, "Role"};
-    case RouteId::kRoleCreate:
-      return {"createRole", "Create a custom role", "Roles", "RoleInput", 201, "Role"};
-    case RouteId::kRoleUpdate:
-      return {"updateRole", "Edit a custom role", "Roles", "RoleInput", 200, "Role"};
-    case RouteId::kRoleDelete:
-      return {"deleteRole", "Delete a custom role no key or account uses", "Roles", nullptr, 204,
-              nullptr};
-    case RouteId::kAccountsList:
-      return {"listAccounts", "List accounts, newest first", "Accounts", nullptr, 200,
-              "AccountList"};
-    case RouteId::kAccountCreate:
-      return {"createAccount", "Create an account", "Accounts", "AccountInput", 201, "Account"};
-    case RouteId::kAccountGet:
-      return {"getAccount", "Get an account", "Accounts", nullptr, 200, "Account"};
-    case RouteId::kAccountUpdate:
-      return {"updateAccount", "Edit an account", "Accounts", "AccountInput", 200, "Account"};
-    case RouteId::kAccountDelete:
-      return {"deleteAccount", "Delete an account and its token", "Accounts", nullptr, 204,
-              nullptr};
-    case RouteId::kAccountEnable:
-      return {"enableAccount", "Enable an account", "Accounts", "Empty", 200, "Account"};
-    case RouteId::kAccountDisable:
-      return {"disableAccount",
-              "Disable an account: its token and sessions stop",
-              "Accounts",
-              "Empty",
-              200,
-              "Account"};
-    case RouteId::kAccountUnlock:
-      return {"unlockAccount", "Clear the account's sign-in lockouts", "Accounts", "Empty", 200,
-              "Account"};
-    case RouteId::kAccountPassword:
-      return {"resetAccountPassword",
-              "Set a one-time console password, shown only here; ends the account's sessions",
-              "Accounts",
-              "Empty",
-              200,
-              "OneTimePassword"};
-    case RouteId::kAccountTokenCreate:
-      return {"createAccountToken",
-              "Generate the account's authentication token; the secret is shown only here",
-              "Accounts",
-              "AccountTokenInput",
-              201,
-              "IssuedAccountToken"};
-    case RouteId::kAccountTokenDelete:
-      return {"deleteAccountToken",
-              "Delete the account's authentication token",
-              "Accounts",
-              nullptr,
-              204,
-              nullptr};
-    case RouteId::kSessionCreate:
-      return {"signIn",   "Sign into the console; sets the keyward_session cookie",
-              "Sessions", "SignIn",
-              201,        "SignedIn"};
-    case RouteId::kSessionGet:
-      return {"getSession", "The current console session", "Sessions", nullptr, 200, "Session"};
-    case RouteId::kSessionDelete:
-      return {"signOut", "Sign out", "Sessions", nullptr, 204, nullptr};
-    case RouteId::kSessionPassword:
-      return {"changePassword",
-              "Change your password; ends your other sessions",
-              "Sessions",
-              "PasswordChange",
-              204,
-              nullptr};
-    case RouteId::kKeysVerify:
-      return {"verifyApiKey",
-              "Verify a key presented to another API; always 200 with the outcome (503 only "
-              "while the key index is stale)",
-              "Verification",
-              "VerifyKey",
-              200,
-              "Verification"};
-    case RouteId::kAuditList:
-      return {"listAuditEvents", "List audit events, newest first", "Audit", nullptr, 200,
-              "AuditEventList"};
-    case RouteId::kAuditExport:
-      return {"exportAuditEvents",
-              "Export audit events, oldest first, streamed as JSON lines or CSV",
-              "Audit",
-              nullptr,
-              200,
-              nullptr};
-    case RouteId::kAuditVerify:
-      return {"verifyAuditTrail", "Check the audit trail's hash chain", "Audit", nullptr, 200,
-              "AuditVerification"};
-    case RouteId::kAuthz:
-      return {"authz",
-              "Forward-auth for gateways: checks the presented key. Any method, and every path "
-              "below /v1/authz too. Query-string credentials are ignored.",
-              "Verification",
-              nullptr,
-              200,
-              nullptr};
-  }
-  return {"unknown", "", "Service", nullptr, 200, nullptr};
-}
+// `text` as Boost.JSON's string view.
+json::string_view Text(std::string_view text) { return {text.data(), text.size()}; }
 
 json::object Ref(std::string_view kind, std::string_view name) {
   return json::object{{"$ref", "#/components/" + std::string(kind) + "/" + std::string(name)}};
@@ -196,31 +27,29 @@ json::object JsonContent(std::string_view schema) {
   return json::object{{"application/json", json::object{{"schema", Ref("schemas", schema)}}}};
 }
 
-json::array Parameters(const Route& route) {
+// Each name of a space-separated list.
+std::vector<std::string_view> Words(std::string_view list) {
+  std::vector<std::string_view> words;
+  while (!list.empty()) {
+    const std::size_t space = list.find(' ');
+    if (space != 0) words.push_back(list.substr(0, space));
+    if (space == std::string_view::npos) break;
+    list.remove_prefix(space + 1);
+  }
+  return words;
+}
+
+json::array Parameters(const v1::Endpoint& endpoint) {
   json::array params;
-  if (route.pattern.find("{id}") != std::string_view::npos)
+  if (endpoint.route.pattern.find("{id}") != std::string_view::npos) {
     params.push_back(Ref("parameters", "id"));
-  if (route.id == RouteId::kKeysList) {
-    for (const char* name : {"status", "role", "source", "q"}) {
-      params.push_back(json::object{
-          {"name", name}, {"in", "query"}, {"schema", json::object{{"type", "string"}}}});
-    }
   }
-  if (route.id == RouteId::kAuditExport) params.push_back(Ref("parameters", "exportFormat"));
-  if (route.id == RouteId::kAuditList || route.id == RouteId::kAuditExport) {
-    for (const char* name :
-         {"auditSince", "auditUntil", "auditActor", "auditAction", "auditTarget"}) {
-      params.push_back(Ref("parameters", name));
-    }
+  for (const std::string_view name : Words(endpoint.doc.query)) {
+    params.push_back(json::object{
+        {"name", Text(name)}, {"in", "query"}, {"schema", json::object{{"type", "string"}}}});
   }
-  if (route.id == RouteId::kKeysList || route.id == RouteId::kRolesList ||
-      route.id == RouteId::kAccountsList || route.id == RouteId::kAuditList) {
-    params.push_back(Ref("parameters", "limit"));
-    params.push_back(Ref("parameters", "cursor"));
-  }
-  if (route.id == RouteId::kAuthz) {
-    params.push_back(Ref("parameters", "permission"));
-    params.push_back(Ref("parameters", "permissionHeader"));
+  for (const std::string_view name : Words(endpoint.doc.parameters)) {
+    params.push_back(Ref("parameters", name));
   }
   return params;
 }
@@ -233,79 +62,77 @@ std::vector<std::string_view> DocumentedMethods(const Route& route) {
   return {route.method};
 }
 
-json::object SuccessResponse(const Route& route, const Operation& op) {
-  json::object response{{"description", op.summary}};
-  if (op.response != nullptr) {
-    response["content"] = JsonContent(op.response);
-  } else if (route.id == RouteId::kMetrics) {
-    response["content"] =
-        json::object{{"text/plain", json::object{{"schema", json::object{{"type", "string"}}}}}};
-  } else if (route.id == RouteId::kAuditExport) {
-    const json::object text{{"schema", json::object{{"type", "string"}}}};
-    response["content"] = json::object{{"application/x-ndjson", text}, {"text/csv", text}};
-    response["headers"] = json::object{
-        {"Content-Disposition",
-         json::object{{"schema", json::object{{"type", "string"}}},
-                      {"description", "attachment; filename=\"keyward-audit-<time>.<format>\""}}}};
-  } else if (route.id == RouteId::kOpenApi) {
-    response["content"] = json::object{
-        {"application/json", json::object{{"schema", json::object{{"type", "object"}}}}}};
+json::object SuccessResponse(const v1::OpenApiOperation& op) {
+  json::object response{{"description", Text(op.summary)}};
+  const json::object text{{"schema", json::object{{"type", "string"}}}};
+  switch (op.body) {
+    case v1::ResponseBody::kSchema:
+      if (!op.response.empty()) response["content"] = JsonContent(op.response);
+      break;
+    case v1::ResponseBody::kText:
+      response["content"] = json::object{{"text/plain", text}};
+      break;
+    case v1::ResponseBody::kAnyJsonObject:
+      response["content"] = json::object{
+          {"application/json", json::object{{"schema", json::object{{"type", "object"}}}}}};
+      break;
+    case v1::ResponseBody::kJsonLinesOrCsv:
+      response["content"] = json::object{{"application/x-ndjson", text}, {"text/csv", text}};
+      response["headers"] =
+          json::object{{"Content-Disposition",
+                        json::object{{"schema", json::object{{"type", "string"}}},
+                                     {"description",
+                                      "attachment; filename=\"keyward-audit-<time>.<format>\""}}}};
+      break;
   }
   return response;
 }
 
 // The error responses of a call made with a caller's credential.
-void AddAuthenticatedErrors(const Route& route, json::object& responses) {
+void AddAuthenticatedErrors(const v1::Endpoint& endpoint, json::object& responses) {
+  const Route& route = endpoint.route;
   responses["400"] = Ref("responses", "BadRequest");
   responses["401"] = Ref("responses", "Unauthenticated");
   responses["403"] = Ref("responses", "PermissionDenied");
   if (route.pattern.find("{id}") != std::string_view::npos) {
     responses["404"] = Ref("responses", "NotFound");
   }
-  if (route.method != "GET" && route.id != RouteId::kKeysVerify) {
+  if (route.method != "GET" && !endpoint.doc.never_conflicts) {
     responses["409"] = Ref("responses", "Conflict");
   }
   responses["429"] = Ref("responses", "RateLimited");
   responses["503"] = Ref("responses", "Unavailable");
 }
 
-// The operation `route` under `method` (one of DocumentedMethods(route)).
-json::object OperationJson(const Route& route, std::string_view method) {
-  const Operation op = Describe(route.id);
-  json::object out;
-  std::string operation_id = op.operation_id;
+// The operation id of `route` under `method`: its name, with the method appended for a route that
+// takes every method, so that ids stay unique per document ("authzGet", "authzPost", ...).
+std::string OperationId(const Route& route, std::string_view method) {
+  std::string id(route.name);
   if (route.method == kAnyMethod) {
-    // Operation ids are unique per document: "authzGet", "authzPost", ...
-    operation_id += method.front();
+    id += method.front();
     for (const char c : method.substr(1)) {
-      operation_id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
   }
-  out["operationId"] = operation_id;
-  out["summary"] = op.summary;
-  out["tags"] = json::array{op.tag};
-  json::array params = Parameters(route);
-  if (!params.empty()) out["parameters"] = std::move(params);
-  if (op.request != nullptr) {
-    // An empty body counts as {} (API.md "Conventions"), so no body is ever required.
-    out["requestBody"] = json::object{{"required", false}, {"content", JsonContent(op.request)}};
-  }
-  json::object responses;
-  responses[std::to_string(op.status)] = SuccessResponse(route, op);
-  switch (route.access) {
+  return id;
+}
+
+// The security requirements and error responses of `endpoint`, by who may call it.
+void AddAccess(const v1::Endpoint& endpoint, json::object& out, json::object& responses) {
+  switch (endpoint.route.access) {
     case Access::kPublic:
       out["security"] = json::array{};
-      if (route.id == RouteId::kReadyz) responses["503"] = Ref("responses", "Unavailable");
+      if (endpoint.doc.may_be_unavailable) responses["503"] = Ref("responses", "Unavailable");
       break;
     case Access::kAuthenticated:
       out["security"] = json::array{json::object{{"bearer", json::array{}}},
                                     json::object{{"apiSecretKey", json::array{}}},
                                     json::object{{"session", json::array{}}}};
-      AddAuthenticatedErrors(route, responses);
+      AddAuthenticatedErrors(endpoint, responses);
       break;
     case Access::kSession:
       out["security"] = json::array{json::object{{"session", json::array{}}}};
-      AddAuthenticatedErrors(route, responses);
+      AddAuthenticatedErrors(endpoint, responses);
       break;
     case Access::kSignIn:
       // Email and password in the body; a credential header is refused.
@@ -321,11 +148,33 @@ json::object OperationJson(const Route& route, std::string_view method) {
       out["security"] = json::array{json::object{{"bearer", json::array{}}},
                                     json::object{{"apiSecretKey", json::array{}}},
                                     json::object{{"xApiKey", json::array{}}}};
-      responses[std::to_string(op.status)] = Ref("responses", "AuthzAllowed");
+      responses[std::to_string(endpoint.doc.status)] = Ref("responses", "AuthzAllowed");
       responses["401"] = Ref("responses", "AuthzUnauthenticated");
       responses["403"] = Ref("responses", "AuthzForbidden");
       break;
   }
+}
+
+// The operation of `endpoint` under `method` (one of DocumentedMethods(endpoint.route)).
+json::object OperationJson(const v1::Endpoint& endpoint, std::string_view method) {
+  const v1::OpenApiOperation& op = endpoint.doc;
+  json::object out;
+  out["operationId"] = OperationId(endpoint.route, method);
+  out["summary"] = Text(op.summary);
+  if (!endpoint.permission.empty()) {
+    out["description"] = "Requires the permission " + std::string(endpoint.permission) + ".";
+    out["x-keyward-permission"] = Text(endpoint.permission);
+  }
+  out["tags"] = json::array{Text(op.tag)};
+  json::array params = Parameters(endpoint);
+  if (!params.empty()) out["parameters"] = std::move(params);
+  if (!op.request.empty()) {
+    // An empty body counts as {} (API.md "Conventions"), so no body is ever required.
+    out["requestBody"] = json::object{{"required", false}, {"content", JsonContent(op.request)}};
+  }
+  json::object responses;
+  responses[std::to_string(op.status)] = SuccessResponse(op);
+  AddAccess(endpoint, out, responses);
   out["responses"] = std::move(responses);
   return out;
 }
@@ -338,11 +187,11 @@ std::string Lower(std::string_view text) {
 
 json::value Build() {
   json::object paths;
-  for (const Route& route : RouteTable()) {
-    json::value& item = paths[route.pattern];
+  for (const v1::Endpoint& endpoint : v1::Endpoints()) {
+    json::value& item = paths[endpoint.route.pattern];
     if (!item.is_object()) item = json::object{};
-    for (const std::string_view method : DocumentedMethods(route)) {
-      item.as_object()[Lower(method)] = OperationJson(route, method);
+    for (const std::string_view method : DocumentedMethods(endpoint.route)) {
+      item.as_object()[Lower(method)] = OperationJson(endpoint, method);
     }
   }
   json::object doc;
@@ -355,7 +204,7 @@ json::value Build() {
   doc["security"] = json::array{json::object{{"bearer", json::array{}}},
                                 json::object{{"apiSecretKey", json::array{}}}};
   doc["paths"] = std::move(paths);
-  doc["components"] = json::parse(OpenApiComponentsJson());
+  doc["components"] = OpenApiComponents();
   return doc;
 }
 

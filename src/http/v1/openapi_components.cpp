@@ -1,366 +1,113 @@
 #include "http/v1/openapi_components.hpp"
 
+#include <boost/json/parse.hpp>
+
+#include <string_view>
+
+#include "http/v1/openapi_schemas.hpp"
+
 namespace keyward::http {
 namespace {
 
-// Schemas, shared responses and security schemes: fixed data, kept as JSON text so it reads as
-// the document does.
-constexpr std::string_view kComponents = R"json({
-  "securitySchemes": {
-    "bearer": {"type": "http", "scheme": "bearer",
-               "description": "Authorization: Bearer kw_<publicid>_<secret><checksum>"},
-    "apiSecretKey": {"type": "apiKey", "in": "header", "name": "api-secret-key"},
-    "session": {"type": "apiKey", "in": "cookie", "name": "keyward_session",
-                "description": "The console session (POST /v1/session). State-changing calls also need the header X-CSRF-Token"},
-    "xApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
-                "description": "Accepted by /v1/authz only"}
-  },
-  "schemas": {
-    "Error": {
-      "type": "object", "required": ["error"],
-      "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {
-          "code": {"type": "string", "enum": ["invalid_argument", "immutable_field",
-            "malformed_json", "unauthenticated", "permission_denied", "not_found",
-            "method_not_allowed", "already_exists", "read_only", "conflict", "in_use",
-            "last_master_administrator", "payload_too_large", "rate_limited", "unavailable",
-            "internal"]},
-          "message": {"type": "string", "description": "In the caller's locale"},
-          "field": {"type": "string", "description": "The request field at fault"}}}}
-    },
-    "RoleRef": {
-      "type": "object", "required": ["id", "name"],
-      "properties": {"id": {"type": "string"}, "name": {"type": "string"}}
-    },
-    "ApiKey": {
-      "type": "object",
-      "required": ["id", "name", "description", "prefix", "role", "enabled", "lockedOut",
-        "unlockAt", "failedAttempts", "status", "expiresAt", "locale", "timeZone", "allowedIps",
-        "source", "accountId", "createdAt", "lastUsedAt", "secretRotatedAt", "previousSecret"],
-      "properties": {
-        "id": {"type": "string", "example": "42"},
-        "name": {"type": "string", "minLength": 1, "maxLength": 128},
-        "description": {"type": "string", "maxLength": 1024},
-        "prefix": {"type": "string", "example": "kw_3hT9xQ2mPz7a"},
-        "role": {"$ref": "#/components/schemas/RoleRef"},
-        "enabled": {"type": "boolean"},
-        "lockedOut": {"type": "boolean"},
-        "unlockAt": {"type": "string", "format": "date-time", "nullable": true},
-        "failedAttempts": {"type": "integer"},
-        "status": {"type": "string", "enum": ["disabled", "expired", "locked_out", "enabled"]},
-        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string", "example": "UTC"},
-        "allowedIps": {"type": "array", "items": {"type": "string"}},
-        "source": {"type": "string", "enum": ["api", "console", "account", "import"]},
-        "accountId": {"type": "string", "nullable": true},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true},
-        "secretRotatedAt": {"type": "string", "format": "date-time", "nullable": true},
-        "previousSecret": {"allOf": [{"$ref": "#/components/schemas/PreviousSecret"}],
-          "nullable": true}}
-    },
-    "PreviousSecret": {
-      "type": "object", "required": ["endsAt", "lastUsedAt"],
-      "description": "During a rotation grace period: the old secret's end and last use",
-      "properties": {
-        "endsAt": {"type": "string", "format": "date-time",
-          "description": "When the old secret stops working"},
-        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true,
-          "description": "When the old secret was last used"}}
-    },
-    "IssuedApiKey": {
-      "allOf": [{"$ref": "#/components/schemas/ApiKey"}, {
-        "type": "object", "required": ["secret"],
-        "properties": {"secret": {"type": "string",
-          "pattern": "^kw_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}$",
-          "description": "The token; shown only in this response"}}}]
-    },
-    "ApiKeyList": {
-      "type": "object", "required": ["items", "nextCursor"],
-      "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/ApiKey"}},
-        "nextCursor": {"type": "string", "nullable": true}}
-    },
-    "CreateApiKey": {
-      "type": "object", "required": ["name", "role"], "additionalProperties": false,
-      "properties": {
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "role": {"oneOf": [{"type": "string"}, {"type": "integer"}],
-                 "description": "Role id or name"},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string"},
-        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
-        "allowedIps": {"type": "array", "items": {"type": "string"}},
-        "enabled": {"type": "boolean"}}
-    },
-    "UpdateApiKey": {
-      "type": "object", "additionalProperties": false,
-      "description": "expiresAt is immutable: giving it is 400 immutable_field",
-      "properties": {
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "role": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string"},
-        "allowedIps": {"type": "array", "items": {"type": "string"}}}
-    },
-    "RotateApiKey": {
-      "type": "object", "additionalProperties": false,
-      "properties": {"gracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 604800}}
-    },
-    "Empty": {"type": "object", "additionalProperties": false},
-    "BulkDelete": {
-      "type": "object", "required": ["ids"], "additionalProperties": false,
-      "properties": {"ids": {"type": "array",
-        "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}
-    },
-    "BulkDeleteResults": {
-      "type": "object", "required": ["results"],
-      "properties": {"results": {"type": "array", "items": {
-        "type": "object", "required": ["id", "status"],
-        "properties": {"id": {"type": "string"},
-                       "status": {"type": "integer", "enum": [204, 404]}}}}}
-    },
-    "Permission": {
-      "type": "object", "required": ["name", "group", "description"],
-      "properties": {"name": {"type": "string"}, "group": {"type": "string"},
-                     "description": {"type": "string"}}
-    },
-    "PermissionList": {
-      "type": "object", "required": ["items"],
-      "properties": {"items": {"type": "array",
-        "items": {"$ref": "#/components/schemas/Permission"}}}
-    },
-    "Role": {
-      "type": "object", "required": ["id", "name", "description", "builtIn", "permissions"],
-      "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-        "description": {"type": "string"}, "builtIn": {"type": "boolean"},
-        "permissions": {"type": "array", "items": {"type": "string"}}}
-    },
-    "RoleList": {
-      "type": "object", "required": ["items", "nextCursor"],
-      "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
-        "nextCursor": {"type": "string", "nullable": true}}
-    },
-    "RoleInput": {
-      "type": "object", "additionalProperties": false,
-      "properties": {"name": {"type": "string"}, "description": {"type": "string"},
-        "permissions": {"type": "array", "items": {"type": "string"}}},
-      "description": "Create needs name and permissions; an edit takes any of them"
-    },
-    "AccountToken": {
-      "type": "object", "required": ["keyId", "prefix", "createdAt", "expiresAt", "lastUsedAt"],
-      "properties": {"keyId": {"type": "string"}, "prefix": {"type": "string"},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "expiresAt": {"type": "string", "format": "date-time", "nullable": true},
-        "lastUsedAt": {"type": "string", "format": "date-time", "nullable": true}}
-    },
-    "Account": {
-      "type": "object",
-      "required": ["id", "email", "type", "role", "accessLevel", "givenName", "surname",
-        "description", "locale", "timeZone", "enabled", "lockedOut", "mustChangePassword",
-        "createdAt", "token"],
-      "properties": {"id": {"type": "string"}, "email": {"type": "string"},
-        "type": {"type": "string", "enum": ["local"]},
-        "role": {"$ref": "#/components/schemas/RoleRef"},
-        "accessLevel": {"type": "string", "enum": ["console_and_api", "api_only", "console_only"]},
-        "givenName": {"type": "string"}, "surname": {"type": "string"},
-        "description": {"type": "string"},
-        "locale": {"type": "string", "enum": ["en-US", "ja-JP"]},
-        "timeZone": {"type": "string"}, "enabled": {"type": "boolean"},
-        "lockedOut": {"type": "boolean"}, "mustChangePassword": {"type": "boolean"},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "token": {"allOf": [{"$ref": "#/components/schemas/AccountToken"}], "nullable": true}}
-    },
-    "AccountList": {
-      "type": "object", "required": ["items", "nextCursor"],
-      "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}},
-        "nextCursor": {"type": "string", "nullable": true}}
-    },
-    "AccountInput": {
-      "type": "object", "additionalProperties": false,
-      "properties": {"email": {"type": "string"}, "role": {"type": "string"},
-        "accessLevel": {"type": "string", "enum": ["console_and_api", "api_only", "console_only"]},
-        "givenName": {"type": "string"}, "surname": {"type": "string"},
-        "description": {"type": "string"}, "type": {"type": "string", "enum": ["local"]},
-        "locale": {"type": "string"}, "timeZone": {"type": "string"},
-        "enabled": {"type": "boolean"}},
-      "description": "Create needs email, role and accessLevel; an edit takes any of them"
-    },
-    "AccountTokenInput": {
-      "type": "object", "additionalProperties": false,
-      "properties": {"expiresAt": {"type": "string", "format": "date-time", "nullable": true}}
-    },
-    "IssuedAccountToken": {
-      "type": "object", "required": ["token", "secret"],
-      "properties": {"token": {"$ref": "#/components/schemas/AccountToken"},
-        "secret": {"type": "string", "description": "Shown only here"}}
-    },
-    "OneTimePassword": {
-      "type": "object", "required": ["oneTimePassword"],
-      "properties": {"oneTimePassword": {"type": "string",
-        "description": "Shown only here; must be changed at first sign-in"}}
-    },
-    "SignIn": {
-      "type": "object", "additionalProperties": false, "required": ["email", "password"],
-      "properties": {"email": {"type": "string"}, "password": {"type": "string"}}
-    },
-    "SignedIn": {
-      "type": "object", "required": ["account", "csrfToken", "mustChangePassword"],
-      "properties": {"account": {"$ref": "#/components/schemas/Account"},
-        "csrfToken": {"type": "string"}, "mustChangePassword": {"type": "boolean"}}
-    },
-    "Session": {
-      "type": "object",
-      "required": ["account", "csrfToken", "mustChangePassword", "createdAt", "idleExpiresAt",
-        "expiresAt"],
-      "properties": {"account": {"$ref": "#/components/schemas/Account"},
-        "csrfToken": {"type": "string"}, "mustChangePassword": {"type": "boolean"},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "idleExpiresAt": {"type": "string", "format": "date-time"},
-        "expiresAt": {"type": "string", "format": "date-time"}}
-    },
-    "PasswordChange": {
-      "type": "object", "additionalProperties": false,
-      "required": ["currentPassword", "newPassword"],
-      "properties": {"currentPassword": {"type": "string"}, "newPassword": {"type": "string",
-        "minLength": 12, "maxLength": 256}}
-    },
-    "VerifyKey": {
-      "type": "object", "required": ["key"], "additionalProperties": false,
-      "properties": {
-        "key": {"type": "string", "description": "The token to verify"},
-        "permissions": {"type": "array", "items": {"type": "string"},
-          "description": "Permissions the key must all hold, e.g. orders:read"},
-        "ip": {"type": "string",
-          "description": "The end client's IPv4 or IPv6 address; the caller's own when absent"}}
-    },
-    "Verification": {
-      "type": "object", "required": ["valid", "code"],
-      "description": "The key fields appear only once the secret matched",
-      "properties": {
-        "valid": {"type": "boolean"},
-        "code": {"$ref": "#/components/schemas/VerificationCode"},
-        "keyId": {"type": "string", "example": "42"},
-        "name": {"type": "string"},
-        "role": {"type": "string", "nullable": true, "description": "The role's name"},
-        "permissions": {"type": "array", "items": {"type": "string"}},
-        "expiresAt": {"type": "string", "format": "date-time", "nullable": true}}
-    },
-    "VerificationCode": {
-      "type": "string", "enum": ["VALID", "MALFORMED", "NOT_FOUND", "DISABLED", "EXPIRED",
-        "LOCKED_OUT", "IP_NOT_ALLOWED", "INSUFFICIENT_PERMISSIONS", "RATE_LIMITED",
-        "UNAVAILABLE"]
-    },
-    "AuditEvent": {
-      "type": "object",
-      "required": ["id", "time", "actor", "action", "target", "ip", "outcome", "details", "hash"],
-      "properties": {
-        "id": {"type": "string", "example": "17"},
-        "time": {"type": "string", "format": "date-time"},
-        "actor": {"type": "string", "example": "apikey:1"},
-        "action": {"type": "string", "example": "apikey.create"},
-        "target": {"type": "string", "example": "apikey:42"},
-        "ip": {"type": "string", "nullable": true},
-        "outcome": {"type": "string", "enum": ["success", "failure"]},
-        "details": {"type": "object", "additionalProperties": true,
-          "description": "Changed fields, old and new; never a secret"},
-        "hash": {"type": "string", "description": "v<version>:<HMAC-SHA256 hex> of the chain"}}
-    },
-    "AuditEventList": {
-      "type": "object", "required": ["items", "nextCursor"],
-      "properties": {
-        "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
-        "nextCursor": {"type": "string", "nullable": true}}
-    },
-    "AuditVerification": {
-      "type": "object", "required": ["ok", "events"],
-      "properties": {
-        "ok": {"type": "boolean"},
-        "events": {"type": "integer", "description": "Events checked"},
-        "firstBrokenId": {"type": "string", "description": "The first event that fails (ok false)"},
-        "reason": {"type": "string", "description": "Why it fails (ok false)"}}
-    },
-    "ServiceStatus": {
-      "type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}
-    }
-  },
-  "parameters": {
-    "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
-           "description": "Decimal id"},
-    "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-              "maximum": 500, "default": 50}},
-    "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
-               "description": "nextCursor of the previous page"},
-    "exportFormat": {"name": "format", "in": "query",
-      "schema": {"type": "string", "enum": ["jsonl", "csv"], "default": "jsonl"}},
-    "auditSince": {"name": "since", "in": "query", "schema": {"type": "string"},
-      "description": "RFC 3339; events at or after it. Without an offset, in the caller's zone"},
-    "auditUntil": {"name": "until", "in": "query", "schema": {"type": "string"},
-      "description": "RFC 3339; events before it. Without an offset, in the caller's zone"},
-    "auditActor": {"name": "actor", "in": "query", "schema": {"type": "string"},
-      "description": "Exactly this actor, e.g. apikey:1"},
-    "auditAction": {"name": "action", "in": "query", "schema": {"type": "string"},
-      "description": "Exactly this action, e.g. apikey.create"},
-    "auditTarget": {"name": "target", "in": "query", "schema": {"type": "string"},
-      "description": "Exactly this target, e.g. apikey:42"},
-    "permission": {"name": "permission", "in": "query", "style": "form", "explode": true,
-      "schema": {"type": "array", "items": {"type": "string"}},
-      "description": "A permission the key must hold (repeatable; each a comma-separated list)"},
-    "permissionHeader": {"name": "X-Keyward-Permission", "in": "header",
-      "schema": {"type": "string"},
-      "description": "Comma-separated permissions the key must hold (repeatable)"}
-  },
-  "responses": {
-    "BadRequest": {"description": "invalid_argument, immutable_field or malformed_json",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "Unauthenticated": {"description": "Invalid or missing API key",
-      "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "PermissionDenied": {"description": "Missing permission, escalation, or outside the allowlist",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "NotFound": {"description": "No such object",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "Conflict": {
-      "description": "already_exists, read_only, conflict, in_use or last_master_administrator",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "RateLimited": {"description": "Too many failed attempts from this address",
-      "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "Unavailable": {"description": "The store is unreachable",
-      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-    "AuthzAllowed": {"description": "VALID: the key may act. Empty body.",
-      "headers": {
-        "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
-        "X-Keyward-Key-Id": {"schema": {"type": "integer"}, "description": "The key's id"},
-        "X-Keyward-Key-Name": {"schema": {"type": "string"},
-          "description": "The key's name, UTF-8 percent-encoded (all but A-Za-z0-9-._~)"},
-        "X-Keyward-Role": {"schema": {"type": "string"},
-          "description": "The key's role name, percent-encoded the same way"}}},
-    "AuthzUnauthenticated": {
-      "description": "MALFORMED, NOT_FOUND, DISABLED, EXPIRED, LOCKED_OUT or UNAVAILABLE. Empty body.",
-      "headers": {
-        "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
-        "WWW-Authenticate": {"schema": {"type": "string", "enum": ["Bearer"]}}}},
-    "AuthzForbidden": {
-      "description": "IP_NOT_ALLOWED, INSUFFICIENT_PERMISSIONS or RATE_LIMITED. Empty body.",
-      "headers": {
-        "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
-        "Retry-After": {"schema": {"type": "integer"}, "description": "RATE_LIMITED only"}}}
-  },
-  "headers": {
-    "Outcome": {"schema": {"$ref": "#/components/schemas/VerificationCode"},
-                "description": "The verification outcome"}
-  }
+namespace json = boost::json;
+
+// Fixed data, kept as JSON text so it reads as the document does: one constant per kind of
+// component; the schemas, one constant per resource, are openapi_schemas.cpp's.
+
+// How a caller presents its credential.
+constexpr std::string_view kSecuritySchemes = R"json({
+  "bearer": {"type": "http", "scheme": "bearer",
+             "description": "Authorization: Bearer kw_<publicid>_<secret><checksum>"},
+  "apiSecretKey": {"type": "apiKey", "in": "header", "name": "api-secret-key"},
+  "session": {"type": "apiKey", "in": "cookie", "name": "keyward_session",
+              "description": "The console session (POST /v1/session). State-changing calls also need the header X-CSRF-Token"},
+  "xApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+              "description": "Accepted by /v1/authz only"}
 })json";
+
+// The query, path and header parameters the paths refer to.
+constexpr std::string_view kParameters = R"json({
+  "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+         "description": "Decimal id"},
+  "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+            "maximum": 500, "default": 50}},
+  "cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
+             "description": "nextCursor of the previous page"},
+  "exportFormat": {"name": "format", "in": "query",
+    "schema": {"type": "string", "enum": ["jsonl", "csv"], "default": "jsonl"}},
+  "auditSince": {"name": "since", "in": "query", "schema": {"type": "string"},
+    "description": "RFC 3339; events at or after it. Without an offset, in the caller's zone"},
+  "auditUntil": {"name": "until", "in": "query", "schema": {"type": "string"},
+    "description": "RFC 3339; events before it. Without an offset, in the caller's zone"},
+  "auditActor": {"name": "actor", "in": "query", "schema": {"type": "string"},
+    "description": "Exactly this actor, e.g. apikey:1"},
+  "auditAction": {"name": "action", "in": "query", "schema": {"type": "string"},
+    "description": "Exactly this action, e.g. apikey.create"},
+  "auditTarget": {"name": "target", "in": "query", "schema": {"type": "string"},
+    "description": "Exactly this target, e.g. apikey:42"},
+  "permission": {"name": "permission", "in": "query", "style": "form", "explode": true,
+    "schema": {"type": "array", "items": {"type": "string"}},
+    "description": "A permission the key must hold (repeatable; each a comma-separated list)"},
+  "permissionHeader": {"name": "X-Keyward-Permission", "in": "header",
+    "schema": {"type": "string"},
+    "description": "Comma-separated permissions the key must hold (repeatable)"}
+})json";
+
+// The error and forward-auth responses the paths share.
+constexpr std::string_view kResponses = R"json({
+  "BadRequest": {"description": "invalid_argument, immutable_field or malformed_json",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "Unauthenticated": {"description": "Invalid or missing API key",
+    "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "PermissionDenied": {"description": "Missing permission, escalation, or outside the allowlist",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "NotFound": {"description": "No such object",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "Conflict": {
+    "description": "already_exists, read_only, conflict, in_use or last_master_administrator",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "RateLimited": {"description": "Too many failed attempts from this address",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "Unavailable": {"description": "The store is unreachable",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+  "AuthzAllowed": {"description": "VALID: the key may act. Empty body.",
+    "headers": {
+      "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
+      "X-Keyward-Key-Id": {"schema": {"type": "integer"}, "description": "The key's id"},
+      "X-Keyward-Key-Name": {"schema": {"type": "string"},
+        "description": "The key's name, UTF-8 percent-encoded (all but A-Za-z0-9-._~)"},
+      "X-Keyward-Role": {"schema": {"type": "string"},
+        "description": "The key's role name, percent-encoded the same way"}}},
+  "AuthzUnauthenticated": {
+    "description": "MALFORMED, NOT_FOUND, DISABLED, EXPIRED, LOCKED_OUT or UNAVAILABLE. Empty body.",
+    "headers": {
+      "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
+      "WWW-Authenticate": {"schema": {"type": "string", "enum": ["Bearer"]}}}},
+  "AuthzForbidden": {
+    "description": "IP_NOT_ALLOWED, INSUFFICIENT_PERMISSIONS or RATE_LIMITED. Empty body.",
+    "headers": {
+      "X-Keyward-Outcome": {"$ref": "#/components/headers/Outcome"},
+      "Retry-After": {"schema": {"type": "integer"}, "description": "RATE_LIMITED only"}}}
+})json";
+
+// The response headers the shared responses refer to.
+constexpr std::string_view kHeaders = R"json({
+  "Outcome": {"schema": {"$ref": "#/components/schemas/VerificationCode"},
+              "description": "The verification outcome"}
+})json";
+
+json::object Parse(std::string_view text) { return json::parse(text).as_object(); }
 
 }  // namespace
 
-std::string_view OpenApiComponentsJson() { return kComponents; }
+json::object OpenApiComponents() {
+  return json::object{{"securitySchemes", Parse(kSecuritySchemes)},
+                      {"schemas", OpenApiSchemas()},
+                      {"parameters", Parse(kParameters)},
+                      {"responses", Parse(kResponses)},
+                      {"headers", Parse(kHeaders)}};
+}
 
 }  // namespace keyward::http

@@ -1,14 +1,15 @@
-// The fixed part of the OpenAPI document (openapi.hpp): its "components" (schemas, parameters,
-// shared responses and headers, security schemes) as JSON text, kept apart from the code that
-// generates the paths so each stays short. Constant data; thread-safe.
+// The fixed part of the OpenAPI document (openapi.hpp): its "components" (security schemes,
+// schemas, parameters, shared responses and headers), kept as JSON text apart from the code that
+// generates the paths; the schemas are openapi_schemas.hpp's, one constant per resource.
+// Thread-safe.
 #pragma once
 
-#include <string_view>
+#include <boost/json/object.hpp>
 
 namespace keyward::http {
 
-// The "components" object of the document, as JSON text. References in the paths
-// ("#/components/...") name its members.
-std::string_view OpenApiComponentsJson();
+// The "components" object of the document. References in the paths ("#/components/...") name
+// its members.
+boost::json::object OpenApiComponents();
 
 }  // namespace keyward::http

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "http/router.hpp"
+#include "http/v1/routes.hpp"
 
 namespace keyward::http {
 namespace {
@@ -37,7 +38,7 @@ std::vector<std::string_view> Methods(const Route& route) {
 
 TEST(OpenApi, DescribesEveryRoutedPathAndMethod) {
   const json::object& paths = OpenApiDocument().at("paths").as_object();
-  for (const Route& route : RouteTable()) {
+  for (const Route& route : v1::Routes()) {
     const json::value* item = paths.if_contains(route.pattern);
     ASSERT_NE(item, nullptr) << route.pattern;
     for (const std::string_view method : Methods(route)) {
@@ -94,7 +95,7 @@ TEST(OpenApi, DescribesNoPathTheRouterLacks) {
       std::string verb(method.key());
       for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       bool routed = false;
-      for (const Route& route : RouteTable()) {
+      for (const Route& route : v1::Routes()) {
         routed = routed || (route.pattern == path.key() && route.Allows(verb));
       }
       EXPECT_TRUE(routed) << verb << " " << std::string(path.key());
@@ -145,7 +146,7 @@ TEST(OpenApi, EveryReferenceResolves) {
 
 TEST(OpenApi, PublicRoutesNeedNoSecurity) {
   const json::object& paths = OpenApiDocument().at("paths").as_object();
-  for (const Route& route : RouteTable()) {
+  for (const Route& route : v1::Routes()) {
     for (const std::string_view method : Methods(route)) {
       const json::object& op = paths.at(route.pattern).at(Lower(method)).as_object();
       const bool open = op.contains("security") && op.at("security").as_array().empty();

@@ -1,18 +1,13 @@
 // The console session calls of API.md "Roles, accounts, sessions, audit": sign-in sets the
 // session cookie, sign-out clears it. Thin adapters over core::SessionService.
+#include "http/json_fields.hpp"
 #include "http/v1/account_codec.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
 
 namespace keyward::http::v1 {
 namespace {
 
 namespace json = boost::json;
-
-core::Result<const core::SessionService*> Sessions(const Services& services) {
-  if (services.sessions == nullptr) return core::Internal("session service not configured");
-  return services.sessions;
-}
 
 // The cookie attributes of API.md: HttpOnly, SameSite=Strict, Path=/, Secure under TLS.
 std::string CookieAttributes(bool tls) {
@@ -29,11 +24,11 @@ core::Result<const core::SessionAuth*> CallSession(const Call& call) {
 }  // namespace
 
 core::Result<Reply> SignIn(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::SessionService* sessions, Sessions(services));
+  const core::SessionService& sessions = services.sessions;
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(SignInInput input, ParseSignIn(body));
   KW_ASSIGN_OR_RETURN(core::SignedIn signed_in,
-                      sessions->SignIn(input.email, input.password, call.client_ip));
+                      sessions.SignIn(input.email, input.password, call.client_ip));
   const core::Account& account = signed_in.account.account;
   Reply reply = Reply::Json(
       201, json::object{
@@ -47,18 +42,18 @@ core::Result<Reply> SignIn(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> GetSession(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::SessionService* sessions, Sessions(services));
+  const core::SessionService& sessions = services.sessions;
   KW_ASSIGN_OR_RETURN(const core::SessionAuth* session, CallSession(call));
-  KW_ASSIGN_OR_RETURN(core::SessionInfo info, sessions->Describe(*session));
+  KW_ASSIGN_OR_RETURN(core::SessionInfo info, sessions.Describe(*session));
   Reply reply = Reply::Json(200, SessionJson(info, services.clock.Now(), call.caller.time_zone));
   reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
 
 core::Result<Reply> SignOut(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::SessionService* sessions, Sessions(services));
+  const core::SessionService& sessions = services.sessions;
   KW_ASSIGN_OR_RETURN(const core::SessionAuth* session, CallSession(call));
-  KW_RETURN_IF_ERROR(sessions->SignOut(*session));
+  KW_RETURN_IF_ERROR(sessions.SignOut(*session));
   Reply reply = Reply::NoContent();
   reply.headers.emplace_back(
       "Set-Cookie", std::string(kSessionCookie) + "=" + CookieAttributes(call.tls) + "; Max-Age=0");
@@ -66,12 +61,11 @@ core::Result<Reply> SignOut(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> ChangePassword(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(const core::SessionService* sessions, Sessions(services));
+  const core::SessionService& sessions = services.sessions;
   KW_ASSIGN_OR_RETURN(const core::SessionAuth* session, CallSession(call));
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(PasswordChangeInput input, ParsePasswordChange(body));
-  KW_RETURN_IF_ERROR(
-      sessions->ChangePassword(*session, input.current_password, input.new_password));
+  KW_RETURN_IF_ERROR(sessions.ChangePassword(*session, input.current_password, input.new_password));
   return Reply::NoContent();
 }
 

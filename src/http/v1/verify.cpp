@@ -1,5 +1,6 @@
 // POST /v1/keys/verify (API.md "Verification"): a gateway or backend, holding keys:verify, asks
-// whether a key its own client presented may act.
+// whether a key its own client presented may act. keys:verify is the route's permission
+// (routes.cpp), checked by ApiHandler before the call.
 #include <boost/json/object.hpp>
 
 #include <algorithm>
@@ -10,13 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
-#include "http/v1/json_codec.hpp"
+#include "http/v1/verification_codec.hpp"
 
 namespace keyward::http::v1 {
 
 core::Result<Reply> VerifyKey(const Services& services, const Call& call) {
-  KW_RETURN_IF_ERROR(core::RequirePermission(call.caller.permissions, core::perm::kKeysVerify));
   KW_ASSIGN_OR_RETURN(boost::json::object body, ParseBody(call.body));
   KW_ASSIGN_OR_RETURN(VerifyInput input, ParseVerify(body));
   const std::vector<std::string_view> required(input.permissions.begin(), input.permissions.end());

@@ -239,7 +239,7 @@ TEST_F(KeysVerify, UnavailableIs503) {
   const core::IssuedKey target = MakeKey("target", "Auditor");
   OutageLookup outage(lookup_, std::string(core::ParseToken(target.token)->public_id));
   core::Verifier verifier(outage, hasher_, clock_);
-  http::ApiHandler handler(service_, verifier, store_, clock_, metrics_, &log_);
+  http::ApiHandler handler(Wire(verifier));
   const Response res = Verify(KeyBody(target.token), {}, "8.8.8.8", &handler);
   EXPECT_EQ(res.result_int(), 503u);
   EXPECT_EQ(json::parse(res.body()).at("error").at("code").as_string(), "unavailable");

@@ -1,7 +1,8 @@
 // Test helpers for the verification endpoints (header-only, test code only): core's KeyFixture
 // (KeyService and Verifier over a MemoryStore, bootstrap Master Administrator key) with an
-// ApiHandler wired to it, a second ApiHandler whose Verifier has a failure throttle of 2 a
-// minute, and helpers that make roles and keys in each state. Not thread-safe; one test thread.
+// ApiHandler wired to it (with the rest of core, api_test_util.hpp), a second ApiHandler whose
+// Verifier has a failure throttle of 2 a minute, and helpers that make roles and keys in each
+// state. Not thread-safe; one test thread.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 #include "http/front/api_handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
+#include "testing/http/api_test_util.hpp"
 #include "testing/key_fixture.hpp"
 
 namespace keyward::http::testing {
@@ -27,8 +29,14 @@ class VerificationFixture : public core::testing::KeyFixture {
   VerificationFixture()
       : log_(log_text_),
         throttled_verifier_(lookup_, hasher_, clock_, {}, &throttle_),
-        handler_(service_, verifier_, store_, clock_, metrics_, &log_),
-        throttled_handler_(service_, throttled_verifier_, store_, clock_, metrics_, &log_) {}
+        services_(store_, clock_, random_, service_, hasher_),
+        handler_(Wire(verifier_)),
+        throttled_handler_(Wire(throttled_verifier_)) {}
+
+  // Everything a handler over `verifier` serves with.
+  ApiServices Wire(core::Verifier& verifier) {
+    return services_.Wire(service_, verifier, store_, clock_, metrics_, log_);
+  }
 
   // A custom role holding `permissions`.
   core::RoleId MakeRole(const std::string& name, std::vector<std::string> permissions) {
@@ -90,6 +98,7 @@ class VerificationFixture : public core::testing::KeyFixture {
   Metrics metrics_;
   core::SlidingFailureThrottle throttle_{2};
   core::Verifier throttled_verifier_;
+  ApiTestServices services_;
   http::ApiHandler handler_;
   http::ApiHandler throttled_handler_;
 };

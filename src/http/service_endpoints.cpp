@@ -1,14 +1,14 @@
-#include "http/front/service_endpoints.hpp"
+#include "http/service_endpoints.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 
 #include <array>
 #include <string>
+#include <utility>
 
 #include "core/locale.hpp"
 #include "http/error_map.hpp"
-#include "http/v1/openapi.hpp"
 
 namespace keyward::http {
 namespace {
@@ -26,8 +26,14 @@ std::string Detail(const core::Error& error) {
 }  // namespace
 
 ServiceEndpoints::ServiceEndpoints(core::Store& store, const core::Clock& clock, Metrics& metrics,
-                                   Logger* logger, std::chrono::steady_clock::duration gauge_ttl)
-    : store_(store), clock_(clock), metrics_(metrics), logger_(logger), gauge_ttl_(gauge_ttl) {}
+                                   Logger& logger, std::function<bool()> ready,
+                                   std::chrono::steady_clock::duration gauge_ttl)
+    : store_(store),
+      clock_(clock),
+      metrics_(metrics),
+      logger_(logger),
+      ready_(std::move(ready)),
+      gauge_ttl_(gauge_ttl) {}
 
 Reply ServiceEndpoints::Healthz() const {
   return Reply::Json(200, boost::json::object{{"status", "ok"}});
@@ -44,18 +50,13 @@ Reply ServiceEndpoints::Readyz() const {
     return core::Ok();
   });
   if (st) return Reply::Json(200, boost::json::object{{"status", "ready"}});
-  if (logger_ != nullptr)
-    logger_->Warn("readiness check failed", {{"error", boost::json::string(Detail(st.error()))}});
+  logger_.Warn("readiness check failed", {{"error", boost::json::string(Detail(st.error()))}});
   return ErrorReply(core::Unavailable("readiness check"), core::Locale::kEnUs);
 }
 
 Reply ServiceEndpoints::MetricsText() {
   RefreshKeyGauges();
   return Reply::Text(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
-}
-
-Reply ServiceEndpoints::OpenApi() const {
-  return Reply::Text(200, OpenApiJson(), "application/json");
 }
 
 void ServiceEndpoints::RefreshKeyGauges() {
@@ -77,8 +78,7 @@ void ServiceEndpoints::RefreshKeyGauges() {
   // Whatever the outcome, wait a full interval: a failing store is not hammered by scrapes.
   counted_at_ = now;
   if (!st) {
-    if (logger_ != nullptr)
-      logger_->Warn("counting keys failed", {{"error", boost::json::string(Detail(st.error()))}});
+    logger_.Warn("counting keys failed", {{"error", boost::json::string(Detail(st.error()))}});
     return;
   }
   for (std::size_t i = 0; i < kStatuses.size(); ++i) {

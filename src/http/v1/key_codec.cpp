@@ -1,19 +1,15 @@
-#include "http/v1/json_codec.hpp"
+#include "http/v1/key_codec.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <algorithm>
 #include <array>
 #include <charconv>
-#include <optional>
 #include <utility>
 
 #include "core/crypto/token.hpp"
 #include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
-#include "http/json_duplicate_keys.hpp"
 #include "http/json_fields.hpp"
 
 namespace keyward::http {
@@ -73,125 +69,6 @@ json::object IssuedKeyJson(const core::IssuedKey& issued, core::Time now, std::s
   return o;
 }
 
-json::object RoleJson(const core::Role& role) {
-  json::array permissions;
-  for (const std::string& name : role.permissions.Display()) permissions.emplace_back(name);
-  json::object o;
-  o["id"] = std::to_string(role.id);
-  o["name"] = role.name;
-  o["description"] = role.description;
-  o["builtIn"] = role.built_in;
-  o["permissions"] = std::move(permissions);
-  return o;
-}
-
-json::object PermissionJson(const core::PermissionInfo& info) {
-  return json::object{
-      {"name", info.name}, {"group", info.group}, {"description", info.description}};
-}
-
-json::object VerificationJson(const core::Verification& verification, std::string_view zone) {
-  json::object o;
-  o["valid"] = verification.outcome == core::Outcome::kValid;
-  o["code"] = core::OutcomeName(verification.outcome);
-  if (!verification.key) return o;
-  const core::KeyEntry& key = *verification.key;
-  const core::RoleEntry* role = verification.role.get();
-  o["keyId"] = std::to_string(key.id);
-  o["name"] = key.name;
-  o["role"] = role != nullptr ? json::value(role->name) : json::value(nullptr);
-  json::array permissions;
-  if (role != nullptr) {
-    for (const std::string& name : role->permissions.Display()) permissions.emplace_back(name);
-  }
-  o["permissions"] = std::move(permissions);
-  o["expiresAt"] = TimeOrNull(key.expires_at, zone);
-  return o;
-}
-
-json::object AuditEventJson(const core::AuditEvent& event, std::string_view zone) {
-  json::object o;
-  o["id"] = std::to_string(event.id);
-  o["time"] = core::FormatTime(event.time, zone);
-  o["actor"] = event.actor;
-  o["action"] = event.action;
-  o["target"] = event.target;
-  o["ip"] = event.ip.empty() ? json::value(nullptr) : json::value(event.ip);
-  o["outcome"] = event.outcome;
-  boost::system::error_code ec;
-  json::value details = json::parse(event.details_json, ec);
-  // A details text that is not an object (a tampered row) is shown as it is, not hidden.
-  o["details"] = !ec && details.is_object() ? std::move(details) : json::value(event.details_json);
-  o["hash"] = event.hash;
-  return o;
-}
-
-json::object AuditVerificationJson(const core::AuditVerification& verification) {
-  json::object o;
-  o["ok"] = verification.ok;
-  o["events"] = verification.events;
-  if (!verification.ok) {
-    o["firstBrokenId"] = verification.first_broken_id
-                             ? json::value(std::to_string(*verification.first_broken_id))
-                             : json::value(nullptr);
-    o["reason"] = verification.reason;
-  }
-  return o;
-}
-
-json::object ListJson(json::array items, const std::optional<std::string>& next) {
-  json::object o;
-  o["items"] = std::move(items);
-  o["nextCursor"] = next ? json::value(*next) : json::value(nullptr);
-  return o;
-}
-
-core::Result<json::object> ParseBody(std::string_view body) {
-  const bool blank = std::all_of(body.begin(), body.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-  });
-  if (blank) return json::object{};
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) {
-    return core::MakeError(core::ErrorCode::kMalformedJson, core::Msg::kMalformedJson,
-                           {ec.message()});
-  }
-  if (!v.is_object()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
-                           {"the request body", "a JSON object"});
-  }
-  // json::parse kept the last of any duplicate keys; a second reading finds them.
-  if (std::optional<std::string> duplicate = FindDuplicateKey(body)) {
-    return core::InvalidArgument(core::Msg::kDuplicateField, *duplicate, {*duplicate});
-  }
-  return std::move(v.get_object());
-}
-
-core::Result<VerifyInput> ParseVerify(const json::object& body) {
-  KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"key", "permissions", "ip"}));
-  VerifyInput in;
-  KW_ASSIGN_OR_RETURN(std::optional<std::string> key, OptionalString(body, "key"));
-  if (!key) return Required("key");
-  in.key = std::move(*key);
-  KW_ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> permissions,
-                      OptionalStringArray(body, "permissions"));
-  if (permissions) in.permissions = std::move(*permissions);
-  for (std::size_t i = 0; i < in.permissions.size(); ++i) {
-    const std::string& name = in.permissions[i];
-    if (!core::IsCataloguePermission(name) && !core::IsValidPermissionName(name)) {
-      return core::InvalidArgument(core::Msg::kPermissionInvalid,
-                                   "permissions[" + std::to_string(i) + "]", {name});
-    }
-  }
-  KW_ASSIGN_OR_RETURN(std::optional<std::string> ip, OptionalString(body, "ip"));
-  if (ip) {
-    in.ip = core::IpAddress::Parse(*ip);
-    if (!in.ip) return WrongType("ip", "an IPv4 or IPv6 address");
-  }
-  return in;
-}
-
 core::Result<core::CreateKeyInput> ParseCreateKey(const json::object& body) {
   KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"name", "description", "role", "locale", "timeZone",
                                             "expiresAt", "allowedIps", "enabled"}));
@@ -239,8 +116,6 @@ core::Result<std::int64_t> ParseRotate(const json::object& body) {
   }
   return WrongType("gracePeriodSeconds", "an integer");
 }
-
-core::Status ParseNoFields(const json::object& body) { return OnlyKnownFields(body, {}); }
 
 core::Result<std::vector<BulkDeleteId>> ParseBulkDelete(const json::object& body) {
   KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"ids"}));

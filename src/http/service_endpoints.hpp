@@ -1,6 +1,7 @@
-// The service endpoints of `keyward serve` that need no credential: GET /healthz (the process
-// answers), GET /readyz (a store unit of work succeeds), GET /metrics (Prometheus text, with the
-// keyward_keys{status} gauges counted from the store) and GET /v1/openapi.json.
+// The service endpoints of `keyward serve` that need no credential and belong to no API surface:
+// GET /healthz (the process answers), GET /readyz (the readiness check passes) and GET /metrics
+// (Prometheus text, with the keyward_keys{status} gauges counted from the store). A surface's
+// route table names them (v1/routes.cpp); each surface serves its own OpenAPI document.
 //
 // Counting keys reads every key, so the gauges are recounted at most once per `gauge_ttl`
 // (5 s by default): scrapes stay cheap however often they come.
@@ -23,23 +24,21 @@ namespace keyward::http {
 
 class ServiceEndpoints {
  public:
-  // The references must outlive this object. `logger` may be null (nothing is logged).
-  ServiceEndpoints(core::Store& store, const core::Clock& clock, Metrics& metrics, Logger* logger,
+  // The references must outlive this object. `ready` is what /readyz answers by (the app's: the
+  // key index is within its staleness limit); left empty, /readyz asks whether a store unit of
+  // work succeeds.
+  ServiceEndpoints(core::Store& store, const core::Clock& clock, Metrics& metrics, Logger& logger,
+                   std::function<bool()> ready = {},
                    std::chrono::steady_clock::duration gauge_ttl = std::chrono::seconds(5));
 
   // 200 {"status": "ok"}.
   Reply Healthz() const;
   // 200 {"status": "ready"} when ready, else 503 unavailable. Ready means the readiness check
-  // given to set_readiness passes (the key index is within its staleness limit) or, without one,
-  // that a store unit of work succeeds.
+  // given at construction passes or, without one, that a store unit of work succeeds.
   Reply Readyz() const;
-  // Replaces the store check of Readyz. Set before serving; not thread-safe.
-  void set_readiness(std::function<bool()> ready) { ready_ = std::move(ready); }
   // 200 text/plain; version=0.0.4: the metrics registry, key gauges refreshed when stale. A store
   // failure while counting keeps the previous counts (and is logged): metrics never fail.
   Reply MetricsText();
-  // 200 application/json: the OpenAPI document.
-  Reply OpenApi() const;
 
  private:
   void RefreshKeyGauges();
@@ -47,8 +46,8 @@ class ServiceEndpoints {
   core::Store& store_;
   const core::Clock& clock_;
   Metrics& metrics_;
-  Logger* logger_;
-  std::function<bool()> ready_;
+  Logger& logger_;
+  const std::function<bool()> ready_;
   const std::chrono::steady_clock::duration gauge_ttl_;
 
   std::mutex mu_;
