@@ -226,10 +226,10 @@ void BM_VerifyValidSpread(benchmark::State& state) {
 }
 BENCHMARK(BM_VerifyValidSpread);
 
-// A wrong secret that counts (DESIGN.md: written at once, an atomic increment in the store): one
-// SQLite unit of work with synchronous=FULL per call (wall time: it waits for the disk). On a
-// small store of its own, so the cached fixture is never written; lockout disabled so every call
-// counts.
+// A wrong secret that counts (docs/architecture.md: written at once, an atomic increment in the
+// store): one SQLite unit of work with synchronous=FULL per call (wall time: it waits for the
+// disk). On a small store of its own, so the cached fixture is never written; lockout disabled so
+// every call counts.
 void BM_VerifyWrongSecretCounted(benchmark::State& state) {
   const std::string path =
       GlobalOptions().fixture_dir + "/counted-" + std::to_string(::getpid()) + ".db";

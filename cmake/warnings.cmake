@@ -1,7 +1,7 @@
 # Warning flags for Keyward's own code, as INTERFACE targets: third-party headers are included as
 # SYSTEM and do not trip them. g++ 12 raises false positives at -O2/-O3 on std::string code for the
-# four warnings below; they stay warnings, not errors (STYLE.md). clang (the fuzz build) does not
-# know them.
+# four warnings below; they stay warnings, not errors (the one exception to -Werror). clang (the
+# fuzz build) does not know them.
 add_library(keyward_warnings INTERFACE)
 target_compile_options(keyward_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Werror)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")

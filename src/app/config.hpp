@@ -1,5 +1,5 @@
 // ServeConfig: everything `keyward serve` and the local admin commands are told, from flags and
-// KEYWARD_* environment variables (API.md "Command line"), validated before anything starts.
+// KEYWARD_* environment variables (docs/api.md "Command line"), validated before anything starts.
 // Plain value type.
 #pragma once
 

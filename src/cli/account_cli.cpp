@@ -7,7 +7,7 @@
 namespace keyward::cli {
 namespace {
 
-// API.md's access levels, checked here so a typo is a usage error before anything is sent.
+// docs/api.md's access levels, checked here so a typo is a usage error before anything is sent.
 const std::vector<std::string> kAccessLevels = {"console_and_api", "api_only", "console_only"};
 
 void AddProfileOptions(CLI::App* command, AccountProfileFlags& profile) {
@@ -50,7 +50,7 @@ void AddAccountUpdate(CLI::App* accounts, const ClientIo& io, int& exit_code) {
               "--access-level, --given-name, --surname, --description, --locale, "
               "--time-zone");
         }
-        // A console-only account's token no longer authenticates (API.md).
+        // A console-only account's token no longer authenticates (docs/api.md).
         if (st.flags.access_level == "console_only") {
           const int go =
               ConfirmOwnAccess(s, st.yes, OwnTarget::kAccount, {st.id}, "make console-only");

@@ -9,7 +9,7 @@
 
 namespace keyward::cli {
 
-// The longest grace period API.md allows a rotation: 7 days.
+// The longest grace period docs/api.md allows a rotation: 7 days.
 inline constexpr long long kMaxGracePeriodSeconds = 7LL * 24 * 60 * 60;
 
 // Returns the seconds `text` stands for, or nullopt when it is not a duration (empty, a sign,

@@ -1,5 +1,6 @@
 // Turns the flags of the client commands into request paths, queries and JSON bodies of the
-// native API (API.md), with no I/O, so what goes on the wire is unit-tested. Pure; thread-safe.
+// native API (docs/api.md), with no I/O, so what goes on the wire is unit-tested. Pure;
+// thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,6 +1,6 @@
-// Permissions and roles (DESIGN.md "Role"): the catalogue, the three built-in roles, permission
-// sets that may be open-ended (Master Administrator holds every permission, present and future),
-// and the two escalation rules. Immutable values; thread-safe.
+// Permissions and roles (docs/architecture.md "Role"): the catalogue, the three built-in roles,
+// permission sets that may be open-ended (Master Administrator holds every permission, present and
+// future), and the two escalation rules. Immutable values; thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Credentials of native API calls (API.md "Credentials"): finding the one credential a request
+// Credentials of native API calls (docs/api.md "Credentials"): finding the one credential a request
 // carries, refusing credentials in the query string, the client address, and authentication
 // through core's verification chain. The client address is the socket peer, or behind a
 // configured trusted proxy the address it forwarded (core::ResolveClientIp). Pure functions over

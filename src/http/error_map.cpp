@@ -63,7 +63,7 @@ std::string PublicMessage(const core::Error& error, core::Locale locale) {
       return core::RenderMessage(core::Msg::kUnavailable, locale, {});
     case core::ErrorCode::kUnauthenticated:
       // Console sign-in and sessions say what to do (their answers are the same whatever the
-      // reason too); every failed key authentication reads the same (API.md "Errors").
+      // reason too); every failed key authentication reads the same (docs/api.md "Errors").
       if (error.msg == core::Msg::kSignInFailed || error.msg == core::Msg::kSessionEnded ||
           error.msg == core::Msg::kSessionRequired) {
         return error.Message(locale);

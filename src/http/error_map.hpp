@@ -1,4 +1,4 @@
-// The one place where core's error codes become HTTP: the status of each code (API.md
+// The one place where core's error codes become HTTP: the status of each code (docs/api.md
 // "Errors"), the JSON error body {"error": {"code", "message", "field"?}} with the message in the
 // caller's language, and the headers a status needs (WWW-Authenticate on 401, Retry-After on
 // 429). Pure functions; thread-safe.

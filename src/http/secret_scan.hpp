@@ -1,5 +1,5 @@
 // Finding API key tokens and bare secrets in text that must never carry one: query strings
-// (API.md "Conventions": a token in a query string is refused) and the paths the access log
+// (docs/api.md "Conventions": a token in a query string is refused) and the paths the access log
 // writes. Text is percent-decoded before it is looked at, so an encoded token is found as surely
 // as a plain one. See docs/security.md "HTTP transport attacks". Pure functions; thread-safe.
 #pragma once

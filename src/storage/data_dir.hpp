@@ -1,5 +1,6 @@
-// The data directory (DESIGN.md "Storage and scale"): where the embedded store keeps its database
-// and, unless a pepper file is configured, its pepper. The pepper never lives in the database.
+// The data directory (docs/architecture.md "Storage and scale"): where the embedded store keeps its
+// database and, unless a pepper file is configured, its pepper. The pepper never lives in the
+// database.
 //
 // Thread-safety: the functions are safe to call from any thread; LoadPepper is also safe
 // against another process creating the same pepper at the same time (the first one wins).

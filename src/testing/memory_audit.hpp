@@ -1,6 +1,6 @@
 // MemoryAudit: the audit trail of a MemoryStore::State, with the semantics core's store port gives
-// it (core/store.hpp): ids assigned in order from 1, pages by id, a filtered query newest first,
-// and retention that deletes the oldest events. MemoryStore's unit of work forwards to it.
+// it (core/store/store.hpp): ids assigned in order from 1, pages by id, a filtered query newest
+// first, and retention that deletes the oldest events. MemoryStore's unit of work forwards to it.
 //
 // Thread-safety: none of its own; used by the unit of work, under the store's mutex.
 #pragma once

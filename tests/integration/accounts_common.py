@@ -8,7 +8,7 @@ import re
 from harness import (BOOTSTRAP_EMAIL, JAPANESE_RE, KEYS_PATH, SESSION_COOKIE, TOKEN_RE,
                      ConsoleSession, KeywardTestCase)
 
-# The fields every account carries (API.md, and docs/accounts.md "Responses add ..."); more may
+# The fields every account carries (docs/api.md, and docs/accounts.md "Responses add ..."); more may
 # be added, so objects are checked to hold at least these.
 ACCOUNT_FIELDS = {"id", "email", "type", "role", "accessLevel", "givenName", "surname",
                   "description", "locale", "timeZone", "enabled", "lockedOut",

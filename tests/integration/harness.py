@@ -21,7 +21,7 @@ from keyward_process import (  # noqa: F401 (re-exported for the test modules)
     SESSION_COOKIE, START_DEADLINE, STOP_DEADLINE, ConsoleSession, Response, Server, run_keyward,
     tail)
 
-# The native key API (API.md "API keys").
+# The native key API (docs/api.md "API keys").
 KEYS_PATH = "/v1/apikeys"
 BOOTSTRAP_EMAIL = "admin@localhost"
 
@@ -36,7 +36,7 @@ BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def token_checksum(text):
-    """API.md "Token format": 6 base62 digits of the CRC32 of everything before them."""
+    """docs/api.md "Token format": 6 base62 digits of the CRC32 of everything before them."""
     value = zlib.crc32(text.encode("ascii")) & 0xFFFFFFFF
     digits = []
     for _ in range(6):
@@ -174,7 +174,7 @@ class KeywardTestCase(unittest.TestCase):
         self.fail("the audit cursor never ended")
 
     def assert_error(self, resp, status, code, field=None, message=None):
-        """Asserts `resp` is `status` with the error body of API.md and returns the error."""
+        """Asserts `resp` is `status` with the error body of docs/api.md and returns the error."""
         self.assertEqual(resp.status, status, resp)
         self.assertTrue((resp.header("Content-Type") or "").startswith("application/json"), resp)
         body = resp.json()

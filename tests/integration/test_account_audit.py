@@ -15,7 +15,7 @@ class Audit(AccountsTestCase):
 
     def assert_audited(self, action, *names):
         """An event `action` whose target names one of `names` (an id or an email, as
-        "<kind>:<name>": API.md fixes no target format beyond the keys' "apikey:<id>");
+        "<kind>:<name>": docs/api.md fixes no target format beyond the keys' "apikey:<id>");
         returns it."""
         events = self.events(action)
         for event in events:

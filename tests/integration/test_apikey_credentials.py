@@ -29,7 +29,7 @@ class Credentials(ApiKeysTestCase):
 
 class ClientAddress(KeywardTestCase):
     """Which client address an allowlist sees: the socket peer, or -- only from a configured
-    trusted proxy -- X-Forwarded-For (DESIGN.md "The verification chain")."""
+    trusted proxy -- X-Forwarded-For (docs/architecture.md "The verification chain")."""
 
     def test_private_ranges_refused_by_default_admitted_by_operator_setting(self):
         default = self.start_server()

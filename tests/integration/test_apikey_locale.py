@@ -1,4 +1,4 @@
-"""A key's locale and time zone (API.md "API keys"): the language of its messages, the zone its
+"""A key's locale and time zone (docs/api.md "API keys"): the language of its messages, the zone its
 times are rendered and read in."""
 
 import calendar

@@ -1,4 +1,4 @@
-"""An API key's state (API.md "API keys"): disabling and enabling, locking and unlocking by hand,
+"""An API key's state (docs/api.md "API keys"): disabling and enabling, locking and unlocking by hand,
 and the automatic lockout after repeated wrong secrets."""
 
 import datetime
@@ -78,7 +78,7 @@ class StateChanges(ApiKeysTestCase):
 
 
 class AutomaticLockout(KeywardTestCase):
-    """--lockout-threshold N failures in a row lock a key until unlockAt (DESIGN.md, step 3)."""
+    """--lockout-threshold N failures in a row lock a key until unlockAt (docs/architecture.md "The verification chain", step 3)."""
 
     def setUp(self):
         super().setUp()

@@ -1,4 +1,4 @@
-"""/v1/permissions and the role reads of API.md "API keys", with an API key."""
+"""/v1/permissions and the role reads of docs/api.md "API keys", with an API key."""
 
 import unittest
 

@@ -1,4 +1,4 @@
-"""Rotating an API key's secret (API.md "API keys", rotate): the old secret dies at once or after
+"""Rotating an API key's secret (docs/api.md "API keys", rotate): the old secret dies at once or after
 a grace period, whose use is recorded apart."""
 
 import datetime

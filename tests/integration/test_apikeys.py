@@ -1,4 +1,4 @@
-"""The API key calls of API.md "API keys" against the real server: create, read and list, update,
+"""The API key calls of docs/api.md "API keys" against the real server: create, read and list, update,
 delete. Rotation, state changes and lockout, roles and permissions, locale and time zone, and
 credentials and client addresses are in the test_apikey_* modules."""
 
@@ -62,7 +62,7 @@ class Create(ApiKeysTestCase):
                 self.assertEqual(key["role"], {"id": "1", "name": "Full Access"})
 
     def test_empty_body_counts_as_empty_object(self):
-        # API.md: an empty POST body counts as {} -- for create that means "name is missing".
+        # docs/api.md: an empty POST body counts as {} -- for create that means "name is missing".
         resp = self.server.request("POST", "/v1/apikeys", token=self.admin, raw=b"")
         self.assert_error(resp, 400, "invalid_argument", field="name")
 

@@ -1,4 +1,4 @@
-"""The audit trail of the real binary (API.md "Roles, accounts, sessions, audit"): key operations
+"""The audit trail of the real binary (docs/api.md "Roles, accounts, sessions, audit"): key operations
 are listed with their details and never a secret, filters work, the export streams JSON lines
 and CSV that parse (formula cells escaped), and /v1/audit/verify and `keyward audit verify`
 notice a row altered in DATA_DIR/keyward.db while the server runs."""

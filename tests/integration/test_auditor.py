@@ -1,6 +1,6 @@
 """The third-party auditor procedure (docs/accounts.md "The third-party auditor procedure", after
 Trend Vision One's "Obtaining API keys for third-party auditors"), end to end through the HTTP
-API of the real binary, as API.md "Roles, accounts, sessions, audit" binds it.
+API of the real binary, as docs/api.md "Roles, accounts, sessions, audit" binds it.
 
 As the Master Administrator (the bootstrap key): add a custom role holding only `audit:view`
 ("Third-party auditing (API only)", group "Report Management"), add an `api_only` account with

@@ -1,4 +1,4 @@
-"""The refusals of API.md "Conventions" that the native key API gives a credential: 401
+"""The refusals of docs/api.md "Conventions" that the native key API gives a credential: 401
 (unauthenticated: missing, malformed, unknown, wrong, disabled, expired, locked or deleted key; every
 failure reads the same) and 403 (permission denied)."""
 

@@ -1,4 +1,4 @@
-"""First start, restarts and recovery of `keyward serve` (API.md "Service" and "Command line"): the
+"""First start, restarts and recovery of `keyward serve` (docs/api.md "Service" and "Command line"): the
 bootstrap key, what survives a restart, `admin recover`. Start-up configuration (refused options,
 the pepper, the environment) is in test_startup, the process lifecycle and service endpoints in
 test_lifecycle."""

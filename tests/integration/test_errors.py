@@ -1,4 +1,4 @@
-"""The error statuses and bodies of API.md "Conventions" that the native key API can produce: 400,
+"""The error statuses and bodies of docs/api.md "Conventions" that the native key API can produce: 400,
 404, 405, 409 and 413. The refusals of a credential (401) and of a permission (403) are in
 test_auth_errors."""
 
@@ -153,7 +153,7 @@ class InvalidArgument(ErrorsTestCase):
         self.assert_error(resp, 400, "invalid_argument")
 
     def test_same_credential_in_both_headers_is_one_credential(self):
-        # API.md: two *different* credentials are refused; the same token under both header
+        # docs/api.md: two *different* credentials are refused; the same token under both header
         # names is still one credential.
         resp = self.server.get("/v1/apikeys/current",
                                headers={"Authorization": "Bearer " + self.admin,

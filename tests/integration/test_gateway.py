@@ -1,4 +1,4 @@
-"""Forward auth through a real nginx (API.md "Verification": `/v1/authz`; docs/gateways.md).
+"""Forward auth through a real nginx (docs/api.md "Verification": `/v1/authz`; docs/gateways.md).
 
 Each test runs three processes on 127.0.0.1: `keyward serve --trusted-proxy 127.0.0.1/32`, a
 small recording upstream (a thread of the test that answers 200 with the headers it received as

@@ -1,4 +1,4 @@
-"""The process lifecycle of `keyward serve` (API.md "Service"): version, signals, the listening line,
+"""The process lifecycle of `keyward serve` (docs/api.md "Service"): version, signals, the listening line,
 a port in use, JSON log lines; and the service endpoints (health, readiness, metrics, OpenAPI)."""
 
 import signal

@@ -1,5 +1,5 @@
 """Transport limits of `keyward serve` (src/http/server.hpp) and what the access log may never
-hold (API.md "Conventions": a token in a query string is refused and never logged)."""
+hold (docs/api.md "Conventions": a token in a query string is refused and never logged)."""
 
 import http.client
 import json

@@ -1,4 +1,4 @@
-"""How `keyward serve` is configured at start (API.md "Service" and "Command line"): the options it
+"""How `keyward serve` is configured at start (docs/api.md "Service" and "Command line"): the options it
 refuses, the pepper (its file, its default, a data directory's pepper), and the environment."""
 
 import base64

@@ -1,5 +1,5 @@
-// AccountService: the account use cases (API.md "Roles, accounts, sessions"): create, read, list,
-// edit, enable, disable, unlock, delete, set a one-time password, and the account's one
+// AccountService: the account use cases (docs/api.md "Roles, accounts, sessions, audit"): create,
+// read, list, edit, enable, disable, unlock, delete, set a one-time password, and the account's one
 // authentication token (generate, delete). The token is an API key with source "account" whose
 // role, locale and time zone follow its account in the same unit of work, and which is suspended
 // (authenticates nothing) while the account is disabled or has no API access.

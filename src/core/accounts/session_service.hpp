@@ -1,10 +1,10 @@
-// SessionService: console sign-in (API.md "POST /v1/session"): email and password in, a session
-// out. Passwords are argon2id (PasswordHasher caps how many hashes run at once). Sessions live in
-// the store, so any node serves them; only a digest of the cookie value is stored, and the CSRF
-// token is derived from the cookie value under the pepper, so it is not stored either. A session
-// ends on sign-out, idle and absolute timeouts, a password change or reset, and when its account
-// is disabled, deleted or loses console access (AccountService deletes its sessions; this checks
-// again on every call).
+// SessionService: console sign-in (docs/accounts.md "Console sign-in"): email and password in, a
+// session out. Passwords are argon2id (PasswordHasher caps how many hashes run at once). Sessions
+// live in the store, so any node serves them; only a digest of the cookie value is stored, and the
+// CSRF token is derived from the cookie value under the pepper, so it is not stored either. A
+// session ends on sign-out, idle and absolute timeouts, a password change or reset, and when its
+// account is disabled, deleted or loses console access (AccountService deletes its sessions; this
+// checks again on every call).
 //
 // Wrong passwords are counted per account and client address: after `lockout_threshold` in a row
 // that address may not sign into that account until `lockout_duration` has passed or an

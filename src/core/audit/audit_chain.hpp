@@ -1,6 +1,6 @@
-// The audit trail's hash chain (DESIGN.md "Audit event"): every event carries an HMAC over its
-// content and its predecessor's hash, so an event altered, inserted or removed in the database
-// is found by VerifyAuditChain, naming the first broken event.
+// The audit trail's hash chain (docs/architecture.md "Audit event"): every event carries an HMAC
+// over its content and its predecessor's hash, so an event altered, inserted or removed in the
+// database is found by VerifyAuditChain, naming the first broken event.
 //
 // The chain key of pepper version V is PepperSet::DeriveKey("audit chain", V): new events use the
 // current version, events made under older versions still verify while their pepper is listed.

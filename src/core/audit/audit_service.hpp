@@ -1,4 +1,4 @@
-// AuditService: the audit trail's read use cases (API.md "Roles, accounts, sessions, audit"):
+// AuditService: the audit trail's read use cases (docs/api.md "Roles, accounts, sessions, audit"):
 // list it newest first a page at a time, export it oldest first without holding it in memory,
 // and verify its hash chain. Every call needs the permission audit:view (a Master
 // Administrator, Full Access and the Auditor hold it). Filters name the field at fault; a time

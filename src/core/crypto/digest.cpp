@@ -110,7 +110,7 @@ std::array<std::uint8_t, kDigestSize> OneShotHmac(std::span<const std::uint8_t> 
 }
 
 // An HMAC-SHA256 context keyed once; EVP_MAC_init(ctx, NULL, 0, NULL) then restarts it with the
-// same key far faster than keying a new one (DESIGN.md, speed notes).
+// same key far faster than keying a new one (docs/architecture.md "Speed notes").
 EVP_MAC_CTX* NewKeyedContext(std::span<const std::uint8_t> key) {
   EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   if (mac == nullptr) return nullptr;

@@ -1,4 +1,4 @@
-// API key tokens: `kw_<publicid>_<secret><checksum>` (API.md, "Token format"). 12 base62
+// API key tokens: `kw_<publicid>_<secret><checksum>` (docs/api.md "Token format"). 12 base62
 // characters of public id, 43 of secret (>= 256 bits), 6 of base62 CRC32 over everything before.
 // Parsing allocates nothing and rejects any malformed input without a lookup. Thread-safe.
 #pragma once

@@ -1,4 +1,4 @@
-// KeyService: the API key use cases (API.md "API keys"): create, get, list, update, enable,
+// KeyService: the API key use cases (docs/api.md "API keys"): create, get, list, update, enable,
 // disable, lock, unlock, rotate, delete one, delete many. Every call checks the caller's
 // permission for it and both escalation rules, validates its input naming the field at fault,
 // and writes its change and its audit event in one unit of work. Secrets are returned once, by

@@ -1,6 +1,6 @@
-// Which address a request comes from (DESIGN.md "The verification chain"): the socket peer, or,
-// only when the peer is a configured trusted proxy, the rightmost address of X-Forwarded-For
-// that is not itself a trusted proxy (falling back to X-Real-IP when there is no
+// Which address a request comes from (docs/architecture.md "The verification chain"): the socket
+// peer, or, only when the peer is a configured trusted proxy, the rightmost address of
+// X-Forwarded-For that is not itself a trusted proxy (falling back to X-Real-IP when there is no
 // X-Forwarded-For). Pure function; thread-safe.
 #pragma once
 

@@ -1,5 +1,5 @@
-// IPv4 allowlists (API.md "Validation"): strict dotted-decimal addresses and CIDR ranges that lie
-// wholly in public space, and matching a client address against a list. Client addresses may be
+// IPv4 allowlists (docs/api.md "Validation"): strict dotted-decimal addresses and CIDR ranges that
+// lie wholly in public space, and matching a client address against a list. Client addresses may be
 // IPv4, IPv6 or IPv4-mapped IPv6 (treated as IPv4). Pure functions; thread-safe.
 #pragma once
 

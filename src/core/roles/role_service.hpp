@@ -1,4 +1,4 @@
-// RoleService: the role use cases (API.md "Roles"): list, get, and create, edit, delete custom
+// RoleService: the role use cases (docs/api.md "Roles"): list, get, and create, edit, delete custom
 // roles. Built-in roles are immutable (kReadOnly); a role in use by a key or an account cannot be
 // deleted (kInUse, naming how many use it). Both escalation rules hold on every change: a caller
 // cannot put a permission it lacks into a role, nor change or delete a role that holds one.

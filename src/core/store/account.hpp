@@ -1,6 +1,6 @@
-// Account: a person or a third party who uses Keyward (DESIGN.md "Account"): email, role, access
-// level, names, locale, time zone, enabled flag, console password (argon2id, encoded) and at most
-// one authentication token (an API key with source "account", found through the key's
+// Account: a person or a third party who uses Keyward (docs/architecture.md "Account"): email,
+// role, access level, names, locale, time zone, enabled flag, console password (argon2id, encoded)
+// and at most one authentication token (an API key with source "account", found through the key's
 // account_id). Also the console's sessions and the per-address sign-in failure counters.
 // Plain value types; thread-compatible.
 #pragma once
@@ -76,8 +76,8 @@ Status ValidateEmail(std::string_view email, std::string_view field = "email");
 // kNotFound (Msg::kAccountNotFound) for account `id`.
 Error AccountNotFound(AccountId id);
 
-// A console session (API.md "POST /v1/session"). The session token is never stored: only its
-// digest (hex). The CSRF token is derived from the session token, so it is not stored either.
+// A console session (docs/accounts.md "Console sign-in"). The session token is never stored: only
+// its digest (hex). The CSRF token is derived from the session token, so it is not stored either.
 struct Session {
   std::string id_hash;  // digest of the session cookie's value; the primary key
   AccountId account_id = 0;

@@ -1,5 +1,5 @@
-// ApiKey: one API key as the store keeps it (DESIGN.md "API key"), and the rules that read its
-// state at a moment: status precedence, effective lock, effective failed-attempt count.
+// ApiKey: one API key as the store keeps it (docs/architecture.md "API key"), and the rules that
+// read its state at a moment: status precedence, effective lock, effective failed-attempt count.
 // Plain value type; thread-compatible.
 #pragma once
 

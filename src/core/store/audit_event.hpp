@@ -1,7 +1,7 @@
-// AuditEvent: one entry of the audit trail (DESIGN.md "Audit event"). Written in the same unit of
-// work as the change it records. Details hold changed fields with old and new values, never a
-// secret. prev_hash and hash link the events into a chain (core/audit/audit_chain.hpp): the store
-// keeps them as given, the chain store computes them. Plain value type.
+// AuditEvent: one entry of the audit trail (docs/architecture.md "Audit event"). Written in the
+// same unit of work as the change it records. Details hold changed fields with old and new values,
+// never a secret. prev_hash and hash link the events into a chain (core/audit/audit_chain.hpp): the
+// store keeps them as given, the chain store computes them. Plain value type.
 #pragma once
 
 #include <cstdint>

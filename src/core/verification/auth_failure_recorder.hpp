@@ -1,6 +1,7 @@
 // AuthFailureRecorder: failed authentications into the audit trail, aggregated so that a flood
-// cannot fill the disk (DESIGN.md "Audit event"). Per calendar minute (UTC) and per (key, client
-// IP) pair — the key by id when the token named one, else by its public prefix, else none:
+// cannot fill the disk (docs/architecture.md "Audit event"). Per calendar minute (UTC) and per
+// (key, client IP) pair — the key by id when the token named one, else by its public prefix, else
+// none:
 //   - the first failure is written at once as one `auth.failure` event, details
 //     {"reason": "<OUTCOME>", "count": 1, "keyPrefix": "kw_<public id>"} (keyPrefix when known);
 //   - the rest of that minute is summed into one more event written when the minute has ended,

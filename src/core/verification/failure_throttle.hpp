@@ -1,11 +1,11 @@
 // SlidingFailureThrottle: the per-client-IP failure throttle of the verification chain
-// (DESIGN.md step 5): an address that failed more than `limit` times within a minute is answered
-// RATE_LIMITED until its minute has passed. Memory is fixed at construction whatever the number
-// of addresses: failures are counted in a count-min sketch (`depth` rows of `width` counters, one
-// hash per row, the smallest count wins), so an address is never under-counted and another
-// address only over-counts it when it collides in every row. Counters hold the minute they count
-// and restart when the minute changes. The two budgets of an address (ThrottleBudget) hash to
-// different counters, so they never share a count.
+// (docs/architecture.md "The verification chain", step 5): an address that failed more than `limit`
+// times within a minute is answered RATE_LIMITED until its minute has passed. Memory is fixed at
+// construction whatever the number of addresses: failures are counted in a count-min sketch
+// (`depth` rows of `width` counters, one hash per row, the smallest count wins), so an address is
+// never under-counted and another address only over-counts it when it collides in every row.
+// Counters hold the minute they count and restart when the minute changes. The two budgets of an
+// address (ThrottleBudget) hash to different counters, so they never share a count.
 //
 // Thread-safe and lock-free: each counter is one atomic word.
 #pragma once

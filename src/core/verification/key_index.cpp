@@ -180,8 +180,8 @@ class KeyIndex::Impl {
     // A key already locked counts nothing more: no store write, so a flood against a locked key
     // costs the store nothing.
     if (key.LockedOutAt(now)) return;
-    // Written at once (DESIGN.md): the store's count decides, so lockout is exact across nodes,
-    // and the decorator puts the stored result into the index.
+    // Written at once (docs/architecture.md): the store's count decides, so lockout is exact across
+    // nodes, and the decorator puts the stored result into the index.
     if (!StoreFailedAttempt(decorated_, key.id, now, policy, client)) ++writes_failed_;
   }
 

@@ -1,5 +1,5 @@
-// KeyIndex: the in-memory index of every key under the verification chain (DESIGN.md "The
-// verification chain", speed notes). Verification reads it without touching the store:
+// KeyIndex: the in-memory index of every key under the verification chain (docs/architecture.md
+// "The verification chain", speed notes). Verification reads it without touching the store:
 //   - Find copies a key out of one of 256 shards under that shard's reader lock (readers never
 //     wait for the store, and only for a writer of the same shard);
 //   - a counted failure is written to the store at once (ApplyFailedAttempt inside one unit of

@@ -1,5 +1,5 @@
-// The verification chain (DESIGN.md "The verification chain"): the one function that decides
-// whether a presented token may act. Every surface uses it: management calls, POST
+// The verification chain (docs/architecture.md "The verification chain"): the one function that
+// decides whether a presented token may act. Every surface uses it: management calls, POST
 // /v1/keys/verify and the forward-auth endpoint.
 //
 // It reads keys through KeyLookup, a port that the in-memory KeyIndex (key_index.hpp) backs in
@@ -134,8 +134,8 @@ class StoreKeyLookup final : public KeyLookup {
   Store& store_;
 };
 
-// The two failure budgets an address has (DESIGN.md "The verification chain", step 5), kept
-// apart so that junk presented on behalf of end clients never locks a gateway out of its own
+// The two failure budgets an address has (docs/architecture.md "The verification chain", step 5),
+// kept apart so that junk presented on behalf of end clients never locks a gateway out of its own
 // calls (docs/gateways.md "Passing the end client's address").
 enum class ThrottleBudget {
   // The address's own authentication: management calls, forward-auth, console sign-in.

@@ -1,6 +1,6 @@
-// The JSON of accounts, their tokens and console sessions (API.md "Roles, accounts, sessions"):
-// rendering with times in the caller's zone, and request bodies read into core's input structs
-// with type checks and unknown-field rejection. Pure functions; thread-safe.
+// The JSON of accounts, their tokens and console sessions (docs/api.md "Roles, accounts, sessions,
+// audit"): rendering with times in the caller's zone, and request bodies read into core's input
+// structs with type checks and unknown-field rejection. Pure functions; thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,4 +1,4 @@
-// The account calls of API.md "Roles, accounts, sessions, audit": thin adapters over
+// The account calls of docs/api.md "Roles, accounts, sessions, audit": thin adapters over
 // core::AccountService. Each route's permission is its entry's (routes.cpp), checked by ApiHandler
 // before the call; core checks it again.
 #include <boost/json/array.hpp>

@@ -1,4 +1,4 @@
-// The native API v1 calls (API.md), one plain function per route: a call in, a Reply or a
+// The native API v1 calls (docs/api.md), one plain function per route: a call in, a Reply or a
 // core::Error out. The route table (routes.hpp) names each route's function; ApiHandler routes,
 // authenticates, checks the route's permission and turns errors into statuses (error_map.hpp);
 // these functions only read the call, ask core, and render. Thread-safe: they hold no state and

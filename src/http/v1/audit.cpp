@@ -1,4 +1,4 @@
-// The audit trail calls of API.md "Roles, accounts, sessions, audit": list, export, verify.
+// The audit trail calls of docs/api.md "Roles, accounts, sessions, audit": list, export, verify.
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 

@@ -1,5 +1,5 @@
-// The JSON of the audit trail (API.md "Roles, accounts, sessions, audit"): an event as the list
-// shows it and the answer of the chain check. The export's JSON lines and CSV are
+// The JSON of the audit trail (docs/api.md "Roles, accounts, sessions, audit"): an event as the
+// list shows it and the answer of the chain check. The export's JSON lines and CSV are
 // audit_export_format.hpp's. Pure functions; thread-safe.
 #pragma once
 

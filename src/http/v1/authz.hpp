@@ -1,4 +1,4 @@
-// Authz: the forward-auth endpoint `/v1/authz` and every path below it, any method (API.md
+// Authz: the forward-auth endpoint `/v1/authz` and every path below it, any method (docs/api.md
 // "Verification"), for nginx auth_request, Traefik forwardAuth, Envoy ext_authz (HTTP) and Caddy
 // forward_auth. There is no caller: the token the request presents is the one checked, through
 // core's verification chain. The answer is only 200, 401 or 403, with an empty body — the
@@ -16,7 +16,7 @@
 //                                     "Master%20Administrator"), so a role named
 //                                     "Master%20Administrator" arrives as "Master%2520..."
 //
-// Decisions beyond API.md:
+// Decisions beyond docs/api.md:
 // - The token comes from `Authorization: Bearer`, `api-secret-key` or `X-API-Key`. An
 //   Authorization header of another scheme (Basic, ...) is the upstream's business, not a
 //   Keyward credential, and is ignored. No token, or two different tokens, is 401 MALFORMED,

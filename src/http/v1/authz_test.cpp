@@ -1,4 +1,4 @@
-// The forward-auth endpoint /v1/authz through ApiHandler (API.md "Verification"; authz.hpp).
+// The forward-auth endpoint /v1/authz through ApiHandler (docs/api.md "Verification"; authz.hpp).
 #include "http/v1/authz.hpp"
 
 #include <gmock/gmock.h>

@@ -1,5 +1,5 @@
-// The JSON of API keys (API.md "API keys"): keys rendered with times in the caller's time zone,
-// and the key calls' request bodies read into core's input structs with type checks and
+// The JSON of API keys (docs/api.md "API keys"): keys rendered with times in the caller's time
+// zone, and the key calls' request bodies read into core's input structs with type checks and
 // unknown-field rejection, errors naming the field as the request spelt it. The body and list
 // helpers every codec shares are in http/json_fields.hpp. Pure functions; thread-safe.
 #pragma once
@@ -21,7 +21,7 @@ namespace keyward::http {
 
 // --- Rendering ---
 
-// The API key object of API.md. Lock state, failed attempts and status are read at `now`;
+// The API key object of docs/api.md. Lock state, failed attempts and status are read at `now`;
 // times are rendered in `zone` (the caller's). Never carries the secret or its digest.
 boost::json::object KeyJson(const core::ApiKey& key, core::Time now, std::string_view zone);
 // The key object plus "secret": only the create and rotate responses use this.
@@ -40,8 +40,9 @@ core::Result<core::UpdateKeyInput> ParseUpdateKey(const boost::json::object& bod
 // absent. The range is core's to check, except beyond int64 (kGracePeriodRange here).
 core::Result<std::int64_t> ParseRotate(const boost::json::object& body);
 // One element of a bulk delete's ids, as given: a string as it is, a number in decimal (1.5, not
-// 1.5E0), anything else as its JSON text. Only a string can name a key (API.md: ids are written
-// as decimal strings); everything else gets a 404 entry, so 13, 13.0 and 1.3e1 never act on key 13.
+// 1.5E0), anything else as its JSON text. Only a string can name a key (docs/api.md: ids are
+// written as decimal strings); everything else gets a 404 entry, so 13, 13.0 and 1.3e1 never act on
+// key 13.
 struct BulkDeleteId {
   std::string text;
   bool is_string = false;

@@ -1,4 +1,4 @@
-// The API key calls of API.md "API keys".
+// The API key calls of docs/api.md "API keys".
 #include <boost/json/array.hpp>
 
 #include "http/json_fields.hpp"

@@ -169,7 +169,7 @@ json::object OperationJson(const v1::Endpoint& endpoint, std::string_view method
   json::array params = Parameters(endpoint);
   if (!params.empty()) out["parameters"] = std::move(params);
   if (!op.request.empty()) {
-    // An empty body counts as {} (API.md "Conventions"), so no body is ever required.
+    // An empty body counts as {} (docs/api.md "Conventions"), so no body is ever required.
     out["requestBody"] = json::object{{"required", false}, {"content", JsonContent(op.request)}};
   }
   json::object responses;

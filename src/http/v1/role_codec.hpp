@@ -1,6 +1,7 @@
-// The JSON of permissions and roles (API.md "Roles, accounts, sessions, audit"): the permission
-// catalogue's entries, roles as API.md shows them, and the role calls' request body read into
-// core's input struct with type checks and unknown-field rejection. Pure functions; thread-safe.
+// The JSON of permissions and roles (docs/api.md "Roles, accounts, sessions, audit"): the
+// permission catalogue's entries, roles as docs/api.md shows them, and the role calls' request body
+// read into core's input struct with type checks and unknown-field rejection. Pure functions;
+// thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,4 +1,4 @@
-// GET /v1/permissions and the role calls of API.md "Roles, accounts, sessions, audit": thin
+// GET /v1/permissions and the role calls of docs/api.md "Roles, accounts, sessions, audit": thin
 // adapters over core::RoleService. Each route's permission is its entry's (routes.cpp), checked by
 // ApiHandler before the call; core checks it again.
 #include <boost/json/array.hpp>
@@ -18,7 +18,7 @@ namespace {
 
 namespace json = boost::json;
 
-// ?limit= as API.md "Lists" has it: 1..kMaxListLimit, default kDefaultListLimit.
+// ?limit= as docs/api.md "Lists" has it: 1..kMaxListLimit, default kDefaultListLimit.
 core::Result<int> ListLimit(const boost::urls::params_view& query) {
   const std::optional<std::string> text = QueryParam(query, "limit");
   if (!text) return core::kDefaultListLimit;
@@ -61,7 +61,7 @@ core::Result<Reply> ListRoles(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(int limit, ListLimit(call.query));
   KW_ASSIGN_OR_RETURN(std::optional<core::RoleId> before, ListCursor(call.query));
   KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, services.roles.List(call.caller));
-  // Newest first, as every list (API.md "Lists").
+  // Newest first, as every list (docs/api.md "Lists").
   std::sort(roles.begin(), roles.end(),
             [](const core::Role& a, const core::Role& b) { return a.id > b.id; });
   json::array items;

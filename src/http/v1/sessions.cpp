@@ -1,4 +1,4 @@
-// The console session calls of API.md "Roles, accounts, sessions, audit": sign-in sets the
+// The console session calls of docs/api.md "Roles, accounts, sessions, audit": sign-in sets the
 // session cookie, sign-out clears it. Thin adapters over core::SessionService.
 #include "http/json_fields.hpp"
 #include "http/v1/account_codec.hpp"
@@ -9,7 +9,7 @@ namespace {
 
 namespace json = boost::json;
 
-// The cookie attributes of API.md: HttpOnly, SameSite=Strict, Path=/, Secure under TLS.
+// The cookie attributes of docs/api.md: HttpOnly, SameSite=Strict, Path=/, Secure under TLS.
 std::string CookieAttributes(bool tls) {
   return std::string("; Path=/; HttpOnly; SameSite=Strict") + (tls ? "; Secure" : "");
 }

@@ -1,4 +1,4 @@
-// The JSON of POST /v1/keys/verify (API.md "Verification"): its request body, read with type
+// The JSON of POST /v1/keys/verify (docs/api.md "Verification"): its request body, read with type
 // checks and unknown-field rejection, and its answer. Pure functions; thread-safe.
 #pragma once
 

@@ -1,5 +1,5 @@
-// POST /v1/keys/verify (API.md "Verification"): a gateway or backend, holding keys:verify, asks
-// whether a key its own client presented may act. keys:verify is the route's permission
+// POST /v1/keys/verify (docs/api.md "Verification"): a gateway or backend, holding keys:verify,
+// asks whether a key its own client presented may act. keys:verify is the route's permission
 // (routes.cpp), checked by ApiHandler before the call.
 #include <boost/json/object.hpp>
 

@@ -1,4 +1,4 @@
-// POST /v1/keys/verify through ApiHandler (API.md "Verification").
+// POST /v1/keys/verify through ApiHandler (docs/api.md "Verification").
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>

@@ -1,8 +1,8 @@
 // SqliteStore: core's store port on an embedded SQLite database, Keyward's default store
-// (DESIGN.md "Storage and scale"). One connection in WAL mode with synchronous=FULL, so an
-// acknowledged unit of work survives kill -9 and power loss; foreign keys on; a busy database
-// is waited on for up to 5 s. Schema migrations (migrations.hpp) run at open. Every SQLite
-// failure becomes a core::Error here; no exception leaves this class.
+// (docs/architecture.md "Storage and scale"). One connection in WAL mode with synchronous=FULL, so
+// an acknowledged unit of work survives kill -9 and power loss; foreign keys on; a busy database is
+// waited on for up to 5 s. Schema migrations (migrations.hpp) run at open. Every SQLite failure
+// becomes a core::Error here; no exception leaves this class.
 //
 // Thread-safety: thread-safe. Units of work are serialized by a mutex, each in its own
 // BEGIN IMMEDIATE transaction.

@@ -1,4 +1,4 @@
--- Keyward schema, version 2: the audit trail becomes a hash chain (core/audit_chain.hpp).
+-- Keyward schema, version 2: the audit trail becomes a hash chain (core/audit/audit_chain.hpp).
 -- Each event keeps its predecessor's hash beside its own; both are written by Keyward in the
 -- unit of work that appends the event. Events written before this version have both empty until
 -- core::SealUnchainedAuditEvents chains them.

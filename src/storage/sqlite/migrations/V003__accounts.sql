@@ -1,5 +1,5 @@
 -- Keyward schema, version 3: user accounts, their per-address sign-in failures and their console
--- sessions (core/account.hpp), and the suspension of an account's token.
+-- sessions (core/store/account.hpp), and the suspension of an account's token.
 -- Times are INTEGER seconds since the Unix epoch. Email keys (core::EmailKey: ASCII folded to
 -- lower case, everything else exact) are computed by Keyward, not by a collation.
 -- An account's token is an api_keys row with source 'account' and its account_id; api_keys keeps
