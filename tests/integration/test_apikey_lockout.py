@@ -78,7 +78,7 @@ class StateChanges(ApiKeysTestCase):
 
 
 class AutomaticLockout(KeywardTestCase):
-    """--lockout-threshold N failures in a row lock a key until unlockAt (docs/architecture.md "The verification chain", step 3)."""
+    """--lockout-threshold N failures in a row lock a key until unlockAt (docs/architecture.md "The verification chain", step 4)."""
 
     def setUp(self):
         super().setUp()

@@ -1,5 +1,5 @@
 // SlidingFailureThrottle: the per-client-IP failure throttle of the verification chain
-// (docs/architecture.md "The verification chain", step 5): an address that failed more than `limit`
+// (docs/architecture.md "The verification chain", step 1): an address that failed more than `limit`
 // times within a minute is answered RATE_LIMITED until its minute has passed. Memory is fixed at
 // construction whatever the number of addresses: failures are counted in a count-min sketch
 // (`depth` rows of `width` counters, one hash per row, the smallest count wins), so an address is

@@ -134,7 +134,7 @@ class StoreKeyLookup final : public KeyLookup {
   Store& store_;
 };
 
-// The two failure budgets an address has (docs/architecture.md "The verification chain", step 5),
+// The two failure budgets an address has (docs/architecture.md "The verification chain", step 1),
 // kept apart so that junk presented on behalf of end clients never locks a gateway out of its own
 // calls (docs/gateways.md "Passing the end client's address").
 enum class ThrottleBudget {
