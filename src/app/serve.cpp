@@ -6,6 +6,8 @@
 #include <csignal>
 #include <iostream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "app/node.hpp"
 #include "app/runtime.hpp"
@@ -53,8 +55,10 @@ int CannotStart(const core::Error& error, const char* what = "cannot start") {
   return error.code == core::ErrorCode::kInvalidArgument ? 2 : 1;
 }
 
-// The transport's settings: where it listens, its threads, TLS, timeouts and connection limits.
-http::ServerOptions ServerOptionsFor(const ServeConfig& config, const ListenAddress& listen) {
+// The transport's settings: where it listens, its threads, TLS, timeouts and connection limits;
+// the trusted proxies are exempt from the per-address limit.
+http::ServerOptions ServerOptionsFor(const ServeConfig& config, const ListenAddress& listen,
+                                     std::vector<core::Ipv4Range> trusted_proxies) {
   http::ServerOptions options;
   options.host = listen.host;
   options.port = listen.port;
@@ -69,7 +73,7 @@ http::ServerOptions ServerOptionsFor(const ServeConfig& config, const ListenAddr
   options.max_connections = static_cast<std::size_t>(config.max_connections);
   options.max_connections_per_address =
       static_cast<std::size_t>(config.max_connections_per_address);
-  options.unlimited_peers = TrustedProxyRanges(config);
+  options.unlimited_peers = std::move(trusted_proxies);
   return options;
 }
 
@@ -86,6 +90,7 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
   if (!opened) return CannotStart(opened.error());
   Node& node = **opened;
   core::AuditService audit(node.store(), node.peppers());
+  const std::vector<core::Ipv4Range> trusted_proxies = TrustedProxyRanges(config);
   http::ApiHandler handler(http::ApiServices{.keys = node.keys(),
                                              .verifier = node.verifier(),
                                              .store = node.store(),
@@ -96,10 +101,10 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
                                              .audit = audit,
                                              .metrics = metrics,
                                              .logger = logger},
-                           http::ApiOptions{.trusted_proxies = TrustedProxyRanges(config),
+                           http::ApiOptions{.trusted_proxies = trusted_proxies,
                                             .ready = [&node] { return node.Ready(); }});
   const ListenAddress listen = ParseListen(config.listen).value();
-  http::Server server(ServerOptionsFor(config, listen), handler, logger, metrics);
+  http::Server server(ServerOptionsFor(config, listen, trusted_proxies), handler, logger, metrics);
   // Bound before the first start's lines, so they name the real port; nothing is served before
   // Run(), so no request sees a store without its first credentials.
   if (core::Status st = server.Start(); !st) return CannotStart(st.error());

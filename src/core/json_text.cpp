@@ -130,6 +130,17 @@ JsonObject& JsonObject::AddChange(std::string_view key, std::string_view old_jso
   return *this;
 }
 
+JsonObject& JsonObject::AddStringChange(std::string_view key, const std::string& before,
+                                        const std::string& after) {
+  if (before != after) AddChange(key, JsonQuote(before), JsonQuote(after));
+  return *this;
+}
+
+JsonObject& JsonObject::AddFlagChange(std::string_view key, bool before, bool after) {
+  if (before != after) AddChange(key, before ? "true" : "false", after ? "true" : "false");
+  return *this;
+}
+
 std::string JsonValue(const std::optional<std::string>& value) {
   return value ? JsonQuote(*value) : "null";
 }

@@ -27,6 +27,12 @@ class JsonObject {
   JsonObject& AddRaw(std::string_view key, std::string_view json);
   // {"old": ..., "new": ...} under `key`, for changed fields; values are JSON texts.
   JsonObject& AddChange(std::string_view key, std::string_view old_json, std::string_view new_json);
+  // AddChange of two strings, only when they differ.
+  JsonObject& AddStringChange(std::string_view key, const std::string& before,
+                              const std::string& after);
+  // AddChange of two flags, only when they differ. Named apart from AddStringChange: a const char*
+  // argument would otherwise pick a bool overload over std::string.
+  JsonObject& AddFlagChange(std::string_view key, bool before, bool after);
   bool empty() const { return body_.empty(); }
   std::string str() const { return "{" + body_ + "}"; }
 

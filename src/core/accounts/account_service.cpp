@@ -36,19 +36,6 @@ Status CheckEmailFree(UnitOfWork& uow, const std::string& email, AccountId self)
   return Ok();
 }
 
-void NoteChange(JsonObject& details, std::string_view field, const std::string& before,
-                const std::string& after) {
-  if (before != after) details.AddChange(field, JsonQuote(before), JsonQuote(after));
-}
-
-// Named apart from NoteChange: a const char* argument (AccessLevelName, LocaleName) would pick a
-// bool overload over std::string, and every such change would read as "unchanged".
-void NoteFlagChange(JsonObject& details, std::string_view field, bool before, bool after) {
-  if (before != after) {
-    details.AddChange(field, before ? "true" : "false", after ? "true" : "false");
-  }
-}
-
 // Applies the fields `input` holds (already validated; `level` and `locale` parsed from it) to
 // `account`, noting each change in `details`: the body of Update's unit of work.
 Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput& input,
@@ -56,7 +43,7 @@ Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput&
                    Account& account, JsonObject& details) {
   if (input.email && *input.email != account.email) {
     KW_RETURN_IF_ERROR(CheckEmailFree(uow, *input.email, account.id));
-    NoteChange(details, "email", account.email, *input.email);
+    details.AddStringChange("email", account.email, *input.email);
     account.email = *input.email;
   }
   if (input.role) {
@@ -68,32 +55,32 @@ Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput&
     }
   }
   if (level && *level != account.access_level) {
-    NoteChange(details, "accessLevel", AccessLevelName(account.access_level),
-               AccessLevelName(*level));
+    details.AddStringChange("accessLevel", AccessLevelName(account.access_level),
+                            AccessLevelName(*level));
     account.access_level = *level;
   }
   if (input.given_name) {
-    NoteChange(details, "givenName", account.given_name, *input.given_name);
+    details.AddStringChange("givenName", account.given_name, *input.given_name);
     account.given_name = *input.given_name;
   }
   if (input.surname) {
-    NoteChange(details, "surname", account.surname, *input.surname);
+    details.AddStringChange("surname", account.surname, *input.surname);
     account.surname = *input.surname;
   }
   if (input.description) {
-    NoteChange(details, "description", account.description, *input.description);
+    details.AddStringChange("description", account.description, *input.description);
     account.description = *input.description;
   }
   if (locale && *locale != account.locale) {
-    NoteChange(details, "locale", LocaleName(account.locale), LocaleName(*locale));
+    details.AddStringChange("locale", LocaleName(account.locale), LocaleName(*locale));
     account.locale = *locale;
   }
   if (input.time_zone) {
-    NoteChange(details, "timeZone", account.time_zone, *input.time_zone);
+    details.AddStringChange("timeZone", account.time_zone, *input.time_zone);
     account.time_zone = *input.time_zone;
   }
   if (input.enabled) {
-    NoteFlagChange(details, "enabled", account.enabled, *input.enabled);
+    details.AddFlagChange("enabled", account.enabled, *input.enabled);
     account.enabled = *input.enabled;
   }
   return Ok();
@@ -254,7 +241,7 @@ Result<AccountView> AccountService::SetEnabled(const Principal& caller, AccountI
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kAccountsEdit));
   return Mutate(caller, id, enabled ? "account.enable" : "account.disable",
                 [&](UnitOfWork&, Account& account, JsonObject& details) -> Status {
-                  NoteFlagChange(details, "enabled", account.enabled, enabled);
+                  details.AddFlagChange("enabled", account.enabled, enabled);
                   account.enabled = enabled;
                   return Ok();
                 });

@@ -21,12 +21,6 @@ Error AccountKeyReadOnly(KeyId id) {
   return MakeError(ErrorCode::kReadOnly, Msg::kAccountKeyReadOnly, {std::to_string(id)});
 }
 
-// Records `field` as changed from `before` to `after` (JSON strings) when they differ.
-void NoteChange(JsonObject& details, std::string_view field, const std::string& before,
-                const std::string& after) {
-  if (before != after) details.AddChange(field, JsonQuote(before), JsonQuote(after));
-}
-
 // An account's token is its account's credential: changing its state or deleting it through the
 // keys API needs what DELETE /v1/accounts/{id}/token needs, accounts:tokens.
 Status CheckCanManageToken(const Principal& caller, const ApiKey& key) {
@@ -96,11 +90,11 @@ Result<ApiKey> KeyService::Update(const Principal& caller, KeyId id,
         JsonObject details;
         if (input.name) {
           KW_RETURN_IF_ERROR(CheckNameFree(uow, *input.name, id));
-          NoteChange(details, "name", key.name, *input.name);
+          details.AddStringChange("name", key.name, *input.name);
           key.name = *input.name;
         }
         if (input.description) {
-          NoteChange(details, "description", key.description, *input.description);
+          details.AddStringChange("description", key.description, *input.description);
           key.description = *input.description;
         }
         if (input.role) {
@@ -112,11 +106,11 @@ Result<ApiKey> KeyService::Update(const Principal& caller, KeyId id,
           key.role_id = role.id;
         }
         if (locale) {
-          NoteChange(details, "locale", LocaleName(key.locale), LocaleName(*locale));
+          details.AddStringChange("locale", LocaleName(key.locale), LocaleName(*locale));
           key.locale = *locale;
         }
         if (input.time_zone) {
-          NoteChange(details, "timeZone", key.time_zone, *input.time_zone);
+          details.AddStringChange("timeZone", key.time_zone, *input.time_zone);
           key.time_zone = *input.time_zone;
         }
         if (allowlist) {

@@ -103,8 +103,8 @@ Result<Role> RoleService::Update(const Principal& caller, RoleId id, const RoleI
       details.AddChange("name", JsonQuote(role.name), JsonQuote(*input.name));
       role.name = *input.name;
     }
-    if (input.description && *input.description != role.description) {
-      details.AddChange("description", JsonQuote(role.description), JsonQuote(*input.description));
+    if (input.description) {
+      details.AddStringChange("description", role.description, *input.description);
       role.description = *input.description;
     }
     if (permissions && !(*permissions == role.permissions)) {

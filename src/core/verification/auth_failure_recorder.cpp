@@ -6,6 +6,7 @@
 
 #include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
+#include "core/store/audit_record.hpp"
 #include "core/time_zone.hpp"
 
 namespace keyward::core {
@@ -34,7 +35,7 @@ AuditEvent FailureEvent(const std::optional<KeyId>& key, Time time, std::string 
   e.time = time;
   e.actor = "anonymous";
   e.action = "auth.failure";
-  e.target = key ? "apikey:" + std::to_string(*key) : "";
+  e.target = key ? KeyTarget(*key) : "";
   e.ip = std::move(ip);
   e.outcome = "failure";
   e.details_json = std::move(details);

@@ -2,6 +2,7 @@
 
 #include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
+#include "core/store/audit_record.hpp"
 
 namespace keyward::core {
 
@@ -78,21 +79,13 @@ Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy&
     if (!key) return Ok();
     const bool locked_now = ApplyFailedAttempt(*key, now, policy);
     KW_RETURN_IF_ERROR(uow.UpdateKey(*key));
-    if (locked_now) {
-      AuditEvent event;
-      event.time = now;
-      event.actor = "system";
-      event.action = "auth.lockout";
-      event.target = "apikey:" + std::to_string(id);
-      event.ip = client ? client->ToString() : "";
-      event.outcome = "success";
-      event.details_json = JsonObject()
-                               .Add("failedAttempts", std::int64_t{key->failed_attempts})
-                               .Add("lockSeconds", std::int64_t{policy.duration.count()})
-                               .str();
-      KW_RETURN_IF_ERROR(uow.AppendAudit(event));
-    }
-    return Ok();
+    if (!locked_now) return Ok();
+    return AppendAuditRecord(uow, "system", client ? client->ToString() : "", now, "auth.lockout",
+                             KeyTarget(id), "success",
+                             JsonObject()
+                                 .Add("failedAttempts", std::int64_t{key->failed_attempts})
+                                 .Add("lockSeconds", std::int64_t{policy.duration.count()})
+                                 .str());
   });
 }
 
@@ -288,7 +281,7 @@ Result<Principal> Authenticate(const Verifier& verifier, std::string_view token,
   Principal p;
   p.key_id = key.id;
   p.account_id = key.account_id;
-  p.actor = "apikey:" + std::to_string(key.id);
+  p.actor = KeyTarget(key.id);
   if (v.role != nullptr) p.permissions = v.role->permissions;
   p.locale = key.locale;
   p.time_zone = key.time_zone;

@@ -110,23 +110,12 @@ Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
 
 Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& context,
                              const RouteMatch& route, const boost::urls::params_view& query) {
-  const v1::Endpoint& endpoint = v1::EndpointOf(*route.route);
   switch (route.route->access) {
     case Access::kPublic:
-    case Access::kPresentedToken: {
+    case Access::kPresentedToken:
       // No caller: the service endpoints need none, and forward-auth (which Serve answers before
       // routing) checks the token the request presents.
-      const core::Principal nobody;
-      const v1::Call call{.caller = nobody,
-                          .route = route,
-                          .query = query,
-                          .request = request,
-                          .context = context,
-                          .body = request.body(),
-                          .client_ip = ClientIp(request, context, trusted_proxies_),
-                          .tls = context.tls};
-      return Run(endpoint, call, core::Locale::kEnUs);
-    }
+      return RunWithoutCaller(request, context, route, query);
     case Access::kSignIn:
       return ServeSignIn(request, context, route, query);
     case Access::kAuthenticated:
@@ -149,10 +138,8 @@ Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& conte
                       .query = query,
                       .request = request,
                       .context = context,
-                      .body = request.body(),
-                      .client_ip = client,
-                      .tls = context.tls};
-  return Run(endpoint, call, caller->locale);
+                      .client_ip = client};
+  return Run(v1::EndpointOf(*route.route), call, caller->locale);
 }
 
 Reply ApiHandler::ServeSignIn(const Request& request, const RequestContext& context,
@@ -164,15 +151,18 @@ Reply ApiHandler::ServeSignIn(const Request& request, const RequestContext& cont
     return Fail(core::MakeError(core::ErrorCode::kPermissionDenied, core::Msg::kSignInWithKey),
                 core::Locale::kEnUs, &route);
   }
+  return RunWithoutCaller(request, context, route, query);
+}
+
+Reply ApiHandler::RunWithoutCaller(const Request& request, const RequestContext& context,
+                                   const RouteMatch& route, const boost::urls::params_view& query) {
   const core::Principal nobody;
   const v1::Call call{.caller = nobody,
                       .route = route,
                       .query = query,
                       .request = request,
                       .context = context,
-                      .body = request.body(),
-                      .client_ip = ClientIp(request, context, trusted_proxies_),
-                      .tls = context.tls};
+                      .client_ip = ClientIp(request, context, trusted_proxies_)};
   return Run(v1::EndpointOf(*route.route), call, core::Locale::kEnUs);
 }
 
@@ -209,10 +199,8 @@ Reply ApiHandler::ServeSessionCall(const Request& request, const RequestContext&
                       .query = query,
                       .request = request,
                       .context = context,
-                      .body = request.body(),
                       .session = &*auth,
-                      .client_ip = client,
-                      .tls = context.tls};
+                      .client_ip = client};
   return Run(endpoint, call, locale);
 }
 

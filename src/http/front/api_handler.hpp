@@ -95,6 +95,9 @@ class ApiHandler final : public Handler {
   // The route's permission checked (when its entry declares one), then its function run; an
   // error answered in `locale`.
   Reply Run(const v1::Endpoint& endpoint, const v1::Call& call, core::Locale locale);
+  // Runs the route's entry with no caller (public routes, forward-auth, sign-in), in en-US.
+  Reply RunWithoutCaller(const Request& request, const RequestContext& context,
+                         const RouteMatch& route, const boost::urls::params_view& query);
   // The error's reply in `locale`; server-side faults are logged with their detail first.
   Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
   // Serve, with an exception logged and answered 500.

@@ -31,7 +31,7 @@ Reply AccountReply(unsigned status, const Services& services, const Call& call,
 template <typename Act>
 core::Result<Reply> AccountAction(const Services& services, const Call& call, Act act) {
   KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_RETURN_IF_ERROR(ParseNoFields(body));
   KW_ASSIGN_OR_RETURN(core::AccountView view, act(id));
   return AccountReply(200, services, call, view);
@@ -56,7 +56,7 @@ core::Result<Reply> ListAccounts(const Services& services, const Call& call) {
 
 core::Result<Reply> CreateAccount(const Services& services, const Call& call) {
   const core::AccountService& accounts = services.accounts;
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::AccountInput input, ParseAccountInput(body));
   KW_ASSIGN_OR_RETURN(core::AccountView view, accounts.Create(call.caller, input));
   return AccountReply(201, services, call, view);
@@ -72,7 +72,7 @@ core::Result<Reply> GetAccount(const Services& services, const Call& call) {
 core::Result<Reply> UpdateAccount(const Services& services, const Call& call) {
   const core::AccountService& accounts = services.accounts;
   KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::AccountInput input, ParseAccountInput(body));
   KW_ASSIGN_OR_RETURN(core::AccountView view, accounts.Update(call.caller, id, input));
   return AccountReply(200, services, call, view);
@@ -106,7 +106,7 @@ core::Result<Reply> UnlockAccount(const Services& services, const Call& call) {
 core::Result<Reply> ResetAccountPassword(const Services& services, const Call& call) {
   const core::AccountService& accounts = services.accounts;
   KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_RETURN_IF_ERROR(ParseNoFields(body));
   KW_ASSIGN_OR_RETURN(std::string password, accounts.ResetPassword(call.caller, id));
   Reply reply = Reply::Json(200, json::object{{"oneTimePassword", password}});
@@ -117,7 +117,7 @@ core::Result<Reply> ResetAccountPassword(const Services& services, const Call& c
 core::Result<Reply> CreateAccountToken(const Services& services, const Call& call) {
   const core::AccountService& accounts = services.accounts;
   KW_ASSIGN_OR_RETURN(core::AccountId id, PathAccountId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(std::optional<std::string> expires_at, ParseTokenInput(body));
   KW_ASSIGN_OR_RETURN(core::IssuedKey issued, accounts.IssueToken(call.caller, id, expires_at));
   Reply reply =

@@ -56,13 +56,14 @@ struct Call {
   const boost::urls::params_view& query;  // decoded query parameters
   const Request& request;                 // as received (forward-auth reads its headers)
   const RequestContext& context;
-  std::string_view body;
   // The console session the call came with, or null for an API key (and for sign-in).
   const core::SessionAuth* session = nullptr;
-  // The client address (sign-in records it) and whether the call came over TLS (the session
-  // cookie is then Secure).
+  // The client address (sign-in records it).
   std::optional<core::IpAddress> client_ip;
-  bool tls = false;
+
+  std::string_view body() const { return request.body(); }
+  // Whether the call came over TLS (the session cookie is then Secure).
+  bool tls() const { return context.tls; }
 };
 
 // The first query parameter `name` (decoded), or nullopt.

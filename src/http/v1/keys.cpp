@@ -26,7 +26,7 @@ Reply IssuedReply(unsigned status, const Services& services, const Call& call,
 template <typename Act>
 core::Result<Reply> KeyAction(const Services& services, const Call& call, Act act) {
   KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_RETURN_IF_ERROR(ParseNoFields(body));
   KW_ASSIGN_OR_RETURN(core::ApiKey key, act(id));
   return KeyReply(200, services, call, key);
@@ -35,7 +35,7 @@ core::Result<Reply> KeyAction(const Services& services, const Call& call, Act ac
 }  // namespace
 
 core::Result<Reply> CreateKey(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::CreateKeyInput input, ParseCreateKey(body));
   KW_ASSIGN_OR_RETURN(core::IssuedKey issued, services.keys.Create(call.caller, input));
   return IssuedReply(201, services, call, issued);
@@ -72,7 +72,7 @@ core::Result<Reply> GetKey(const Services& services, const Call& call) {
 
 core::Result<Reply> UpdateKey(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::UpdateKeyInput input, ParseUpdateKey(body));
   KW_ASSIGN_OR_RETURN(core::ApiKey key, services.keys.Update(call.caller, id, input));
   return KeyReply(200, services, call, key);
@@ -107,14 +107,14 @@ core::Result<Reply> UnlockKey(const Services& services, const Call& call) {
 
 core::Result<Reply> RotateKey(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(core::KeyId id, PathKeyId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(std::int64_t grace, ParseRotate(body));
   KW_ASSIGN_OR_RETURN(core::IssuedKey issued, services.keys.Rotate(call.caller, id, grace));
   return IssuedReply(200, services, call, issued);
 }
 
 core::Result<Reply> BulkDeleteKeys(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(std::vector<BulkDeleteId> ids, ParseBulkDelete(body));
   std::vector<std::string> strings;  // only these can name a key
   for (const BulkDeleteId& id : ids) {

@@ -84,7 +84,7 @@ core::Result<Reply> GetRole(const Services& services, const Call& call) {
 }
 
 core::Result<Reply> CreateRole(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
   KW_ASSIGN_OR_RETURN(core::Role role, services.roles.Create(call.caller, input));
   return Reply::Json(201, RoleJson(role));
@@ -92,7 +92,7 @@ core::Result<Reply> CreateRole(const Services& services, const Call& call) {
 
 core::Result<Reply> UpdateRole(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(core::RoleId id, PathRoleId(call.route));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::RoleInput input, ParseRoleInput(body));
   KW_ASSIGN_OR_RETURN(core::Role role, services.roles.Update(call.caller, id, input));
   return Reply::Json(200, RoleJson(role));

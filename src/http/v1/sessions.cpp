@@ -25,7 +25,7 @@ core::Result<const core::SessionAuth*> CallSession(const Call& call) {
 
 core::Result<Reply> SignIn(const Services& services, const Call& call) {
   const core::SessionService& sessions = services.sessions;
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(SignInInput input, ParseSignIn(body));
   KW_ASSIGN_OR_RETURN(core::SignedIn signed_in,
                       sessions.SignIn(input.email, input.password, call.client_ip));
@@ -36,7 +36,7 @@ core::Result<Reply> SignIn(const Services& services, const Call& call) {
                {"csrfToken", signed_in.csrf_token},
                {"mustChangePassword", account.must_change_password}});
   reply.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + signed_in.cookie +
-                                               CookieAttributes(call.tls));
+                                               CookieAttributes(call.tls()));
   reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
@@ -55,15 +55,15 @@ core::Result<Reply> SignOut(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(const core::SessionAuth* session, CallSession(call));
   KW_RETURN_IF_ERROR(sessions.SignOut(*session));
   Reply reply = Reply::NoContent();
-  reply.headers.emplace_back(
-      "Set-Cookie", std::string(kSessionCookie) + "=" + CookieAttributes(call.tls) + "; Max-Age=0");
+  reply.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" +
+                                               CookieAttributes(call.tls()) + "; Max-Age=0");
   return reply;
 }
 
 core::Result<Reply> ChangePassword(const Services& services, const Call& call) {
   const core::SessionService& sessions = services.sessions;
   KW_ASSIGN_OR_RETURN(const core::SessionAuth* session, CallSession(call));
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(PasswordChangeInput input, ParsePasswordChange(body));
   KW_RETURN_IF_ERROR(sessions.ChangePassword(*session, input.current_password, input.new_password));
   return Reply::NoContent();

@@ -18,7 +18,7 @@
 namespace keyward::http::v1 {
 
 core::Result<Reply> VerifyKey(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(boost::json::object body, ParseBody(call.body));
+  KW_ASSIGN_OR_RETURN(boost::json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(VerifyInput input, ParseVerify(body));
   const std::vector<std::string_view> required(input.permissions.begin(), input.permissions.end());
   core::VerifyRequest request;
