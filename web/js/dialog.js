@@ -4,8 +4,9 @@
 import { h, uid } from './dom.js';
 import { t } from './i18n.js';
 
-// Opens a dialog titled `title` around `body` (nodes). `actions(close)` returns the buttons of
-// its footer. Resolves, when it closes, to the value given to close() (undefined on Escape).
+// Opens a dialog titled `title` around `body`: nodes, or `body(close)` returning them (a form
+// that closes the dialog itself). `actions(close)`, when given, returns the buttons of its
+// footer. Resolves, when it closes, to the value given to close() (undefined on Escape).
 export function openDialog({ title, body, actions, wide = false, onOpen }) {
   return new Promise((resolve) => {
     const opener = document.activeElement;
@@ -18,8 +19,8 @@ export function openDialog({ title, body, actions, wide = false, onOpen }) {
     };
     dialog.append(
       h('h2', { id: titleId, class: 'dialog-title' }, title),
-      h('div', { class: 'dialog-body' }, body),
-      h('div', { class: 'dialog-actions' }, actions(close)),
+      h('div', { class: 'dialog-body' }, typeof body === 'function' ? body(close) : body),
+      actions ? h('div', { class: 'dialog-actions' }, actions(close)) : null,
     );
     dialog.addEventListener('close', () => {
       dialog.remove();

@@ -1,5 +1,6 @@
 // How the console words the API's values: statuses (always a word beside any colour), sources,
 // access levels, and times in the signed-in account's time zone.
+import * as api from './api.js';
 import { h } from './dom.js';
 import { t, formatTime } from './i18n.js';
 import { timeZone } from './session.js';
@@ -32,4 +33,30 @@ export function toLocalInput(value) {
 export function fromLocalInput(value) {
   if (!value) return null;
   return value.length === 16 ? `${value}:00` : value;
+}
+
+// The choices of a language select: the two locales the API knows.
+export function localeOptions() {
+  return ['en-US', 'ja-JP'].map((value) => ({ value, label: t(`locale.${value}`) }));
+}
+
+// The choices of a time zone select: UTC, then every IANA name the browser knows, and `current`
+// even if the browser does not know it (so an edit never changes it silently).
+export function timeZoneOptions(current) {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const all = ['UTC', ...zones.filter((z) => z !== 'UTC')];
+  if (current && !all.includes(current)) all.unshift(current);
+  return all.map((value) => ({ value, label: value }));
+}
+
+// Every role, following nextCursor, for a role select.
+export async function allRoles() {
+  const roles = [];
+  let cursor = '';
+  do {
+    const page = await api.get(`/v1/roles?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    roles.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return roles;
 }

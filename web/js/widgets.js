@@ -100,9 +100,16 @@ export function details(pairs) {
   return h('dl', { class: 'details' }, pairs.filter(Boolean).map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
 }
 
+let pendingFlash = '';
+// Keeps `text` for the next statusLine drawn: the result of an action that redraws the screen.
+export function flash(text) {
+  pendingFlash = text;
+}
+
 // A line that announces results of actions ("Saved.", errors) to screen readers too.
 export function statusLine() {
-  const el = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
+  const el = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' }, pendingFlash);
+  pendingFlash = '';
   el.say = (text, isError = false) => {
     el.textContent = text;
     el.classList.toggle('error-text', isError);
