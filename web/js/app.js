@@ -2,7 +2,7 @@
 // use, and routes the location's hash (#/keys?status=enabled, #/keys/42) to a screen module.
 // Every screen exports `render(ctx)`; ctx = {main, id, params, navigate, refresh}.
 import * as api from './api.js';
-import { h, replace } from './dom.js';
+import { append, h, replace } from './dom.js';
 import { setLocale, t } from './i18n.js';
 import * as session from './session.js';
 import { describeError } from './forms.js';
@@ -132,6 +132,8 @@ async function route() {
 
 async function show(module, { id, params }) {
   const content = h('div', { class: 'screen' });
+  // Screens append nodes, strings, arrays and nulls (left out), as dom.js's append does.
+  content.append = (...children) => append(content, children);
   const ctx = { main: content, id, params, navigate, refresh: route, refreshSession };
   await module.render(ctx);
   replace(main, content);

@@ -1,7 +1,7 @@
 // Modal dialogs on the native <dialog> element: showModal() makes the rest of the page inert, so
 // focus stays in the dialog; Escape cancels; on close the dialog is removed from the page (a
 // secret shown in it is gone with it) and focus returns to where it was.
-import { h, uid } from './dom.js';
+import { append, h, uid } from './dom.js';
 import { t } from './i18n.js';
 
 // Opens a dialog titled `title` around `body`: nodes, or `body(close)` returning them (a form
@@ -17,11 +17,11 @@ export function openDialog({ title, body, actions, wide = false, onOpen }) {
       result = value;
       dialog.close();
     };
-    dialog.append(
+    append(dialog, [
       h('h2', { id: titleId, class: 'dialog-title' }, title),
       h('div', { class: 'dialog-body' }, typeof body === 'function' ? body(close) : body),
       actions ? h('div', { class: 'dialog-actions' }, actions(close)) : null,
-    );
+    ]);
     dialog.addEventListener('close', () => {
       dialog.remove();
       if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
