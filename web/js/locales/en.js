@@ -112,6 +112,7 @@ export default {
   'profile.permissionsUnknown': 'The permissions of your role could not be read.',
   'profile.noPermissions': 'Your role grants no permissions.',
   'profile.customPermission': 'Permission for your own APIs',
+  'profile.otherPermissions': 'Other permissions',
 
   // --- keys ---
   'keys.title': 'API Keys',

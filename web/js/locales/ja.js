@@ -109,6 +109,7 @@ export default {
   'profile.permissionsUnknown': '役割の権限を読み取れませんでした。',
   'profile.noPermissions': 'あなたの役割には権限がありません。',
   'profile.customPermission': '独自 API の権限',
+  'profile.otherPermissions': 'その他の権限',
 
   // --- keys ---
   'keys.title': 'API キー',

@@ -22,11 +22,10 @@ export async function render(ctx) {
     account = await api.get(path);
   } catch (error) {
     if (!isApiError(error) || error.status === 401) throw error;
-    append(
-      ctx.main,
+    append(ctx.main, [
       pageHead(t('accounts.detailsTitle'), { back }),
       h('p', { class: 'form-alert', role: 'alert' }, error.status === 404 ? t('accounts.notFound') : describeError(error)),
-    );
+    ]);
     return;
   }
 
@@ -55,7 +54,7 @@ export async function render(ctx) {
     const said = status.textContent;
     const saidError = status.classList.contains('error-text');
     replace(ctx.main);
-    append(ctx.main, pageHead(t('accounts.detailsTitle'), { back, actions: headActions() }), summaryLine(), status, generalPanel(), tokenPanel());
+    append(ctx.main, [pageHead(t('accounts.detailsTitle'), { back, actions: headActions() }), summaryLine(), status, generalPanel(), tokenPanel()]);
     status.say(said, saidError);
     const target = focus && ctx.main.querySelector(`[data-focus="${focus}"]`);
     if (target) target.focus();
@@ -96,7 +95,7 @@ export async function render(ctx) {
       panel.append(editForm());
       return panel;
     }
-    panel.append(
+    append(panel, [
       details([
         [t('accounts.email'), account.email],
         [t('accounts.type'), t(`accounts.type.${account.type || 'local'}`)],
@@ -110,7 +109,7 @@ export async function render(ctx) {
         account.mustChangePassword ? [t('accounts.password'), t('accounts.mustChange')] : null,
         [t('accounts.created'), time(account.createdAt)],
       ]),
-    );
+    ]);
     return panel;
   };
 
@@ -255,7 +254,7 @@ export async function render(ctx) {
     const keyLink = session.can('apikeys:view')
       ? h('a', { href: `#/keys/${encodeURIComponent(token.keyId)}` }, t('accounts.tokenKeyLink', { prefix: token.prefix }))
       : token.keyId;
-    panel.append(
+    append(panel, [
       details([
         [t('accounts.tokenPrefix'), h('span', { class: 'mono' }, token.prefix)],
         [t('accounts.created'), time(token.createdAt)],
@@ -265,7 +264,7 @@ export async function render(ctx) {
       ]),
       !account.enabled || account.accessLevel === 'console_only' ? h('p', { class: 'warning' }, t('accounts.tokenStopped')) : null,
       h('p', { class: 'hint token-note' }, t('accounts.tokenReplaceNote')),
-    );
+    ]);
     if (mayTokens) panel.append(h('div', { class: 'actions' }, button(t('accounts.deleteToken'), 'deleteToken', deleteToken, 'danger')));
     return panel;
   };

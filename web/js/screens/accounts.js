@@ -104,7 +104,9 @@ export function accountFields({ account = null, roles = null } = {}) {
     value: v.timeZone ?? 'UTC',
     options: timeZones(v.timeZone).map((z) => ({ value: z, label: z })),
   });
-  const fields = [email, type, role, accessLevel, givenName, surname, description, locale, timeZone].filter(Boolean);
+  // Japanese writes the surname first.
+  const names = currentLocale() === 'ja-JP' ? [surname, givenName] : [givenName, surname];
+  const fields = [email, type, role, accessLevel, ...names, description, locale, timeZone].filter(Boolean);
   const values = () => {
     const body = {};
     const set = (name, value, old) => {
@@ -155,7 +157,7 @@ async function addAccountDialog() {
   return openDialog({
     title: t('accounts.addTitle'),
     wide: true,
-    body: [h('p', { class: 'hint' }, t('accounts.addIntro')), addForm],
+    body: [h('p', { class: 'hint dialog-intro' }, t('accounts.addIntro')), addForm],
     actions: (close) => {
       closeDialog = close;
       return [
@@ -244,7 +246,7 @@ export async function render(ctx) {
   const actions = session.can('accounts:create')
     ? [h('button', { type: 'button', class: 'primary', onclick: add }, t('accounts.add'))]
     : [];
-  append(ctx.main, pageHead(t('accounts.title'), { actions }), h('p', { class: 'muted' }, t('accounts.intro')), status, listArea);
+  append(ctx.main, [pageHead(t('accounts.title'), { actions }), h('p', { class: 'muted' }, t('accounts.intro')), status, listArea]);
   const deleted = ctx.params.get('deleted');
   if (deleted) status.say(t('accounts.deleted', { email: deleted }));
   await load();

@@ -93,7 +93,7 @@ export async function render(ctx) {
       { class: 'overview-section', 'aria-labelledby': 'overview-status' },
       h('h2', { id: 'overview-status' }, t('overview.byStatus')),
       h('p', { class: 'muted' }, t('overview.total', { count: formatNumber(total) }), ' ', h('a', { href: '#/keys' }, t('overview.allKeys'))),
-      h('ul', { class: 'cards overview-cards' }, statusCards),
+      h('ul', { class: 'cards overview-cards status-cards' }, statusCards),
     ),
     h(
       'section',

@@ -37,24 +37,22 @@ export async function render(ctx) {
   } else if (!permissions.length) {
     permissionList = h('p', { class: 'muted' }, t('profile.noPermissions'));
   } else {
-    permissionList = h(
-      'ul',
-      { class: 'permission-list' },
-      permissions.map((name) => {
-        const entry = known.get(name);
-        return h(
-          'li',
-          {},
-          h('span', { class: 'permission-text' }, entry ? entry.description : t('profile.customPermission')),
-          ' ',
-          h('code', { class: 'mono' }, name),
-        );
-      }),
-    );
+    // Grouped as the catalogue groups them (its order); permissions outside it under their own heading.
+    const groups = new Map();
+    for (const entry of known.values()) if (permissions.includes(entry.name)) groups.set(entry.group, [...(groups.get(entry.group) ?? []), entry]);
+    const others = permissions.filter((name) => !known.has(name)).map((name) => ({ name, description: t('profile.customPermission') }));
+    if (others.length) groups.set(known.size ? t('profile.otherPermissions') : '', others);
+    permissionList = [...groups].map(([group, entries]) => [
+      group ? h('h3', { class: 'permission-group' }, group) : null,
+      h(
+        'ul',
+        { class: 'permission-list' },
+        entries.map((entry) => h('li', {}, h('span', { class: 'permission-text' }, entry.description), ' ', h('code', { class: 'mono' }, entry.name))),
+      ),
+    ]);
   }
 
-  append(
-    ctx.main,
+  append(ctx.main, [
     pageHead(t('profile.title'), { actions }),
     h(
       'section',
@@ -78,5 +76,5 @@ export async function render(ctx) {
       h('p', { class: 'hint' }, t('profile.permissionsIntro', { role: account.role?.name ?? '—' })),
       permissionList,
     ),
-  );
+  ]);
 }
