@@ -47,6 +47,7 @@ export async function render(ctx) {
 
   const reload = async () => {
     account = await api.get(path);
+    return true;
   };
 
   // Redraws the screen; `focus` names the control (data-focus) to put the focus on afterwards.
@@ -278,12 +279,19 @@ export async function render(ctx) {
     });
     const formId = uid('generate');
     let closeDialog;
+    let stale = false;
     const generateForm = form({
       fields: [expires],
       onsubmit: async () => {
         const expiresAt = fromLocalInput(expires.control.value);
-        const answer = await api.post(`${path}/token`, expiresAt ? { expiresAt } : {});
-        closeDialog(answer);
+        try {
+          closeDialog(await api.post(`${path}/token`, expiresAt ? { expiresAt } : {}));
+        } catch (error) {
+          // 409: a token was generated meanwhile (or the account cannot hold one): the form shows
+          // the API's words, and the page is read again when the dialog closes.
+          if (isApiError(error) && error.status === 409) stale = true;
+          throw error;
+        }
       },
     });
     generateForm.id = formId;
@@ -308,7 +316,10 @@ export async function render(ctx) {
         ];
       },
     });
-    if (!answer) return;
+    if (!answer) {
+      if (stale && (await act(reload))) draw(account.token ? 'deleteToken' : 'generate');
+      return;
+    }
     await secretDialog({
       title: t('accounts.tokenShownTitle'),
       intro: t('accounts.tokenShownIntro', { email: account.email }),
