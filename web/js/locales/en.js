@@ -200,6 +200,7 @@ export default {
   'accounts.generateSubmit': 'Generate',
   'accounts.tokenExpiresOptional': 'Expiration date (optional)',
   'accounts.tokenExpiresHint': 'In your time zone, {zone}. Leave it empty for a token that does not expire.',
+  'accounts.tokenExpiresIncomplete': 'Enter both a date and a time, or leave the expiration date empty.',
   'accounts.noteHidden': 'After you close the dialog that shows it, the authentication token is hidden and cannot be retrieved.',
   'accounts.noteManual': 'Keyward does not send the authentication token to the user. You must provide the token to the user manually.',
   'accounts.noteExpiry': 'You can view the expiration date in the Account Details panel.',

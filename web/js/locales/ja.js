@@ -197,6 +197,7 @@ export default {
   'accounts.generateSubmit': '生成',
   'accounts.tokenExpiresOptional': '有効期限 (任意)',
   'accounts.tokenExpiresHint': 'あなたのタイムゾーン ({zone}) で指定します。空欄の場合、トークンに有効期限はありません。',
+  'accounts.tokenExpiresIncomplete': '日付と時刻の両方を入力するか、有効期限を空欄にしてください。',
   'accounts.noteHidden': 'トークンを表示したダイアログを閉じると、認証トークンは非表示になり、再度取得することはできません。',
   'accounts.noteManual': 'Keyward は認証トークンをユーザーに自動送信しません。トークンは手動でユーザーに提供する必要があります。',
   'accounts.noteExpiry': '有効期限は [アカウントの詳細] パネルで確認できます。',

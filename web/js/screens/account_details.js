@@ -4,7 +4,7 @@
 // once) or, when it has one, the token's details and "Delete token" (DELETE .../token).
 import * as api from '../api.js';
 import { append, h, replace, uid } from '../dom.js';
-import { describeError, field, form } from '../forms.js';
+import { describeError, field, form, setFieldError } from '../forms.js';
 import { t } from '../i18n.js';
 import { confirmDialog, openDialog, secretDialog } from '../dialog.js';
 import { accessLevelName, fromLocalInput, statusBadge, time } from '../format.js';
@@ -58,8 +58,13 @@ export async function render(ctx) {
     append(ctx.main, [pageHead(t('accounts.detailsTitle'), { back, actions: headActions() }), summaryLine(), status, generalPanel(), tokenPanel()]);
     status.say(said, saidError);
     const target = focus && ctx.main.querySelector(`[data-focus="${focus}"]`);
-    if (target) target.focus();
-    else if (focus) ctx.main.querySelector('h1')?.focus();
+    if (target) {
+      target.focus();
+    } else if (focus) {
+      const heading = ctx.main.querySelector('h1');
+      heading.tabIndex = -1;
+      heading.focus();
+    }
   };
 
   const button = (label, focusName, onclick, cls = 'secondary') =>
@@ -283,6 +288,12 @@ export async function render(ctx) {
     const generateForm = form({
       fields: [expires],
       onsubmit: async () => {
+        // A half-typed date reads as '' (no expiry): say so rather than make a token that never expires.
+        if (expires.control.validity.badInput) {
+          setFieldError(expires, t('accounts.tokenExpiresIncomplete'));
+          expires.control.focus();
+          return;
+        }
         const expiresAt = fromLocalInput(expires.control.value);
         try {
           closeDialog(await api.post(`${path}/token`, expiresAt ? { expiresAt } : {}));

@@ -248,6 +248,9 @@ export async function render(ctx) {
     : [];
   append(ctx.main, [pageHead(t('accounts.title'), { actions }), h('p', { class: 'muted' }, t('accounts.intro')), status, listArea]);
   const deleted = ctx.params.get('deleted');
-  if (deleted) status.say(t('accounts.deleted', { email: deleted }));
+  if (deleted) {
+    status.say(t('accounts.deleted', { email: deleted }));
+    history.replaceState(null, '', '#/accounts');
+  }
   await load();
 }
