@@ -126,7 +126,7 @@ export default {
   'overview.status.disabled': 'disabled API keys',
   'overview.status.expired': 'expired API keys',
   'overview.status.locked_out': 'locked-out API keys',
-  'overview.showKeys': '{what} — show the list',
+  'overview.showKeys': '(show the list of {what})',
   'overview.attention': 'Needs attention',
   'overview.attentionIntro': 'Key hygiene: each number opens the API Keys list filtered to those keys.',
   'overview.expiring': 'Expire within 30 days',

@@ -123,7 +123,7 @@ export default {
   'overview.status.disabled': '無効な API キー',
   'overview.status.expired': '期限切れの API キー',
   'overview.status.locked_out': 'ロックアウトされた API キー',
-  'overview.showKeys': '件の{what} — 一覧を表示',
+  'overview.showKeys': '件 ({what}の一覧を表示)',
   'overview.attention': '対応が必要な項目',
   'overview.attentionIntro': 'キーの衛生管理: 各件数を選択すると、該当する API キーに絞り込んだ一覧が開きます。',
   'overview.expiring': '30 日以内に期限切れ',

@@ -15,8 +15,11 @@ export function daysFromNow(days, now = Date.now()) {
   return new Date(now + days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+// The filtered API Keys list. Values are status words and RFC 3339 times, left unescaped so the
+// address reads as it is meant (#/keys?expiresBefore=2026-12-31T00:00:00Z).
 function keysLink(params) {
-  return `#/keys?${new URLSearchParams(params)}`;
+  const search = Object.entries(params).map(([name, value]) => `${name}=${encodeURIComponent(value).replace(/%3A/gi, ':')}`);
+  return `#/keys?${search.join('&')}`;
 }
 
 // A card: its title, the count as a link to the keys it counts, and advice when there is some.
