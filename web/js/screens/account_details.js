@@ -78,7 +78,8 @@ export async function render(ctx) {
       if (account.enabled) list.push(button(t('accounts.disable'), 'disable', disable));
       else list.push(button(t('accounts.enable'), 'enable', enable));
       if (account.lockedOut) list.push(button(t('accounts.unlock'), 'unlock', unlock));
-      if (canUseConsole(account.accessLevel)) list.push(button(t('accounts.setPassword'), 'password', oneTimePassword));
+      // One's own password is changed from the profile, not reset to a one-time one.
+      if (canUseConsole(account.accessLevel) && !isSelf()) list.push(button(t('accounts.setPassword'), 'password', oneTimePassword));
     }
     if (session.can('accounts:delete')) list.push(button(t('accounts.delete'), 'delete', remove, 'danger'));
     return list;
