@@ -97,7 +97,7 @@ export async function render(ctx) {
 
   const generalPanel = () => {
     const headingId = uid('general');
-    const panel = h('section', { class: 'panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, t('accounts.general')));
+    const panel = h('section', { class: 'panel account-panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, t('accounts.general')));
     if (editing) {
       panel.append(editForm());
       return panel;
@@ -246,7 +246,7 @@ export async function render(ctx) {
 
   const tokenPanel = () => {
     const headingId = uid('token');
-    const panel = h('section', { class: 'panel token-panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, t('accounts.tokenTitle')));
+    const panel = h('section', { class: 'panel account-panel token-panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, t('accounts.tokenTitle')));
     const mayTokens = session.can('accounts:tokens');
     const token = account.token;
     if (!token) {

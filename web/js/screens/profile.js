@@ -56,7 +56,7 @@ export async function render(ctx) {
     pageHead(t('profile.title'), { actions }),
     h(
       'section',
-      { class: 'panel', 'aria-labelledby': 'profile-account' },
+      { class: 'panel account-panel', 'aria-labelledby': 'profile-account' },
       h('h2', { id: 'profile-account' }, t('profile.account')),
       details([
         [t('profile.email'), account.email],
@@ -71,7 +71,7 @@ export async function render(ctx) {
     ),
     h(
       'section',
-      { class: 'panel', 'aria-labelledby': 'profile-permissions' },
+      { class: 'panel account-panel', 'aria-labelledby': 'profile-permissions' },
       h('h2', { id: 'profile-permissions' }, t('profile.permissions')),
       h('p', { class: 'hint' }, t('profile.permissionsIntro', { role: account.role?.name ?? '—' })),
       permissionList,
