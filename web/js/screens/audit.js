@@ -4,11 +4,11 @@
 // trail as JSON lines or CSV (GET /v1/audit/export), and the hash chain's state
 // (GET /v1/audit/verify) is said in words, with a symbol, never by colour alone.
 import * as api from '../api.js';
-import { h, uid } from '../dom.js';
+import { append, h, replace, uid } from '../dom.js';
 import { field, form, describeError } from '../forms.js';
-import { t, formatNumber } from '../i18n.js';
+import { t, currentLocale, formatNumber } from '../i18n.js';
 import * as session from '../session.js';
-import { fromLocalInput, time } from '../format.js';
+import { fromLocalInput } from '../format.js';
 import { pageHead, table, pager } from '../widgets.js';
 
 // The actions Keyward writes (docs/audit.md "Actions"), offered as suggestions for the filter.
@@ -76,12 +76,12 @@ export async function render(ctx) {
   const verify = async () => {
     verifyButton.disabled = true;
     chainText.className = 'chain-status';
-    chainText.replaceChildren(t('audit.chainChecking'));
+    replace(chainText, t('audit.chainChecking'));
     try {
       const answer = await api.get('/v1/audit/verify');
       const ok = answer.ok === true;
       chainText.className = ['chain-status', ok ? 'chain-ok' : 'chain-broken'].join(' ');
-      chainText.replaceChildren(
+      replace(chainText,
         h('span', { class: 'chain-symbol', 'aria-hidden': 'true' }, ok ? '✔' : '✖'),
         ' ',
         ok
@@ -91,7 +91,7 @@ export async function render(ctx) {
     } catch (error) {
       if (error.status === 401) return;
       chainText.className = 'chain-status chain-unknown';
-      chainText.replaceChildren(t('audit.chainFailed', { message: describeError(error) }));
+      replace(chainText, t('audit.chainFailed', { message: describeError(error) }));
     } finally {
       verifyButton.disabled = false;
     }
@@ -112,13 +112,13 @@ export async function render(ctx) {
   );
 
   const results = h('div', { class: 'audit-results' });
-  ctx.main.append(
+  append(ctx.main, [
     pageHead(t('audit.title')),
     h('section', { class: 'panel chain', 'aria-label': t('audit.chainLabel') }, chainText, verifyButton),
     h('section', { class: 'panel' }, filterForm),
     h('div', { class: 'audit-bar' }, h('p', { class: 'hint audit-zone' }, t('audit.timeZone', { zone })), exports),
     results,
-  );
+  ]);
 
   const load = async (cursor, focus = false) => {
     let page;
@@ -127,15 +127,19 @@ export async function render(ctx) {
     } catch (error) {
       if (error.status === 401) throw error;
       // A filter the API refuses (a bad time, say) is shown beside that filter.
-      if (error.field && controls[error.field]) filterForm.showError(error);
-      results.replaceChildren(h('p', { class: 'form-alert', role: 'alert' }, describeError(error)));
+      if (error.field && controls[error.field]) {
+        filterForm.showError(error);
+        replace(results, h('p', { class: 'empty' }, t('audit.badFilter')));
+      } else {
+        replace(results, h('p', { class: 'form-alert', role: 'alert' }, describeError(error)));
+      }
       return;
     }
-    results.replaceChildren(
+    replace(results,
       table({
         caption: t('audit.caption'),
         columns: [
-          { label: t('audit.colTime'), class: 'nowrap', cell: (e) => h('time', { datetime: e.time }, time(e.time)) },
+          { label: t('audit.colTime'), class: 'nowrap', cell: (e) => h('time', { datetime: e.time }, eventTime(e.time)) },
           { label: t('audit.colActor'), cell: (e) => principal(e.actor) },
           { label: t('audit.colAction'), cell: (e) => h('span', { class: 'mono' }, e.action) },
           { label: t('audit.colTarget'), cell: (e) => principal(e.target) },
@@ -167,21 +171,43 @@ function principal(value) {
   return h('span', { class: 'mono' }, value);
 }
 
+// An event's time in the account's time zone, to the second (an audit trail needs the seconds).
+function eventTime(value) {
+  const date = new Date(value);
+  if (!value || Number.isNaN(date.getTime())) return value || '—';
+  try {
+    return new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'medium', timeStyle: 'medium', timeZone: session.timeZone() }).format(date);
+  } catch {
+    return value;
+  }
+}
+
 function outcome(value) {
   const known = { success: ['✔', 'audit.outcome.success'], failure: ['✖', 'audit.outcome.failure'] }[value];
   if (!known) return value || '—';
   return h('span', { class: ['badge', `outcome-${value}`] }, h('span', { 'aria-hidden': 'true' }, known[0], ' '), t(known[1]));
 }
 
-// An event's details, compact: "field: old → new" for a change (for lists, what was added and
-// removed), "field: value" otherwise.
+// An event's details, compact: the changes one per line, "field: old → new" (for lists, what was
+// added and removed); then the other values on one line, "field: value · field: value".
 function detailsOf(detailsObject) {
   const entries = detailsObject && typeof detailsObject === 'object' ? Object.entries(detailsObject) : [];
   if (!entries.length) return h('span', { class: 'muted' }, '—');
+  const changes = entries.filter(([, value]) => isChange(value));
+  const values = entries.filter(([, value]) => !isChange(value));
   return h(
-    'ul',
+    'div',
     { class: 'audit-details' },
-    entries.map(([key, value]) => h('li', {}, h('span', { class: 'audit-key' }, key, ': '), change(value))),
+    changes.length
+      ? h('ul', { class: 'audit-changes' }, changes.map(([key, value]) => h('li', {}, h('span', { class: 'audit-key' }, key, ': '), change(value))))
+      : null,
+    values.length
+      ? h(
+          'p',
+          { class: 'audit-values' },
+          values.map(([key, value], i) => [i ? h('span', { class: 'audit-sep', 'aria-hidden': 'true' }, ' · ') : null, h('span', { class: 'audit-value' }, h('span', { class: 'audit-key' }, key, ': '), show(value), i < values.length - 1 ? h('span', { class: 'visually-hidden' }, ';') : null)]),
+        )
+      : null,
   );
 }
 

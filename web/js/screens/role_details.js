@@ -4,7 +4,7 @@
 // names it (DELETE; a role still held by keys or accounts is refused with 409 in_use, whose
 // message says by how many).
 import * as api from '../api.js';
-import { h } from '../dom.js';
+import { append, h, replace } from '../dom.js';
 import { describeError } from '../forms.js';
 import { confirmDialog } from '../dialog.js';
 import { t } from '../i18n.js';
@@ -18,10 +18,10 @@ export async function render(ctx) {
     role = await api.get(`/v1/roles/${encodeURIComponent(ctx.id)}`);
   } catch (error) {
     if (error.status !== 404) throw error;
-    ctx.main.append(
+    append(ctx.main, [
       pageHead(t('roles.notFoundTitle'), { back: { href: '#/roles', label: t('roles.title') } }),
       h('p', { role: 'alert' }, describeError(error)),
-    );
+    ]);
     return;
   }
   const catalogue = await permissionCatalogue().catch(() => []);
@@ -37,13 +37,14 @@ export async function render(ctx) {
       ? h('button', { type: 'button', class: 'danger', onclick: () => remove() }, t('roles.delete'))
       : null;
   const head = pageHead(role.name, { back: { href: '#/roles', label: t('roles.title') }, actions: [editButton, deleteButton] });
-  ctx.main.append(head, status, body);
+  append(ctx.main, [head, status, body]);
 
   const draw = () => {
     const heading = ctx.main.querySelector('h1');
     heading.textContent = role.name;
     document.title = `${role.name} — Keyward`;
-    body.replaceChildren(
+    replace(
+      body,
       role.builtIn ? h('p', { class: 'notice' }, h('strong', {}, t('roles.readOnlyTitle')), ' ', t('roles.readOnly')) : null,
       h(
         'section',
@@ -59,7 +60,13 @@ export async function render(ctx) {
   };
 
   const edit = async () => {
-    const updated = await openRoleDialog({ role });
+    let updated;
+    try {
+      updated = await openRoleDialog({ role });
+    } catch (error) {
+      if (error.status !== 401) status.say(describeError(error), true);
+      return;
+    }
     if (!updated) return;
     role = updated;
     draw();
@@ -79,7 +86,7 @@ export async function render(ctx) {
     } catch (error) {
       if (error.status === 401) return;
       // 409 in_use: the API's sentence says how many keys and accounts still hold the role.
-      status.say(describeError(error), true);
+      status.say(`⚠ ${t('roles.deleteFailed', { message: describeError(error) })}`, true);
       deleteButton.focus();
       return;
     }
@@ -98,7 +105,7 @@ function permissionsSection(role, catalogue) {
   const freeForm = role.permissions.filter((p) => !known.has(p));
   return h(
     'section',
-    { class: 'panel', 'aria-labelledby': 'role-permissions-title' },
+    { class: 'panel role-permissions', 'aria-labelledby': 'role-permissions-title' },
     h('h2', { id: 'role-permissions-title' }, t('roles.tabPermissions')),
     !role.permissions.length ? h('p', { class: 'muted' }, t('roles.noPermissions')) : null,
     groups.map(([group, items]) => [

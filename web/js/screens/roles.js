@@ -4,7 +4,7 @@
 // catalogue of GET /v1/permissions, grouped, and the free-form permissions of the user's own APIs.
 // role_details.js edits a custom role through the same dialog (openRoleDialog).
 import * as api from '../api.js';
-import { h, uid } from '../dom.js';
+import { append, h, replace, uid } from '../dom.js';
 import { field, form, setFieldError, describeError } from '../forms.js';
 import { openDialog } from '../dialog.js';
 import { t, formatNumber } from '../i18n.js';
@@ -19,7 +19,7 @@ export async function render(ctx) {
   const addButton = session.can('roles:create')
     ? h('button', { type: 'button', class: 'primary', onclick: () => add() }, t('roles.add'))
     : null;
-  ctx.main.append(pageHead(t('roles.title'), { actions: [addButton] }), status, list);
+  append(ctx.main, [pageHead(t('roles.title'), { actions: [addButton] }), status, list]);
 
   const load = async (cursor, focus = false) => {
     let page;
@@ -27,10 +27,10 @@ export async function render(ctx) {
       page = await api.get(`/v1/roles${api.query({ limit: 50, cursor })}`);
     } catch (error) {
       if (error.status === 401) throw error;
-      list.replaceChildren(h('p', { class: 'form-alert', role: 'alert' }, describeError(error)));
+      replace(list, h('p', { class: 'form-alert', role: 'alert' }, describeError(error)));
       return;
     }
-    list.replaceChildren(
+    replace(list,
       table({
         caption: t('roles.caption'),
         columns: [
@@ -48,7 +48,13 @@ export async function render(ctx) {
   };
 
   const add = async () => {
-    const created = await openRoleDialog({});
+    let created;
+    try {
+      created = await openRoleDialog({});
+    } catch (error) {
+      if (error.status !== 401) status.say(describeError(error), true);
+      return;
+    }
     if (created) {
       status.say(t('roles.created', { name: created.name }));
       await load('');
@@ -224,6 +230,7 @@ export async function openRoleDialog({ role = null }) {
     },
   });
   roleForm.id = uid('role-form');
+  roleForm.classList.add('role-form');
 
   const groups = groupCatalogue(catalogue).map(([group, items]) =>
     h(
