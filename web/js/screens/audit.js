@@ -128,6 +128,7 @@ export async function render(ctx) {
       if (error.status === 401) throw error;
       // A filter the API refuses (a bad time, say) is shown beside that filter.
       if (error.field && controls[error.field]) {
+        exports.hidden = true; // an export with a refused filter would only download the error
         filterForm.showError(error);
         replace(results, h('p', { class: 'empty' }, t('audit.badFilter')));
       } else {
