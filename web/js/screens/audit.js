@@ -81,7 +81,8 @@ export async function render(ctx) {
       const answer = await api.get('/v1/audit/verify');
       const ok = answer.ok === true;
       chainText.className = ['chain-status', ok ? 'chain-ok' : 'chain-broken'].join(' ');
-      replace(chainText,
+      replace(
+        chainText,
         h('span', { class: 'chain-symbol', 'aria-hidden': 'true' }, ok ? '✔' : '✖'),
         ' ',
         ok
@@ -125,7 +126,7 @@ export async function render(ctx) {
     try {
       page = await api.get(`/v1/audit${api.query({ ...filters, limit: 50, cursor })}`);
     } catch (error) {
-      if (error.status === 401) throw error;
+      if (error.status === 401) return; // the shell sends the user to sign in
       // A filter the API refuses (a bad time, say) is shown beside that filter.
       if (error.field && controls[error.field]) {
         exports.hidden = true; // an export with a refused filter would only download the error
@@ -136,7 +137,8 @@ export async function render(ctx) {
       }
       return;
     }
-    replace(results,
+    replace(
+      results,
       table({
         caption: t('audit.caption'),
         columns: [

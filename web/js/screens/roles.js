@@ -26,11 +26,12 @@ export async function render(ctx) {
     try {
       page = await api.get(`/v1/roles${api.query({ limit: 50, cursor })}`);
     } catch (error) {
-      if (error.status === 401) throw error;
+      if (error.status === 401) return; // the shell sends the user to sign in
       replace(list, h('p', { class: 'form-alert', role: 'alert' }, describeError(error)));
       return;
     }
-    replace(list,
+    replace(
+      list,
       table({
         caption: t('roles.caption'),
         columns: [
