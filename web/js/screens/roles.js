@@ -14,7 +14,10 @@ import { pageHead, table, pager, statusLine } from '../widgets.js';
 export async function render(ctx) {
   const status = statusLine();
   const deleted = ctx.params.get('deleted');
-  if (deleted) status.say(t('roles.deleted', { name: deleted }));
+  if (deleted) {
+    status.say(t('roles.deleted', { name: deleted }));
+    history.replaceState(null, '', '#/roles'); // the notice is not shown again on reload
+  }
   const list = h('div', { class: 'roles-list' });
   const addButton = session.can('roles:create')
     ? h('button', { type: 'button', class: 'primary', onclick: () => add() }, t('roles.add'))
