@@ -139,6 +139,7 @@ export default {
   'roles.readOnlyTitle': 'Built-in role.',
   'roles.readOnly': 'It is read-only: it cannot be changed or deleted.',
   'roles.builtInScope': 'A built-in role also holds the free-form API permissions in its scope.',
+  'roles.auditLink': 'Audit events of this role',
   'roles.noPermissions': 'This role holds no permissions.',
 
   // --- accounts (screens/accounts.js, screens/account_details.js) ---

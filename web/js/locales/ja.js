@@ -136,6 +136,7 @@ export default {
   'roles.readOnlyTitle': '組み込みの役割です。',
   'roles.readOnly': '読み取り専用のため、変更や削除はできません。',
   'roles.builtInScope': '組み込みの役割は、その範囲内の自由形式の API 権限も持ちます。',
+  'roles.auditLink': 'この役割の監査イベント',
   'roles.noPermissions': 'この役割には権限がありません。',
 
   // --- accounts (screens/accounts.js, screens/account_details.js) ---

@@ -56,6 +56,9 @@ export async function render(ctx) {
         ]),
       ),
       permissionsSection(role, catalogue),
+      session.can('audit:view')
+        ? h('p', {}, h('a', { href: `#/audit${api.query({ target: `role:${role.id}` })}` }, t('roles.auditLink')))
+        : null,
     );
   };
 
