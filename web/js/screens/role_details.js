@@ -45,7 +45,7 @@ export async function render(ctx) {
     document.title = `${role.name} — Keyward`;
     replace(
       body,
-      role.builtIn ? h('p', { class: 'notice' }, h('strong', {}, t('roles.readOnlyTitle')), ' ', t('roles.readOnly')) : null,
+      role.builtIn ? h('p', { class: 'notice' }, h('strong', {}, t('roles.readOnlyTitle')), h('span', { class: 'role-readonly-text' }, t('roles.readOnly'))) : null,
       h(
         'section',
         { class: 'panel' },
