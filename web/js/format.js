@@ -60,3 +60,19 @@ export async function allRoles() {
   } while (cursor);
   return roles;
 }
+
+// The permission catalogue (GET /v1/permissions) in the console's language: the API words its
+// groups and descriptions in English; the console's catalogues give the Japanese.
+export async function permissionCatalogue() {
+  const answer = await api.get('/v1/permissions');
+  return (answer.items ?? []).map((item) => ({
+    ...item,
+    group: translated(`permissionGroup.${item.group}`, item.group),
+    description: translated(`permission.${item.name}`, item.description),
+  }));
+}
+
+function translated(key, fallback) {
+  const text = t(key);
+  return text === key ? fallback : text;
+}

@@ -351,5 +351,27 @@ export default {
   'audit.none': 'なし',
   'audit.emptyValue': '(空)',
 
+  // --- the permission catalogue (GET /v1/permissions answers it in English) ---
+  'permissionGroup.API Keys': 'API キー',
+  'permissionGroup.User Roles': 'ユーザーの役割',
+  'permissionGroup.User Accounts': 'ユーザーアカウント',
+  'permissionGroup.Report Management': 'レポート管理',
+  'permissionGroup.Verification': '検証',
+  'permission.apikeys:view': 'API キーの表示',
+  'permission.apikeys:create': 'API キーの作成',
+  'permission.apikeys:edit': 'API キーの編集、有効化、無効化、ロック、ロック解除、シークレットの更新',
+  'permission.apikeys:delete': 'API キーの削除',
+  'permission.roles:view': 'ユーザーの役割の表示',
+  'permission.roles:create': 'ユーザーの役割の作成',
+  'permission.roles:edit': 'ユーザーの役割の編集',
+  'permission.roles:delete': 'ユーザーの役割の削除',
+  'permission.accounts:view': 'ユーザーアカウントの表示',
+  'permission.accounts:create': 'ユーザーアカウントの作成',
+  'permission.accounts:edit': 'ユーザーアカウントの編集、有効化、無効化',
+  'permission.accounts:delete': 'ユーザーアカウントの削除',
+  'permission.accounts:tokens': '認証トークンの生成と削除',
+  'permission.audit:view': 'サードパーティによる監査 (API のみ)',
+  'permission.keys:verify': 'ほかの API キーの検証 (ゲートウェイとバックエンド)',
+
   // --- end ---
 };

@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { append, h } from '../dom.js';
 import { t } from '../i18n.js';
-import { accessLevelName, time } from '../format.js';
+import { accessLevelName, permissionCatalogue, time } from '../format.js';
 import * as session from '../session.js';
 import { details, pageHead } from '../widgets.js';
 import { displayName } from './accounts.js';
@@ -11,8 +11,7 @@ import { displayName } from './accounts.js';
 // The catalogue's description of each permission (GET /v1/permissions), or an empty map.
 async function catalogue() {
   try {
-    const answer = await api.get('/v1/permissions');
-    return new Map((answer.items ?? []).map((p) => [p.name, p]));
+    return new Map((await permissionCatalogue()).map((p) => [p.name, p]));
   } catch (error) {
     if (error && error.status === 401) throw error;
     return new Map();
