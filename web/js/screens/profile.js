@@ -1,6 +1,5 @@
 // #/profile: the signed-in account as its session shows it (GET /v1/session), the permissions
 // its role grants, and the way to change its password.
-import * as api from '../api.js';
 import { append, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { accessLevelName, permissionCatalogue, time } from '../format.js';
