@@ -215,4 +215,10 @@ Result<Time> ParseTime(std::string_view text, std::string_view zone) {
   return t;
 }
 
+Result<Time> ParseTimeField(std::string_view text, std::string_view zone, std::string_view field) {
+  Result<Time> time = ParseTime(text, zone);
+  if (!time) return time.error().WithField(std::string(field));
+  return time;
+}
+
 }  // namespace keyward::core

@@ -26,4 +26,7 @@ std::string FormatTime(Time t, std::string_view zone);
 // four-digit year in every zone, and any other bad text -> kInvalidArgument (Msg::kTimeInvalid).
 Result<Time> ParseTime(std::string_view text, std::string_view zone);
 
+// ParseTime for a request field or query parameter: its errors name `field`.
+Result<Time> ParseTimeField(std::string_view text, std::string_view zone, std::string_view field);
+
 }  // namespace keyward::core

@@ -8,6 +8,7 @@
 
 #include "testing/memory_accounts.hpp"
 #include "testing/memory_audit.hpp"
+#include "testing/memory_key_queries.hpp"
 
 namespace keyward::storage {
 namespace {
@@ -24,27 +25,6 @@ using core::Result;
 using core::Role;
 using core::RoleId;
 using core::Status;
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool MatchesQuery(const ApiKey& key, const std::string& lowered_q) {
-  if (lowered_q.empty()) return true;
-  return AsciiLower(key.name).find(lowered_q) != std::string::npos ||
-         AsciiLower(key.description).find(lowered_q) != std::string::npos;
-}
-
-bool MatchesFilter(const ApiKey& key, const core::KeyFilter& filter, const std::string& lowered_q) {
-  if (filter.status && key.StatusAt(filter.now) != *filter.status) return false;
-  if (filter.role && key.role_id != *filter.role) return false;
-  if (filter.source && key.source != *filter.source) return false;
-  return MatchesQuery(key, lowered_q);
-}
 
 // The unit of work: reads and writes one State (a copy the store swaps in on success).
 class MemoryUnitOfWork final : public core::UnitOfWork {
@@ -76,7 +56,7 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
                                        const core::PageRequest& page) override {
     std::vector<ApiKey> out;
     if (page.limit <= 0) return out;
-    const std::string lowered_q = AsciiLower(filter.q);
+    const std::string lowered_q = LowerQuery(filter.q);
     const KeyId before = page.before_id.value_or(std::numeric_limits<KeyId>::max());
     for (auto it = s_.keys.lower_bound(before); it != s_.keys.begin();) {
       --it;
@@ -85,6 +65,12 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
       if (out.size() >= static_cast<std::size_t>(page.limit)) break;
     }
     return out;
+  }
+
+  Result<core::KeyCounts> CountKeys(const core::KeyCountBounds& bounds) override {
+    core::KeyCounts counts;
+    for (const auto& [id, key] : s_.keys) CountKey(key, bounds, counts);
+    return counts;
   }
 
   Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {

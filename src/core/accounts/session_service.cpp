@@ -255,6 +255,7 @@ Result<SignedIn> SessionService::OpenSession(const Account& account, const std::
         KW_RETURN_IF_ERROR(AppendAuditRecord(uow, AccountTarget(account.id), ip, now,
                                              "session.create", AccountTarget(account.id), "success",
                                              details.str()));
+        KW_ASSIGN_OR_RETURN(out.permissions, RolePermissions(uow, account.role_id));
         return ReadAccountView(uow, account.id);
       }));
   return out;
@@ -310,9 +311,13 @@ bool SessionService::CsrfMatches(const SessionAuth& auth, std::string_view prese
 
 Result<SessionInfo> SessionService::Describe(const SessionAuth& auth) const {
   SessionInfo info;
-  KW_ASSIGN_OR_RETURN(info.account, TransactValue<AccountView>(store_, [&](UnitOfWork& uow) {
-                        return ReadAccountView(uow, auth.session.account_id);
-                      }));
+  // The account and its role's permissions read together, so they agree.
+  KW_ASSIGN_OR_RETURN(
+      info.account, TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
+        KW_ASSIGN_OR_RETURN(AccountView view, ReadAccountView(uow, auth.session.account_id));
+        KW_ASSIGN_OR_RETURN(info.permissions, RolePermissions(uow, view.account.role_id));
+        return view;
+      }));
   info.session = auth.session;
   info.must_change_password = auth.must_change_password;
   info.csrf_token = auth.csrf_token;

@@ -51,6 +51,7 @@ struct SignedIn {
   std::string cookie;
   std::string csrf_token;
   AccountView account;
+  PermissionSet permissions;  // of the account's role (empty when the role is gone)
 };
 
 // A call authenticated by its session cookie.
@@ -64,6 +65,7 @@ struct SessionAuth {
 // GET /v1/session.
 struct SessionInfo {
   AccountView account;
+  PermissionSet permissions;  // of the account's role (empty when the role is gone)
   Session session;
   bool must_change_password = false;
   std::string csrf_token;

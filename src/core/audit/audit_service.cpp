@@ -10,14 +10,6 @@
 namespace keyward::core {
 namespace {
 
-// The time in `text`, read in the caller's zone when it has no offset; errors name `field`.
-Result<Time> ParseTimeField(const std::string& text, const std::string& zone,
-                            std::string_view field) {
-  Result<Time> time = ParseTime(text, zone);
-  if (!time) return time.error().WithField(std::string(field));
-  return *time;
-}
-
 Result<int> ParseLimit(const std::optional<std::string>& text) {
   if (!text) return kDefaultListLimit;
   const std::optional<std::int64_t> limit = ParseId(*text);

@@ -12,6 +12,42 @@
 #include "core/time_zone.hpp"
 
 namespace keyward::core {
+namespace {
+
+// An optional time parameter of the list, read in the caller's zone; errors name `field`.
+Status ParseOptionalTime(const std::optional<std::string>& text, std::string_view zone,
+                         std::string_view field, std::optional<Time>& out) {
+  if (!text) return Ok();
+  KW_ASSIGN_OR_RETURN(out, ParseTimeField(*text, zone, field));
+  return Ok();
+}
+
+// The list's filters but `role`, which needs the store to resolve.
+Result<KeyFilter> ParseKeyFilter(const KeyListInput& input, std::string_view zone, Time now) {
+  KeyFilter filter;
+  filter.now = now;
+  if (input.status) {
+    filter.status = ParseKeyStatus(*input.status);
+    if (!filter.status)
+      return InvalidArgument(Msg::kFilterInvalid, "status", {"status", *input.status});
+  }
+  if (input.source) {
+    filter.source = ParseKeySource(*input.source);
+    if (!filter.source)
+      return InvalidArgument(Msg::kFilterInvalid, "source", {"source", *input.source});
+  }
+  if (input.q) filter.q = *input.q;
+  KW_RETURN_IF_ERROR(
+      ParseOptionalTime(input.expires_before, zone, "expiresBefore", filter.expires_before));
+  KW_RETURN_IF_ERROR(
+      ParseOptionalTime(input.last_used_before, zone, "lastUsedBefore", filter.last_used_before));
+  KW_RETURN_IF_ERROR(ParseOptionalTime(input.secret_rotated_before, zone, "secretRotatedBefore",
+                                       filter.secret_rotated_before));
+  return filter;
+}
+
+}  // namespace
+
 KeyService::KeyService(Store& store, const Clock& clock, Random& random, const SecretHasher& hasher,
                        KeyServiceOptions options)
     : store_(store), clock_(clock), random_(random), hasher_(hasher), options_(options) {}
@@ -107,19 +143,7 @@ Result<ApiKey> KeyService::Current(const Principal& caller) const {
 
 Result<KeyPage> KeyService::List(const Principal& caller, const KeyListInput& input) const {
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysView));
-  KeyFilter filter;
-  filter.now = clock_.Now();
-  if (input.status) {
-    filter.status = ParseKeyStatus(*input.status);
-    if (!filter.status)
-      return InvalidArgument(Msg::kFilterInvalid, "status", {"status", *input.status});
-  }
-  if (input.source) {
-    filter.source = ParseKeySource(*input.source);
-    if (!filter.source)
-      return InvalidArgument(Msg::kFilterInvalid, "source", {"source", *input.source});
-  }
-  if (input.q) filter.q = *input.q;
+  KW_ASSIGN_OR_RETURN(KeyFilter filter, ParseKeyFilter(input, caller.time_zone, clock_.Now()));
   KW_ASSIGN_OR_RETURN(PageRequest page, ParsePageRequest(input.limit, input.cursor));
   const int wanted = page.limit;
   page.limit = wanted + 1;  // one more tells whether a next page exists
@@ -136,6 +160,17 @@ Result<KeyPage> KeyService::List(const Principal& caller, const KeyListInput& in
     }
     return out;
   });
+}
+
+Result<KeyCounts> KeyService::Summary(const Principal& caller) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysView));
+  KeyCountBounds bounds;
+  bounds.now = clock_.Now();
+  bounds.expires_until = bounds.now + kSummaryExpiringWithin;
+  bounds.used_before = bounds.now - kSummaryUnusedFor;
+  bounds.secret_issued_before = bounds.now - kSummarySecretOlderThan;
+  // Counted by the store (aggregates in SQL) rather than by paging every key through here.
+  return TransactValue<KeyCounts>(store_, [&](UnitOfWork& uow) { return uow.CountKeys(bounds); });
 }
 
 Result<IssuedKey> KeyService::IssueMasterKey(const Principal& caller,

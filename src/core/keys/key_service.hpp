@@ -24,6 +24,10 @@
 namespace keyward::core {
 
 inline constexpr std::int64_t kMaxGracePeriodSeconds = 7 * 24 * 3600;
+// The windows of GET /v1/apikeys/summary (docs/api.md "API keys").
+inline constexpr Seconds kSummaryExpiringWithin{30 * 24 * 3600};
+inline constexpr Seconds kSummaryUnusedFor{90 * 24 * 3600};
+inline constexpr Seconds kSummarySecretOlderThan{90 * 24 * 3600};
 
 struct KeyServiceOptions {
   AllowlistOptions allowlist;
@@ -57,6 +61,10 @@ struct KeyListInput {
   std::optional<std::string> role;  // id or name
   std::optional<std::string> source;
   std::optional<std::string> q;
+  // Times (RFC 3339; without an offset in the caller's zone): KeyFilter's bounds of those names.
+  std::optional<std::string> expires_before;
+  std::optional<std::string> last_used_before;
+  std::optional<std::string> secret_rotated_before;
   std::optional<std::string> limit;
   std::optional<std::string> cursor;
 };
@@ -98,6 +106,8 @@ class KeyService {
   // apikeys:view.
   Result<ApiKey> Get(const Principal& caller, KeyId id) const;
   Result<KeyPage> List(const Principal& caller, const KeyListInput& input) const;
+  // apikeys:view. Every key counted by status and by the windows above, at the clock's now.
+  Result<KeyCounts> Summary(const Principal& caller) const;
   // Any valid key: the calling key itself.
   Result<ApiKey> Current(const Principal& caller) const;
   // apikeys:edit. An account's token -> kReadOnly; expiresAt -> kImmutableField.

@@ -64,6 +64,8 @@ struct ApiKey {
   KeyStatus StatusAt(Time now) const;
   // Whether the previous digest still works at `now`.
   bool GraceActiveAt(Time now) const;
+  // When the current secret was made: its last rotation, or the key's creation if never rotated.
+  Time SecretIssuedAt() const { return secret_rotated_at.value_or(created_at); }
 };
 
 // The key `key` holds in the stores' unique key-name index. An ordinary key's is NameKey(name);

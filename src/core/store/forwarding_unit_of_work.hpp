@@ -23,6 +23,7 @@ class ForwardingUnitOfWork : public UnitOfWork {
   Result<std::vector<ApiKey>> ListKeys(const KeyFilter& f, const PageRequest& p) override {
     return inner_.ListKeys(f, p);
   }
+  Result<KeyCounts> CountKeys(const KeyCountBounds& b) override { return inner_.CountKeys(b); }
   Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
     return inner_.KeysWithRole(role);
   }

@@ -31,6 +31,34 @@ struct KeyFilter {
   std::optional<KeySource> source;
   std::string q;  // substring of name or description, ASCII case-insensitive
   Time now{};
+  // An expiry strictly before this; keys that never expire never match.
+  std::optional<Time> expires_before;
+  // Last used strictly before this, or never used.
+  std::optional<Time> last_used_before;
+  // ApiKey::SecretIssuedAt (last rotation, else creation) strictly before this.
+  std::optional<Time> secret_rotated_before;
+};
+
+// The moments CountKeys counts against (KeyService::Summary sets them from its clock).
+struct KeyCountBounds {
+  Time now{};                   // each key's status is read here
+  Time expires_until{};         // expiring: an expiry in (now, expires_until]
+  Time used_before{};           // unused: last used before this, or never used
+  Time secret_issued_before{};  // stale secret: ApiKey::SecretIssuedAt before this
+};
+
+// How many keys, of all of them, fall in each bucket; a key counts in exactly one status and in
+// any number of the other three.
+struct KeyCounts {
+  std::int64_t disabled = 0;
+  std::int64_t expired = 0;
+  std::int64_t locked_out = 0;
+  std::int64_t enabled = 0;
+  std::int64_t expiring = 0;
+  std::int64_t unused = 0;
+  std::int64_t stale_secret = 0;
+
+  friend bool operator==(const KeyCounts&, const KeyCounts&) = default;
 };
 
 struct PageRequest {
@@ -69,6 +97,8 @@ class UnitOfWork {
   // Keys matching `filter`, ordered by id descending, at most `page.limit`.
   virtual Result<std::vector<ApiKey>> ListKeys(const KeyFilter& filter,
                                                const PageRequest& page) = 0;
+  // Every key counted by KeyCounts's buckets at `bounds`, in one pass over the keys, none held.
+  virtual Result<KeyCounts> CountKeys(const KeyCountBounds& bounds) = 0;
   virtual Result<std::vector<ApiKey>> KeysWithRole(RoleId role) = 0;
   // Every key (for loading an in-memory index).
   virtual Result<std::vector<ApiKey>> AllKeys() = 0;

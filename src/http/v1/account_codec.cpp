@@ -40,9 +40,16 @@ json::object AccountJson(const core::AccountView& view, core::Time now, std::str
   return o;
 }
 
+json::array SessionPermissionsJson(const core::PermissionSet& permissions) {
+  json::array out;
+  for (const std::string& name : permissions.Display()) out.emplace_back(name);
+  return out;
+}
+
 json::object SessionJson(const core::SessionInfo& info, core::Time now, std::string_view zone) {
   json::object o;
   o["account"] = AccountJson(info.account, now, zone);
+  o["permissions"] = SessionPermissionsJson(info.permissions);
   o["csrfToken"] = info.csrf_token;
   o["mustChangePassword"] = info.must_change_password;
   o["createdAt"] = core::FormatTime(info.session.created_at, zone);

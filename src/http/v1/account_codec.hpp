@@ -3,6 +3,7 @@
 // structs with type checks and unknown-field rejection. Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <optional>
@@ -21,7 +22,11 @@ boost::json::object AccountJson(const core::AccountView& view, core::Time now,
                                 std::string_view zone);
 // An account's token as the account shows it: {keyId, prefix, createdAt, expiresAt, lastUsedAt}.
 boost::json::object AccountTokenJson(const core::ApiKey& key, std::string_view zone);
-// GET /v1/session: {account, csrfToken, mustChangePassword, createdAt, idleExpiresAt, expiresAt}.
+// The signed-in account's permissions: its role's, as a role shows them (an open-ended built-in
+// role lists the catalogue permissions it covers; a custom role its names, free-form ones too).
+boost::json::array SessionPermissionsJson(const core::PermissionSet& permissions);
+// GET /v1/session: {account, permissions, csrfToken, mustChangePassword, createdAt,
+// idleExpiresAt, expiresAt}.
 boost::json::object SessionJson(const core::SessionInfo& info, core::Time now,
                                 std::string_view zone);
 

@@ -86,6 +86,7 @@ core::Result<Reply> ForwardAuth(const Services& services, const Call& call);
 core::Result<Reply> CreateKey(const Services& services, const Call& call);
 core::Result<Reply> ListKeys(const Services& services, const Call& call);
 core::Result<Reply> CurrentKey(const Services& services, const Call& call);
+core::Result<Reply> KeySummary(const Services& services, const Call& call);
 core::Result<Reply> GetKey(const Services& services, const Call& call);
 core::Result<Reply> UpdateKey(const Services& services, const Call& call);
 core::Result<Reply> DeleteKey(const Services& services, const Call& call);

@@ -69,6 +69,17 @@ json::object IssuedKeyJson(const core::IssuedKey& issued, core::Time now, std::s
   return o;
 }
 
+json::object KeySummaryJson(const core::KeyCounts& counts) {
+  json::object by_status{{"enabled", counts.enabled},
+                         {"disabled", counts.disabled},
+                         {"expired", counts.expired},
+                         {"locked_out", counts.locked_out}};
+  return json::object{{"byStatus", std::move(by_status)},
+                      {"expiringWithin30Days", counts.expiring},
+                      {"unusedFor90Days", counts.unused},
+                      {"secretOlderThan90Days", counts.stale_secret}};
+}
+
 core::Result<core::CreateKeyInput> ParseCreateKey(const json::object& body) {
   KW_RETURN_IF_ERROR(OnlyKnownFields(body, {"name", "description", "role", "locale", "timeZone",
                                             "expiresAt", "allowedIps", "enabled"}));

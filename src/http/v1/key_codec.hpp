@@ -27,6 +27,9 @@ boost::json::object KeyJson(const core::ApiKey& key, core::Time now, std::string
 // The key object plus "secret": only the create and rotate responses use this.
 boost::json::object IssuedKeyJson(const core::IssuedKey& issued, core::Time now,
                                   std::string_view zone);
+// GET /v1/apikeys/summary: {byStatus: {enabled, disabled, expired, locked_out},
+// expiringWithin30Days, unusedFor90Days, secretOlderThan90Days}, every count a JSON integer.
+boost::json::object KeySummaryJson(const core::KeyCounts& counts);
 
 // --- Reading ---
 

@@ -47,6 +47,9 @@ core::Result<Reply> ListKeys(const Services& services, const Call& call) {
   input.role = QueryParam(call.query, "role");
   input.source = QueryParam(call.query, "source");
   input.q = QueryParam(call.query, "q");
+  input.expires_before = QueryParam(call.query, "expiresBefore");
+  input.last_used_before = QueryParam(call.query, "lastUsedBefore");
+  input.secret_rotated_before = QueryParam(call.query, "secretRotatedBefore");
   input.limit = QueryParam(call.query, "limit");
   input.cursor = QueryParam(call.query, "cursor");
   KW_ASSIGN_OR_RETURN(core::KeyPage page, services.keys.List(call.caller, input));
@@ -62,6 +65,11 @@ core::Result<Reply> ListKeys(const Services& services, const Call& call) {
 core::Result<Reply> CurrentKey(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(core::ApiKey key, services.keys.Current(call.caller));
   return KeyReply(200, services, call, key);
+}
+
+core::Result<Reply> KeySummary(const Services& services, const Call& call) {
+  KW_ASSIGN_OR_RETURN(core::KeyCounts counts, services.keys.Summary(call.caller));
+  return Reply::Json(200, KeySummaryJson(counts));
 }
 
 core::Result<Reply> GetKey(const Services& services, const Call& call) {

@@ -84,6 +84,21 @@ constexpr std::string_view kKeySchemas = R"json({
     "properties": {
       "items": {"type": "array", "items": {"$ref": "#/components/schemas/ApiKey"}},
       "nextCursor": {"type": "string", "nullable": true}}
+  },
+  "ApiKeySummary": {
+    "type": "object",
+    "required": ["byStatus", "expiringWithin30Days", "unusedFor90Days", "secretOlderThan90Days"],
+    "properties": {
+      "byStatus": {"type": "object",
+        "required": ["enabled", "disabled", "expired", "locked_out"],
+        "properties": {"enabled": {"type": "integer"}, "disabled": {"type": "integer"},
+          "expired": {"type": "integer"}, "locked_out": {"type": "integer"}}},
+      "expiringWithin30Days": {"type": "integer",
+        "description": "Keys whose expiry is after now and at most 30 days away"},
+      "unusedFor90Days": {"type": "integer",
+        "description": "Keys last used over 90 days ago, or never"},
+      "secretOlderThan90Days": {"type": "integer",
+        "description": "Keys whose secret was rotated (never rotated: created) over 90 days ago"}}
   }
 })json";
 
@@ -229,15 +244,21 @@ constexpr std::string_view kSessionSchemas = R"json({
     "properties": {"email": {"type": "string"}, "password": {"type": "string"}}
   },
   "SignedIn": {
-    "type": "object", "required": ["account", "csrfToken", "mustChangePassword"],
+    "type": "object", "required": ["account", "permissions", "csrfToken", "mustChangePassword"],
     "properties": {"account": {"$ref": "#/components/schemas/Account"},
+      "permissions": {"$ref": "#/components/schemas/SessionPermissions"},
       "csrfToken": {"type": "string"}, "mustChangePassword": {"type": "boolean"}}
+  },
+  "SessionPermissions": {
+    "type": "array", "items": {"type": "string"},
+    "description": "The account's role's permissions; a built-in role lists the catalogue permissions it holds"
   },
   "Session": {
     "type": "object",
-    "required": ["account", "csrfToken", "mustChangePassword", "createdAt", "idleExpiresAt",
-      "expiresAt"],
+    "required": ["account", "permissions", "csrfToken", "mustChangePassword", "createdAt",
+      "idleExpiresAt", "expiresAt"],
     "properties": {"account": {"$ref": "#/components/schemas/Account"},
+      "permissions": {"$ref": "#/components/schemas/SessionPermissions"},
       "csrfToken": {"type": "string"}, "mustChangePassword": {"type": "boolean"},
       "createdAt": {"type": "string", "format": "date-time"},
       "idleExpiresAt": {"type": "string", "format": "date-time"},

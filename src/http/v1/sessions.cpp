@@ -33,6 +33,7 @@ core::Result<Reply> SignIn(const Services& services, const Call& call) {
   Reply reply = Reply::Json(
       201, json::object{
                {"account", AccountJson(signed_in.account, services.clock.Now(), account.time_zone)},
+               {"permissions", SessionPermissionsJson(signed_in.permissions)},
                {"csrfToken", signed_in.csrf_token},
                {"mustChangePassword", account.must_change_password}});
   reply.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + signed_in.cookie +

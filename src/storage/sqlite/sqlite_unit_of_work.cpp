@@ -21,21 +21,49 @@ using core::Msg;
 using core::Result;
 using core::Status;
 
-// The status a row has at ?3, with ApiKey::StatusAt's precedence: disabled (or the token of a
-// suspended account), expired, locked out (a manual lock, or an automatic one not yet past
-// unlock_at), enabled. Compared with ?2, a StatusCode.
-constexpr std::string_view kListKeysWhere =
-    " WHERE k.id < ?1"
-    " AND (?2 IS NULL OR (CASE"
-    "   WHEN k.enabled = 0 OR k.account_suspended <> 0 THEN 0"
-    "   WHEN k.expires_at IS NOT NULL AND k.expires_at <= ?3 THEN 1"
-    "   WHEN k.locked <> 0 AND (k.unlock_at IS NULL OR ?3 < k.unlock_at) THEN 2"
-    "   ELSE 3 END) = ?2)"
-    " AND (?4 IS NULL OR k.role_id = ?4)"
-    " AND (?5 IS NULL OR k.source = ?5)"
-    " AND (?6 = '' OR instr(lower(k.name), lower(?6)) > 0"
-    "      OR instr(lower(k.description), lower(?6)) > 0)"
-    " ORDER BY k.id DESC LIMIT ?7";
+// The status of the row `k` at the SQL expression `now`, with ApiKey::StatusAt's precedence:
+// disabled (or the token of a suspended account), expired, locked out (a manual lock, or an
+// automatic one not yet past unlock_at), enabled; as a StatusCode. One text for both queries
+// below, so the list's status filter and the summary's counts cannot disagree.
+std::string StatusAt(std::string_view now) {
+  const std::string at(now);
+  return "(CASE WHEN k.enabled = 0 OR k.account_suspended <> 0 THEN 0"
+         " WHEN k.expires_at IS NOT NULL AND k.expires_at <= " +
+         at + " THEN 1 WHEN k.locked <> 0 AND (k.unlock_at IS NULL OR " + at +
+         " < k.unlock_at) THEN 2 ELSE 3 END)";
+}
+
+// ?1 the page's upper id bound, ?2 a StatusCode, ?3 now, ?4 role, ?5 source, ?6 q, ?7 the limit;
+// ?8-?10 KeyFilter's time bounds. Each optional filter is NULL (q: empty) when not given.
+const std::string& ListKeysSql() {
+  static const std::string sql =
+      std::string(kSelectKey) + " WHERE k.id < ?1 AND (?2 IS NULL OR " + StatusAt("?3") +
+      " = ?2)"
+      " AND (?4 IS NULL OR k.role_id = ?4)"
+      " AND (?5 IS NULL OR k.source = ?5)"
+      " AND (?6 = '' OR instr(lower(k.name), lower(?6)) > 0"
+      "      OR instr(lower(k.description), lower(?6)) > 0)"
+      " AND (?8 IS NULL OR k.expires_at < ?8)"
+      " AND (?9 IS NULL OR k.last_used_at IS NULL OR k.last_used_at < ?9)"
+      " AND (?10 IS NULL OR COALESCE(k.secret_rotated_at, k.created_at) < ?10)"
+      " ORDER BY k.id DESC LIMIT ?7";
+  return sql;
+}
+
+// KeyCounts's buckets over every key in one scan, no row leaving SQLite (?1 now, ?2
+// expires_until, ?3 used_before, ?4 secret_issued_before). TOTAL, unlike SUM, is 0.0 over no
+// rows, never NULL.
+const std::string& CountKeysSql() {
+  static const std::string sql =
+      "SELECT TOTAL(s = 0), TOTAL(s = 1), TOTAL(s = 2), TOTAL(s = 3), TOTAL(expiring),"
+      " TOTAL(unused), TOTAL(stale) FROM (SELECT " +
+      StatusAt("?1") +
+      " AS s,"
+      " (k.expires_at > ?1 AND k.expires_at <= ?2) IS 1 AS expiring,"
+      " (k.last_used_at IS NULL OR k.last_used_at < ?3) AS unused,"
+      " COALESCE(k.secret_rotated_at, k.created_at) < ?4 AS stale FROM api_keys k)";
+  return sql;
+}
 
 std::int64_t StatusCode(core::KeyStatus status) {
   switch (status) {
@@ -116,8 +144,7 @@ Result<std::optional<KeyId>> SqliteUnitOfWork::FindKeyIdByNameKey(std::string_vi
 Result<std::vector<ApiKey>> SqliteUnitOfWork::ListKeys(const core::KeyFilter& filter,
                                                        const core::PageRequest& page) {
   if (page.limit <= 0) return std::vector<ApiKey>();
-  KW_ASSIGN_OR_RETURN(Statement stmt,
-                      Prepare(std::string(kSelectKey) + std::string(kListKeysWhere), "list keys"));
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(ListKeysSql(), "list keys"));
   stmt.BindInt(1, page.before_id.value_or(std::numeric_limits<KeyId>::max()));
   if (filter.status) {
     stmt.BindInt(2, StatusCode(*filter.status));
@@ -131,7 +158,29 @@ Result<std::vector<ApiKey>> SqliteUnitOfWork::ListKeys(const core::KeyFilter& fi
     stmt.BindNull(5);
   }
   stmt.BindText(6, filter.q).BindInt(7, page.limit);
+  stmt.BindOptionalInt(8, OptionalSeconds(filter.expires_before))
+      .BindOptionalInt(9, OptionalSeconds(filter.last_used_before))
+      .BindOptionalInt(10, OptionalSeconds(filter.secret_rotated_before));
   return ReadKeys(stmt);
+}
+
+Result<core::KeyCounts> SqliteUnitOfWork::CountKeys(const core::KeyCountBounds& bounds) {
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(CountKeysSql(), "count keys"));
+  stmt.BindInt(1, ToSeconds(bounds.now))
+      .BindInt(2, ToSeconds(bounds.expires_until))
+      .BindInt(3, ToSeconds(bounds.used_before))
+      .BindInt(4, ToSeconds(bounds.secret_issued_before));
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return core::Internal("key counts: no row");
+  core::KeyCounts counts;
+  counts.disabled = stmt.Int(0);
+  counts.expired = stmt.Int(1);
+  counts.locked_out = stmt.Int(2);
+  counts.enabled = stmt.Int(3);
+  counts.expiring = stmt.Int(4);
+  counts.unused = stmt.Int(5);
+  counts.stale_secret = stmt.Int(6);
+  return counts;
 }
 
 Result<std::vector<ApiKey>> SqliteUnitOfWork::KeysWithRole(core::RoleId role) {

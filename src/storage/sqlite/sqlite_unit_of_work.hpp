@@ -23,6 +23,7 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   core::Result<std::optional<core::KeyId>> FindKeyIdByNameKey(std::string_view name_key) override;
   core::Result<std::vector<core::ApiKey>> ListKeys(const core::KeyFilter& filter,
                                                    const core::PageRequest& page) override;
+  core::Result<core::KeyCounts> CountKeys(const core::KeyCountBounds& bounds) override;
   core::Result<std::vector<core::ApiKey>> KeysWithRole(core::RoleId role) override;
   core::Result<std::vector<core::ApiKey>> AllKeys() override;
   core::Status ForEachKey(const std::function<core::Status(core::ApiKey&&)>& fn) override;
