@@ -54,6 +54,18 @@ class SessionPermissions(AccountsTestCase):
         full = [name for name in self.catalogue() if name != "accounts:tokens"]
         self.assertEqual(session.get("/v1/session").json()["permissions"], full)
 
+    def test_a_key_made_with_a_console_session_has_the_source_console(self):
+        _, session = self.person("maker@example.com", role="Full Access")
+        resp = session.post("/v1/apikeys", {"name": "Made in the console", "role": "Auditor"})
+        self.assertEqual(resp.status, 201, resp)
+        self.assertEqual(resp.json()["source"], "console")
+        resp = self.server.post("/v1/apikeys", {"name": "Made with a key", "role": "Auditor"},
+                                token=self.admin)
+        self.assertEqual(resp.status, 201, resp)
+        self.assertEqual(resp.json()["source"], "api")
+        listed = self.server.get("/v1/apikeys?source=console", token=self.admin).json()["items"]
+        self.assertEqual([k["name"] for k in listed], ["Made in the console"])
+
 
 class KeyListTimeFilters(ApiKeysTestCase):
 

@@ -37,6 +37,8 @@ core::Result<Reply> KeyAction(const Services& services, const Call& call, Act ac
 core::Result<Reply> CreateKey(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
   KW_ASSIGN_OR_RETURN(core::CreateKeyInput input, ParseCreateKey(body));
+  // A key made from a console session says so; a key made with an API key is `api`.
+  if (call.session != nullptr) input.source = core::KeySource::kConsole;
   KW_ASSIGN_OR_RETURN(core::IssuedKey issued, services.keys.Create(call.caller, input));
   return IssuedReply(201, services, call, issued);
 }
