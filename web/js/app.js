@@ -1,0 +1,2 @@
+// Placeholder: the console's entry module.
+document.getElementById('app').dataset.ready = 'true';
