@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Keyward builds, tests and benchmarks with. Idempotent: asks apt only
-# for what is missing, and runs `apt-get update` once, only when something is missing.
+# Installs the Debian packages Keyward builds, tests and benchmarks with, and for the test sets the
+# npm packages of the browser tests (tests/e2e: `npm ci` from its package-lock.json). Idempotent:
+# asks apt only for what is missing, runs `apt-get update` once, only when something is missing,
+# and runs `npm ci` only when tests/e2e/node_modules is missing or older than the lock file.
 # Usage: scripts/deps.sh [build|test|bench|fuzz]   (default: test, which is a superset of build)
 set -euo pipefail
 
 build_pkgs=(
-  cmake ninja-build g++ ccache pkg-config tzdata ca-certificates
+  cmake ninja-build g++ ccache pkg-config tzdata ca-certificates gzip
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev libhowardhinnant-date-dev libfmt-dev
   libcli11-dev libspdlog-dev libargon2-dev
 )
-test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx)
+# chromium and node run the browser tests (tests/e2e); build stays free of them, so `make run` needs
+# neither.
+test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx chromium fonts-dejavu-core
+           nodejs npm)
 bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 
@@ -29,16 +34,31 @@ for p in "${want[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 # node and npm may come from outside Debian on developer machines; a working binary is enough.
-if command -v node >/dev/null 2>&1; then
-  tmp=()
-  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || tmp+=("$p"); done
-  missing=("${tmp[@]}")
-fi
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+tmp=()
+for p in "${missing[@]}"; do
+  if [[ "$p" == nodejs ]] && node --version >/dev/null 2>&1; then continue; fi
+  if [[ "$p" == npm ]] && npm --version >/dev/null 2>&1; then continue; fi
+  tmp+=("$p")
+done
+missing=("${tmp[@]}")
 
-echo "deps: installing ${missing[*]}" >&2
-SUDO=""
-[[ $(id -u) -eq 0 ]] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The browser tests' npm packages (playwright-core, axe-core), exactly as the lock file says. The
+# stamp is written only after a successful install, so a failed one is tried again next time.
+if [[ "${1:-test}" != build ]]; then
+  e2e="$(dirname "$0")/../tests/e2e"
+  stamp="$e2e/node_modules/.keyward-npm-ci"
+  if [[ ! -f "$stamp" || "$e2e/package-lock.json" -nt "$stamp" ]]; then
+    echo "deps: npm ci in tests/e2e" >&2
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$stamp"
+  fi
+fi

@@ -61,7 +61,6 @@ namespace bh = boost::beast::http;
 Response Head(Reply& reply, unsigned version, bool keep_alive) {
   Response response{static_cast<bh::status>(reply.status), version};
   if (!reply.content_type.empty()) response.set(bh::field::content_type, reply.content_type);
-  response.set(bh::field::cache_control, "no-store");
   for (auto& [name, value] : reply.headers) response.set(name, value);
   response.keep_alive(keep_alive);
   return response;
@@ -120,6 +119,11 @@ Answer ToAnswer(Reply reply, unsigned version, bool keep_alive) {
   return Answer{std::move(head), std::move(reply.stream)};
 }
 
+void SetApiHeaders(Response& response) {
+  response.set(boost::beast::http::field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+}
+
 Response JsonErrorResponse(unsigned status, unsigned version, core::ErrorCode code, core::Msg msg,
                            std::vector<std::string> args) {
   boost::json::object error;
@@ -129,7 +133,7 @@ Response JsonErrorResponse(unsigned status, unsigned version, core::ErrorCode co
   body["error"] = std::move(error);
   Response response{static_cast<boost::beast::http::status>(status), version};
   response.set(boost::beast::http::field::content_type, "application/json");
-  response.set(boost::beast::http::field::cache_control, "no-store");
+  SetApiHeaders(response);
   response.body() = boost::json::serialize(body);
   return response;
 }

@@ -38,10 +38,9 @@ struct Reply {
   std::string_view Header(std::string_view name) const;
 };
 
-// The Beast response for `reply`, answering a request of HTTP `version` with `keep_alive`.
-// API responses are never cached: they may carry a secret (create, rotate). A streamed reply's
-// body is produced here in full (for callers that need it whole); a failing producer makes it a
-// 500 (ToResponse's callers log nothing more: the producer has).
+// The Beast response for `reply`, answering a request of HTTP `version` with `keep_alive`. A
+// streamed reply's body is produced here in full (for callers that need it whole); a failing
+// producer makes it a 500 (ToResponse's callers log nothing more: the producer has).
 Response ToResponse(Reply reply, unsigned version, bool keep_alive);
 
 // `response` as a Reply (for a handler that answers with a Beast response, e.g. forward-auth). Its
@@ -52,8 +51,16 @@ Reply ReplyOf(const Response& response);
 // head (status and headers, no Content-Length) and its producer, left to the transport to run.
 Answer ToAnswer(Reply reply, unsigned version, bool keep_alive);
 
+// Sets the headers every API answer carries, whatever its route or status (docs/api.md "No
+// caching"): Cache-Control: no-store, because an answer may hold a secret (create, rotate, a
+// one-time password) and none is meant to be kept, and X-Content-Type-Options: nosniff, so that
+// no browser reads a JSON body as anything else. The front door sets them on all its API
+// answers; JsonErrorResponse on its own.
+void SetApiHeaders(Response& response);
+
 // A JSON error response, {"error":{"code":...,"message":...}} in en-US, for an answer given
-// before any caller (and so any caller locale) is known. No keep-alive or length set.
+// before any caller (and so any caller locale) is known, with the API headers
+// (SetApiHeaders). No keep-alive or length set.
 Response JsonErrorResponse(unsigned status, unsigned version, core::ErrorCode code, core::Msg msg,
                            std::vector<std::string> args);
 

@@ -48,19 +48,47 @@ ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
 
 std::optional<Response> ApiHandler::TryInline(const Request& request,
                                               const RequestContext& context) {
+  if (console::Console::Owns(request)) return ServeConsole(request);
   if (!Authz::Owns(request)) return std::nullopt;
-  return authz_.AnswerSafely(request, context);
+  return ServeApi(request, context, /*whole=*/true).response;
 }
 
 Response ApiHandler::Handle(const Request& request, const RequestContext& context) {
-  // The transport normally answers authz through TryInline; this is for any that does not.
-  if (Authz::Owns(request)) return authz_.AnswerSafely(request, context);
-  return ToResponse(ServeSafely(request, context), request.version(), request.keep_alive());
+  // The transport normally answers the console and authz through TryInline; this is for any
+  // that does not.
+  if (console::Console::Owns(request)) return ServeConsole(request);
+  return ServeApi(request, context, /*whole=*/true).response;
 }
 
 Answer ApiHandler::Respond(const Request& request, const RequestContext& context) {
-  if (Authz::Owns(request)) return Answer{authz_.AnswerSafely(request, context), {}};
-  return ToAnswer(ServeSafely(request, context), request.version(), request.keep_alive());
+  if (console::Console::Owns(request)) return Answer{ServeConsole(request), {}};
+  return ServeApi(request, context, /*whole=*/false);
+}
+
+Answer ApiHandler::ServeApi(const Request& request, const RequestContext& context, bool whole) {
+  Answer answer;
+  if (Authz::Owns(request)) {
+    answer.response = authz_.AnswerSafely(request, context);
+  } else {
+    Reply reply = ServeSafely(request, context);
+    answer = whole
+                 ? Answer{ToResponse(std::move(reply), request.version(), request.keep_alive()), {}}
+                 : ToAnswer(std::move(reply), request.version(), request.keep_alive());
+  }
+  // The one place every API answer gets its headers, whatever its route or status.
+  SetApiHeaders(answer.response);
+  return answer;
+}
+
+Response ApiHandler::ServeConsole(const Request& request) const {
+  try {
+    return console_.Answer(request);
+  } catch (const std::exception& e) {
+    logger_.Error("console request failed", {{"exception", boost::json::string(e.what())}});
+  } catch (...) {
+    logger_.Error("console request failed", {{"exception", "unknown"}});
+  }
+  return InternalErrorResponse(request.version(), request.keep_alive());
 }
 
 Reply ApiHandler::ServeSafely(const Request& request, const RequestContext& context) {

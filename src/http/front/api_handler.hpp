@@ -1,5 +1,9 @@
-// ApiHandler: the native API v1 application behind `keyward serve` — the Handler the transport
-// calls for every request. It refuses credentials in the query string, routes (router.hpp),
+// ApiHandler: the front door of `keyward serve` — the Handler the transport calls for every
+// request. A request for /console or below goes to the web console (console/console.hpp),
+// answered inline on the I/O thread from memory. Every other request is the native API v1's,
+// and its answer, whatever its status, carries the API headers (reply.hpp SetApiHeaders:
+// Cache-Control: no-store, X-Content-Type-Options: nosniff). It refuses credentials in the
+// query string, routes (router.hpp),
 // authenticates the caller as the route's access says (auth.hpp), checks the permission the
 // route's entry declares (v1/routes.hpp), runs the entry's function (v1/api.hpp) and turns every
 // core::Error into its status and JSON body (error_map.hpp), in the caller's locale once the
@@ -24,6 +28,7 @@
 #include "core/roles/role_service.hpp"
 #include "core/store/store.hpp"
 #include "core/verification/verifier.hpp"
+#include "http/console/console.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
@@ -72,13 +77,15 @@ class ApiHandler final : public Handler {
   // What the transport calls: as Handle, except that a streamed body is left to the transport.
   Answer Respond(const Request& request, const RequestContext& context) override;
 
-  // Answers /v1/authz (and every path below it) on the I/O thread; nullopt for every other
-  // request. Waits for nothing as long as the Verifier's KeyLookup does not: the app wires the
-  // in-memory KeyIndex, which never waits for the store. (Over StoreKeyLookup each answer would
-  // run a unit of work on the store and block the I/O thread while it does.)
+  // Answers the console and /v1/authz (and every path below it) on the I/O thread; nullopt for
+  // every other request. The console waits for nothing; authz waits for nothing as long as the
+  // Verifier's KeyLookup does not: the app wires the in-memory KeyIndex, which never waits for
+  // the store. (Over StoreKeyLookup each answer would run a unit of work on the store and block
+  // the I/O thread while it does.)
   std::optional<Response> TryInline(const Request& request, const RequestContext& context) override;
 
-  // The reply Handle sends, before it becomes a Beast response.
+  // The reply Handle sends to an API request (not the console's), before it becomes a Beast
+  // response and gets the API headers.
   Reply Serve(const Request& request, const RequestContext& context);
 
  private:
@@ -102,6 +109,11 @@ class ApiHandler final : public Handler {
   Reply Fail(const core::Error& error, core::Locale locale, const RouteMatch* route);
   // Serve, with an exception logged and answered 500.
   Reply ServeSafely(const Request& request, const RequestContext& context);
+  // The API's answer (authz, or a route through ServeSafely) with the API headers: the one
+  // place they are set. `whole`: a streamed body is produced in full (for Handle and TryInline).
+  Answer ServeApi(const Request& request, const RequestContext& context, bool whole);
+  // The console's answer, with an exception logged and answered 500.
+  Response ServeConsole(const Request& request) const;
 
   const std::vector<core::Ipv4Range> trusted_proxies_;
   const core::Verifier& verifier_;
@@ -110,6 +122,7 @@ class ApiHandler final : public Handler {
   ServiceEndpoints endpoints_;
   Authz authz_;            // reads trusted_proxies_, so declared after it
   v1::Services services_;  // refers to endpoints_ and authz_, so declared after them
+  const console::Console console_;
 };
 
 }  // namespace keyward::http

@@ -110,7 +110,6 @@ core::Result<Reply> ResetAccountPassword(const Services& services, const Call& c
   KW_RETURN_IF_ERROR(ParseNoFields(body));
   KW_ASSIGN_OR_RETURN(std::string password, accounts.ResetPassword(call.caller, id));
   Reply reply = Reply::Json(200, json::object{{"oneTimePassword", password}});
-  reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
 
@@ -123,7 +122,6 @@ core::Result<Reply> CreateAccountToken(const Services& services, const Call& cal
   Reply reply =
       Reply::Json(201, json::object{{"token", AccountTokenJson(issued.key, call.caller.time_zone)},
                                     {"secret", issued.token}});
-  reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
 

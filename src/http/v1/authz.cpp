@@ -270,7 +270,6 @@ Response MakeAnswer(const Request& request, core::Outcome outcome,
                     const core::Verification* verification) {
   const unsigned status = StatusFor(outcome);
   Response response{static_cast<bh::status>(status), request.version()};
-  response.set(bh::field::cache_control, "no-store");
   response.set("X-Keyward-Outcome", core::OutcomeName(outcome));
   if (status == 401) response.set(bh::field::www_authenticate, "Bearer");
   if (outcome == core::Outcome::kRateLimited) {

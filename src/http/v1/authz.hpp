@@ -4,7 +4,7 @@
 // core's verification chain. The answer is only 200, 401 or 403, with an empty body — the
 // statuses every gateway understands — and headers:
 //   X-Keyward-Outcome: <CODE>         always (core::OutcomeName)
-//   Cache-Control: no-store           always
+//   Cache-Control: no-store           always (set by the front door, as on every API answer)
 //   WWW-Authenticate: Bearer          401: MALFORMED, NOT_FOUND, DISABLED, EXPIRED, LOCKED_OUT,
 //                                     UNAVAILABLE
 //   Retry-After: <seconds>            403 RATE_LIMITED (403 also: IP_NOT_ALLOWED,

@@ -38,7 +38,6 @@ core::Result<Reply> SignIn(const Services& services, const Call& call) {
                {"mustChangePassword", account.must_change_password}});
   reply.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + signed_in.cookie +
                                                CookieAttributes(call.tls()));
-  reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
 
@@ -47,7 +46,6 @@ core::Result<Reply> GetSession(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(const core::SessionAuth* session, CallSession(call));
   KW_ASSIGN_OR_RETURN(core::SessionInfo info, sessions.Describe(*session));
   Reply reply = Reply::Json(200, SessionJson(info, services.clock.Now(), call.caller.time_zone));
-  reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
 
