@@ -12,9 +12,10 @@ build_pkgs=(
   libssl-dev libsqlite3-dev libpq-dev libhowardhinnant-date-dev libfmt-dev
   libcli11-dev libspdlog-dev libargon2-dev
 )
-# chromium and node run the browser tests (tests/e2e); build stays free of them, so `make run` needs
-# neither.
+# chromium (with a Latin and a Japanese font, for readable screenshots) and node run the browser
+# tests (tests/e2e); build stays free of them, so `make run` needs neither.
 test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx chromium fonts-dejavu-core
+           fonts-ipafont-gothic
            nodejs npm)
 bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm)
 fuzz_pkgs=(clang libclang-rt-14-dev)

@@ -33,6 +33,10 @@ export const KEYWARD_BIN = process.env.KEYWARD_BIN || path.join(REPO_ROOT, 'buil
 export const SCREENSHOT_DIR =
   process.env.KEYWARD_SCREENSHOT_DIR || path.join(REPO_ROOT, 'build', 'screenshots');
 export const CHROMIUM = process.env.KEYWARD_CHROMIUM || '/usr/bin/chromium';
+// The width of every new page: 1280 px, or a phone's 390 px when CTest runs a walk again with
+// KEYWARD_E2E_WIDTH=390. Screenshots taken at another width than 1280 carry it in their name.
+export const VIEWPORT_WIDTH = Number(process.env.KEYWARD_E2E_WIDTH || 1280);
+const VIEWPORT = { width: VIEWPORT_WIDTH, height: VIEWPORT_WIDTH < 600 ? 844 : 800 };
 export const SESSION_COOKIE = 'keyward_session';
 // The Master Administrator account made at first start (docs/accounts.md).
 export const BOOTSTRAP_EMAIL = 'admin@localhost';
@@ -160,6 +164,15 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+// Chromium logs every 4xx answer to a fetch as "Failed to load resource". For the native API
+// (/v1/...) that is the console at work, not a fault: a 401 tells it no session exists yet, a
+// 400 carries the validation error it shows beside a field. A failed load of anything else (a
+// console file, an icon) stays a problem.
+function isApiAnswer(msg) {
+  const url = msg.location()?.url || '';
+  return /^Failed to load resource/.test(msg.text()) && /^https?:\/\/[^/]+\/v1\//.test(url);
+}
+
 // Records what a page reports that a test must never see: a console message of type error
 // (Chromium logs failed loads and CSP refusals there), any message about the Content Security
 // Policy ("Refused to ...", "... violates the following Content Security Policy directive ..."),
@@ -171,6 +184,7 @@ export async function collectPageErrors(page) {
   const problems = [];
   page.on('console', (msg) => {
     const text = msg.text();
+    if (isApiAnswer(msg)) return;
     if (msg.type() === 'error' || /Refused to |Content Security Policy/i.test(text)) {
       const where = msg.location()?.url ? ` (${msg.location().url})` : '';
       problems.push(`console ${msg.type()}: ${text}${where}`);
@@ -201,7 +215,8 @@ export async function collectPageErrors(page) {
 export async function screenshot(page, name) {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`bad screenshot name: ${name}`);
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  const suffix = VIEWPORT_WIDTH === 1280 ? '' : `-${VIEWPORT_WIDTH}`;
+  const file = path.join(SCREENSHOT_DIR, `${name}${suffix}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -312,7 +327,7 @@ export function useKeyward(options = {}) {
     api: (method, urlPath, body, credential) => api(kw.url(''), method, urlPath, body, credential),
     signIn: (email, password) => signIn(kw.url(''), email, password),
     async newPage(t) {
-      const context = await kw.browser.newContext();
+      const context = await kw.browser.newContext({ viewport: VIEWPORT });
       contexts.push(context);
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);

@@ -72,7 +72,8 @@ export function pager({ cursor, nextCursor, onPage }) {
 }
 
 // The switch of the Status column: role="switch" with its state written beside it, so it is not
-// told by colour alone. `onchange(next)` returns a promise; the switch is busy while it runs.
+// told by colour alone. `onchange(next)` returns a promise; the switch is busy while it runs, and
+// stays as it was when the promise rejects (onchange shows why).
 export function toggleSwitch({ checked, label, disabled = false, onchange }) {
   const text = h('span', {}, checked ? t('common.enabled') : t('common.disabled'));
   const button = h(
@@ -88,6 +89,8 @@ export function toggleSwitch({ checked, label, disabled = false, onchange }) {
       await onchange(next);
       button.setAttribute('aria-checked', String(next));
       text.textContent = next ? t('common.enabled') : t('common.disabled');
+    } catch {
+      // Refused: the switch stays as it was, and onchange has said why.
     } finally {
       button.disabled = false;
     }

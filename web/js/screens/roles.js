@@ -9,7 +9,7 @@ import { field, form, setFieldError, describeError } from '../forms.js';
 import { openDialog } from '../dialog.js';
 import { t, formatNumber } from '../i18n.js';
 import * as session from '../session.js';
-import { permissionCatalogue } from '../format.js';
+import { permissionCatalogue as loadCatalogue } from '../format.js';
 import { pageHead, table, pager, statusLine } from '../widgets.js';
 
 export async function render(ctx) {
@@ -78,7 +78,7 @@ export function roleType(role) {
 let cataloguePromise = null;
 export function permissionCatalogue() {
   if (!cataloguePromise) {
-    cataloguePromise = permissionCatalogue();
+    cataloguePromise = loadCatalogue();
     cataloguePromise.catch(() => {
       cataloguePromise = null;
     });
