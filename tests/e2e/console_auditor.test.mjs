@@ -25,7 +25,7 @@ test('a Master Administrator gives a third-party auditor a token from the consol
   await roleDialog.getByRole('tab', { name: 'Permissions' }).click();
   const reports = roleDialog.getByRole('group', { name: 'Report Management' });
   await reports.getByRole('checkbox', { name: /Third-party auditing \(API only\)/ }).check();
-  await screenshot(page, 'custom_role_setting');
+  await screenshot(page, 'auditor_custom_role_setting');
   await roleDialog.getByRole('button', { name: 'Submit' }).click();
   await roleDialog.waitFor({ state: 'detached' });
   await page.getByRole('link', { name: 'External auditor' }).waitFor();
@@ -53,7 +53,7 @@ test('a Master Administrator gives a third-party auditor a token from the consol
   await page.getByRole('button', { name: 'Delete token' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Generate new authentication token' }).count(), 0,
                'a second token is not offered while one exists');
-  await screenshot(page, 'account_details');
+  await screenshot(page, 'auditor_account_details');
 
   // The token handed over: the audit trail, and nothing more.
   assert.equal((await kw.api('GET', '/v1/audit?limit=5', null, token)).status, 200);

@@ -100,7 +100,7 @@ test('an administrator manages an API key from the console, and every step is au
   for (const gone of [first, second]) {
     assert.equal((await kw.api('GET', `/v1/apikeys/${gone.id}`, null, kw.bootstrapKey)).status, 404);
   }
-  await screenshot(page, 'api_keys');
+  await screenshot(page, 'api_keys_after_delete');
 
   // Every one of these actions is in the audit log.
   await openScreen(page, 'Audit log');
