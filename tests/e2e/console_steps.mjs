@@ -27,10 +27,25 @@ export async function signInAsAdmin(page, kw) {
   await signInThroughConsole(page, kw, { email: 'admin@localhost', password: kw.bootstrapPassword });
 }
 
+// Waits until the console has drawn the screen it is going to: the main region is aria-busy from
+// a navigation until its screen is on the page.
+export async function settled(page) {
+  await page.waitForFunction(() => document.getElementById('main')?.getAttribute('aria-busy') !== 'true');
+}
+
 // Follows the navigation link named `name` and waits for the screen's heading.
 export async function openScreen(page, name, heading = name) {
   await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  await settled(page);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+// Filters the audit log to `action` with its Action field and waits for an event of it.
+export async function findInAuditLog(page, action) {
+  await page.getByLabel('Action').fill(action);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await settled(page);
+  await page.getByRole('cell', { name: action, exact: true }).first().waitFor();
 }
 
 // The dialog on top (the native modal <dialog>).

@@ -33,7 +33,11 @@ function parseHash() {
   return { path: path.replace(/\/+$/, ''), params: new URLSearchParams(search) };
 }
 
+// Goes to `hash`. The main region is marked busy at once (aria-busy) and stays so until the new
+// screen is drawn, so assistive technology, and a test, can tell a screen in flight from one
+// that is ready.
 export function navigate(hash) {
+  main.setAttribute('aria-busy', 'true');
   if (location.hash === hash) route();
   else location.hash = hash;
 }
@@ -100,6 +104,17 @@ let generation = 0;
 
 async function route() {
   const mine = ++generation;
+  const hash = location.hash;
+  main.setAttribute('aria-busy', 'true');
+  try {
+    await drawRoute(mine);
+  } finally {
+    // Still busy when this route sent the browser elsewhere: the next route is on its way.
+    if (mine === generation && location.hash === hash) main.removeAttribute('aria-busy');
+  }
+}
+
+async function drawRoute(mine) {
   const { path, params } = parseHash();
   const current = session.get();
   document.querySelector('.skip-link').textContent = t('nav.skip');
@@ -108,7 +123,7 @@ async function route() {
       drawTopbar(path);
       const module = await publicScreens[path]();
       if (mine !== generation) return;
-      await show(module, { id: null, params });
+      await show(module, { id: null, params, mine });
       return;
     }
     if (!current) return toSignIn('');
@@ -122,7 +137,7 @@ async function route() {
     }
     const module = await found.screen.load();
     if (mine !== generation) return;
-    await show(module, { id: found.id, params });
+    await show(module, { id: found.id, params, mine });
   } catch (error) {
     if (mine !== generation) return;
     if (error && error.status === 401) return;
@@ -130,12 +145,15 @@ async function route() {
   }
 }
 
-async function show(module, { id, params }) {
+// Draws the screen `module` for the route numbered `mine`, unless another navigation began while
+// it was rendering (then that one draws, and this one is dropped).
+async function show(module, { id, params, mine }) {
   const content = h('div', { class: 'screen' });
   // Screens append nodes, strings, arrays and nulls (left out), as dom.js's append does.
   content.append = (...children) => append(content, children);
   const ctx = { main: content, id, params, navigate, refresh: route, refreshSession };
   await module.render(ctx);
+  if (mine !== generation) return;
   replace(main, content);
   const heading = main.querySelector('h1');
   if (heading) {

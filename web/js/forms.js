@@ -84,6 +84,16 @@ export function form({ fields, onsubmit, extra = [] }) {
   return el;
 }
 
+// The buttons under a form: Cancel (when `onCancel` is given) and the submit button.
+export function formActions({ submitLabel, onCancel }) {
+  return h(
+    'div',
+    { class: 'form-actions' },
+    onCancel ? h('button', { type: 'button', class: 'secondary', onclick: onCancel }, t('common.cancel')) : null,
+    h('button', { type: 'submit', class: 'primary' }, submitLabel),
+  );
+}
+
 export function setFieldError(wrapper, message) {
   const slot = wrapper.querySelector('.field-error');
   slot.textContent = message;

@@ -4,7 +4,7 @@
 // once) or, when it has one, the token's details and "Delete token" (DELETE .../token).
 import * as api from '../api.js';
 import { append, h, replace, uid } from '../dom.js';
-import { describeError, field, form, setFieldError } from '../forms.js';
+import { describeError, field, form, formActions, setFieldError } from '../forms.js';
 import { t } from '../i18n.js';
 import { confirmDialog, openDialog, secretDialog } from '../dialog.js';
 import { accessLevelName, fromLocalInput, statusBadge, time } from '../format.js';
@@ -124,14 +124,7 @@ export async function render(ctx) {
     const { fields, values } = accountFields({ account, roles });
     const editForm = form({
       fields,
-      extra: [
-        h(
-          'div',
-          { class: 'form-actions' },
-          h('button', { type: 'button', class: 'secondary', onclick: cancelEdit }, t('common.cancel')),
-          h('button', { type: 'submit', class: 'primary' }, t('common.save')),
-        ),
-      ],
+      extra: [formActions({ submitLabel: t('common.save'), onCancel: cancelEdit })],
       onsubmit: async () => {
         const body = values();
         if (Object.keys(body).length) {
@@ -169,15 +162,24 @@ export async function render(ctx) {
     stopEdit();
   }
 
-  async function enable() {
+  // POST /v1/accounts/{id}/<verb>; on success `message` is said and focus goes to `next`.
+  async function lifecycle(verb, message, next) {
     const done = await act(async () => {
-      account = await api.post(`${path}/enable`);
+      account = await api.post(`${path}/${verb}`);
       return true;
     });
     if (done) {
-      status.say(t('accounts.nowEnabled', { email: account.email }));
-      draw('disable');
+      status.say(t(message, { email: account.email }));
+      draw(next);
     }
+  }
+
+  function enable() {
+    return lifecycle('enable', 'accounts.nowEnabled', 'disable');
+  }
+
+  function unlock() {
+    return lifecycle('unlock', 'accounts.unlocked', 'edit');
   }
 
   async function disable() {
@@ -187,26 +189,7 @@ export async function render(ctx) {
       confirmLabel: t('accounts.disable'),
       danger: true,
     });
-    if (!yes) return;
-    const done = await act(async () => {
-      account = await api.post(`${path}/disable`);
-      return true;
-    });
-    if (done) {
-      status.say(t('accounts.nowDisabled', { email: account.email }));
-      draw('enable');
-    }
-  }
-
-  async function unlock() {
-    const done = await act(async () => {
-      account = await api.post(`${path}/unlock`);
-      return true;
-    });
-    if (done) {
-      status.say(t('accounts.unlocked', { email: account.email }));
-      draw('edit');
-    }
+    if (yes) await lifecycle('disable', 'accounts.nowDisabled', 'enable');
   }
 
   async function oneTimePassword() {

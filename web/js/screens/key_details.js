@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { confirmDialog, openDialog, secretDialog } from '../dialog.js';
-import { describeError, field, form, readonlyValue } from '../forms.js';
+import { describeError, field, form, formActions, readonlyValue } from '../forms.js';
 import { allRoles, sourceName, statusBadge, time } from '../format.js';
 import { t } from '../i18n.js';
 import * as session from '../session.js';
@@ -64,7 +64,7 @@ async function editPanel(ctx, key) {
     fields: Object.values(fields),
     extra: [
       readonlyValue(t('keys.expires'), [key.expiresAt ? time(key.expiresAt) : t('common.never'), ' — ', t('keys.expiryReadOnly')]),
-      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.save'))),
+      formActions({ submitLabel: t('common.save') }),
     ],
     onsubmit: async () => {
       await api.patch(`/v1/apikeys/${key.id}`, keyBody(fields));
@@ -129,12 +129,7 @@ async function rotate(ctx, key) {
       form({
         fields: [when],
         extra: [
-          h(
-            'div',
-            { class: 'form-actions' },
-            h('button', { type: 'button', class: 'secondary', onclick: () => close() }, t('common.cancel')),
-            h('button', { type: 'submit', class: 'primary' }, t('keys.rotate')),
-          ),
+          formActions({ submitLabel: t('keys.rotate'), onCancel: () => close() }),
         ],
         onsubmit: async () => {
           rotated = await api.post(`/v1/apikeys/${key.id}/rotate`, { gracePeriodSeconds: Number(when.control.value) });

@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h } from '../dom.js';
 import { confirmDialog, openDialog, secretDialog } from '../dialog.js';
-import { describeError, field, form, splitList } from '../forms.js';
+import { describeError, field, form, formActions, splitList } from '../forms.js';
 import { allRoles, fromLocalInput, localeOptions, sourceName, statusBadge, time, timeZoneOptions } from '../format.js';
 import { t } from '../i18n.js';
 import * as session from '../session.js';
@@ -165,12 +165,7 @@ async function addKey(ctx, roles) {
       const addForm = form({
         fields: Object.values(fields),
         extra: [
-          h(
-            'div',
-            { class: 'form-actions' },
-            h('button', { type: 'button', class: 'secondary', onclick: () => close() }, t('common.cancel')),
-            h('button', { type: 'submit', class: 'primary' }, t('keys.addSubmit')),
-          ),
+          formActions({ submitLabel: t('keys.addSubmit'), onCancel: () => close() }),
         ],
         onsubmit: async () => {
           issued = await api.post('/v1/apikeys', keyBody(fields, { creating: true }));

@@ -1,7 +1,7 @@
 // Sign in with an email and a password (POST /v1/session). After an expired session the message
 // says so, and signing in again returns to the page the user was on (`next`).
 import { h } from '../dom.js';
-import { field, form } from '../forms.js';
+import { field, form, formActions } from '../forms.js';
 import { setLocale, t } from '../i18n.js';
 import * as session from '../session.js';
 
@@ -14,7 +14,7 @@ export async function render(ctx) {
   const password = field({ name: 'password', label: t('signin.password'), kind: 'password', required: true, attrs: { autocomplete: 'current-password' } });
   const signInForm = form({
     fields: [email, password],
-    extra: [h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary' }, t('signin.submit')))],
+    extra: [formActions({ submitLabel: t('signin.submit') })],
     onsubmit: async () => {
       const signedIn = await session.signIn(email.control.value.trim(), password.control.value);
       setLocale(signedIn.account?.locale);
