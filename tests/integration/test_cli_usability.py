@@ -77,7 +77,9 @@ class Docs(unittest.TestCase):
         with open(os.path.join(REPO_ROOT, "README.md"), encoding="utf-8") as f:
             readme = f.read()
         self.assertIn("docs/operations.md", readme)
-        self.assertIn("not built yet", readme)
+        # The tour leads to the web console and its page.
+        self.assertIn("http://127.0.0.1:8080/console/", readme)
+        self.assertIn("docs/console.md", readme)
 
 
 class CliUsability(CliTestCase):
