@@ -33,6 +33,17 @@ EXPORT_LINE_RE = re.compile(r"^    export KEYWARD_API_KEY=(kw_\S+)$", re.MULTILI
 LISTENING_RE = re.compile(r"^listening on 127\.0\.0\.1:(\d+)$", re.MULTILINE)
 
 
+def _bootstrap_file(wanted, prefix, workdir):
+    """Where a bootstrap secret goes: a fresh path in `workdir` (the server creates the file) when
+    `wanted` is True, the path given, or None (printed on standard error instead)."""
+    if wanted is True:
+        fd, path = tempfile.mkstemp(prefix=prefix, dir=workdir)
+        os.close(fd)
+        os.unlink(path)  # the server creates it
+        return path
+    return wanted or None
+
+
 def tail(text, lines=40):
     return "\n".join(text.splitlines()[-lines:])
 
@@ -91,22 +102,8 @@ class Server:
         self.workdir = workdir
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="data-", dir=workdir)
         self.extra_args = list(extra_args)
-        if key_file is True:
-            fd, self.key_file = tempfile.mkstemp(prefix="bootstrap-", dir=workdir)
-            os.close(fd)
-            os.unlink(self.key_file)  # the server creates it
-        elif key_file:
-            self.key_file = key_file
-        else:
-            self.key_file = None
-        if password_file is True:
-            fd, self.password_file = tempfile.mkstemp(prefix="bootstrap-password-", dir=workdir)
-            os.close(fd)
-            os.unlink(self.password_file)  # the server creates it
-        elif password_file:
-            self.password_file = password_file
-        else:
-            self.password_file = None
+        self.key_file = _bootstrap_file(key_file, "bootstrap-", workdir)
+        self.password_file = _bootstrap_file(password_file, "bootstrap-password-", workdir)
         self.extra_env = dict(env or {})
         self.proc = None
         self.port = None

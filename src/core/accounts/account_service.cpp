@@ -36,6 +36,14 @@ Status CheckEmailFree(UnitOfWork& uow, const std::string& email, AccountId self)
   return Ok();
 }
 
+// Sets `field` to `value` when the input holds one, noting the change as `name` in `details`.
+void AssignNoted(JsonObject& details, std::string_view name, std::string& field,
+                 const std::optional<std::string>& value) {
+  if (!value) return;
+  details.AddStringChange(name, field, *value);
+  field = *value;
+}
+
 // Applies the fields `input` holds (already validated; `level` and `locale` parsed from it) to
 // `account`, noting each change in `details`: the body of Update's unit of work.
 Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput& input,
@@ -59,26 +67,14 @@ Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput&
                             AccessLevelName(*level));
     account.access_level = *level;
   }
-  if (input.given_name) {
-    details.AddStringChange("givenName", account.given_name, *input.given_name);
-    account.given_name = *input.given_name;
-  }
-  if (input.surname) {
-    details.AddStringChange("surname", account.surname, *input.surname);
-    account.surname = *input.surname;
-  }
-  if (input.description) {
-    details.AddStringChange("description", account.description, *input.description);
-    account.description = *input.description;
-  }
+  AssignNoted(details, "givenName", account.given_name, input.given_name);
+  AssignNoted(details, "surname", account.surname, input.surname);
+  AssignNoted(details, "description", account.description, input.description);
   if (locale && *locale != account.locale) {
     details.AddStringChange("locale", LocaleName(account.locale), LocaleName(*locale));
     account.locale = *locale;
   }
-  if (input.time_zone) {
-    details.AddStringChange("timeZone", account.time_zone, *input.time_zone);
-    account.time_zone = *input.time_zone;
-  }
+  AssignNoted(details, "timeZone", account.time_zone, input.time_zone);
   if (input.enabled) {
     details.AddFlagChange("enabled", account.enabled, *input.enabled);
     account.enabled = *input.enabled;

@@ -48,9 +48,10 @@ ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
 
 std::optional<Response> ApiHandler::TryInline(const Request& request,
                                               const RequestContext& context) {
+  // Forward-auth first: it is the hot path, and the console's prefix is disjoint from it.
+  if (Authz::Owns(request)) return ServeApi(request, context, /*whole=*/true).response;
   if (console::Console::Owns(request)) return ServeConsole(request);
-  if (!Authz::Owns(request)) return std::nullopt;
-  return ServeApi(request, context, /*whole=*/true).response;
+  return std::nullopt;
 }
 
 Response ApiHandler::Handle(const Request& request, const RequestContext& context) {

@@ -36,6 +36,17 @@ constexpr std::size_t kFirstReadSize = 4096;
 constexpr std::chrono::seconds kLingerTimeout{1};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// Logs the exception a handler threw; called from inside the catch block that caught it.
+void LogHandlerThrew(Logger& logger, const std::string& method, const std::string& path) {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    logger.Error("handler threw", {{"method", method}, {"path", path}, {"error", e.what()}});
+  } catch (...) {
+    logger.Error("handler threw", {{"method", method}, {"path", path}});
+  }
+}
+
 }  // namespace
 
 template <class Stream>
@@ -245,10 +256,8 @@ template <class Stream>
 std::optional<Response> Session<Stream>::CallInline() {
   try {
     return ctx_.handler.TryInline(request_, request_context_);
-  } catch (const std::exception& e) {
-    ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}, {"error", e.what()}});
   } catch (...) {
-    ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}});
+    LogHandlerThrew(ctx_.logger, method_, path_);
   }
   return InternalErrorResponse(request_.version(), request_.keep_alive());
 }
@@ -257,10 +266,8 @@ template <class Stream>
 Answer Session<Stream>::CallHandler() {
   try {
     return ctx_.handler.Respond(request_, request_context_);
-  } catch (const std::exception& e) {
-    ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}, {"error", e.what()}});
   } catch (...) {
-    ctx_.logger.Error("handler threw", {{"method", method_}, {"path", path_}});
+    LogHandlerThrew(ctx_.logger, method_, path_);
   }
   return Answer{InternalErrorResponse(request_.version(), request_.keep_alive()), {}};
 }
