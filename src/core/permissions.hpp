@@ -95,7 +95,14 @@ struct Role {
   std::string description;
   bool built_in = false;
   PermissionSet permissions;
+  // What a dialect keeps of a role beyond Keyward's fields (the Deep Security dialect's rights
+  // that map to no permission): a JSON object's text as the dialect wrote it, or empty. Core
+  // stores and returns it and reads nothing in it. Built-in roles have none.
+  std::string attributes = {};
 };
+
+// The longest Role::attributes and Account::attributes, in bytes.
+inline constexpr std::size_t kMaxAttributesLength = 16 * 1024;
 
 // Full Access (1), Auditor (2), Master Administrator (3), in id order.
 const std::vector<Role>& BuiltInRoles();

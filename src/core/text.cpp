@@ -135,6 +135,14 @@ Status ValidateName(std::string_view name, std::string_view field) {
   return Ok();
 }
 
+Status ValidateAttributes(std::string_view text, std::size_t max_bytes, std::string_view field) {
+  if (text.size() > max_bytes) {
+    return InvalidArgument(Msg::kTextTooLong, std::string(field),
+                           {std::string(field), std::to_string(max_bytes)});
+  }
+  return Ok();
+}
+
 Status ValidateDescription(std::string_view text, std::string_view field) {
   const TextScan scan = ScanText(text, /*allow_line_breaks=*/true, /*refuse_invisible=*/false);
   if (auto error = FaultError(scan.fault, field)) return *error;

@@ -25,5 +25,9 @@ Status ValidateName(std::string_view name, std::string_view field = "name");
 // Validates a description: at most 1024 code points of valid UTF-8, no control characters
 // other than tab and line breaks (LF, CR).
 Status ValidateDescription(std::string_view text, std::string_view field = "description");
+// A dialect's attributes (Role::attributes, Account::attributes): at most `max_bytes` bytes.
+// The adapter that writes them makes them valid JSON; core only bounds them.
+Status ValidateAttributes(std::string_view text, std::size_t max_bytes,
+                          std::string_view field = "attributes");
 
 }  // namespace keyward::core

@@ -79,7 +79,21 @@ Status ApplyUpdate(UnitOfWork& uow, const Principal& caller, const AccountInput&
     details.AddFlagChange("enabled", account.enabled, *input.enabled);
     account.enabled = *input.enabled;
   }
+  if (input.attributes && *input.attributes != account.attributes) {
+    // The dialect's own fields: that they changed is recorded, not their (unbounded) text.
+    details.Add("attributesChanged", true);
+    account.attributes = *input.attributes;
+  }
   return Ok();
+}
+
+// Sets `hash` (of a password the caller chose) as the account's one-time password, noting it.
+void SetOneTimePasswordHash(Account& account, std::string hash, Time now, JsonObject& details) {
+  account.password_hash = std::move(hash);
+  account.must_change_password = true;
+  account.one_time_password_used = false;
+  account.password_changed_at = now;
+  details.Add("oneTimePassword", true);
 }
 
 }  // namespace
@@ -129,8 +143,18 @@ Result<AccountView> AccountService::Create(const Principal& caller,
     account.time_zone = *input.time_zone;
   }
   account.enabled = input.enabled.value_or(true);
+  if (input.attributes) {
+    KW_RETURN_IF_ERROR(ValidateAttributes(*input.attributes, kMaxAttributesLength));
+    account.attributes = *input.attributes;
+  }
   const Time now = clock_.Now();
   account.created_at = now;
+  if (input.one_time_password) {
+    KW_RETURN_IF_ERROR(ValidateNewPassword(*input.one_time_password, "password"));
+    KW_ASSIGN_OR_RETURN(account.password_hash, passwords_.Hash(*input.one_time_password));
+    account.must_change_password = true;
+    account.password_changed_at = now;
+  }
   return TransactValue<AccountView>(store_, [&](UnitOfWork& uow) -> Result<AccountView> {
     KW_ASSIGN_OR_RETURN(Role role, ResolveRole(uow, *input.role, "role"));
     KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
@@ -146,6 +170,7 @@ Result<AccountView> AccountService::Create(const Principal& caller,
         .Add("enabled", account.enabled)
         .Add("locale", LocaleName(account.locale))
         .Add("timeZone", account.time_zone);
+    if (input.one_time_password) details.Add("oneTimePassword", true);
     KW_RETURN_IF_ERROR(
         AppendAuditEvent(uow, caller, now, "account.create", AccountTarget(id), details.str()));
     return ReadAccountView(uow, id);
@@ -226,9 +251,29 @@ Result<AccountView> AccountService::Update(const Principal& caller, AccountId id
     KW_ASSIGN_OR_RETURN(locale, ParseLocaleField(*input.locale));
   }
   if (input.time_zone) KW_RETURN_IF_ERROR(ValidateTimeZoneField(*input.time_zone));
+  if (input.attributes) {
+    KW_RETURN_IF_ERROR(ValidateAttributes(*input.attributes, kMaxAttributesLength));
+  }
+  std::optional<std::string> password_hash;
+  if (input.one_time_password) {
+    KW_RETURN_IF_ERROR(ValidateNewPassword(*input.one_time_password, "password"));
+    // Fail early (before the slow hash) when the account is missing or out of reach.
+    const Status reachable = store_.Transact([&](UnitOfWork& uow) -> Status {
+      KW_ASSIGN_OR_RETURN(std::optional<Account> account, uow.FindAccount(id));
+      if (!account) return AccountNotFound(id);
+      return CheckCanActOnAccount(uow, caller, *account);
+    });
+    if (!reachable) return reachable.error();
+    KW_ASSIGN_OR_RETURN(password_hash, passwords_.Hash(*input.one_time_password));
+  }
+  const Time now = clock_.Now();
   return Mutate(caller, id, "account.update",
                 [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
-                  return ApplyUpdate(uow, caller, input, level, locale, account, details);
+                  KW_RETURN_IF_ERROR(
+                      ApplyUpdate(uow, caller, input, level, locale, account, details));
+                  if (!password_hash) return Ok();
+                  SetOneTimePasswordHash(account, *password_hash, now, details);
+                  return uow.DeleteAccountSessions(account.id, "");
                 });
 }
 
@@ -293,11 +338,7 @@ Result<std::string> AccountService::ResetPassword(const Principal& caller, Accou
   Result<AccountView> changed =
       Mutate(caller, id, "account.password",
              [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
-               account.password_hash = hash;
-               account.must_change_password = true;
-               account.one_time_password_used = false;
-               account.password_changed_at = now;
-               details.Add("oneTimePassword", true);
+               SetOneTimePasswordHash(account, hash, now, details);
                return uow.DeleteAccountSessions(account.id, "");
              });
   if (!changed) return changed.error();

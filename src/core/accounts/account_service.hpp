@@ -42,6 +42,12 @@ struct AccountInput {
   std::optional<std::string> locale;
   std::optional<std::string> time_zone;
   std::optional<bool> enabled;
+  // Account::attributes (JSON object text, written by a dialect adapter); an update replaces them.
+  std::optional<std::string> attributes;
+  // A password chosen by the caller (the Deep Security dialect's `password`), set as a one-time
+  // password: it must be changed at first sign-in, like ResetPassword's. Never stored or audited,
+  // only its hash. Errors name the field "password".
+  std::optional<std::string> one_time_password;
 };
 
 // An account with its token (if it has one), as responses show it.

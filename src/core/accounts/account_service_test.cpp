@@ -312,5 +312,56 @@ TEST_F(AccountService, AnUpdateThatChangesNothingWritesNoAuditEvent) {
   EXPECT_EQ(AuditTrail().size(), before);
 }
 
+TEST_F(AccountService, AChosenOneTimePasswordSignsInOnceAndMustBeChanged) {
+  AccountInput input;
+  input.email = "chosen@example.com";
+  input.role = "Auditor";
+  input.access_level = "console_and_api";
+  input.one_time_password = "short";
+  Result<AccountView> weak = accounts_.Create(master_, input);
+  ASSERT_FALSE(weak.has_value());
+  EXPECT_EQ(weak.error().field, "password");
+  input.one_time_password = "a chosen password 1";
+  const AccountId id = Must(accounts_.Create(master_, input)).account.id;
+  EXPECT_TRUE(Must(accounts_.Get(master_, id)).account.must_change_password);
+  SignedIn in = Must(sessions_.SignIn("chosen@example.com", "a chosen password 1", std::nullopt));
+  EXPECT_TRUE(Must(sessions_.Authenticate(in.cookie, std::nullopt)).must_change_password);
+  // Set again by an update: the sessions end and the new one works, once.
+  AccountInput again;
+  again.one_time_password = "another chosen one 2";
+  Must(accounts_.Update(master_, id, again));
+  EXPECT_FALSE(sessions_.Authenticate(in.cookie, std::nullopt).has_value());
+  Must(sessions_.SignIn("chosen@example.com", "another chosen one 2", std::nullopt));
+  EXPECT_FALSE(
+      sessions_.SignIn("chosen@example.com", "another chosen one 2", std::nullopt).has_value());
+  // Audited as a one-time password, never as the password itself.
+  const std::vector<AuditEvent> updates = AuditEvents("account.update");
+  ASSERT_FALSE(updates.empty());
+  EXPECT_NE(updates.back().details_json.find("oneTimePassword"), std::string::npos);
+  for (const AuditEvent& e : AuditTrail()) {
+    EXPECT_EQ(e.details_json.find("chosen one"), std::string::npos) << e.action;
+  }
+}
+
+TEST_F(AccountService, AttributesAreKeptAsGivenAndTheirChangeIsAudited) {
+  AccountInput input;
+  input.email = "attrs@example.com";
+  input.role = "Auditor";
+  input.access_level = "api_only";
+  input.attributes = R"({"fullName":"Ada"})";
+  const AccountId id = Must(accounts_.Create(master_, input)).account.id;
+  EXPECT_EQ(Must(accounts_.Get(master_, id)).account.attributes, R"({"fullName":"Ada"})");
+  AccountInput change;
+  change.attributes = R"({"fullName":"Ada L."})";
+  EXPECT_EQ(Must(accounts_.Update(master_, id, change)).account.attributes,
+            R"({"fullName":"Ada L."})");
+  EXPECT_NE(AuditEvents("account.update").back().details_json.find("attributesChanged"),
+            std::string::npos);
+  change.attributes = std::string(kMaxAttributesLength + 1, ' ');
+  Result<AccountView> big = accounts_.Update(master_, id, change);
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().field, "attributes");
+}
+
 }  // namespace
 }  // namespace keyward::core

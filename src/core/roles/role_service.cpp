@@ -62,9 +62,13 @@ Result<Role> RoleService::Create(const Principal& caller, const RoleInput& input
   if (input.description) KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
   if (!input.permissions) return InvalidArgument(Msg::kRequired, "permissions", {"permissions"});
   KW_RETURN_IF_ERROR(ValidateRolePermissions(*input.permissions));
+  if (input.attributes) {
+    KW_RETURN_IF_ERROR(ValidateAttributes(*input.attributes, kMaxAttributesLength));
+  }
   Role role;
   role.name = *input.name;
   role.description = input.description.value_or("");
+  role.attributes = input.attributes.value_or("");
   role.permissions = PermissionSet::Of(*input.permissions);
   // Rule 1: nothing the caller lacks.
   KW_RETURN_IF_ERROR(CheckCanGrant(caller.permissions, role.permissions));
@@ -88,6 +92,9 @@ Result<Role> RoleService::Update(const Principal& caller, RoleId id, const RoleI
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kRolesEdit));
   if (input.name) KW_RETURN_IF_ERROR(ValidateName(*input.name, "name"));
   if (input.description) KW_RETURN_IF_ERROR(ValidateDescription(*input.description, "description"));
+  if (input.attributes) {
+    KW_RETURN_IF_ERROR(ValidateAttributes(*input.attributes, kMaxAttributesLength));
+  }
   std::optional<PermissionSet> permissions;
   if (input.permissions) {
     KW_RETURN_IF_ERROR(ValidateRolePermissions(*input.permissions));
@@ -111,6 +118,11 @@ Result<Role> RoleService::Update(const Principal& caller, RoleId id, const RoleI
       details.AddChange("permissions", JsonValue(role.permissions.Display()),
                         JsonValue(permissions->Display()));
       role.permissions = *permissions;
+    }
+    if (input.attributes && *input.attributes != role.attributes) {
+      // The dialect's own fields: that they changed is recorded, not their (unbounded) text.
+      details.Add("attributesChanged", true);
+      role.attributes = *input.attributes;
     }
     if (details.empty()) return role;  // nothing changed: nothing to write or audit
     KW_RETURN_IF_ERROR(uow.UpdateRole(role));

@@ -25,6 +25,8 @@ struct RoleInput {
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::vector<std::string>> permissions;
+  // Role::attributes (JSON object text, written by a dialect adapter); an update replaces them.
+  std::optional<std::string> attributes;
 };
 
 class RoleService {

@@ -248,5 +248,22 @@ TEST_F(RoleService, AnUpdateThatChangesNothingWritesNoAuditEvent) {
   EXPECT_THAT(AuditActions(), Not(Contains("role.update")));
 }
 
+TEST_F(RoleService, AttributesAreKeptAsGivenAndReplacedByAnUpdate) {
+  RoleInput input;
+  input.name = "With attributes";
+  input.permissions = std::vector<std::string>{"apikeys:view"};
+  input.attributes = R"({"allComputers":true})";
+  const Role role = Must(roles_.Create(master_, input));
+  EXPECT_EQ(Must(roles_.Get(master_, role.id)).attributes, R"({"allComputers":true})");
+  RoleInput change;
+  change.attributes = R"({"allComputers":false})";
+  EXPECT_EQ(Must(roles_.Update(master_, role.id, change)).attributes, R"({"allComputers":false})");
+  EXPECT_EQ(Must(roles_.Get(master_, role.id)).permissions, role.permissions);
+  change.attributes = std::string(kMaxAttributesLength + 1, ' ');
+  Result<Role> big = roles_.Update(master_, role.id, change);
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().field, "attributes");
+}
+
 }  // namespace
 }  // namespace keyward::core

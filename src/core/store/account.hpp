@@ -47,6 +47,10 @@ struct Account {
   bool one_time_password_used = false;
   Time created_at{};
   std::optional<Time> password_changed_at;
+  // What a dialect keeps of an account beyond Keyward's fields (the Deep Security dialect's
+  // administrator fields): a JSON object's text as the dialect wrote it, or empty. Core stores and
+  // returns it and reads nothing in it (at most kMaxAttributesLength bytes).
+  std::string attributes;
   // Filled on reads by the store: the latest end of a sign-in lockout of any client address.
   std::optional<Time> sign_in_locked_until;
 

@@ -186,6 +186,7 @@ core::Result<core::Account> ReadAccount(const Statement& stmt) {
   account.password_changed_at = OptionalTime(stmt, 15);
   account.sign_in_locked_until = OptionalTime(stmt, 16);
   account.one_time_password_used = stmt.Int(17) != 0;
+  account.attributes = stmt.Text(18);
   return account;
 }
 
@@ -205,7 +206,8 @@ void BindAccountFields(Statement& stmt, const core::Account& account) {
       .BindInt(13, account.must_change_password ? 1 : 0)
       .BindInt(14, ToSeconds(account.created_at))
       .BindOptionalInt(15, OptionalSeconds(account.password_changed_at))
-      .BindInt(16, account.one_time_password_used ? 1 : 0);
+      .BindInt(16, account.one_time_password_used ? 1 : 0)
+      .BindText(17, account.attributes);
 }
 
 core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,

@@ -71,22 +71,22 @@ inline constexpr std::string_view kSelectAccount =
     " a.description, a.locale, a.time_zone, a.enabled, a.password_hash, a.must_change_password,"
     " a.created_at, a.password_changed_at,"
     " (SELECT max(f.locked_until) FROM sign_in_failures f WHERE f.account_id = a.id),"
-    " a.one_time_password_used"
+    " a.one_time_password_used, a.attributes"
     " FROM accounts a JOIN roles r ON r.id = a.role_id";
 core::Result<core::Account> ReadAccount(const Statement& stmt);
 
-// Every stored field of an account is bound to parameters ?1..?16 by BindAccountFields;
-// kUpdateAccount takes the account's id as ?17.
+// Every stored field of an account is bound to parameters ?1..?17 by BindAccountFields;
+// kUpdateAccount takes the account's id as ?18.
 inline constexpr std::string_view kInsertAccount =
     "INSERT INTO accounts (email, email_key, type, role_id, access_level, given_name, surname,"
     " description, locale, time_zone, enabled, password_hash, must_change_password, created_at,"
-    " password_changed_at, one_time_password_used)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    " password_changed_at, one_time_password_used, attributes)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 inline constexpr std::string_view kUpdateAccount =
     "UPDATE accounts SET email = ?1, email_key = ?2, type = ?3, role_id = ?4, access_level = ?5,"
     " given_name = ?6, surname = ?7, description = ?8, locale = ?9, time_zone = ?10,"
     " enabled = ?11, password_hash = ?12, must_change_password = ?13, created_at = ?14,"
-    " password_changed_at = ?15, one_time_password_used = ?16 WHERE id = ?17";
+    " password_changed_at = ?15, one_time_password_used = ?16, attributes = ?17 WHERE id = ?18";
 void BindAccountFields(Statement& stmt, const core::Account& account);
 
 // Replaces the permission rows of role `id` with `permissions` (rows only for an explicit set).

@@ -132,7 +132,7 @@ Status SqliteUnitOfWork::UpdateAccount(const Account& account) {
   KW_RETURN_IF_ERROR(CheckAccountWritable(account, account.id));
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kUpdateAccount, "update account"));
   BindAccountFields(stmt, account);
-  stmt.BindInt(17, account.id);
+  stmt.BindInt(18, account.id);
   if (Status st = stmt.Run(); !st) return AccountWriteError(stmt, account, st.error());
   return core::Ok();
 }

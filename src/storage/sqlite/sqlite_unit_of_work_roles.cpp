@@ -18,7 +18,7 @@ using core::Role;
 using core::RoleId;
 using core::Status;
 
-constexpr std::string_view kSelectRole = "SELECT id, name, description, built_in, scope FROM roles";
+constexpr std::string_view kSelectRole = "SELECT id, name, description, built_in, scope, attributes FROM roles";
 
 core::Error RoleNotFound(RoleId id) {
   return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(id)});
@@ -57,6 +57,7 @@ Result<std::vector<Role>> SqliteUnitOfWork::ReadRoles(Statement& stmt) {
     role.name = stmt.Text(1);
     role.description = stmt.Text(2);
     role.built_in = stmt.Int(3) != 0;
+    role.attributes = stmt.Text(5);
     const auto scope = ParseScope(stmt.Text(4));
     if (!scope) return core::Internal("role " + std::to_string(role.id) + ": unreadable scope");
     role.permissions = OpenEnded(*scope);
@@ -125,13 +126,14 @@ Status SqliteUnitOfWork::CheckRoleChangeable(RoleId id) {
 Result<RoleId> SqliteUnitOfWork::InsertRole(const Role& role) {
   KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, /*self=*/0));
   KW_ASSIGN_OR_RETURN(Statement stmt,
-                      Prepare("INSERT INTO roles (name, name_key, description, built_in, scope)"
-                              " VALUES (?1, ?2, ?3, 0, ?4)",
+                      Prepare("INSERT INTO roles (name, name_key, description, built_in, scope,"
+                              " attributes) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
                               "insert role"));
   stmt.BindText(1, role.name)
       .BindText(2, core::NameKey(role.name))
       .BindText(3, role.description)
-      .BindText(4, ScopeName(role.permissions.scope()));
+      .BindText(4, ScopeName(role.permissions.scope()))
+      .BindText(5, role.attributes);
   KW_RETURN_IF_ERROR(stmt.Run());
   const RoleId id = sqlite3_last_insert_rowid(db_);
   KW_RETURN_IF_ERROR(WriteRolePermissions(db_, id, role.permissions));
@@ -143,13 +145,14 @@ Status SqliteUnitOfWork::UpdateRole(const Role& role) {
   KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, role.id));
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("UPDATE roles SET name = ?1, name_key = ?2, description = ?3,"
-                              " scope = ?4 WHERE id = ?5",
+                              " scope = ?4, attributes = ?6 WHERE id = ?5",
                               "update role"));
   stmt.BindText(1, role.name)
       .BindText(2, core::NameKey(role.name))
       .BindText(3, role.description)
       .BindText(4, ScopeName(role.permissions.scope()))
-      .BindInt(5, role.id);
+      .BindInt(5, role.id)
+      .BindText(6, role.attributes);
   KW_RETURN_IF_ERROR(stmt.Run());
   return WriteRolePermissions(db_, role.id, role.permissions);
 }

@@ -70,6 +70,7 @@ void ExpectSameAccount(const Account& got, const Account& want) {
   EXPECT_EQ(got.password_hash, want.password_hash);
   EXPECT_EQ(got.must_change_password, want.must_change_password);
   EXPECT_EQ(got.one_time_password_used, want.one_time_password_used);
+  EXPECT_EQ(got.attributes, want.attributes);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.password_changed_at, want.password_changed_at);
 }
@@ -87,6 +88,7 @@ Account FullAccount(std::string email) {
   account.password_hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
   account.must_change_password = true;
   account.one_time_password_used = true;
+  account.attributes = R"({"fullName":"山田 花子","pagerNumber":"","primaryContact":true})";
   account.created_at = kNow - seconds{100};
   account.password_changed_at = kNow - seconds{50};
   // Filled by reads, never stored: a store must ignore what a caller passes.

@@ -44,6 +44,7 @@ void ExpectSameRole(const Role& got, const Role& want) {
   EXPECT_EQ(got.description, want.description);
   EXPECT_EQ(got.built_in, want.built_in);
   EXPECT_EQ(got.permissions, want.permissions);
+  EXPECT_EQ(got.attributes, want.attributes);
 }
 
 std::string AsciiUpper(std::string text) {
@@ -103,10 +104,12 @@ TEST_P(StoreContract, CustomRoleRoundTrips) {
   want.name = "Operations";
   want.description = "runs things";
   want.permissions = core::PermissionSet::Of({"audit:view"});
+  want.attributes = R"({"allComputers":true,"rights":{"platformRights":{}}})";
   ASSERT_TRUE(Do(store(), [&](UnitOfWork& uow) { return uow.UpdateRole(want); }).has_value());
   ExpectSameRole(*FindRole(store(), id), want);
 
   want.permissions = core::PermissionSet::Of({});
+  want.attributes.clear();
   ASSERT_TRUE(Do(store(), [&](UnitOfWork& uow) { return uow.UpdateRole(want); }).has_value());
   ExpectSameRole(*FindRole(store(), id), want);
 

@@ -1,0 +1,5 @@
+-- What a dialect keeps of a role or an account beyond Keyward's own fields (core::Role::
+-- attributes, core::Account::attributes): the Deep Security dialect's rights that map to no
+-- permission and its administrator fields. JSON object text as the dialect wrote it, or ''.
+ALTER TABLE roles ADD COLUMN attributes TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN attributes TEXT NOT NULL DEFAULT '';
