@@ -44,7 +44,9 @@ ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
                 .sessions = services.sessions,
                 .audit = services.audit,
                 .endpoints = endpoints_,
-                .authz = authz_} {}
+                .authz = authz_},
+      deep_security_(services_, trusted_proxies_, services.logger),
+      vision_one_(services_, trusted_proxies_, services.logger) {}
 
 std::optional<Response> ApiHandler::TryInline(const Request& request,
                                               const RequestContext& context) {
@@ -109,6 +111,9 @@ Reply ApiHandler::ServeSafely(const Request& request, const RequestContext& cont
 Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
   // Before the query check: authz reads no credential from the query and refuses nothing for it.
   if (Authz::Owns(request)) return ReplyOf(authz_.AnswerSafely(request, context));
+  // The dialects check their own query strings, content types and credentials.
+  if (ds::DeepSecurityApi::Owns(request.target())) return deep_security_.Serve(request, context);
+  if (visionone::VisionOneApi::Owns(request.target())) return vision_one_.Serve(request, context);
   const auto url = boost::urls::parse_origin_form(request.target());
   if (!url) {
     // A target Boost.URL cannot parse (a bad escape) is still searched for a token.

@@ -1,7 +1,10 @@
 // ApiHandler: the front door of `keyward serve` — the Handler the transport calls for every
 // request. A request for /console or below goes to the web console (console/console.hpp),
-// answered inline on the I/O thread from memory. Every other request is the native API v1's,
-// and its answer, whatever its status, carries the API headers (reply.hpp SetApiHeaders:
+// answered inline on the I/O thread from memory. A request for /api or /rest (or below) is the
+// Deep Security dialect's (ds/deep_security_api.hpp), one for /v3.0 (or below) Vision One's
+// (visionone/vision_one_api.hpp): each dialect routes, authenticates and words its errors its own
+// way over the same core. Every other request is the native API v1's. Every API answer, of a
+// dialect or not,, whatever its status, carries the API headers (reply.hpp SetApiHeaders:
 // Cache-Control: no-store, X-Content-Type-Options: nosniff). It refuses credentials in the
 // query string, routes (router.hpp),
 // authenticates the caller as the route's access says (auth.hpp), checks the permission the
@@ -29,6 +32,7 @@
 #include "core/store/store.hpp"
 #include "core/verification/verifier.hpp"
 #include "http/console/console.hpp"
+#include "http/ds/deep_security_api.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
@@ -37,6 +41,7 @@
 #include "http/v1/api.hpp"
 #include "http/v1/authz.hpp"
 #include "http/v1/routes.hpp"
+#include "http/visionone/vision_one_api.hpp"
 
 namespace keyward::http {
 
@@ -122,6 +127,8 @@ class ApiHandler final : public Handler {
   ServiceEndpoints endpoints_;
   Authz authz_;            // reads trusted_proxies_, so declared after it
   v1::Services services_;  // refers to endpoints_ and authz_, so declared after them
+  const ds::DeepSecurityApi deep_security_;   // refers to services_ and trusted_proxies_
+  const visionone::VisionOneApi vision_one_;  // likewise
   const console::Console console_;
 };
 

@@ -1,0 +1,15 @@
+// STUB (replaced by the implementation): every call answers 404.
+#include "http/ds/api.hpp"
+
+namespace keyward::http::ds {
+namespace {
+core::Error NotBuilt() {
+  return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kRouteNotFound,
+                         {"(not built yet)"});
+}
+}  // namespace
+
+core::Result<Reply> SignIn(const Services&, const Call&) { return NotBuilt(); }
+core::Result<Reply> SignOut(const Services&, const Call&) { return NotBuilt(); }
+
+}  // namespace keyward::http::ds
