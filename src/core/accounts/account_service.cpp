@@ -267,14 +267,14 @@ Result<AccountView> AccountService::Update(const Principal& caller, AccountId id
     KW_ASSIGN_OR_RETURN(password_hash, passwords_.Hash(*input.one_time_password));
   }
   const Time now = clock_.Now();
-  return Mutate(caller, id, "account.update",
-                [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
-                  KW_RETURN_IF_ERROR(
-                      ApplyUpdate(uow, caller, input, level, locale, account, details));
-                  if (!password_hash) return Ok();
-                  SetOneTimePasswordHash(account, *password_hash, now, details);
-                  return uow.DeleteAccountSessions(account.id, "");
-                });
+  return Mutate(
+      caller, id, "account.update",
+      [&](UnitOfWork& uow, Account& account, JsonObject& details) -> Status {
+        KW_RETURN_IF_ERROR(ApplyUpdate(uow, caller, input, level, locale, account, details));
+        if (!password_hash) return Ok();
+        SetOneTimePasswordHash(account, *password_hash, now, details);
+        return uow.DeleteAccountSessions(account.id, "");
+      });
 }
 
 Result<AccountView> AccountService::SetEnabled(const Principal& caller, AccountId id,
