@@ -18,7 +18,8 @@ using core::Role;
 using core::RoleId;
 using core::Status;
 
-constexpr std::string_view kSelectRole = "SELECT id, name, description, built_in, scope, attributes FROM roles";
+constexpr std::string_view kSelectRole =
+    "SELECT id, name, description, built_in, scope, attributes FROM roles";
 
 core::Error RoleNotFound(RoleId id) {
   return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(id)});
