@@ -42,17 +42,20 @@ ALLOWED = {
     "http/transport": CORE_ALL + ["http"],
     "http/v1": CORE_ALL + ["http"],
     "http/console": CORE_ALL + ["http"],
-    "http/front": CORE_ALL + ["http", "http/v1", "http/console"],
+    # The dialects share the native API's collaborators (v1::Services) and nothing else of it.
+    "http/ds": CORE_ALL + ["http", "http/v1"],
+    "http/visionone": CORE_ALL + ["http", "http/v1"],
+    "http/front": CORE_ALL + ["http", "http/v1", "http/console", "http/ds", "http/visionone"],
     "siem": CORE_ALL,
     "cli": CORE_ALL,
     "app": CORE_ALL + ["storage", "storage/sqlite", "http", "http/transport", "http/v1",
-                       "http/console", "http/front", "siem", "cli"],
+                       "http/console", "http/ds", "http/visionone", "http/front", "siem", "cli"],
     # Test doubles and fixtures. The top of src/testing serves core's tests, so it includes
     # nothing but core; the rest serve the layer they are named for.
     "testing": CORE_ALL,
     "testing/store_contract": CORE_ALL + ["testing", "storage"],
     "testing/http": CORE_ALL + ["testing", "http", "http/transport", "http/v1", "http/console",
-                                "http/front"],
+                                "http/ds", "http/visionone", "http/front"],
     "testing/cli": ["cli"],
     "testing/siem": CORE_ALL + ["siem"],
 }
