@@ -28,7 +28,6 @@ constexpr std::array kRenames = {
     Rename{Resource::kRole, "permissions", "rights"},
     Rename{Resource::kAdministrator, "email", "username"},
     Rename{Resource::kAdministrator, "role", "roleID"},
-    Rename{Resource::kAdministrator, "accessLevel", "allowWebService"},
 };
 
 std::string RenameOne(std::string_view text, Resource resource) {
