@@ -200,7 +200,8 @@ TEST_F(DeepSecurityApi, SearchAppliesTheFilter) {
                                   "numericTest": "less-than", "numericValue": 3}],
                                   "sortByObjectID": true})");
   ASSERT_EQ(res.result_int(), 200u) << res.body();
-  const json::array& keys = Body(res).at("apiKeys").as_array();
+  const json::object body = Body(res);
+  const json::array& keys = body.at("apiKeys").as_array();
   ASSERT_EQ(keys.size(), 2u);
   EXPECT_EQ(keys[0].at("keyName").as_string(), "alpha");
   const Response bad = Master(bh::verb::post, "/api/apikeys/search",
