@@ -185,11 +185,26 @@ class AnsibleSession(AccountsTestCase):
         self.assertEqual(resp.status, 429, resp)
 
     def test_an_api_only_account_cannot_log_in(self):
-        self.create_account(self.server, self.admin, "robot@example.com", role="Full Access",
-                            access_level="api_only")
-        resp = self.login("robot@example.com", NEW_PASSWORD)
-        self.assertIn(resp.status, (401, 403), resp)
+        account, password = self.with_password("robot@example.com", role="Full Access",
+                                               access_level="api_only")
+        # The right password: refused for the access level, in the dialect's words.
+        resp = self.login("robot@example.com", password)
+        self.assertIn("console_and_api", self.message(resp, 403))
         self.assertFalse(resp.header("Content-Type").startswith("text/plain"), resp)
+        self.assertIsNone(resp.header("Set-Cookie"), resp.headers)
+        # A wrong one is a wrong password, as for anyone.
+        self.message(self.login("robot@example.com", WRONG_PASSWORD), 401)
+
+    def test_an_accounts_token_is_read_only_here_too(self):
+        account, _ = self.with_password("tokened@example.com", role="Auditor")
+        token = self.generate_token(account["id"])
+        key_id = int(token["token"]["keyId"])
+        headers = dict(PLUGIN_HEADERS, **{"api-secret-key": self.admin, "api-version": "v1"})
+        resp = self.server.request("POST", "/api/apikeys/%d" % key_id,
+                                   body={"description": "x"}, headers=headers)
+        self.assertIn("account", self.message(resp, 400))
+        resp = self.server.request("GET", "/api/apikeys", raw="{}", headers=headers)
+        self.assertIn(key_id, [k["ID"] for k in resp.json()["apiKeys"]])
 
     def test_a_console_only_account_cannot_log_in(self):
         self.operator("viewer@example.com", access_level="console_only")

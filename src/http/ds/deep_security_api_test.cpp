@@ -92,6 +92,15 @@ TEST_F(DeepSecurityApi, NoCredentialIsInvalidApiKey) {
   EXPECT_EQ(Msg(res), "Invalid API Key");
 }
 
+TEST_F(DeepSecurityApi, AKeyFromOutsideItsAllowlistIsForbidden) {
+  // The fixture's requests come from 8.8.8.8.
+  const auto [id, token] = CreateKey(R"(, "allowedIps": ["1.2.3.4"])", "fenced", "Auditor");
+  const Response res = Ds(bh::verb::get, "/api/apikeys", "{}", token);
+  EXPECT_EQ(res.result_int(), 403u) << res.body();
+  EXPECT_THAT(Msg(res), HasSubstr("8.8.8.8"));
+  EXPECT_THAT(res.body(), ::testing::Not(HasSubstr(token)));
+}
+
 TEST_F(DeepSecurityApi, TwoDifferentCredentialsAreRefused) {
   const auto [id, secret] = DsKey("other", "2");
   const Response res = Ds(bh::verb::get, "/api/apikeys", "{}", master_token_,
