@@ -254,6 +254,12 @@ class AnsibleSession(AccountsTestCase):
         resp = self.server.request("POST", LOGIN, body={"dsCredentials": {"userName": "x"}},
                                    headers=dict(PLUGIN_HEADERS))
         self.assertIn("dsCredentials.password", self.message(resp, 400))
+        resp = self.server.request("POST", LOGIN, body={"dsCredentials": {
+            "userName": 5, "password": "x"}}, headers=dict(PLUGIN_HEADERS))
+        self.assertIn("dsCredentials.userName", self.message(resp, 400))
+        resp = self.server.request("POST", LOGIN, body={"dsCredentials": "ops"},
+                                   headers=dict(PLUGIN_HEADERS))
+        self.assertIn("dsCredentials", self.message(resp, 400))
 
     def test_the_bootstrap_administrator_logs_in_after_changing_its_password(self):
         self.console_admin()
