@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/time_zone.hpp"
 #include "http/visionone/errors.hpp"
 #include "http/visionone/paging.hpp"
 

@@ -1,6 +1,7 @@
 #include "http/visionone/errors.hpp"
 
 #include <array>
+#include <cstdint>
 #include <utility>
 
 #include "http/error_map.hpp"
@@ -123,7 +124,7 @@ boost::json::object ErrorBody(unsigned status, std::string message) {
   boost::json::object error;
   error["code"] = CodeName(status);
   error["message"] = std::move(message);
-  error["number"] = status;
+  error["number"] = static_cast<std::int64_t>(status);
   return boost::json::object{{"error", std::move(error)}};
 }
 

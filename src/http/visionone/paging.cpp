@@ -167,7 +167,8 @@ core::Result<ListQuery> ParseListQuery(const boost::urls::params_view& params,
     query.skip = decoded->offset;
     query.filter_text = decoded->filter_text;
   }
-  if (!query.filter_text.empty()) {
+  // A header holding nothing but spaces is no filter, like no header.
+  if (!Trim(query.filter_text).empty()) {
     std::variant<Filter, FilterError> parsed = ParseFilter(query.filter_text);
     if (const auto* error = std::get_if<FilterError>(&parsed)) {
       return Refusal(FilterMessage(*error, locale), "TMV1-Filter");
