@@ -223,8 +223,10 @@ TEST(VisionOnePaging, SkipTokenRoundTrips) {
   EXPECT_EQ(back->offset, 50U);
   EXPECT_EQ(back->filter_text, "name eq 'a''b' and status eq 'enabled'");
   EXPECT_EQ(
-      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-."),
       std::string::npos);
+  // Never "kw_", which the query check would refuse as a credential.
+  EXPECT_EQ(token.find('_'), std::string::npos);
   EXPECT_FALSE(DecodeSkipToken("!!"));
   EXPECT_FALSE(DecodeSkipToken(""));
   EXPECT_FALSE(DecodeSkipToken("abcd"));
@@ -242,6 +244,34 @@ TEST(VisionOnePaging, OrderBy) {
   EXPECT_EQ(bad.error().field, "orderBy");
   EXPECT_FALSE(ParseOrderBy("name sideways", core::Locale::kEnUs));
   EXPECT_EQ(OrderByText(OrderBy{}), "createdDateTime desc");
+}
+
+}  // namespace
+}  // namespace keyward::http::visionone
+
+namespace keyward::http::visionone {
+namespace {
+
+TEST(VisionOnePaging, NextLinkUsesHostAndScheme) {
+  Request request;
+  request.set(boost::beast::http::field::host, "keys.example.com:8443");
+  ListQuery query;
+  query.top = 3;
+  query.order_text = "createdDateTime desc";
+  query.filter_text = "status eq 'enabled'";
+  const std::string link = NextLink(request, /*tls=*/true, query, 3);
+  const std::string prefix =
+      "https://keys.example.com:8443/v3.0/iam/apiKeys?top=3&orderBy=createdDateTime%20desc"
+      "&skipToken=";
+  ASSERT_EQ(link.substr(0, prefix.size()), prefix);
+  const std::optional<SkipToken> token = DecodeSkipToken(link.substr(prefix.size()));
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->offset, 3U);
+  EXPECT_EQ(token->filter_text, "status eq 'enabled'");
+  EXPECT_TRUE(NextLink(request, false, query, 3).starts_with("http://keys.example.com:8443/"));
+  // A Host that is not a plain host[:port] is not echoed: the link is relative.
+  request.set(boost::beast::http::field::host, "evil.example/path?x");
+  EXPECT_TRUE(NextLink(request, true, query, 3).starts_with("/v3.0/iam/apiKeys?top=3"));
 }
 
 }  // namespace

@@ -12,8 +12,10 @@ namespace keyward::http::visionone {
 namespace {
 
 constexpr std::string_view kTokenPrefix = "v1:";
+// Base64 with URL-safe characters, '.' rather than '_': a token never holds "kw_", which the
+// query check refuses as a credential.
 constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.";
 constexpr std::string_view kOrderByChoices =
     "createdDateTime, name, lastUsedDateTime, expiredDateTime (each optionally followed by asc or "
     "desc)";
@@ -25,7 +27,7 @@ constexpr std::array<std::pair<std::string_view, OrderField>, 4> kOrderFields{{
     {"expiredDateTime", OrderField::kExpired},
 }};
 
-std::string Base64Url(std::string_view bytes) {
+std::string EncodeToken(std::string_view bytes) {
   std::string out;
   std::uint32_t buffer = 0;
   int bits = 0;
@@ -41,7 +43,7 @@ std::string Base64Url(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> FromBase64Url(std::string_view text) {
+std::optional<std::string> DecodeToken(std::string_view text) {
   std::string out;
   std::uint32_t buffer = 0;
   int bits = 0;
@@ -179,13 +181,13 @@ core::Result<ListQuery> ParseListQuery(const boost::urls::params_view& params,
 }
 
 std::string EncodeSkipToken(std::size_t offset, std::string_view filter_text) {
-  return Base64Url(std::string(kTokenPrefix) + std::to_string(offset) + ":" +
-                   std::string(filter_text));
+  return EncodeToken(std::string(kTokenPrefix) + std::to_string(offset) + ":" +
+                     std::string(filter_text));
 }
 
 std::optional<SkipToken> DecodeSkipToken(std::string_view token) {
   if (token.size() > 2 * kMaxFilterLength) return std::nullopt;
-  std::optional<std::string> text = FromBase64Url(token);
+  std::optional<std::string> text = DecodeToken(token);
   if (!text || !text->starts_with(kTokenPrefix)) return std::nullopt;
   const std::string_view rest = std::string_view(*text).substr(kTokenPrefix.size());
   const std::size_t colon = rest.find(':');
