@@ -34,10 +34,11 @@ def add_months(t, months):
 
 
 class VisionOneTestCase(KeywardTestCase):
+    server_args = ()
 
     def setUp(self):
         super().setUp()
-        self.server = self.start_server()
+        self.server = self.start_server(extra_args=list(self.server_args))
         self.master = self.server.bootstrap_key()
 
     # --- the SDK's requests ---
@@ -448,6 +449,44 @@ class Delete(VisionOneTestCase):
                                                           action="apikey.delete")}
         self.assertEqual({"apikey:" + a, "apikey:" + b} - targets, set())
         self.assert_vo_error(self.v1call("POST", BASE + "/delete", self.master, []), 400)
+
+
+class Chain(VisionOneTestCase):
+    """The native verification chain applies to the dialect's callers."""
+    server_args = ("--throttle", "3")
+
+    def test_throttle_allowlist_last_use_and_refused_targets(self):
+        server, master, vo = self.server, self.master, self.v1call
+        # An allowlist that excludes 127.0.0.1: 403 AccessDenied.
+        fenced = self.create_key(server, master, "fenced", role="Full Access",
+                                 allowedIps=["8.8.8.8"])
+        resp = vo("GET", BASE, fenced["secret"])
+        self.assert_vo_error(resp, 403)
+        # Using a key through the dialect records its last use.
+        full = self.create_key(server, master, "full", role="Full Access")
+        self.assertEqual(vo("GET", BASE + "/" + full["id"], full["secret"]).status, 200)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            native = server.get("/v1/apikeys/" + full["id"], token=master).json()
+            if native["lastUsedAt"]:
+                break
+            time.sleep(0.1)
+        self.assertIsNotNone(native["lastUsedAt"])
+        # A Full Access key may not delete the Master Administrator's key: 403 for that item.
+        resp = vo("POST", BASE + "/delete", full["secret"], [{"id": "1"}])
+        self.assertEqual(resp.status, 207, resp.text)
+        self.assertEqual(resp.json()[0]["status"], 403, resp.text)
+        self.assert_vo_error(resp.json()[0]["body"], 403)
+        self.assertEqual(server.get("/v1/apikeys/1", token=master).status, 200)
+        # Failed credentials count against the address: over the budget, 429 with Retry-After.
+        statuses = []
+        for _ in range(5):
+            resp = vo("GET", BASE, "kw_000000000000notarealsecret")
+            statuses.append(resp.status)
+        self.assertIn(429, statuses, statuses)
+        resp = vo("GET", BASE, "kw_000000000000notarealsecret")
+        self.assert_vo_error(resp, 429)
+        self.assertTrue(resp.header("Retry-After"))
 
 
 class Locale(VisionOneTestCase):
