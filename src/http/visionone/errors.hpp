@@ -1,8 +1,9 @@
 // Errors of the Vision One dialect (docs/vision-one.md "Errors"): every one is
 // {"error": {"code", "message", "number"}}, `number` the HTTP status and `code` its name in the
 // dialect (BadRequest, Unauthorized, AccessDenied, NotFound, MethodNotAllowed, Conflict,
-// PreconditionFailed, RequestEntityTooLarge, PreconditionRequired, TooManyRequests,
-// InternalServerError, ServiceUnavailable). Core's errors keep core's words (in the caller's
+// PreconditionFailed, PreconditionRequired, TooManyRequests, InternalServerError,
+// ServiceUnavailable; RequestEntityTooLarge for completeness, though the transport answers an
+// oversized body before the dialect sees it). Core's errors keep core's words (in the caller's
 // locale); what only this dialect refuses is worded here, in en-US and ja-JP.
 //
 // Pure functions over constant data; thread-safe.
