@@ -6,6 +6,7 @@ through the native API too (same ids, names, roles), and every change is in the 
 import datetime
 import json
 import re
+import threading
 import time
 import unittest
 import urllib.parse
@@ -398,6 +399,28 @@ class GetAndPatch(VisionOneTestCase):
                                                           target="apikey:" + key_id)]
         for action in ("apikey.create", "apikey.update", "apikey.disable", "apikey.enable"):
             self.assertIn(action, actions)
+
+    def test_concurrent_patches_with_one_etag_change_once(self):
+        key_id = self.create_one("vo-race")["id"]
+        _, etag = self.get(key_id)
+        statuses = []
+        lock = threading.Lock()
+
+        def patch(n):
+            resp = self.patch(key_id, {"description": "writer %d" % n}, etag)
+            with lock:
+                statuses.append(resp.status)
+
+        threads = [threading.Thread(target=patch, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(statuses), [204] + [412] * 5, statuses)
+        updates = [e for e in self.audit_events(self.server, self.master,
+                                                target="apikey:" + key_id)
+                   if e["action"] == "apikey.update"]
+        self.assertEqual(len(updates), 1, updates)
 
     def test_patch_refusals(self):
         key_id = self.create_one("vo-refuse", months=1)["id"]

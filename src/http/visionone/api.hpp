@@ -2,7 +2,8 @@
 // table: each route's permission and function. VisionOneApi routes, authenticates, checks the
 // permission and words errors; these functions read the call, ask core and render.
 //
-// Thread-safe: no state; the table is constant and the collaborators are thread-safe.
+// Thread-safe: the table is constant and the collaborators are thread-safe; PatchKey's
+// read-compare-change runs under one process-wide mutex, so PATCHes take turns.
 #pragma once
 
 #include <boost/url/params_view.hpp>

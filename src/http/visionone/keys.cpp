@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -122,6 +123,12 @@ bool Before(const core::ApiKey& a, const core::ApiKey& b, const OrderBy& order) 
   return order.descending ? c > 0 : c < 0;
 }
 
+// Serialises the dialect's PATCHes in this process (read, compare, change).
+std::mutex& PatchMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 core::Result<core::KeyId> KeyIdOf(const Call& call) { return v1::PathKeyId(call.route); }
 
 std::string_view HeaderValue(const Request& request, std::string_view name) {
@@ -193,8 +200,10 @@ core::Result<Reply> PatchKey(const Services& services, const Call& call) {
   if (patch.role) {
     KW_ASSIGN_OR_RETURN(role_id, RoleIdForName(services, *patch.role, call.locale()));
   }
-  // Read, compare, change. Core has no compare-and-set across its calls, so two PATCHes with the
-  // same ETag racing each other may both pass the comparison (docs/vision-one.md "ETag").
+  // Read, compare, change as one decision. Core has no compare-and-set across its calls, so the
+  // dialect's PATCHes take turns: two with the same ETag never both pass the comparison. A change
+  // through another surface may still land between the steps (docs/vision-one.md "PATCH").
+  const std::lock_guard<std::mutex> turn(PatchMutex());
   KW_ASSIGN_OR_RETURN(core::ApiKey key, services.keys.Get(call.caller, id));
   if (!IfMatchMatches(if_match->value(), ETagOf(key, services.clock.Now()))) {
     return ErrorReply(412, Render(Words::kIfMatchStale, call.locale()));
