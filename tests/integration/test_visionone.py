@@ -108,8 +108,10 @@ class VisionOneTestCase(KeywardTestCase):
             self.assertIn(contains, error["message"], body)
         return error
 
-    def list_all(self, query, headers=None, resend=True):
-        """Follows nextLink to the end; returns (items, pages)."""
+    def list_all(self, query, headers=None, resend=True, sdk=False):
+        """Follows nextLink to the end; returns (items, pages). With `sdk`, as the Python SDK
+        follows it: the link's path with only `skipToken` (the text after the query's last "="),
+        and no headers but its own."""
         items, pages = [], []
         path = BASE + query
         for _ in range(100):
@@ -130,7 +132,13 @@ class VisionOneTestCase(KeywardTestCase):
             link = urllib.parse.urlsplit(page["nextLink"])
             self.assertEqual(link.scheme, "http")
             self.assertEqual(link.netloc, "127.0.0.1:%d" % self.server.port)
-            path = link.path + "?" + link.query
+            self.assertEqual(link.path, BASE)
+            if sdk:
+                path = link.path + "?" + urllib.parse.urlencode(
+                    {"skipToken": link.query.split("=")[-1]})
+                resend = False
+            else:
+                path = link.path + "?" + link.query
         self.fail("nextLink never ended")
 
 
@@ -268,9 +276,21 @@ class List(VisionOneTestCase):
         # Default order: createdDateTime desc (ties: newest id first).
         created = [(k["createdDateTime"], int(k["id"])) for k in items]
         self.assertEqual(created, sorted(created, reverse=True))
-        items, _ = self.list_all("?top=3&orderBy=" + urllib.parse.quote("createdDateTime asc"))
+        items, pages = self.list_all("?top=3&orderBy=" +
+                                     urllib.parse.quote("createdDateTime asc"))
         created = [(k["createdDateTime"], int(k["id"])) for k in items]
         self.assertEqual(created, sorted(created))
+        # As the SDK follows nextLink (the token alone): the token keeps top and orderBy.
+        sdk_items, sdk_pages = self.list_all(
+            "?top=3&orderBy=" + urllib.parse.quote("createdDateTime asc"), sdk=True)
+        self.assertEqual([k["id"] for k in sdk_items], [k["id"] for k in items])
+        self.assertEqual([p["count"] for p in sdk_pages], [3, 3, 2])
+        # A top or orderBy sent along with a token must be the token's.
+        token = urllib.parse.urlsplit(pages[0]["nextLink"]).query.split("=")[-1]
+        resp = self.v1call("GET", BASE + "?top=4&skipToken=" + token, self.master)
+        self.assert_vo_error(resp, 400, contains="skipToken")
+        resp = self.v1call("GET", BASE + "?orderBy=name&skipToken=" + token, self.master)
+        self.assert_vo_error(resp, 400, contains="skipToken")
         items, _ = self.list_all("?top=50&orderBy=" + urllib.parse.quote("name desc"))
         names = [k["name"].lower() for k in items]
         self.assertEqual(names, sorted(names, reverse=True))
@@ -315,7 +335,7 @@ class List(VisionOneTestCase):
         self.assertEqual(names, ["list-00", "list-02", "list-04", "list-06"])
         self.assertEqual([p["totalCount"] for p in pages], [4, 4])
         items, pages = self.list_all("?top=2", headers={"TMV1-Filter": "role eq 'Full Access'"},
-                                     resend=False)
+                                     sdk=True)
         self.assertEqual(sorted(k["name"] for k in items), names)
         # A different filter with a token made for another is refused.
         link = urllib.parse.urlsplit(pages[0]["nextLink"])

@@ -217,11 +217,14 @@ TEST(VisionOneErrors, FilterMessageNamesThePosition) {
 }
 
 TEST(VisionOnePaging, SkipTokenRoundTrips) {
-  const std::string token = EncodeSkipToken(50, "name eq 'a''b' and status eq 'enabled'");
+  const std::string token = EncodeSkipToken(SkipToken{
+      .offset = 50, .top = 25, .order_text = "name asc", .filter_text = "name eq 'a:b''c'"});
   const std::optional<SkipToken> back = DecodeSkipToken(token);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->offset, 50U);
-  EXPECT_EQ(back->filter_text, "name eq 'a''b' and status eq 'enabled'");
+  EXPECT_EQ(back->top, 25);
+  EXPECT_EQ(back->order_text, "name asc");
+  EXPECT_EQ(back->filter_text, "name eq 'a:b''c'");
   EXPECT_EQ(
       token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-."),
       std::string::npos);
@@ -267,6 +270,8 @@ TEST(VisionOnePaging, NextLinkUsesHostAndScheme) {
   const std::optional<SkipToken> token = DecodeSkipToken(link.substr(prefix.size()));
   ASSERT_TRUE(token);
   EXPECT_EQ(token->offset, 3U);
+  EXPECT_EQ(token->top, 3);
+  EXPECT_EQ(token->order_text, "createdDateTime desc");
   EXPECT_EQ(token->filter_text, "status eq 'enabled'");
   EXPECT_TRUE(NextLink(request, false, query, 3).starts_with("http://keys.example.com:8443/"));
   // A Host that is not a plain host[:port] is not echoed: the link is relative.

@@ -155,19 +155,33 @@ core::Result<ListQuery> ParseListQuery(const boost::urls::params_view& params,
                                        std::optional<std::string_view> filter_header,
                                        core::Locale locale) {
   ListQuery query;
-  KW_ASSIGN_OR_RETURN(query.top, ParseTop(Param(params, "top"), locale));
-  if (const std::optional<std::string> order = Param(params, "orderBy")) {
+  const std::optional<std::string> top = Param(params, "top");
+  const std::optional<std::string> order = Param(params, "orderBy");
+  KW_ASSIGN_OR_RETURN(query.top, ParseTop(top, locale));
+  if (order) {
     KW_ASSIGN_OR_RETURN(query.order, ParseOrderBy(*order, locale));
   }
   query.order_text = OrderByText(query.order);
   if (filter_header) query.filter_text = std::string(*filter_header);
-  if (const std::optional<std::string> token = Param(params, "skipToken")) {
-    const std::optional<SkipToken> decoded = DecodeSkipToken(*token);
-    if (!decoded || (filter_header && *filter_header != decoded->filter_text)) {
+  if (const std::optional<std::string> text = Param(params, "skipToken")) {
+    const std::optional<SkipToken> token = DecodeSkipToken(*text);
+    const auto refuse = [&] {
       return Refusal(Render(Words::kSkipTokenInvalid, locale), "skipToken");
+    };
+    if (!token) return refuse();
+    core::Result<OrderBy> token_order = ParseOrderBy(token->order_text, locale);
+    if (!token_order || token->top < 1 || token->top > kMaxTop) return refuse();
+    // What the request says along with the token must be what the token says.
+    if ((top && query.top != token->top) ||
+        (order && query.order_text != OrderByText(*token_order)) ||
+        (filter_header && *filter_header != token->filter_text)) {
+      return refuse();
     }
-    query.skip = decoded->offset;
-    query.filter_text = decoded->filter_text;
+    query.top = token->top;
+    query.order = *token_order;
+    query.order_text = OrderByText(query.order);
+    query.filter_text = token->filter_text;
+    query.skip = token->offset;
   }
   // A header holding nothing but spaces is no filter, like no header.
   if (!Trim(query.filter_text).empty()) {
@@ -180,23 +194,33 @@ core::Result<ListQuery> ParseListQuery(const boost::urls::params_view& params,
   return query;
 }
 
-std::string EncodeSkipToken(std::size_t offset, std::string_view filter_text) {
-  return EncodeToken(std::string(kTokenPrefix) + std::to_string(offset) + ":" +
-                     std::string(filter_text));
+std::string EncodeSkipToken(const SkipToken& token) {
+  return EncodeToken(std::string(kTokenPrefix) + std::to_string(token.offset) + ":" +
+                     std::to_string(token.top) + ":" + token.order_text + ":" + token.filter_text);
 }
 
-std::optional<SkipToken> DecodeSkipToken(std::string_view token) {
-  if (token.size() > 2 * kMaxFilterLength) return std::nullopt;
-  std::optional<std::string> text = DecodeToken(token);
-  if (!text || !text->starts_with(kTokenPrefix)) return std::nullopt;
-  const std::string_view rest = std::string_view(*text).substr(kTokenPrefix.size());
-  const std::size_t colon = rest.find(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+std::optional<SkipToken> DecodeSkipToken(std::string_view text) {
+  if (text.size() > 2 * kMaxFilterLength) return std::nullopt;
+  std::optional<std::string> decoded = DecodeToken(text);
+  if (!decoded || !decoded->starts_with(kTokenPrefix)) return std::nullopt;
+  std::string_view rest = std::string_view(*decoded).substr(kTokenPrefix.size());
+  // offset ':' top ':' orderBy ':' filter (the filter last: it may hold ':').
+  std::array<std::string_view, 3> parts;
+  for (std::string_view& part : parts) {
+    const std::size_t colon = rest.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    part = rest.substr(0, colon);
+    rest.remove_prefix(colon + 1);
+  }
   SkipToken out;
-  const char* end = rest.data() + colon;
-  const auto [ptr, ec] = std::from_chars(rest.data(), end, out.offset);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  out.filter_text = std::string(rest.substr(colon + 1));
+  const auto number = [](std::string_view digits, auto& value) {
+    const char* end = digits.data() + digits.size();
+    const auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+    return !digits.empty() && ec == std::errc() && ptr == end;
+  };
+  if (!number(parts[0], out.offset) || !number(parts[1], out.top)) return std::nullopt;
+  out.order_text = std::string(parts[2]);
+  out.filter_text = std::string(rest);
   return out;
 }
 
@@ -207,8 +231,11 @@ std::string NextLink(const Request& request, bool tls, const ListQuery& query, s
     link = std::string(tls ? "https://" : "http://") + std::string(host->value());
   }
   link += "/v3.0/iam/apiKeys?top=" + std::to_string(query.top) +
-          "&orderBy=" + PercentEncode(query.order_text) +
-          "&skipToken=" + EncodeSkipToken(offset, query.filter_text);
+          "&orderBy=" + PercentEncode(query.order_text) + "&skipToken=" +
+          EncodeSkipToken(SkipToken{.offset = offset,
+                                    .top = query.top,
+                                    .order_text = query.order_text,
+                                    .filter_text = query.filter_text});
   return link;
 }
 

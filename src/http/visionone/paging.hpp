@@ -41,21 +41,26 @@ core::Result<OrderBy> ParseOrderBy(std::string_view text, core::Locale locale);
 std::string OrderByText(const OrderBy& order);
 
 // The whole query. `filter_header` is TMV1-Filter's value when the request carries one. With a
-// skipToken the filter is the token's; a TMV1-Filter sent along must then be the same text.
+// skipToken, top, orderBy and the filter are the token's (a client may send the token alone, as
+// the Python SDK does); a top, orderBy or TMV1-Filter sent along must then say the same.
 core::Result<ListQuery> ParseListQuery(const boost::urls::params_view& params,
                                        std::optional<std::string_view> filter_header,
                                        core::Locale locale);
 
-// The opaque token of the page starting at `offset` for `filter_text`, and its reading.
-std::string EncodeSkipToken(std::size_t offset, std::string_view filter_text);
+// The opaque token of the page starting at `offset` of the list `query` asks for, and its reading.
+// Its characters are letters, digits, '-' and '.': no '=', '&', '%' or "kw_".
 struct SkipToken {
   std::size_t offset = 0;
+  int top = 0;
+  std::string order_text;
   std::string filter_text;
 };
+std::string EncodeSkipToken(const SkipToken& token);
 std::optional<SkipToken> DecodeSkipToken(std::string_view token);
 
 // The absolute URL of the page after one ending at `offset`: https when the request came over
-// TLS, the request's Host (a relative URL when it has none that is a plain host[:port]).
+// TLS, the request's Host (a relative URL when it has none that is a plain host[:port]). Its
+// query ends with the skipToken parameter.
 std::string NextLink(const Request& request, bool tls, const ListQuery& query, std::size_t offset);
 
 }  // namespace keyward::http::visionone
