@@ -47,7 +47,7 @@ class VisionOneTestCase(KeywardTestCase):
     def v1call(self, method, path, token, body=None, headers=None):
         all_headers = {"Authorization": "Bearer " + token,
                        "Content-Type": "application/json;charset=utf-8",
-                       "User-Agent": "pytmv1-0.9.0/keyward-integration-test"}
+                       "User-Agent": "keyward-integration-PyTMV1/0.8.0"}
         all_headers.update(headers or {})
         raw = None if body is None else json.dumps(body)
         return self.server.request(method, path, raw=raw, headers=all_headers)
