@@ -24,7 +24,7 @@ constexpr std::array<Sentence, 14> kSentences{{
   {Words::kMasterAdministrator, "the Master Administrator role cannot be given to an API key through this API", "この API ではマスター管理者ロールを API キーに付与できません"},
   {Words::kMonthsInvalid, "monthsToExpiration must be 0, 1, 3, 6 or 12", "monthsToExpiration は 0、1、3、6、12 のいずれかである必要があります"},
   {Words::kStatusInvalid, "{0} must be \"enabled\" or \"disabled\"", "{0} は \"enabled\" または \"disabled\" である必要があります"},
-  {Words::kTopInvalid, "top must be one of {0}", "top は {0} のいずれかである必要があります"},
+  {Words::kTopInvalid, "top must be an integer from 1 to {0}", "top は 1 から {0} までの整数である必要があります"},
   {Words::kOrderByInvalid, "orderBy must be one of {0}", "orderBy は {0} のいずれかである必要があります"},
   {Words::kSkipTokenInvalid, "skipToken is not valid; start again from the first page", "skipToken が無効です。最初のページからやり直してください"},
   {Words::kIfMatchRequired, "this call requires an If-Match header with the key's ETag", "この呼び出しにはキーの ETag を指定した If-Match ヘッダーが必要です"},

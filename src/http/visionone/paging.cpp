@@ -73,7 +73,7 @@ core::Result<int> ParseTop(const std::optional<std::string>& text, core::Locale 
   const auto [ptr, ec] = std::from_chars(text->data(), end, n);
   if (text->empty() || ec != std::errc() || ptr != end || n < 1 || n > kMaxTop ||
       (*text)[0] == '0') {
-    return Refusal(Render(Words::kTopInvalid, locale, {"1 to " + std::to_string(kMaxTop)}), "top");
+    return Refusal(Render(Words::kTopInvalid, locale, {std::to_string(kMaxTop)}), "top");
   }
   return n;
 }
