@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/locale.hpp"
 #include "core/net/ip.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
@@ -34,6 +36,10 @@ class VisionOneApi {
   Reply Serve(const Request& request, const RequestContext& context) const;
 
  private:
+  Reply ServeUnsafe(const Request& request, const RequestContext& context) const;
+  // The error reply for `error` in `locale`; a server fault is logged with its route pattern.
+  Reply Fail(const core::Error& error, core::Locale locale, std::string_view pattern) const;
+
   const Services& services_;
   const std::vector<core::Ipv4Range>& trusted_proxies_;
   Logger& logger_;
