@@ -27,7 +27,7 @@ tsan:
 	cmake --build --preset tsan
 	ctest --preset tsan
 
-FUZZ_TARGETS := token allowlist time router credentials
+FUZZ_TARGETS := token allowlist time router credentials ds_search
 FUZZ_SECONDS ?= 60
 fuzz:
 	@bash scripts/deps.sh fuzz

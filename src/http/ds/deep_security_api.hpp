@@ -13,8 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/locale.hpp"
 #include "core/net/ip.hpp"
 #include "http/ds/api.hpp"
+#include "http/ds/routes.hpp"
 #include "http/handler.hpp"
 #include "http/logger.hpp"
 #include "http/reply.hpp"
@@ -34,6 +37,15 @@ class DeepSecurityApi {
   Reply Serve(const Request& request, const RequestContext& context) const;
 
  private:
+  // Serve's steps; may throw (Serve catches).
+  Reply ServeUnguarded(const Request& request, const RequestContext& context) const;
+  // The route's permission, then its function, errors worded for `locale`.
+  Reply Run(const Endpoint& endpoint, const Call& call, core::Locale locale) const;
+  // The dialect's answer to `error` (logged when it is a server fault); `endpoint` (null before
+  // routing) gives the words' resource.
+  Reply Fail(const core::Error& error, core::Locale locale, const Endpoint* endpoint,
+             std::string_view pattern) const;
+
   const Services& services_;
   const std::vector<core::Ipv4Range>& trusted_proxies_;
   Logger& logger_;

@@ -9,6 +9,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -66,5 +68,26 @@ class Search {
   explicit Search(std::unique_ptr<Criteria> criteria);
   std::unique_ptr<Criteria> criteria_;
 };
+
+// The answer of `search` over `items` (in their list order): the items that match, sorted by id
+// ascending when the search asks for it, at most max_items of them. `value_of(item, name)` gives
+// an item's FieldValue of field `name`; `id_of(item)` its integer id.
+template <typename T, typename ValueOf, typename IdOf>
+std::vector<const T*> ApplySearch(const Search& search, const std::vector<T>& items,
+                                  ValueOf value_of, IdOf id_of) {
+  std::vector<const T*> matched;
+  for (const T& item : items) {
+    if (search.Matches([&](std::string_view name) { return value_of(item, name); })) {
+      matched.push_back(&item);
+    }
+  }
+  if (search.sort_by_object_id()) {
+    std::stable_sort(matched.begin(), matched.end(),
+                     [&](const T* a, const T* b) { return id_of(*a) < id_of(*b); });
+  }
+  const auto max = static_cast<std::size_t>(search.max_items());
+  if (matched.size() > max) matched.resize(max);
+  return matched;
+}
 
 }  // namespace keyward::http::ds
