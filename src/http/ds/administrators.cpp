@@ -72,15 +72,9 @@ core::Result<Reply> SearchAdministrators(const Services& services, const Call& c
   KW_ASSIGN_OR_RETURN(Search search, Search::Parse(call.body, AdministratorSearchFields()));
   KW_ASSIGN_OR_RETURN(std::vector<core::AccountView> accounts, AllAccounts(services, call));
   const core::Time now = services.clock.Now();
-  json::array out;
-  for (const core::AccountView& view : accounts) {
-    if (static_cast<std::int64_t>(out.size()) >= search.max_items()) break;
-    json::object object = AdministratorJson(view, now);
-    if (search.Matches([&](std::string_view name) { return JsonFieldValue(object, name); })) {
-      out.emplace_back(std::move(object));
-    }
-  }
-  return AdministratorsReply(std::move(out));
+  std::vector<json::object> objects;
+  for (const core::AccountView& view : accounts) objects.push_back(AdministratorJson(view, now));
+  return AdministratorsReply(SearchAnswer(search, objects));
 }
 
 core::Result<Reply> DescribeAdministrator(const Services& services, const Call& call) {

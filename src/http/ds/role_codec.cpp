@@ -246,4 +246,19 @@ FieldValue JsonFieldValue(const json::object& object, std::string_view name) {
   return std::monostate{};
 }
 
+json::array SearchAnswer(const Search& search, const std::vector<json::object>& objects) {
+  const auto value_of = [](const json::object& object, std::string_view name) {
+    return JsonFieldValue(object, name);
+  };
+  const auto id_of = [](const json::object& object) {
+    const FieldValue id = JsonFieldValue(object, "ID");
+    return std::holds_alternative<std::int64_t>(id) ? std::get<std::int64_t>(id) : 0;
+  };
+  json::array out;
+  for (const json::object* object : ApplySearch(search, objects, value_of, id_of)) {
+    out.emplace_back(*object);
+  }
+  return out;
+}
+
 }  // namespace keyward::http::ds

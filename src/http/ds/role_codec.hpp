@@ -5,11 +5,13 @@
 // returned as given, with documented defaults when a role has none. Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/permissions.hpp"
 #include "core/result.hpp"
@@ -54,5 +56,9 @@ std::span<const SearchField> RoleSearchFields();
 // The value of a top-level member of a rendered object (a Role or an Administrator) for the
 // search: a string, an integer, a boolean, or null when absent or of another type.
 FieldValue JsonFieldValue(const boost::json::object& object, std::string_view name);
+
+// The answer of `search` over rendered objects with an integer "ID" (in list order), as an array.
+boost::json::array SearchAnswer(const Search& search,
+                                const std::vector<boost::json::object>& objects);
 
 }  // namespace keyward::http::ds

@@ -3,7 +3,6 @@
 // refusal and audit apply unchanged.
 #include <boost/json/array.hpp>
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,19 +41,9 @@ core::Result<Reply> ListRoles(const Services& services, const Call& call) {
 core::Result<Reply> SearchRoles(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(Search search, Search::Parse(call.body, RoleSearchFields()));
   KW_ASSIGN_OR_RETURN(std::vector<core::Role> roles, services.roles.List(call.caller));
-  if (search.sort_by_object_id()) {
-    std::sort(roles.begin(), roles.end(),
-              [](const core::Role& a, const core::Role& b) { return a.id < b.id; });
-  }
-  json::array out;
-  for (const core::Role& role : roles) {
-    if (static_cast<std::int64_t>(out.size()) >= search.max_items()) break;
-    json::object object = RoleJson(role);
-    if (search.Matches([&](std::string_view name) { return JsonFieldValue(object, name); })) {
-      out.emplace_back(std::move(object));
-    }
-  }
-  return RolesReply(std::move(out));
+  std::vector<json::object> objects;
+  for (const core::Role& role : roles) objects.push_back(RoleJson(role));
+  return RolesReply(SearchAnswer(search, objects));
 }
 
 core::Result<Reply> DescribeRole(const Services& services, const Call& call) {
