@@ -242,6 +242,17 @@ class DsAdministratorErrors(DsAdministratorTestCase):
             resp = self.ds("POST", "/api/administrators", self.master, body=body)
             self.assert_message(resp, 400, contains=[name])
 
+    def test_values_core_refuses_are_named_as_the_dialect_spells_them(self):
+        for name, value in (("roleID", "4242"), ("locale", "fr-FR"), ("timeZone", "Mars/Base"),
+                            ("password", "short")):
+            body = {"username": "v@example.com", "roleID": "2", name: value}
+            resp = self.ds("POST", "/api/administrators", self.master, body=body)
+            self.assert_message(resp, 400, contains=[name])
+        self.create_admin({"username": "taken@example.com", "roleID": "2"})
+        resp = self.ds("POST", "/api/administrators", self.master,
+                       body={"username": "taken@example.com", "roleID": "2"})
+        self.assert_message(resp, 400)
+
     def test_escalation_no_administrator_above_the_callers_role(self):
         full_access = self.create("full", role="1")["secretKey"]
         resp = self.ds("POST", "/api/administrators", full_access,
