@@ -139,6 +139,13 @@ class DsAdministrators(DsAdministratorTestCase):
                        body={"active": True})
         self.assertIs(resp.json()["active"], True)
         self.assertIs(self.native_account(admin["ID"])["enabled"], True)
+        resp = self.ds("POST", "/api/administrators/%d" % admin["ID"], self.master,
+                       body={"active": False})
+        self.assertIs(resp.json()["active"], False)
+        events = [e for e in self.audit_events(self.server, self.master)
+                  if e["target"].rsplit(":", 1)[-1] == str(admin["ID"])]
+        self.assertEqual([e["action"] for e in reversed(events)],
+                         ["account.create", "account.update", "account.update"])
 
     def test_password_is_a_one_time_password_the_console_asks_to_change(self):
         admin = self.create_admin({"username": "otp@example.com", "roleID": "2",

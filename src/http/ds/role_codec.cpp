@@ -122,7 +122,8 @@ core::Status ReadRights(const json::value& value, RoleMembers& out) {
     }
     if (groups.empty()) rights_object.erase("platformRights");
   }
-  out.kept["rights"] = std::move(rights);
+  // Rights that were all mapped (or null) leave nothing to keep.
+  if (!rights_object.empty()) out.kept["rights"] = std::move(rights);
   return core::Ok();
 }
 
