@@ -184,6 +184,9 @@ class DsAdministrators(DsAdministratorTestCase):
         self.assertIs(resp.json()["active"], True)
         self.assertNotIn("unlockTime", resp.json())
         self.assertEqual(self.server.sign_in("locked@example.com", PASSWORD)[0].status, 201)
+        self.assertIn("account.unlock",
+                      [e["action"] for e in self.audit_events(self.server, self.master)
+                       if e["target"].rsplit(":", 1)[-1] == str(admin["ID"])])
 
     def test_search_on_several_fields(self):
         a = self.create_admin({"username": "s1@example.com", "roleID": 2, "fullName": "Sam One",
