@@ -3,7 +3,9 @@
 // every test kind), and read as an ApiKey create and modify body. Any input is answered or
 // refused with an error, never a crash, a hang or a blow-up.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 

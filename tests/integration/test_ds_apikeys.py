@@ -363,6 +363,12 @@ class Errors(DsTestCase):
         self.assert_message(resp, 403, message="Not authorized to delete API keys.")
         resp = self.ds("POST", "/api/apikeys/1/secretkey", auditor)
         self.assert_message(resp, 403, message="Not authorized to edit API keys.")
+        # The calling key: any key reads itself; changing it takes apikeys:edit.
+        self.assertEqual(self.ds("GET", "/api/apikeys/current", auditor).status, 200)
+        resp = self.ds("POST", "/api/apikeys/current", auditor, body={"description": "x"})
+        self.assert_message(resp, 403, message="Not authorized to edit API keys.")
+        resp = self.ds("POST", "/api/apikeys/current/secretkey", auditor)
+        self.assert_message(resp, 403, message="Not authorized to edit API keys.")
 
     def test_404_words_and_unknown_routes(self):
         self.assert_message(self.ds("GET", "/api/apikeys/424242", self.master), 404,

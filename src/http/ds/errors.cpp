@@ -103,11 +103,6 @@ std::string Words(Word word, Locale locale) {
     case Word::kSignInWithKey:
       return ja ? "ログインにはユーザー名とパスワードが必要です (API キーは使用できません)。"
                 : "Log in with a user name and a password, not an API key.";
-    case Word::kCredentialsRequired:
-      return ja ? "dsCredentials.userName と dsCredentials.password は必須です。"
-                : "dsCredentials.userName and dsCredentials.password are required.";
-    case Word::kSessionIdRequired:
-      return ja ? "sID クエリパラメーターは必須です。" : "The sID query parameter is required.";
   }
   return {};
 }

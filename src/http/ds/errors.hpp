@@ -24,8 +24,6 @@ enum class Word {
   kPasswordChangeRequired,  // 403: a session whose one-time password is not changed yet
   kSessionAccessLevel,      // 403: an account that is not console_and_api
   kSignInWithKey,           // 403: login/primary with an API key
-  kCredentialsRequired,     // 400: login/primary without dsCredentials
-  kSessionIdRequired,       // 400: logout without sID
 };
 
 // `word` in `locale`.

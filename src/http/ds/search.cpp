@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -28,9 +29,9 @@ namespace {
 
 namespace json = boost::json;
 
-// A stringValue longer than this is refused: no field value is anywhere near as long, and it
-// bounds the matcher's work.
-constexpr std::size_t kMaxStringValue = 4096;
+// A stringValue longer than this is refused: no searchable value is longer (names 128
+// characters, descriptions 1024), and it bounds a compiled pattern's size.
+constexpr std::size_t kMaxStringValue = 1024;
 // More criteria than this are refused (bounds the work of one search).
 constexpr std::size_t kMaxCriteria = 100;
 
@@ -78,20 +79,6 @@ struct Number {
 
 enum class Kind { kString, kNumeric, kBoolean, kChoice, kDate, kNull, kId };
 
-struct Criterion {
-  std::string field;
-  Kind kind = Kind::kNull;
-  Op op = Op::kEqual;
-  // kString, kChoice: the value (ASCII-folded for kString), as code points.
-  std::u32string text;
-  bool wildcards = true;
-  Number number;      // kNumeric, kId
-  bool flag = false;  // kBoolean: the value; kNull: whether the field must be null
-  std::optional<std::int64_t> first, last;  // kDate, epoch milliseconds
-  bool first_inclusive = true;
-  bool last_inclusive = true;
-};
-
 // UTF-8 text as code points, ASCII letters folded to lower case when `fold`. A byte that does
 // not start a well-formed sequence stands for itself, so any input decodes.
 std::u32string CodePoints(std::string_view text, bool fold) {
@@ -132,57 +119,113 @@ std::u32string CodePoints(std::string_view text, bool fold) {
   return out;
 }
 
-// Whether `piece` (where '_' matches any one code point when `wildcards`) matches `text` at `at`.
-bool PieceAt(const std::u32string& text, std::size_t at, std::u32string_view piece,
-             bool wildcards) {
-  if (at + piece.size() > text.size()) return false;
-  for (std::size_t k = 0; k < piece.size(); ++k) {
-    if (wildcards && piece[k] == U'_') continue;
-    if (text[at + k] != piece[k]) return false;
-  }
-  return true;
-}
+// One run of a pattern between two '%': its code points ('_' matches any one when the pattern
+// takes wildcards), and its Shift-And masks (bit k of masks[c] is set when position k takes c).
+struct Piece {
+  std::u32string text;
+  std::size_t words = 0;                                           // 64-bit words per mask
+  std::vector<std::uint64_t> any;                                  // the '_' positions
+  std::unordered_map<char32_t, std::vector<std::uint64_t>> masks;  // '_' positions included
 
-// Whether `pattern` matches the whole of `text`: with wildcards, '%' is any run and '_' one code
-// point. Iterative: the pattern is cut at each '%' into pieces, the first anchored at the start,
-// the last at the end, and each one between found at its leftmost place after the one before
-// (leftmost is always safe, since a '%' follows). At most |text| x |pattern| steps, no recursion.
-bool WildcardMatch(const std::u32string& text, const std::u32string& pattern, bool wildcards) {
-  if (!wildcards) return text == pattern;
-  std::vector<std::u32string_view> pieces;
-  const std::u32string_view p(pattern);
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= p.size(); ++i) {
-    if (i == p.size() || p[i] == U'%') {
-      pieces.push_back(p.substr(start, i - start));
-      start = i + 1;
+  explicit Piece(std::u32string_view piece) : text(piece) {
+    words = (text.size() + 63) / 64;
+    any.assign(words, 0);
+    for (std::size_t k = 0; k < text.size(); ++k) {
+      if (text[k] == U'_') any[k / 64] |= std::uint64_t{1} << (k % 64);
+    }
+    for (std::size_t k = 0; k < text.size(); ++k) {
+      if (text[k] == U'_') continue;
+      auto [it, fresh] = masks.try_emplace(text[k], any);
+      it->second[k / 64] |= std::uint64_t{1} << (k % 64);
     }
   }
-  if (pieces.size() == 1) {
-    return pieces[0].size() == text.size() && PieceAt(text, 0, pieces[0], true);
+
+  // Whether the piece matches `s` at `at` (which leaves room for it).
+  bool At(const std::u32string& s, std::size_t at) const {
+    for (std::size_t k = 0; k < text.size(); ++k) {
+      if (text[k] != U'_' && s[at + k] != text[k]) return false;
+    }
+    return true;
   }
-  const std::u32string_view head = pieces.front();
-  const std::u32string_view tail = pieces.back();
-  if (head.size() + tail.size() > text.size()) return false;
-  if (!PieceAt(text, 0, head, true)) return false;
-  if (!PieceAt(text, text.size() - tail.size(), tail, true)) return false;
-  std::size_t pos = head.size();
-  const std::size_t end = text.size() - tail.size();
-  for (std::size_t k = 1; k + 1 < pieces.size(); ++k) {
-    const std::u32string_view piece = pieces[k];
-    bool found = false;
-    while (pos + piece.size() <= end) {
-      if (PieceAt(text, pos, piece, true)) {
-        found = true;
-        break;
+
+  // Where the piece first matches `s` within [from, end), or npos. Bit-parallel (Shift-And):
+  // one pass over the text, `words` operations per code point, no backtracking.
+  std::size_t Find(const std::u32string& s, std::size_t from, std::size_t end) const {
+    if (text.empty()) return from;
+    if (end < from || end - from < text.size()) return std::u32string::npos;
+    std::vector<std::uint64_t> state(words, 0);
+    const std::size_t last = text.size() - 1;
+    for (std::size_t i = from; i < end; ++i) {
+      const auto it = masks.find(s[i]);
+      const std::vector<std::uint64_t>& mask = it == masks.end() ? any : it->second;
+      std::uint64_t carry = 1;  // a match may start here
+      for (std::size_t w = 0; w < words; ++w) {
+        const std::uint64_t next = state[w] >> 63;
+        state[w] = ((state[w] << 1) | carry) & mask[w];
+        carry = next;
       }
-      ++pos;
+      if ((state[last / 64] >> (last % 64)) & 1u) return i + 1 - text.size();
     }
-    if (!found) return false;
-    pos += piece.size();
+    return std::u32string::npos;
   }
-  return true;
-}
+};
+
+// A stringTest's value, compiled: the whole value (for a literal comparison), or its pieces
+// between '%' for a wildcard match.
+struct Pattern {
+  std::u32string whole;
+  bool wildcards = true;
+  std::vector<Piece> pieces;
+
+  Pattern() = default;
+  Pattern(std::u32string value, bool with_wildcards)
+      : whole(std::move(value)), wildcards(with_wildcards) {
+    if (!wildcards) return;
+    const std::u32string_view p(whole);
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= p.size(); ++i) {
+      if (i == p.size() || p[i] == U'%') {
+        pieces.emplace_back(p.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+  }
+
+  // Whether the pattern matches the whole of `text`. The first piece is anchored at the start,
+  // the last at the end, and each one between is found at its leftmost place after the one
+  // before (leftmost is always safe, since a '%' follows it). Iterative, no recursion.
+  bool Matches(const std::u32string& text) const {
+    if (!wildcards) return text == whole;
+    if (pieces.size() == 1) {
+      return pieces[0].text.size() == text.size() && pieces[0].At(text, 0);
+    }
+    const Piece& head = pieces.front();
+    const Piece& tail = pieces.back();
+    if (head.text.size() + tail.text.size() > text.size()) return false;
+    if (!head.At(text, 0) || !tail.At(text, text.size() - tail.text.size())) return false;
+    std::size_t pos = head.text.size();
+    const std::size_t end = text.size() - tail.text.size();
+    for (std::size_t k = 1; k + 1 < pieces.size(); ++k) {
+      const std::size_t at = pieces[k].Find(text, pos, end);
+      if (at == std::u32string::npos) return false;
+      pos = at + pieces[k].text.size();
+    }
+    return true;
+  }
+};
+
+struct Criterion {
+  std::string field;
+  Kind kind = Kind::kNull;
+  Op op = Op::kEqual;
+  Pattern pattern;      // kString (ASCII-folded)
+  std::u32string text;  // kChoice
+  Number number;        // kNumeric, kId
+  bool flag = false;    // kBoolean: the value; kNull: whether the field must be null
+  std::optional<std::int64_t> first, last;  // kDate, epoch milliseconds
+  bool first_inclusive = true;
+  bool last_inclusive = true;
+};
 
 std::string Member(std::string_view prefix, std::string_view name) {
   return std::string(prefix) + "." + std::string(name);
@@ -335,8 +378,7 @@ core::Result<Criterion> ParseCriterion(const json::value& value, const std::stri
       }
       KW_ASSIGN_OR_RETURN(std::optional<bool> wildcards,
                           BoolMember(o, "stringWildcards", Member(at, "stringWildcards")));
-      c.wildcards = wildcards.value_or(true);
-      c.text = CodePoints(*text, /*fold=*/true);
+      c.pattern = Pattern(CodePoints(*text, /*fold=*/true), wildcards.value_or(true));
       break;
     }
     case Kind::kChoice: {
@@ -396,7 +438,7 @@ bool Test(const Criterion& c, const FieldValue& value) {
     case Kind::kString: {
       const auto* text = std::get_if<std::string>(&value);
       if (text == nullptr) return false;
-      const bool equal = WildcardMatch(CodePoints(*text, /*fold=*/true), c.text, c.wildcards);
+      const bool equal = c.pattern.Matches(CodePoints(*text, /*fold=*/true));
       return c.op == Op::kEqual ? equal : !equal;
     }
     case Kind::kChoice: {

@@ -133,13 +133,57 @@ TEST(DsSearch, WildcardsOffMatchesPercentAndUnderscoreLiterally) {
 TEST(DsSearch, HostileWildcardPatternFinishesQuickly) {
   // Many '%' pieces against a long non-matching text: the matcher is iterative and greedy.
   std::string pattern;
-  for (int i = 0; i < 1000; ++i) pattern += "%a";
+  for (int i = 0; i < 500; ++i) pattern += "%a";
   pattern += "%b";
   const std::vector<Item> items = {{1, std::string(200, 'a'), 1, true, 0, std::nullopt, ""}};
   core::Result<Search> search = Parse(Criterion(
       R"("fieldName": "keyName", "stringTest": "equal", "stringValue": ")" + pattern + "\""));
   ASSERT_TRUE(search.has_value());
   EXPECT_TRUE(ApplySearch(*search, items, ValueOf, [](const Item& i) { return i.id; }).empty());
+}
+
+core::Error ErrorOf(std::string_view body);
+
+// Whether `pattern` (with wildcards) matches `name`, through a search over one item.
+bool NameMatches(const std::string& name, const std::string& pattern) {
+  const std::vector<Item> items = {{1, name, 1, true, 0, std::nullopt, ""}};
+  core::Result<Search> search = Parse(Criterion(
+      R"("fieldName": "keyName", "stringTest": "equal", "stringValue": ")" + pattern + "\""));
+  EXPECT_TRUE(search.has_value()) << pattern;
+  return search &&
+         !ApplySearch(*search, items, ValueOf, [](const Item& i) { return i.id; }).empty();
+}
+
+TEST(DsSearch, MiddlePiecesAreFoundLeftmostWithUnderscores) {
+  EXPECT_TRUE(NameMatches("abcXbcYd", "a%b_Y%d"));
+  EXPECT_TRUE(NameMatches("aXbYbZc", "a%b%b%c"));
+  EXPECT_FALSE(NameMatches("aXbYc", "a%b%b%c"));
+  EXPECT_TRUE(NameMatches("aa", "%a%a%"));
+  EXPECT_FALSE(NameMatches("a", "%a%a%"));
+  EXPECT_TRUE(NameMatches("", "%"));
+  EXPECT_TRUE(NameMatches("", "%%"));
+  EXPECT_FALSE(NameMatches("", "_"));
+  EXPECT_TRUE(NameMatches("abc", "a%%c"));
+  EXPECT_FALSE(NameMatches("ab", "a%b%b"));
+}
+
+TEST(DsSearch, PiecesLongerThanOneMachineWord) {
+  // A middle piece of 100 characters with '_' in it, found after a false start.
+  std::string piece(100, 'x');
+  piece[10] = '_';
+  piece[70] = '_';
+  std::string name = "s" + std::string(99, 'x') + "yz" + std::string(100, 'x') + "e";
+  EXPECT_TRUE(NameMatches(name, "s%" + piece + "%e"));
+  name = "s" + std::string(99, 'x') + "e";
+  EXPECT_FALSE(NameMatches(name, "s%" + piece + "%e"));
+}
+
+TEST(DsSearch, AStringValueIsBounded) {
+  EXPECT_EQ(ErrorOf(Criterion(R"("fieldName": "keyName", "stringTest": "equal",
+                                  "stringValue": ")" +
+                              std::string(1025, 'a') + "\""))
+                .field,
+            "searchCriteria[0].stringValue");
 }
 
 TEST(DsSearch, NumericTestOperators) {

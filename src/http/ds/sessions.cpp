@@ -5,11 +5,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/store/account.hpp"
 #include "http/ds/api.hpp"
-#include "http/ds/errors.hpp"
-#include "http/ds/fields.hpp"
 #include "http/json_fields.hpp"
 #include "http/v1/api.hpp"
 
@@ -18,22 +17,26 @@ namespace {
 
 namespace json = boost::json;
 
-// A session-less refusal the front door words as the dialect's 400.
-core::Error Invalid(std::string field) { return Required(std::move(field)); }
+// A member of dsCredentials: a string, named by its path in errors.
+core::Result<std::string> Credential(const json::object& creds, std::string_view name) {
+  const std::string field = "dsCredentials." + std::string(name);
+  const json::value* value = creds.if_contains(name);
+  if (value == nullptr || value->is_null()) return Required(field);
+  if (!value->is_string()) return WrongType(field, "a string");
+  return std::string(value->get_string());
+}
 
 }  // namespace
 
 core::Result<Reply> SignIn(const Services& services, const Call& call) {
   const json::value* credentials = call.body.if_contains("dsCredentials");
-  if (credentials == nullptr || credentials->is_null()) return Invalid("dsCredentials");
+  if (credentials == nullptr || credentials->is_null()) return Required("dsCredentials");
   if (!credentials->is_object()) return WrongType("dsCredentials", "an object");
   const json::object& creds = credentials->get_object();
-  KW_ASSIGN_OR_RETURN(std::optional<std::string> user, OptionalString(creds, "userName"));
-  if (!user) return Invalid("dsCredentials.userName");
-  KW_ASSIGN_OR_RETURN(std::optional<std::string> password, OptionalString(creds, "password"));
-  if (!password) return Invalid("dsCredentials.password");
+  KW_ASSIGN_OR_RETURN(std::string user, Credential(creds, "userName"));
+  KW_ASSIGN_OR_RETURN(std::string password, Credential(creds, "password"));
   KW_ASSIGN_OR_RETURN(core::SignedIn signed_in,
-                      services.sessions.SignIn(*user, *password, call.client_ip));
+                      services.sessions.SignIn(user, password, call.client_ip));
   if (signed_in.account.account.access_level != core::AccessLevel::kConsoleAndApi) {
     // A console-only account may not hold an API session: the new session ends at once.
     if (core::Result<core::SessionAuth> auth =
@@ -47,10 +50,11 @@ core::Result<Reply> SignIn(const Services& services, const Call& call) {
 
 core::Result<Reply> SignOut(const Services& services, const Call& call) {
   std::optional<std::string> sid = v1::QueryParam(call.query, "sID");
-  if (!sid || sid->empty()) return Invalid("sID");
+  if (!sid || sid->empty()) return Required("sID");
   KW_ASSIGN_OR_RETURN(core::SessionAuth auth, services.sessions.Authenticate(*sid, call.client_ip));
   KW_RETURN_IF_ERROR(services.sessions.SignOut(auth));
-  return Reply::Text(200, "", "text/plain");
+  // 200 with an empty body, as Deep Security answers a logout.
+  return Reply::Text(200, "", "application/json");
 }
 
 }  // namespace keyward::http::ds
