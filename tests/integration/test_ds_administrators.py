@@ -297,3 +297,10 @@ class DsAdministratorErrors(DsAdministratorTestCase):
         self.assert_message(self.ds("POST", "/api/administrators/4242", self.master,
                                     body={"description": "x"}), 404,
                             "The administrator does not exist.")
+
+    def test_words_follow_the_keys_locale(self):
+        key = self.create("japanese", role="2", locale="ja-JP")["secretKey"]
+        self.assert_message(self.ds("GET", "/api/administrators/4242", key), 404,
+                            "管理者が存在しません。")
+        self.assert_message(self.ds("DELETE", "/api/administrators/1", key), 403,
+                            "管理者を削除する権限がありません。")

@@ -254,3 +254,14 @@ class DsRoleErrors(DsRoleTestCase):
                 "apikeyRights": {"canDeleteApiKeys": True}}}})
         self.assert_message(resp, 403)
         self.assertNotEqual(resp.status, 200)
+
+    def test_words_follow_the_keys_locale_and_every_authentication_header_works(self):
+        key = self.create("japanese", role="2", locale="ja-JP")["secretKey"]
+        self.assert_message(self.ds("GET", "/api/roles/4242", key), 404,
+                            "ロールが存在しません。")
+        self.assert_message(self.ds("POST", "/api/roles", key, body={"name": "x"}), 403,
+                            "ロールを作成する権限がありません。")
+        for auth in ("api-secret-key", "ApiKey"):
+            resp = self.ds("GET", "/api/roles/2", self.master, auth=auth)
+            self.assertEqual(resp.status, 200, (auth, resp))
+            self.assertEqual(resp.json()["name"], "Auditor")
