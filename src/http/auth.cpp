@@ -30,16 +30,24 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// The token of an Authorization value, or empty when its scheme is not Bearer (RFC 7235: the
-// scheme is case-insensitive).
-std::string BearerToken(std::string_view value) {
+// The credential of an Authorization value whose scheme is `scheme` (lower case), or nullopt for
+// another scheme (RFC 7235: the scheme is case-insensitive).
+std::optional<std::string> SchemeToken(std::string_view value, std::string_view scheme) {
   value = Trim(value);
-  constexpr std::string_view kScheme = "bearer";
-  if (value.size() <= kScheme.size() || !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme))
-    return {};
-  const std::string_view rest = value.substr(kScheme.size());
-  if (rest.front() != ' ' && rest.front() != '\t') return {};
+  if (value.size() <= scheme.size() || !EqualsIgnoreCase(value.substr(0, scheme.size()), scheme))
+    return std::nullopt;
+  const std::string_view rest = value.substr(scheme.size());
+  if (rest.front() != ' ' && rest.front() != '\t') return std::nullopt;
   return std::string(Trim(rest));
+}
+
+// The token of an Authorization value, or empty when its scheme is not one of `schemes`.
+std::string AuthorizationToken(std::string_view value, AuthorizationSchemes schemes) {
+  if (std::optional<std::string> token = SchemeToken(value, "bearer")) return *token;
+  if (schemes == AuthorizationSchemes::kBearerOrApiKey) {
+    if (std::optional<std::string> token = SchemeToken(value, "apikey")) return *token;
+  }
+  return {};
 }
 
 core::Error Unauthenticated() {
@@ -48,13 +56,14 @@ core::Error Unauthenticated() {
 
 }  // namespace
 
-core::Result<std::optional<std::string>> ExtractCredential(const Request& request) {
+core::Result<std::optional<std::string>> ExtractCredential(const Request& request,
+                                                           AuthorizationSchemes schemes) {
   namespace bh = boost::beast::http;
   std::optional<std::string> found;
   for (const auto& field : request) {
     std::string token;
     if (field.name() == bh::field::authorization) {
-      token = BearerToken(field.value());
+      token = AuthorizationToken(field.value(), schemes);
     } else if (EqualsIgnoreCase(field.name_string(), kSecretKeyHeader)) {
       token = std::string(Trim(field.value()));
     } else {

@@ -20,13 +20,19 @@
 
 namespace keyward::http {
 
-// The token `request` presents in `Authorization: Bearer <token>` or `api-secret-key: <token>`.
+// Which Authorization schemes carry a key: Bearer (the native API, Vision One), and also ApiKey
+// (Cloud One style, which the Deep Security dialect takes).
+enum class AuthorizationSchemes { kBearer, kBearerOrApiKey };
+
+// The token `request` presents in `Authorization: <scheme> <token>` (a scheme of `schemes`, in
+// any letter case) or `api-secret-key: <token>`.
 // - nullopt when it presents none;
 // - kInvalidArgument (Msg::kTwoCredentials) when its credential headers carry two different
 //   credentials (the same token in Authorization and api-secret-key is one credential);
-// - an empty string for an Authorization header that is not a Bearer credential, so that it
-//   fails authentication like any bad token.
-core::Result<std::optional<std::string>> ExtractCredential(const Request& request);
+// - an empty string for an Authorization header of another scheme, so that it fails
+//   authentication like any bad token.
+core::Result<std::optional<std::string>> ExtractCredential(
+    const Request& request, AuthorizationSchemes schemes = AuthorizationSchemes::kBearer);
 
 // The value of cookie `name` in the request's Cookie headers (RFC 6265 pairs separated by ';'),
 // or nullopt when it carries none or only an empty one.

@@ -87,6 +87,12 @@ const Route* MatchSubtreeRoute(RouteTable table, std::string_view method, std::s
   return nullptr;
 }
 
+bool TargetUnder(std::string_view target, std::string_view prefix) {
+  if (!target.starts_with(prefix)) return false;
+  const std::string_view rest = target.substr(prefix.size());
+  return rest.empty() || rest.front() == '/' || rest.front() == '?';
+}
+
 RouteMatch MatchRoute(RouteTable table, std::string_view method, std::string_view path) {
   RouteMatch match;
   if (const Route* subtree = MatchSubtreeRoute(table, method, path)) {

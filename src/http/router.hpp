@@ -64,6 +64,11 @@ struct RouteMatch {
   std::string_view Param(std::string_view name) const;
 };
 
+// Whether request target `target` (path and query, as on the request line) names `prefix` or a
+// path below it: "/api", "/api/x" and "/api?q" are below "/api"; "/apikeys" is not. How the front
+// door tells which surface owns a request before any surface routes it.
+bool TargetUnder(std::string_view target, std::string_view prefix);
+
 // Routes `method` (as on the request line, case-sensitive) and `path` (the percent-encoded path
 // of the request target, without query or fragment) in `table`.
 RouteMatch MatchRoute(RouteTable table, std::string_view method, std::string_view path);

@@ -192,5 +192,16 @@ TEST(Router, OnlyAuthzChecksThePresentedTokenWithoutACaller) {
   }
 }
 
+TEST(TargetUnder, TakesThePrefixItselfAndWhatIsBelowItOnly) {
+  EXPECT_TRUE(TargetUnder("/api", "/api"));
+  EXPECT_TRUE(TargetUnder("/api/apikeys", "/api"));
+  EXPECT_TRUE(TargetUnder("/api?x=1", "/api"));
+  EXPECT_TRUE(TargetUnder("/v3.0/iam/apiKeys", "/v3.0"));
+  EXPECT_FALSE(TargetUnder("/apikeys", "/api"));
+  EXPECT_FALSE(TargetUnder("/v1/apikeys", "/api"));
+  EXPECT_FALSE(TargetUnder("/v3.01", "/v3.0"));
+  EXPECT_FALSE(TargetUnder("", "/api"));
+}
+
 }  // namespace
 }  // namespace keyward::http

@@ -58,7 +58,7 @@ class DsTestCase(KeywardTestCase):
         return self.server.request(method, path, body=body, raw=raw, headers=all_headers)
 
     def assert_api_key(self, key, secret=False, current=False):
-        """Every field of `key` has COMPAT's name and type; the secret only when asked."""
+        """Every field of `key` has the documented name and type; the secret only when asked."""
         allowed = set(APIKEY_TYPES) | ({"secretKey"} if secret else set()) | (
             set(CURRENT_TYPES) if current else set())
         self.assertLessEqual(set(key), allowed, key)

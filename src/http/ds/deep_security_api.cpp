@@ -1,13 +1,10 @@
 // The Deep Security dialect's front door (docs/deep-security.md "Requests").
 #include "http/ds/deep_security_api.hpp"
 
-#include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 #include <boost/url/parse.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <exception>
 #include <optional>
 #include <string>
@@ -21,27 +18,13 @@
 #include "http/ds/routes.hpp"
 #include "http/error_map.hpp"
 #include "http/json_fields.hpp"
+#include "http/router.hpp"
 
 namespace keyward::http::ds {
 namespace {
 
-namespace bh = boost::beast::http;
-
 constexpr std::string_view kVersionHeader = "api-version";
-constexpr std::string_view kSecretKeyHeader = "api-secret-key";
 constexpr std::string_view kSupportedVersion = "v1";
-
-bool UnderPrefix(std::string_view target, std::string_view prefix) {
-  if (!target.starts_with(prefix)) return false;
-  const std::string_view rest = target.substr(prefix.size());
-  return rest.empty() || rest.front() == '/' || rest.front() == '?';
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
-    return std::tolower(x) == std::tolower(y);
-  });
-}
 
 std::string_view Trim(std::string_view text) {
   const auto space = [](char c) { return c == ' ' || c == '\t'; };
@@ -50,38 +33,11 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// The credential of an Authorization value: `ApiKey <secret>` (Cloud One) or `Bearer <secret>`;
-// any other scheme is an empty credential, which fails authentication like a bad key.
-std::string AuthorizationSecret(std::string_view value) {
-  value = Trim(value);
-  for (std::string_view scheme : {std::string_view("apikey"), std::string_view("bearer")}) {
-    if (value.size() > scheme.size() && EqualsIgnoreCase(value.substr(0, scheme.size()), scheme) &&
-        (value[scheme.size()] == ' ' || value[scheme.size()] == '\t')) {
-      return std::string(Trim(value.substr(scheme.size())));
-    }
-  }
-  return {};
-}
-
-// The one key a request presents in api-secret-key or Authorization (ApiKey or Bearer): nullopt
-// for none; kInvalidArgument (two credentials) when they present two different secrets.
+// The one key a request presents, in api-secret-key or in Authorization with the ApiKey (Cloud
+// One) or Bearer scheme: nullopt for none; kInvalidArgument (two credentials) when they present
+// two different secrets.
 core::Result<std::optional<std::string>> PresentedKey(const Request& request) {
-  std::optional<std::string> found;
-  for (const auto& field : request) {
-    std::string secret;
-    if (field.name() == bh::field::authorization) {
-      secret = AuthorizationSecret(field.value());
-    } else if (EqualsIgnoreCase(field.name_string(), kSecretKeyHeader)) {
-      secret = std::string(Trim(field.value()));
-    } else {
-      continue;
-    }
-    if (found && *found != secret) {
-      return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kTwoCredentials);
-    }
-    found = std::move(secret);
-  }
-  return found;
+  return ExtractCredential(request, AuthorizationSchemes::kBearerOrApiKey);
 }
 
 // The api-version header: nullopt when absent; its (trimmed) value otherwise.
@@ -99,7 +55,7 @@ DeepSecurityApi::DeepSecurityApi(const Services& services,
     : services_(services), trusted_proxies_(trusted_proxies), logger_(logger) {}
 
 bool DeepSecurityApi::Owns(std::string_view target) {
-  return UnderPrefix(target, "/api") || UnderPrefix(target, "/rest");
+  return TargetUnder(target, "/api") || TargetUnder(target, "/rest");
 }
 
 Reply DeepSecurityApi::Serve(const Request& request, const RequestContext& context) const {

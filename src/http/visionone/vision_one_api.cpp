@@ -10,6 +10,7 @@
 #include "http/auth.hpp"
 #include "http/content_type.hpp"
 #include "http/error_map.hpp"
+#include "http/router.hpp"
 #include "http/visionone/api.hpp"
 #include "http/visionone/errors.hpp"
 
@@ -19,12 +20,7 @@ VisionOneApi::VisionOneApi(const Services& services,
                            const std::vector<core::Ipv4Range>& trusted_proxies, Logger& logger)
     : services_(services), trusted_proxies_(trusted_proxies), logger_(logger) {}
 
-bool VisionOneApi::Owns(std::string_view target) {
-  constexpr std::string_view kPrefix = "/v3.0";
-  if (!target.starts_with(kPrefix)) return false;
-  const std::string_view rest = target.substr(kPrefix.size());
-  return rest.empty() || rest.front() == '/' || rest.front() == '?';
-}
+bool VisionOneApi::Owns(std::string_view target) { return TargetUnder(target, "/v3.0"); }
 
 Reply VisionOneApi::Serve(const Request& request, const RequestContext& context) const {
   try {
