@@ -30,6 +30,7 @@ Response TransportErrorResponse(unsigned status, unsigned version, std::size_t b
                                  core::Msg::kPayloadTooLarge, {std::to_string(body_limit)});
   } else {
     response = Response{static_cast<bhttp::status>(status), version};
+    SetApiHeaders(response);
   }
   response.keep_alive(false);
   response.prepare_payload();

@@ -13,8 +13,9 @@ namespace keyward::http {
 
 // The response for a request the transport refuses itself: 400 (malformed HTTP), 408 (read
 // timeout), 413 (body over `body_limit`: JSON error "payload_too_large") or 431 (header block
-// too large), in HTTP `version` (10 or 11), always with Connection: close. Statuses other than
-// 413 carry no body: the status says all the transport knows.
+// too large), in HTTP `version` (10 or 11), always with Connection: close and the headers of
+// every API answer (reply.hpp SetApiHeaders). Statuses other than 413 carry no body: the status
+// says all the transport knows.
 Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit);
 
 // Makes `response` fit to answer `request`: HTTP version, keep-alive, Content-Length; removes

@@ -77,6 +77,14 @@ TEST(TransportErrorResponse, ClosesTheConnectionForEveryStatus) {
   }
 }
 
+TEST(TransportErrorResponse, CarriesTheApiHeadersForEveryStatus) {
+  for (unsigned status : {400u, 408u, 413u, 431u}) {
+    const Response response = TransportErrorResponse(status, 11, 1);
+    EXPECT_EQ(response[bhttp::field::cache_control], "no-store") << status;
+    EXPECT_EQ(response["X-Content-Type-Options"], "nosniff") << status;
+  }
+}
+
 TEST(FinishResponse, SetsVersionKeepAliveAndContentLengthAndDropsServer) {
   Request request{bhttp::verb::get, "/", 10};
   Response response{bhttp::status::ok, 11};
