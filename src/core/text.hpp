@@ -25,6 +25,15 @@ Status ValidateName(std::string_view name, std::string_view field = "name");
 // Validates a description: at most 1024 code points of valid UTF-8, no control characters
 // other than tab and line breaks (LF, CR).
 Status ValidateDescription(std::string_view text, std::string_view field = "description");
+// `text` without the spaces and tabs at either end (HTTP's optional whitespace, RFC 9110 5.6.3).
+// Inline: forward-auth trims header values on every request.
+inline std::string_view TrimOws(std::string_view text) {
+  const auto ows = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && ows(text.front())) text.remove_prefix(1);
+  while (!text.empty() && ows(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 // A dialect's attributes (Role::attributes, Account::attributes): at most `max_bytes` bytes.
 // The adapter that writes them makes them valid JSON; core only bounds them.
 Status ValidateAttributes(std::string_view text, std::size_t max_bytes,

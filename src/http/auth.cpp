@@ -1,13 +1,14 @@
 #include "http/auth.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
 
 #include "core/net/client_ip.hpp"
+#include "core/text.hpp"
 #include "http/secret_scan.hpp"
 
 namespace keyward::http {
@@ -17,28 +18,16 @@ constexpr std::string_view kSecretKeyHeader = "api-secret-key";
 constexpr std::array<std::string_view, 7> kCredentialParams = {
     "api_key", "apikey", "token", "access_token", "api-secret-key", "x-api-key", "authorization"};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
-    return std::tolower(x) == std::tolower(y);
-  });
-}
-
-std::string_view Trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // The credential of an Authorization value whose scheme is `scheme` (lower case), or nullopt for
 // another scheme (RFC 7235: the scheme is case-insensitive).
 std::optional<std::string> SchemeToken(std::string_view value, std::string_view scheme) {
-  value = Trim(value);
-  if (value.size() <= scheme.size() || !EqualsIgnoreCase(value.substr(0, scheme.size()), scheme))
+  value = core::TrimOws(value);
+  if (value.size() <= scheme.size() ||
+      !boost::beast::iequals(value.substr(0, scheme.size()), scheme))
     return std::nullopt;
   const std::string_view rest = value.substr(scheme.size());
   if (rest.front() != ' ' && rest.front() != '\t') return std::nullopt;
-  return std::string(Trim(rest));
+  return std::string(core::TrimOws(rest));
 }
 
 // The token of an Authorization value, or empty when its scheme is not one of `schemes`.
@@ -64,8 +53,8 @@ core::Result<std::optional<std::string>> ExtractCredential(const Request& reques
     std::string token;
     if (field.name() == bh::field::authorization) {
       token = AuthorizationToken(field.value(), schemes);
-    } else if (EqualsIgnoreCase(field.name_string(), kSecretKeyHeader)) {
-      token = std::string(Trim(field.value()));
+    } else if (boost::beast::iequals(field.name_string(), kSecretKeyHeader)) {
+      token = std::string(core::TrimOws(field.value()));
     } else {
       continue;
     }
@@ -83,8 +72,9 @@ core::Status CheckQueryForCredentials(const boost::urls::params_view& params) {
     // Boost.URL has decoded the name and value once; DecodeForScan decodes what was encoded
     // twice. No management API parameter carries "kw_", so the prefix anywhere is refused.
     const std::string key = DecodeForScan(param.key);
-    const bool named = std::any_of(kCredentialParams.begin(), kCredentialParams.end(),
-                                   [&](std::string_view n) { return EqualsIgnoreCase(key, n); });
+    const bool named =
+        std::any_of(kCredentialParams.begin(), kCredentialParams.end(),
+                    [&](std::string_view n) { return boost::beast::iequals(key, n); });
     const bool token =
         HasTokenPrefix(key) || (param.has_value && HasTokenPrefix(DecodeForScan(param.value)));
     if (named || token) {

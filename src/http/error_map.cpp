@@ -74,6 +74,12 @@ std::string PublicMessage(const core::Error& error, core::Locale locale) {
   }
 }
 
+std::string LogDetail(const core::Error& error) {
+  std::string out = core::CodeName(error.code);
+  for (const std::string& arg : error.args) out += ": " + arg;
+  return out;
+}
+
 Reply ErrorReply(const core::Error& error, core::Locale locale) {
   const unsigned status = HttpStatus(error.code);
   // The field of an internal error could name storage internals; it is not the caller's fault.

@@ -23,6 +23,10 @@ unsigned HttpStatus(core::ErrorCode code);
 // generic sentence whatever detail they carry: details are for the log, never for the caller.
 std::string PublicMessage(const core::Error& error, core::Locale locale);
 
+// What `error` says for the log only, never for a caller: its code and detail arguments
+// ("internal: exception"). Core puts no secret in an error's arguments.
+std::string LogDetail(const core::Error& error);
+
 // The error reply for `error`: status, body and the headers its status needs.
 Reply ErrorReply(const core::Error& error, core::Locale locale);
 

@@ -17,6 +17,9 @@
 //   are tried before every other route.
 #pragma once
 
+#include <array>
+#include <cassert>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +52,28 @@ struct Route {
 
 // A surface's routes, in a stable order (its OpenAPI document iterates them).
 using RouteTable = std::span<const Route>;
+
+// A surface's entries (each holding its Route as `route`, beside whatever the surface needs to
+// run it) and the routes the router matches, made from them at compile time, so the two can
+// never disagree. Of(route) is the entry of a route MatchRoute found in routes().
+template <typename Entry, std::size_t N>
+class EntryTable {
+ public:
+  constexpr explicit EntryTable(const std::array<Entry, N>& entries) : entries_(entries) {
+    for (std::size_t i = 0; i < N; ++i) routes_[i] = entries_[i].route;
+  }
+  std::span<const Entry> entries() const { return entries_; }
+  RouteTable routes() const { return routes_; }
+  // Precondition: `route` points into routes().
+  const Entry& Of(const Route& route) const {
+    assert(&route >= routes_.data() && &route < routes_.data() + N);
+    return entries_[static_cast<std::size_t>(&route - routes_.data())];
+  }
+
+ private:
+  std::array<Entry, N> entries_;
+  std::array<Route, N> routes_{};
+};
 
 struct RouteMatch {
   enum class Kind { kFound, kNotFound, kMethodNotAllowed };

@@ -16,13 +16,6 @@ namespace {
 constexpr std::array kStatuses = {core::KeyStatus::kEnabled, core::KeyStatus::kDisabled,
                                   core::KeyStatus::kExpired, core::KeyStatus::kLockedOut};
 
-// What a store error says, for the log only: its code and detail arguments (never a secret).
-std::string Detail(const core::Error& error) {
-  std::string out = core::CodeName(error.code);
-  for (const std::string& arg : error.args) out += ": " + arg;
-  return out;
-}
-
 }  // namespace
 
 ServiceEndpoints::ServiceEndpoints(core::Store& store, const core::Clock& clock, Metrics& metrics,
@@ -50,7 +43,7 @@ Reply ServiceEndpoints::Readyz() const {
     return core::Ok();
   });
   if (st) return Reply::Json(200, boost::json::object{{"status", "ready"}});
-  logger_.Warn("readiness check failed", {{"error", boost::json::string(Detail(st.error()))}});
+  logger_.Warn("readiness check failed", {{"error", boost::json::string(LogDetail(st.error()))}});
   return ErrorReply(core::Unavailable("readiness check"), core::Locale::kEnUs);
 }
 
@@ -78,7 +71,7 @@ void ServiceEndpoints::RefreshKeyGauges() {
   // Whatever the outcome, wait a full interval: a failing store is not hammered by scrapes.
   counted_at_ = now;
   if (!st) {
-    logger_.Warn("counting keys failed", {{"error", boost::json::string(Detail(st.error()))}});
+    logger_.Warn("counting keys failed", {{"error", boost::json::string(LogDetail(st.error()))}});
     return;
   }
   for (std::size_t i = 0; i < kStatuses.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/keys/key_service.hpp"
+#include "core/store/paging.hpp"
 #include "core/time_zone.hpp"
 #include "testing/key_fixture.hpp"
 
@@ -178,6 +179,24 @@ TEST_F(KeyService, SummaryNeedsApiKeysView) {
   Result<KeyCounts> counts = service_.Summary(verifier_only);
   ASSERT_FALSE(counts.has_value());
   EXPECT_EQ(counts.error().code, ErrorCode::kPermissionDenied);
+}
+
+TEST_F(KeyService, ListAllAnswersEveryKeyNewestFirstPastOnePage) {
+  // The bootstrap key of the fixture, plus more than one of the store's pages.
+  for (int i = 0; i < kMaxListLimit + 2; ++i)
+    CreateKey(service_, master_, "key " + std::to_string(i));
+  Result<std::vector<ApiKey>> all = service_.ListAll(master_);
+  ASSERT_TRUE(all.has_value()) << all.error().Message();
+  const Result<KeyCounts> counts = service_.Summary(master_);
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(static_cast<std::int64_t>(all->size()),
+            counts->disabled + counts->expired + counts->locked_out + counts->enabled);
+  EXPECT_GT(all->size(), static_cast<std::size_t>(kMaxListLimit));
+  EXPECT_TRUE(std::is_sorted(all->begin(), all->end(),
+                             [](const ApiKey& a, const ApiKey& b) { return a.id > b.id; }));
+  Result<std::vector<ApiKey>> denied = service_.ListAll(Principal());
+  ASSERT_FALSE(denied.has_value());
+  EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
 }
 
 }  // namespace

@@ -162,6 +162,23 @@ Result<KeyPage> KeyService::List(const Principal& caller, const KeyListInput& in
   });
 }
 
+Result<std::vector<ApiKey>> KeyService::ListAll(const Principal& caller) const {
+  KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysView));
+  return TransactValue<std::vector<ApiKey>>(
+      store_, [&](UnitOfWork& uow) -> Result<std::vector<ApiKey>> {
+        std::vector<ApiKey> all;
+        PageRequest page;
+        page.limit = kMaxListLimit;
+        for (;;) {
+          KW_ASSIGN_OR_RETURN(std::vector<ApiKey> keys, uow.ListKeys(KeyFilter{}, page));
+          const bool last = keys.size() < static_cast<std::size_t>(page.limit);
+          for (ApiKey& key : keys) all.push_back(std::move(key));
+          if (last || all.empty()) return all;
+          page.before_id = all.back().id;
+        }
+      });
+}
+
 Result<KeyCounts> KeyService::Summary(const Principal& caller) const {
   KW_RETURN_IF_ERROR(RequirePermission(caller.permissions, perm::kApiKeysView));
   KeyCountBounds bounds;

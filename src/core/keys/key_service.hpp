@@ -106,6 +106,9 @@ class KeyService {
   // apikeys:view.
   Result<ApiKey> Get(const Principal& caller, KeyId id) const;
   Result<KeyPage> List(const Principal& caller, const KeyListInput& input) const;
+  // apikeys:view. Every key, newest first, read in one unit of work (for the dialects, whose
+  // lists and searches answer all keys at once).
+  Result<std::vector<ApiKey>> ListAll(const Principal& caller) const;
   // apikeys:view. Every key counted by status and by the windows above, at the clock's now.
   Result<KeyCounts> Summary(const Principal& caller) const;
   // Any valid key: the calling key itself.

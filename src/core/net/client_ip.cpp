@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/text.hpp"
+
 namespace keyward::core {
 namespace {
 
@@ -10,12 +12,6 @@ bool IsTrusted(const IpAddress& address, const std::vector<Ipv4Range>& trusted) 
   return address.is_v4() && std::any_of(trusted.begin(), trusted.end(), [&](const Ipv4Range& r) {
            return r.Contains(address.v4());
          });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -29,14 +25,14 @@ std::optional<IpAddress> ResolveClientIp(const std::optional<IpAddress>& peer,
   for (std::string_view header : forwarded_for) {
     while (!header.empty()) {
       const std::size_t comma = header.find(',');
-      hops.push_back(Trim(header.substr(0, comma)));
+      hops.push_back(TrimOws(header.substr(0, comma)));
       if (comma == std::string_view::npos) break;
       header.remove_prefix(comma + 1);
     }
   }
   if (hops.empty()) {
     if (real_ip) {
-      if (std::optional<IpAddress> ip = IpAddress::Parse(Trim(*real_ip))) return ip;
+      if (std::optional<IpAddress> ip = IpAddress::Parse(TrimOws(*real_ip))) return ip;
     }
     return peer;
   }

@@ -1,8 +1,9 @@
 #include "http/console/media_type.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <utility>
 
 namespace keyward::http::console {
@@ -23,12 +24,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kTypes =
     {"txt", "text/plain; charset=utf-8"},
 }};
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
-    return std::tolower(x) == std::tolower(y);
-  });
-}
-
 }  // namespace
 
 std::optional<std::string_view> MediaTypeFor(std::string_view path) {
@@ -38,7 +33,7 @@ std::optional<std::string_view> MediaTypeFor(std::string_view path) {
   if (dot == std::string_view::npos) return std::nullopt;
   const std::string_view extension = name.substr(dot + 1);
   for (const auto& [ext, type] : kTypes) {
-    if (EqualsIgnoringCase(ext, extension)) return type;
+    if (boost::beast::iequals(ext, extension)) return type;
   }
   return std::nullopt;
 }

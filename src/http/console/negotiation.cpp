@@ -1,26 +1,14 @@
 #include "http/console/negotiation.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
-#include <cctype>
 #include <optional>
+
+#include "core/text.hpp"
 
 namespace keyward::http::console {
 namespace {
-
-constexpr std::string_view kWhitespace = " \t";
-
-std::string_view Trim(std::string_view s) {
-  const std::size_t first = s.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = s.find_last_not_of(kWhitespace);
-  return s.substr(first, last - first + 1);
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
-    return std::tolower(x) == std::tolower(y);
-  });
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -47,7 +35,7 @@ std::optional<int> Weight(std::string_view params) {
   int weight = 1000;
   while (!params.empty()) {
     const std::size_t semicolon = params.find(';');
-    const std::string_view param = Trim(params.substr(0, semicolon));
+    const std::string_view param = core::TrimOws(params.substr(0, semicolon));
     params =
         semicolon == std::string_view::npos ? std::string_view{} : params.substr(semicolon + 1);
     if (param.empty()) continue;
@@ -72,11 +60,11 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     accept_encoding =
         comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     const std::size_t semicolon = element.find(';');
-    const std::string_view coding = Trim(element.substr(0, semicolon));
+    const std::string_view coding = core::TrimOws(element.substr(0, semicolon));
     const std::optional<int> weight =
         semicolon == std::string_view::npos ? 1000 : Weight(element.substr(semicolon + 1));
     const int w = weight.value_or(0);
-    if (EqualsIgnoringCase(coding, "gzip") || EqualsIgnoringCase(coding, "x-gzip")) {
+    if (boost::beast::iequals(coding, "gzip") || boost::beast::iequals(coding, "x-gzip")) {
       gzip = std::max(gzip.value_or(0), w);
     } else if (coding == "*") {
       any = std::max(any.value_or(0), w);

@@ -45,14 +45,6 @@ constexpr std::array<SearchField, 17> kSearchFields{{
     {"unlockTime", FieldKind::kDate},
 }};
 
-json::object StoredAttributes(const std::string& text) {
-  if (text.empty()) return {};
-  boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
-  if (ec || !parsed.is_object()) return {};
-  return std::move(parsed.get_object());
-}
-
 // The kept members `body` gives (null: not given), type-checked.
 core::Result<json::object> KeptMembers(const json::object& body) {
   json::object kept;

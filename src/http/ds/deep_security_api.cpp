@@ -12,6 +12,7 @@
 
 #include "core/permissions.hpp"
 #include "core/store/account.hpp"
+#include "core/text.hpp"
 #include "http/auth.hpp"
 #include "http/content_type.hpp"
 #include "http/ds/errors.hpp"
@@ -26,13 +27,6 @@ namespace {
 constexpr std::string_view kVersionHeader = "api-version";
 constexpr std::string_view kSupportedVersion = "v1";
 
-std::string_view Trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // The one key a request presents, in api-secret-key or in Authorization with the ApiKey (Cloud
 // One) or Bearer scheme: nullopt for none; kInvalidArgument (two credentials) when they present
 // two different secrets.
@@ -44,7 +38,7 @@ core::Result<std::optional<std::string>> PresentedKey(const Request& request) {
 std::optional<std::string_view> ApiVersion(const Request& request) {
   const auto it = request.find(kVersionHeader);
   if (it == request.end()) return std::nullopt;
-  return Trim(it->value());
+  return core::TrimOws(it->value());
 }
 
 }  // namespace
@@ -73,11 +67,9 @@ Reply DeepSecurityApi::Serve(const Request& request, const RequestContext& conte
 Reply DeepSecurityApi::Fail(const core::Error& error, core::Locale locale, const Endpoint* endpoint,
                             std::string_view pattern) const {
   if (HttpStatus(error.code) >= 500) {
-    std::string detail = core::CodeName(error.code);
-    for (const std::string& arg : error.args) detail += ": " + arg;
     logger_.Error("request failed", {{"surface", "deep-security"},
                                      {"route", boost::json::string(pattern)},
-                                     {"error", boost::json::string(detail)}});
+                                     {"error", boost::json::string(LogDetail(error))}});
   }
   // Before routing, the words of an API key are used (the dialect's most common resource).
   return ErrorReply(error, locale, endpoint != nullptr ? endpoint->resource : Resource::kApiKey,
@@ -133,6 +125,20 @@ Reply DeepSecurityApi::ServeUnguarded(const Request& request, const RequestConte
   }
   const boost::urls::params_view query = url->params();
 
+  // Runs the route as `caller` (with `session` for an Ansible session), errors in `locale`.
+  const auto run_as = [&](const core::Principal& caller, const core::SessionAuth* session,
+                          core::Locale locale) {
+    const Call call{.caller = caller,
+                    .route = route,
+                    .query = query,
+                    .request = request,
+                    .context = context,
+                    .body = *body,
+                    .session = session,
+                    .client_ip = client};
+    return Run(endpoint, call, locale);
+  };
+
   // 4. The caller.
   if (route.route->access == Access::kSignIn || route.route->access == Access::kPublic) {
     core::Result<std::optional<std::string>> key = PresentedKey(request);
@@ -140,15 +146,7 @@ Reply DeepSecurityApi::ServeUnguarded(const Request& request, const RequestConte
     if (route.route->access == Access::kSignIn && *key) {
       return MessageReply(403, Words(Word::kSignInWithKey, kEn));
     }
-    const core::Principal nobody;
-    const Call call{.caller = nobody,
-                    .route = route,
-                    .query = query,
-                    .request = request,
-                    .context = context,
-                    .body = *body,
-                    .client_ip = client};
-    return Run(endpoint, call, kEn);
+    return run_as(core::Principal(), nullptr, kEn);
   }
 
   core::Result<std::optional<std::string>> key = PresentedKey(request);
@@ -171,15 +169,7 @@ Reply DeepSecurityApi::ServeUnguarded(const Request& request, const RequestConte
       return MessageReply(403, Words(Word::kPasswordChangeRequired, locale));
     }
     // 5. With a session, no api-version means v1 (checked above when present).
-    const Call call{.caller = auth->principal,
-                    .route = route,
-                    .query = query,
-                    .request = request,
-                    .context = context,
-                    .body = *body,
-                    .session = &*auth,
-                    .client_ip = client};
-    return Run(endpoint, call, locale);
+    return run_as(auth->principal, &*auth, locale);
   }
   if (!*key) {
     return Fail(core::MakeError(core::ErrorCode::kUnauthenticated, core::Msg::kUnauthenticated),
@@ -190,14 +180,7 @@ Reply DeepSecurityApi::ServeUnguarded(const Request& request, const RequestConte
   if (!caller) return Fail(caller.error(), kEn, &endpoint, pattern);
   // 5. A key's calls name the version.
   if (!version) return MessageReply(400, Words(Word::kApiVersionMissing, caller->locale));
-  const Call call{.caller = *caller,
-                  .route = route,
-                  .query = query,
-                  .request = request,
-                  .context = context,
-                  .body = *body,
-                  .client_ip = client};
-  return Run(endpoint, call, caller->locale);
+  return run_as(*caller, nullptr, caller->locale);
 }
 
 Reply DeepSecurityApi::Run(const Endpoint& endpoint, const Call& call, core::Locale locale) const {

@@ -1,5 +1,7 @@
 #include "http/ds/fields.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <charconv>
 #include <chrono>
 
@@ -72,6 +74,14 @@ core::Time FromEpochMillis(std::int64_t millis) {
 }
 
 std::string Rfc3339Utc(core::Time t) { return core::FormatTime(t, "UTC"); }
+
+json::object StoredAttributes(std::string_view text) {
+  if (text.empty()) return {};
+  boost::system::error_code ec;
+  json::value parsed = json::parse(text, ec);
+  if (ec || !parsed.is_object()) return {};
+  return std::move(parsed.get_object());
+}
 
 std::optional<std::int64_t> PathId(const RouteMatch& route, std::string_view name) {
   return core::ParseId(route.Param(name));

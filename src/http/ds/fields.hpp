@@ -40,6 +40,11 @@ core::Time FromEpochMillis(std::int64_t millis);
 // `t` as RFC 3339 in UTC ("2026-11-22T06:00:00Z"), the form core's inputs take.
 std::string Rfc3339Utc(core::Time t);
 
+// What a role or an account keeps for the dialect (core::Role::attributes,
+// core::Account::attributes) as a JSON object: {} when it keeps none (or what it keeps is not an
+// object, which the dialect never writes).
+boost::json::object StoredAttributes(std::string_view text);
+
 // The integer id in path parameter `name`; nullopt when it is not one (the caller answers 404).
 std::optional<std::int64_t> PathId(const RouteMatch& route, std::string_view name);
 

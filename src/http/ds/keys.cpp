@@ -32,20 +32,6 @@ core::Result<core::KeyId> CurrentKeyId(const Call& call) {
   return call.caller.key_id;
 }
 
-// Every key, paging through core's list until done.
-core::Result<std::vector<core::ApiKey>> AllKeys(const Services& services, const Call& call) {
-  std::vector<core::ApiKey> keys;
-  core::KeyListInput input;
-  input.limit = std::to_string(core::kMaxListLimit);
-  for (;;) {
-    KW_ASSIGN_OR_RETURN(core::KeyPage page, services.keys.List(call.caller, input));
-    for (core::ApiKey& key : page.items) keys.push_back(std::move(key));
-    if (!page.next_cursor) break;
-    input.cursor = std::move(page.next_cursor);
-  }
-  return keys;
-}
-
 Reply KeysReply(const std::vector<const core::ApiKey*>& keys, core::Time now) {
   json::array items;
   items.reserve(keys.size());
@@ -109,7 +95,7 @@ core::Result<core::ApiKey> Modify(const Services& services, const Call& call, co
 }  // namespace
 
 core::Result<Reply> ListApiKeys(const Services& services, const Call& call) {
-  KW_ASSIGN_OR_RETURN(std::vector<core::ApiKey> keys, AllKeys(services, call));
+  KW_ASSIGN_OR_RETURN(std::vector<core::ApiKey> keys, services.keys.ListAll(call.caller));
   std::vector<const core::ApiKey*> all;
   all.reserve(keys.size());
   for (const core::ApiKey& key : keys) all.push_back(&key);
@@ -128,7 +114,7 @@ core::Result<Reply> CreateApiKey(const Services& services, const Call& call) {
 
 core::Result<Reply> SearchApiKeys(const Services& services, const Call& call) {
   KW_ASSIGN_OR_RETURN(Search search, Search::Parse(call.body, KeySearchFields()));
-  KW_ASSIGN_OR_RETURN(std::vector<core::ApiKey> keys, AllKeys(services, call));
+  KW_ASSIGN_OR_RETURN(std::vector<core::ApiKey> keys, services.keys.ListAll(call.caller));
   const core::Time now = services.clock.Now();
   const std::vector<const core::ApiKey*> found = ApplySearch(
       search, keys,

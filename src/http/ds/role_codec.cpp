@@ -80,15 +80,6 @@ void DeepMerge(json::object& into, const json::object& from) {
   }
 }
 
-// The stored attributes as an object ({} when there are none or they are not an object).
-json::object StoredAttributes(const std::string& text) {
-  if (text.empty()) return {};
-  boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
-  if (ec || !parsed.is_object()) return {};
-  return std::move(parsed.get_object());
-}
-
 // What a body gives beyond name and description.
 struct RoleMembers {
   json::object kept;                                 // the members kept as attributes

@@ -2,7 +2,6 @@
 #include "http/ds/routes.hpp"
 
 #include <array>
-#include <cassert>
 #include <cstddef>
 
 #include "core/permissions.hpp"
@@ -150,21 +149,14 @@ constexpr std::array kEndpoints = {
              kLogIn},
 };
 
-constexpr auto kRoutes = [] {
-  std::array<Route, kEndpoints.size()> routes{};
-  for (std::size_t i = 0; i < kEndpoints.size(); ++i) routes[i] = kEndpoints[i].route;
-  return routes;
-}();
+constexpr EntryTable kTable(kEndpoints);
 
 }  // namespace
 
-std::span<const Endpoint> Endpoints() { return kEndpoints; }
+std::span<const Endpoint> Endpoints() { return kTable.entries(); }
 
-RouteTable Routes() { return kRoutes; }
+RouteTable Routes() { return kTable.routes(); }
 
-const Endpoint& EndpointOf(const Route& route) {
-  assert(&route >= kRoutes.data() && &route < kRoutes.data() + kRoutes.size());
-  return kEndpoints[static_cast<std::size_t>(&route - kRoutes.data())];
-}
+const Endpoint& EndpointOf(const Route& route) { return kTable.Of(route); }
 
 }  // namespace keyward::http::ds

@@ -250,12 +250,10 @@ Reply ApiHandler::Run(const v1::Endpoint& endpoint, const v1::Call& call, core::
 
 Reply ApiHandler::Fail(const core::Error& error, core::Locale locale, const RouteMatch* route) {
   if (HttpStatus(error.code) >= 500) {
-    std::string detail = core::CodeName(error.code);
-    for (const std::string& arg : error.args) detail += ": " + arg;
     const std::string_view pattern =
         route != nullptr && route->route != nullptr ? route->route->pattern : "";
     logger_.Error("request failed", {{"route", boost::json::string(pattern)},
-                                     {"error", boost::json::string(detail)}});
+                                     {"error", boost::json::string(LogDetail(error))}});
   }
   return ErrorReply(error, locale);
 }

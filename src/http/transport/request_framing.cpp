@@ -5,18 +5,13 @@
 
 #include <iterator>
 
+#include "core/text.hpp"
+
 namespace keyward::http {
 namespace {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-
-std::string_view Trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 // Whether the Transfer-Encoding fields of `header`, taken together as one list, name exactly one
 // coding and it is chunked. Empty list items (", chunked") count as nothing, as RFC 9110 5.6.1
@@ -29,7 +24,7 @@ bool OnlyChunked(const RequestHeader& header) {
     std::string_view list = it->value();
     while (true) {
       const std::size_t comma = list.find(',');
-      const std::string_view item = Trim(list.substr(0, comma));
+      const std::string_view item = core::TrimOws(list.substr(0, comma));
       if (!item.empty()) {
         ++codings;
         chunked = beast::iequals(item, "chunked");

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/permissions.hpp"
+#include "core/text.hpp"
 #include "http/auth.hpp"
 #include "http/router.hpp"
 #include "http/secret_scan.hpp"
@@ -36,13 +37,6 @@ constexpr std::string_view kApiKeyHeader = "X-API-Key";
 constexpr std::string_view kBearer = "bearer";
 // How many required permissions fit without a heap allocation; more spill into a vector.
 constexpr std::size_t kInlinePermissions = 8;
-
-std::string_view Trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -182,7 +176,7 @@ class RequiredPermissions {
   void AddList(std::string_view list) {
     while (!list.empty()) {
       const std::size_t comma = list.find(',');
-      const std::string_view name = Trim(list.substr(0, comma));
+      const std::string_view name = core::TrimOws(list.substr(0, comma));
       list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
       if (!name.empty()) Add(name);
     }
@@ -212,12 +206,12 @@ class RequiredPermissions {
 // The token of an Authorization value, or empty when its scheme is not Bearer (RFC 7235: the
 // scheme is case-insensitive).
 std::string_view BearerToken(std::string_view value) {
-  value = Trim(value);
+  value = core::TrimOws(value);
   if (value.size() <= kBearer.size() || !beast::iequals(value.substr(0, kBearer.size()), kBearer))
     return {};
   const std::string_view rest = value.substr(kBearer.size());
   if (rest.front() != ' ' && rest.front() != '\t') return {};
-  return Trim(rest);
+  return core::TrimOws(rest);
 }
 
 struct PresentedToken {
@@ -234,7 +228,7 @@ PresentedToken FindToken(const Request& request) {
       token = BearerToken(field.value());
     } else if (beast::iequals(field.name_string(), kSecretKeyHeader) ||
                beast::iequals(field.name_string(), kApiKeyHeader)) {
-      token = Trim(field.value());
+      token = core::TrimOws(field.value());
     }
     if (token.empty()) continue;
     if (!found.token.empty() && found.token != token) {

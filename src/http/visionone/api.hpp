@@ -44,6 +44,7 @@ struct Call {
 using CallHandler = core::Result<Reply> (*)(const Services& services, const Call& call);
 
 struct Endpoint {
+  Route route;
   std::string_view permission;
   CallHandler handler;
 };

@@ -1,5 +1,7 @@
 #include "http/visionone/filter.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <array>
 #include <utility>
 #include <variant>
@@ -21,18 +23,6 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 bool IsWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '/';
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // Recursive descent over the text; every failure is recorded once and unwinds.
@@ -66,7 +56,7 @@ class Parser {
 
   bool AcceptKeyword(std::string_view keyword) {
     const std::string_view word = PeekWord();
-    if (!EqualsIgnoringCase(word, keyword)) return false;
+    if (!boost::beast::iequals(word, keyword)) return false;
     pos_ += word.size();
     return true;
   }
@@ -155,8 +145,8 @@ class Parser {
     }
     if (!field) {
       // A keyword where a term belongs is a missing term, not an unknown field.
-      if (EqualsIgnoringCase(word, "and") || EqualsIgnoringCase(word, "or") ||
-          EqualsIgnoringCase(word, "eq")) {
+      if (boost::beast::iequals(word, "and") || boost::beast::iequals(word, "or") ||
+          boost::beast::iequals(word, "eq")) {
         return Failed(FilterErrorKind::kExpectedTerm);
       }
       return Failed(FilterErrorKind::kUnknownField);

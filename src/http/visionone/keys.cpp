@@ -27,9 +27,6 @@ namespace {
 
 namespace json = boost::json;
 
-// Keys read per core list call while gathering every key for a filtered, sorted list.
-constexpr const char* kGatherLimit = "500";
-
 // The id of a role given by name; the Master Administrator role is refused (the dialect's rule,
 // on create and on PATCH). Names compare as core compares them (ASCII letters in any case).
 core::Result<std::string> RoleIdForName(const Services& services, const std::string& name,
@@ -72,19 +69,6 @@ json::object CreateOne(const Services& services, const Call& call, const json::v
       {"body", json::object{{"id", std::to_string(issued->key.id)},
                             {"value", issued->token},
                             {"expiredDateTime", UtcOrEmpty(issued->key.expires_at)}}}};
-}
-
-// Every key the caller may list, through core's list (its permission check included).
-core::Result<std::vector<core::ApiKey>> AllKeys(const Services& services, const Call& call) {
-  std::vector<core::ApiKey> all;
-  core::KeyListInput input;
-  input.limit = kGatherLimit;
-  for (;;) {
-    KW_ASSIGN_OR_RETURN(core::KeyPage page, services.keys.List(call.caller, input));
-    for (core::ApiKey& key : page.items) all.push_back(std::move(key));
-    if (!page.next_cursor) return all;
-    input.cursor = page.next_cursor;
-  }
 }
 
 // The sort of a list: its field's value as a comparable tuple, then the id.
@@ -156,7 +140,7 @@ core::Result<Reply> ListKeys(const Services& services, const Call& call) {
                                                       HeaderValue(call.request, "TMV1-Filter"))
                                                 : std::nullopt,
                                      call.locale()));
-  KW_ASSIGN_OR_RETURN(std::vector<core::ApiKey> keys, AllKeys(services, call));
+  KW_ASSIGN_OR_RETURN(std::vector<core::ApiKey> keys, services.keys.ListAll(call.caller));
   const core::Time now = services.clock.Now();
   std::erase_if(
       keys, [&](const core::ApiKey& key) { return !query.filter.Matches(SubjectOf(key, now)); });

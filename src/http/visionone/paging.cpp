@@ -4,6 +4,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/text.hpp"
 #include "http/visionone/api.hpp"
 #include "http/visionone/codec.hpp"
 #include "http/visionone/errors.hpp"
@@ -60,12 +61,6 @@ std::optional<std::string> DecodeToken(std::string_view text) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 core::Result<int> ParseTop(const std::optional<std::string>& text, core::Locale locale) {
   if (!text) return kDefaultTop;
   int n = 0;
@@ -119,11 +114,11 @@ core::Result<OrderBy> ParseOrderBy(std::string_view text, core::Locale locale) {
     return Refusal(Render(Words::kOrderByInvalid, locale, {std::string(kOrderByChoices)}),
                    "orderBy");
   };
-  text = Trim(text);
+  text = core::TrimOws(text);
   const std::size_t space = text.find(' ');
   const std::string_view field = text.substr(0, space);
   const std::string_view direction =
-      space == std::string_view::npos ? std::string_view{} : Trim(text.substr(space + 1));
+      space == std::string_view::npos ? std::string_view{} : core::TrimOws(text.substr(space + 1));
   OrderBy order;
   bool found = false;
   for (const auto& [name, f] : kOrderFields) {
@@ -184,7 +179,7 @@ core::Result<ListQuery> ParseListQuery(const boost::urls::params_view& params,
     query.skip = token->offset;
   }
   // A header holding nothing but spaces is no filter, like no header.
-  if (!Trim(query.filter_text).empty()) {
+  if (!core::TrimOws(query.filter_text).empty()) {
     std::variant<Filter, FilterError> parsed = ParseFilter(query.filter_text);
     if (const auto* error = std::get_if<FilterError>(&parsed)) {
       return Refusal(FilterMessage(*error, locale), "TMV1-Filter");

@@ -1,6 +1,5 @@
 // The Vision One dialect's route table. "delete" is a literal segment, so it is never an {id}.
 #include <array>
-#include <cassert>
 
 #include "core/permissions.hpp"
 #include "http/visionone/api.hpp"
@@ -10,29 +9,30 @@ namespace {
 
 constexpr Access kAuth = Access::kAuthenticated;
 
-constexpr std::array<Route, 5> kRoutes{{
-    {"visionOneCreateApiKeys", "POST", "/v3.0/iam/apiKeys", kAuth},
-    {"visionOneListApiKeys", "GET", "/v3.0/iam/apiKeys", kAuth},
-    {"visionOneDeleteApiKeys", "POST", "/v3.0/iam/apiKeys/delete", kAuth},
-    {"visionOneGetApiKey", "GET", "/v3.0/iam/apiKeys/{id}", kAuth},
-    {"visionOnePatchApiKey", "PATCH", "/v3.0/iam/apiKeys/{id}", kAuth},
-}};
+constexpr std::array kEndpoints = {
+    Endpoint{{"visionOneCreateApiKeys", "POST", "/v3.0/iam/apiKeys", kAuth},
+             core::perm::kApiKeysCreate,
+             &CreateKeys},
+    Endpoint{{"visionOneListApiKeys", "GET", "/v3.0/iam/apiKeys", kAuth},
+             core::perm::kApiKeysView,
+             &ListKeys},
+    Endpoint{{"visionOneDeleteApiKeys", "POST", "/v3.0/iam/apiKeys/delete", kAuth},
+             core::perm::kApiKeysDelete,
+             &DeleteKeys},
+    Endpoint{{"visionOneGetApiKey", "GET", "/v3.0/iam/apiKeys/{id}", kAuth},
+             core::perm::kApiKeysView,
+             &GetKey},
+    Endpoint{{"visionOnePatchApiKey", "PATCH", "/v3.0/iam/apiKeys/{id}", kAuth},
+             core::perm::kApiKeysEdit,
+             &PatchKey},
+};
 
-constexpr std::array<Endpoint, 5> kEndpoints{{
-    {core::perm::kApiKeysCreate, &CreateKeys},
-    {core::perm::kApiKeysView, &ListKeys},
-    {core::perm::kApiKeysDelete, &DeleteKeys},
-    {core::perm::kApiKeysView, &GetKey},
-    {core::perm::kApiKeysEdit, &PatchKey},
-}};
+constexpr EntryTable kTable(kEndpoints);
 
 }  // namespace
 
-RouteTable Routes() { return kRoutes; }
+RouteTable Routes() { return kTable.routes(); }
 
-const Endpoint& EndpointOf(const Route& route) {
-  assert(&route >= kRoutes.data() && &route < kRoutes.data() + kRoutes.size());
-  return kEndpoints[static_cast<std::size_t>(&route - kRoutes.data())];
-}
+const Endpoint& EndpointOf(const Route& route) { return kTable.Of(route); }
 
 }  // namespace keyward::http::visionone

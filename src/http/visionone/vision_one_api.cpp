@@ -27,9 +27,9 @@ Reply VisionOneApi::Serve(const Request& request, const RequestContext& context)
     return ServeUnsafe(request, context);
   } catch (const std::exception& e) {
     logger_.Error("request failed",
-                  {{"dialect", "visionone"}, {"exception", boost::json::string(e.what())}});
+                  {{"surface", "vision-one"}, {"exception", boost::json::string(e.what())}});
   } catch (...) {
-    logger_.Error("request failed", {{"dialect", "visionone"}, {"exception", "unknown"}});
+    logger_.Error("request failed", {{"surface", "vision-one"}, {"exception", "unknown"}});
   }
   return ErrorReply(core::Internal("exception"), core::Locale::kEnUs);
 }
@@ -88,11 +88,9 @@ Reply VisionOneApi::ServeUnsafe(const Request& request, const RequestContext& co
 Reply VisionOneApi::Fail(const core::Error& error, core::Locale locale,
                          std::string_view pattern) const {
   if (HttpStatus(error.code) >= 500) {
-    std::string detail = core::CodeName(error.code);
-    for (const std::string& arg : error.args) detail += ": " + arg;
-    logger_.Error("request failed", {{"dialect", "visionone"},
+    logger_.Error("request failed", {{"surface", "vision-one"},
                                      {"route", boost::json::string(pattern)},
-                                     {"error", boost::json::string(detail)}});
+                                     {"error", boost::json::string(LogDetail(error))}});
   }
   return ErrorReply(error, locale);
 }
