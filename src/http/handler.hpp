@@ -7,8 +7,8 @@
 // Streaming: Respond may answer a response head and a BodyProducer instead of a whole body. The
 // transport then sends the body with chunked transfer encoding (HTTP/1.1; to HTTP/1.0, as raw
 // bytes ended by closing the connection), calling the producer on a worker thread for each chunk
-// and writing that chunk on the connection's strand before asking for the next, so one chunk at a
-// time is held in memory whatever the body's size.
+// and writing that chunk on the connection's I/O thread before asking for the next, so one chunk
+// at a time is held in memory whatever the body's size.
 #pragma once
 
 #include <boost/asio/ip/address.hpp>
@@ -43,7 +43,7 @@ enum class BodyStep {
 // After kFailed, or an exception (logged by the transport), the transport closes the connection
 // without ending the body, so the client sees a truncated response, never a complete-looking
 // one. The transport also cuts a stream short that way when the server is stopping. The producer
-// is destroyed on the connection's strand once the stream has ended, however it ended.
+// is destroyed on the connection's I/O thread once the stream has ended, however it ended.
 using BodyProducer = std::function<BodyStep(std::string& chunk)>;
 
 // What Respond answers: a whole response, or a response head and the producer of its body.

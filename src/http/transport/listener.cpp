@@ -2,7 +2,6 @@
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
@@ -26,11 +25,11 @@ std::string EndpointText(const tcp::endpoint& endpoint) {
 
 }  // namespace
 
-Listener::Listener(asio::io_context& io, SessionContext& context)
-    : io_(io),
+Listener::Listener(const std::vector<asio::io_context*>& ios, SessionContext& context)
+    : ios_(ios),
       context_(context),
-      acceptor_(asio::make_strand(io)),
-      retry_(acceptor_.get_executor()) {}
+      acceptor_(ios_.front()->get_executor()),
+      retry_(ios_.front()->get_executor()) {}
 
 core::Status Listener::Open(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -80,13 +79,13 @@ void Listener::Close() {
 
 void Listener::Accept() {
   if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(asio::make_strand(io_),
-                         [this](boost::system::error_code ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket));
-                         });
+  asio::io_context& io = *ios_[next_];
+  next_ = (next_ + 1) % ios_.size();
+  acceptor_.async_accept(
+      io, [this](boost::system::error_code ec, Socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
-void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+void Listener::OnAccept(boost::system::error_code ec, Socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
     context_.logger.Warn("accept failed", {{"error", ec.message()}});

@@ -1,13 +1,20 @@
-// Listener: accepts connections on one TCP endpoint and starts a Session for each, each on its
-// own strand. Thread-safety: Open() and Start() before the io_context runs, from one thread;
-// Close() from any thread.
+// Listener: accepts connections on one TCP endpoint and starts a Session for each, handing the
+// connections to the I/O threads' io_contexts in turn (round robin), so that each connection
+// lives on one io_context, run by one thread, for its whole life. The accept loop itself runs on
+// the first io_context.
+// Thread-safety: Open() and Start() before the io_contexts run, from one thread; Close() from
+// any thread.
 #pragma once
 
+#include <boost/asio/basic_socket_acceptor.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/transport/session.hpp"
@@ -16,8 +23,9 @@ namespace keyward::http {
 
 class Listener {
  public:
-  // `io` and `context` must outlive the Listener.
-  Listener(boost::asio::io_context& io, SessionContext& context);
+  // `ios` (at least one) and `context` must outlive the Listener; the listening socket lives on
+  // ios.front().
+  Listener(const std::vector<boost::asio::io_context*>& ios, SessionContext& context);
 
   // Opens, binds and listens on `endpoint` (SO_REUSEADDR, so a restart does not wait for
   // TIME_WAIT). On error, names the endpoint and the system's reason (e.g. address in use).
@@ -33,13 +41,20 @@ class Listener {
   std::uint16_t port() const { return port_; }
 
  private:
-  void Accept();
-  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  using Executor = boost::asio::io_context::executor_type;
 
-  boost::asio::io_context& io_;
+  void Accept();
+  void OnAccept(boost::system::error_code ec, Socket socket);
+
+  std::vector<boost::asio::io_context*> ios_;
+  std::size_t next_ = 0;  // the io_context of the next accepted connection
   SessionContext& context_;
-  boost::asio::ip::tcp::acceptor acceptor_;  // on a strand: Close() races the accept loop
-  boost::asio::steady_timer retry_;          // backs off after an accept error (e.g. EMFILE)
+  // On ios_.front(), whose one thread runs the accept loop and Close(): no strand needed.
+  boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> acceptor_;
+  // Backs off after an accept error (e.g. EMFILE).
+  boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                    boost::asio::wait_traits<std::chrono::steady_clock>, Executor>
+      retry_;
   std::uint16_t port_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "http/transport/server.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -61,11 +63,19 @@ class Server::Impl {
         logger_(logger),
         registry_(options_.max_connections, options_.max_connections_per_address),
         context_{options_, handler, logger, metrics, workers_, registry_, nullptr},
-        io_(std::max(1, options_.io_threads)),
-        workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))) {}
+        workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))) {
+    const int threads = std::max(1, options_.io_threads);
+    for (int i = 0; i < threads; ++i) {
+      // Each io_context is run by exactly one thread, which the hint tells Asio.
+      ios_.push_back(std::make_unique<asio::io_context>(1));
+      io_pointers_.push_back(ios_.back().get());
+      // Keeps an I/O thread that has no connection yet in run() until Stop().
+      guards_.push_back(asio::make_work_guard(*ios_.back()));
+    }
+  }
 
   ~Impl() {
-    // Workers still running a handler post back to io_: join them while it exists.
+    // Workers still running a handler post back to the io_contexts: join them while they exist.
     workers_.stop();
     workers_.join();
   }
@@ -80,8 +90,8 @@ class Server::Impl {
       context_.tls = tls_.get();
     }
     KW_ASSIGN_OR_RETURN(const tcp::endpoint endpoint,
-                        ResolveEndpoint(io_, options_.host, options_.port));
-    auto listener = std::make_unique<Listener>(io_, context_);
+                        ResolveEndpoint(*ios_.front(), options_.host, options_.port));
+    auto listener = std::make_unique<Listener>(io_pointers_, context_);
     KW_RETURN_IF_ERROR(listener->Open(endpoint));
     listener->Start();
     listener_ = std::move(listener);
@@ -93,31 +103,36 @@ class Server::Impl {
 
   std::uint16_t port() const { return listener_ ? listener_->port() : options_.port; }
 
+  // One thread per io_context, the caller's running the first (and the listener).
   void Run() {
     if (!listener_) return;
     std::vector<std::thread> threads;
-    for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { RunIo(); });
-    RunIo();
+    for (std::size_t i = 1; i < ios_.size(); ++i) {
+      threads.emplace_back([this, i] { RunIo(*ios_[i]); });
+    }
+    RunIo(*ios_.front());
     for (auto& thread : threads) thread.join();
   }
 
   void Stop() {
     if (stop_requested_.exchange(true)) return;
-    // On an I/O thread, so that a Stop() that comes before Run() (or even before Start()) still
-    // reaches the listener Start() creates.
-    asio::post(io_, [this] {
+    // On the listener's I/O thread, so that a Stop() that comes before Run() (or even before
+    // Start()) still reaches the listener Start() creates. Once the guards are gone, each I/O
+    // thread returns from run() when its last connection has finished.
+    asio::post(*ios_.front(), [this] {
       if (listener_) listener_->Close();
       registry_.ShutdownAll();
+      guards_.clear();
     });
   }
 
  private:
   // A handler that throws out of the io_context (it should not) costs one log line, not the
   // process: run() resumes.
-  void RunIo() {
+  void RunIo(asio::io_context& io) {
     for (;;) {
       try {
-        io_.run();
+        io.run();
         return;
       } catch (const std::exception& e) {
         logger_.Error("unexpected exception on an I/O thread", {{"error", e.what()}});
@@ -125,14 +140,17 @@ class Server::Impl {
     }
   }
 
-  // Declaration order is destruction order reversed: the listener and the workers go before the
-  // io_context, which destroys the sessions, which use the registry and the context.
+  // Declaration order is destruction order reversed: the listener, the workers and the guards go
+  // before the io_contexts, which destroy the sessions, which use the registry and the context.
   ServerOptions options_;
   Logger& logger_;
   std::unique_ptr<asio::ssl::context> tls_;
   ConnectionRegistry registry_;
   SessionContext context_;
-  asio::io_context io_;
+  // One per I/O thread; each connection lives on one of them for its whole life.
+  std::vector<std::unique_ptr<asio::io_context>> ios_;
+  std::vector<asio::io_context*> io_pointers_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
   asio::thread_pool workers_;
   std::unique_ptr<Listener> listener_;
   std::atomic<bool> stop_requested_{false};

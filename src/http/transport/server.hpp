@@ -2,7 +2,12 @@
 // with Boost.Beast under the limits of ServerOptions, takes the Handler's inline answer when it
 // has one that needs no waiting (Handler::TryInline, on the I/O thread), else hands the request
 // to Handler::Handle on a worker thread pool (handlers may block on the store; the I/O threads
-// never run Handle), and writes the response back on the connection's strand.
+// never run Handle), and writes the response back on the connection's I/O thread.
+//
+// Threads: io_threads I/O threads, each running an io_context of its own. The listener (on the
+// first) hands accepted connections to the io_contexts in turn, and a connection stays on its
+// io_context for its whole life, so nothing of a connection needs a strand; the worker pool
+// posts each answer back to the connection's io_context.
 //
 // Per connection: HTTP/1.1 and 1.0, keep-alive, one request at a time (pipelined requests wait
 // in the read buffer and are answered in order). Limits answer and then close the connection:

@@ -2,12 +2,14 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -31,6 +33,8 @@ namespace {
 
 // How many bytes the wait for a request's first bytes reads at most.
 constexpr std::size_t kFirstReadSize = 4096;
+// How many bytes one read of the rest of a request asks for at most (as http::async_read does).
+constexpr std::size_t kReadSize = 65536;
 // How long a closing connection is drained (lingering close), so that a client still sending a
 // body it was refused reads our answer instead of a reset.
 constexpr std::chrono::seconds kLingerTimeout{1};
@@ -47,19 +51,53 @@ void LogHandlerThrew(Logger& logger, const std::string& method, const std::strin
   }
 }
 
+// Appends the head of `response` to `out` byte for byte as Beast's serializer writes it: the
+// status line (the reason phrase the response holds, else the standard one) and each field as
+// stored, "Name: value\r\n", then the blank line.
+void SerializeHead(const Response& response, std::string& out) {
+  const unsigned version = response.version();
+  const unsigned code = response.result_int();
+  const char line[] = {'H',
+                       'T',
+                       'T',
+                       'P',
+                       '/',
+                       static_cast<char>('0' + version / 10),
+                       '.',
+                       static_cast<char>('0' + version % 10),
+                       ' ',
+                       static_cast<char>('0' + code / 100),
+                       static_cast<char>('0' + (code / 10) % 10),
+                       static_cast<char>('0' + code % 10),
+                       ' '};
+  out.append(line, sizeof line);
+  const std::string_view reason = response.reason();
+  out.append(reason.data(), reason.size());
+  out.append("\r\n", 2);
+  for (const auto& field : response) {
+    const std::string_view name = field.name_string();
+    const std::string_view value = field.value();
+    out.append(name.data(), name.size());
+    out.append(": ", 2);
+    out.append(value.data(), value.size());
+    out.append("\r\n", 2);
+  }
+  out.append("\r\n", 2);
+}
+
 }  // namespace
 
 template <class Stream>
-Session<Stream>::Session(SessionContext& context, tcp::socket socket)
-    : ctx_(context), stream_(MakeStream(context, std::move(socket))), deadline_(executor()) {
+Session<Stream>::Session(SessionContext& context, Socket socket)
+    : ctx_(context), stream_(MakeStream(context, std::move(socket))), timer_(executor()) {
   boost::system::error_code ec;
-  const tcp::endpoint peer = lowest().socket().remote_endpoint(ec);
+  const tcp::endpoint peer = lowest().remote_endpoint(ec);
   request_context_.peer = peer.address();
   request_context_.tls = kTls;
   peer_text_ = ec ? std::string("-") : peer.address().to_string();
   limited_address_ = LimitedAddress(ec ? std::nullopt : core::IpAddress::Parse(peer_text_),
                                     ctx_.options.unlimited_peers);
-  lowest().socket().set_option(tcp::no_delay(true), ec);
+  lowest().set_option(tcp::no_delay(true), ec);
 }
 
 template <class Stream>
@@ -80,8 +118,8 @@ void Session<Stream>::Admit() {
   }
   registered_ = true;
   ctx_.metrics.ConnectionOpened();
-  // Admit() runs on the listener's strand; from here on, everything runs on ours (a Shutdown()
-  // may already be queued there).
+  // Admit() runs on the listener's I/O thread; from here on, everything runs on this
+  // connection's (a Shutdown() may already be queued there).
   asio::post(executor(), [self = this->shared_from_this()] { self->Begin(); });
 }
 
@@ -109,32 +147,59 @@ void Session<Stream>::OnShutdown() {
 
 template <class Stream>
 void Session<Stream>::ArmDeadline(std::chrono::steady_clock::time_point when) {
-  const std::uint64_t generation = ++deadline_generation_;
-  deadline_.expires_at(when);
-  deadline_.async_wait([self = this->shared_from_this(), generation](beast::error_code ec) {
-    if (ec || generation != self->deadline_generation_) return;
-    self->timed_out_ = true;
-    self->lowest().socket().cancel(ec);
-  });
+  deadline_ = when;
+  // A wait that ends no later than `when` is already pending: it waits again when it ends.
+  if (timer_waiting_ && timer_expiry_ <= when) return;
+  StartTimer(when);
 }
 
 template <class Stream>
 void Session<Stream>::DisarmDeadline() {
-  ++deadline_generation_;
-  deadline_.cancel();
+  deadline_ = std::chrono::steady_clock::time_point::max();
+}
+
+template <class Stream>
+void Session<Stream>::StartTimer(std::chrono::steady_clock::time_point when) {
+  const std::uint64_t generation = ++timer_generation_;
+  timer_expiry_ = when;
+  timer_waiting_ = true;
+  timer_.expires_at(when);  // cancels a pending wait, which then sees an old generation
+  timer_.async_wait([self = this->shared_from_this(), generation](beast::error_code) {
+    self->OnTimer(generation);
+  });
+}
+
+template <class Stream>
+void Session<Stream>::OnTimer(std::uint64_t generation) {
+  if (generation != timer_generation_) return;
+  timer_waiting_ = false;
+  if (deadline_ == std::chrono::steady_clock::time_point::max()) return;
+  if (std::chrono::steady_clock::now() < deadline_) return StartTimer(deadline_);
+  deadline_ = std::chrono::steady_clock::time_point::max();
+  timed_out_ = true;
+  beast::error_code ignored;
+  lowest().cancel(ignored);
+}
+
+template <class Stream>
+void Session<Stream>::StopTimer() {
+  DisarmDeadline();
+  ++timer_generation_;
+  timer_waiting_ = false;
+  timer_.cancel();
 }
 
 template <class Stream>
 void Session<Stream>::DoHandshake() {
   phase_ = Phase::kHandshake;
-  lowest().expires_at(accepted_ + ctx_.options.header_timeout);
+  ArmDeadline(accepted_ + ctx_.options.header_timeout);
   stream_.async_handshake(asio::ssl::stream_base::server, Bind(&Session::OnHandshake));
 }
 
 template <class Stream>
 void Session<Stream>::OnHandshake(beast::error_code ec) {
-  lowest().expires_never();
-  if (ec || stopping_) return CloseNow();
+  DisarmDeadline();
+  if (ec || timed_out_ || stopping_) return CloseNow();
   DoRead();
 }
 
@@ -144,6 +209,7 @@ void Session<Stream>::DoRead() {
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(ctx_.options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(static_cast<std::uint64_t>(ctx_.options.body_limit));
+  header_checked_ = false;
   timed_out_ = false;
   if (buffer_.size() > 0) return ReadHeader();
   phase_ = Phase::kIdle;
@@ -169,18 +235,53 @@ void Session<Stream>::ReadHeader() {
       (first_request_ ? accepted_ : request_started_) + ctx_.options.header_timeout;
   first_request_ = false;
   ArmDeadline(std::min(header_deadline, request_started_ + ctx_.options.read_timeout));
-  bhttp::async_read_header(stream_, buffer_, *parser_, Bind(&Session::OnHeader));
+  Parse();
 }
 
 template <class Stream>
-void Session<Stream>::OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
+void Session<Stream>::Parse() {
+  while (!parser_->is_done()) {
+    beast::error_code ec = bhttp::error::need_more;
+    if (buffer_.size() > 0) {
+      ec = {};
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+    }
+    if (ec && ec != bhttp::error::need_more) return OnReadError(ec);
+    if (!header_checked_ && parser_->is_header_done() && !OnHeader()) return;
+    if (ec) {
+      const std::size_t size = beast::read_size(buffer_, kReadSize);
+      if (size == 0) return OnReadError(bhttp::error::buffer_overflow);
+      stream_.async_read_some(buffer_.prepare(size), Bind(&Session::OnReadSome));
+      return;
+    }
+  }
+  // A request without a body is done with its header section.
+  if (!header_checked_ && !OnHeader()) return;
+  OnBody();
+}
+
+template <class Stream>
+void Session<Stream>::OnReadSome(beast::error_code ec, std::size_t bytes) {
+  buffer_.commit(bytes);
+  if (ec == asio::error::eof) {
+    // As http::async_read reports it: the peer closed mid-request, or before it began.
+    ec = parser_->got_some() ? beast::error_code(bhttp::error::partial_message)
+                             : beast::error_code(bhttp::error::end_of_stream);
+  }
   if (ec) return OnReadError(ec);
+  Parse();
+}
+
+template <class Stream>
+bool Session<Stream>::OnHeader() {
+  header_checked_ = true;
   const auto& header = parser_->get();
   // A request whose end cannot be told is refused before any of its body is read, and the
   // connection closed, so that none of its bytes is ever taken for the next request.
   if (FramingFault(header)) {
     DisarmDeadline();
-    return RespondAndClose(400);
+    RespondAndClose(400);
+    return false;
   }
   header_fields_ = FieldCount(header);
   ArmDeadline(request_started_ + ctx_.options.read_timeout);
@@ -189,25 +290,19 @@ void Session<Stream>::OnHeader(beast::error_code ec, std::size_t /*bytes*/) {
       beast::iequals(header[bhttp::field::expect], "100-continue")) {
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       Bind(&Session::OnContinueWritten));
-    return;
+    return false;
   }
-  ReadBody();
+  return true;
 }
 
 template <class Stream>
 void Session<Stream>::OnContinueWritten(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return OnReadError(ec);
-  ReadBody();
+  Parse();
 }
 
 template <class Stream>
-void Session<Stream>::ReadBody() {
-  bhttp::async_read(stream_, buffer_, *parser_, Bind(&Session::OnBody));
-}
-
-template <class Stream>
-void Session<Stream>::OnBody(beast::error_code ec, std::size_t /*bytes*/) {
-  if (ec) return OnReadError(ec);
+void Session<Stream>::OnBody() {
   DisarmDeadline();
   // Beast's parser adds a chunked body's trailer fields to the header fields, where they would
   // pass for headers (X-Forwarded-For, Authorization, ...). Nothing Keyward serves uses request
@@ -312,13 +407,29 @@ void Session<Stream>::RespondAndClose(unsigned status) {
 template <class Stream>
 void Session<Stream>::Write() {
   phase_ = Phase::kWriting;
-  lowest().expires_after(ctx_.options.read_timeout);
-  bhttp::async_write(stream_, response_, Bind(&Session::OnWritten));
+  ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
+  // FinishResponse framed the body with Content-Length (or none, for a bodiless status); a
+  // chunked response is left to Beast's serializer.
+  if (response_.chunked()) {
+    bhttp::async_write(stream_, response_, Bind(&Session::OnWritten));
+    return;
+  }
+  head_.clear();
+  SerializeHead(response_, head_);
+  const std::string& body = response_.body();
+  if constexpr (kTls) {
+    // An SSL stream writes one buffer per record: one record for head and body.
+    head_ += body;
+    asio::async_write(stream_, asio::buffer(head_), Bind(&Session::OnWritten));
+  } else {
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body)};
+    asio::async_write(stream_, buffers, Bind(&Session::OnWritten));
+  }
 }
 
 template <class Stream>
 void Session<Stream>::OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
-  lowest().expires_never();
+  DisarmDeadline();
   Record();
   if (ec) return CloseNow();
   if (!response_.keep_alive() || stopping_) return CloseGracefully();
@@ -343,13 +454,13 @@ void Session<Stream>::Record() {
 template <class Stream>
 void Session<Stream>::CloseGracefully() {
   phase_ = Phase::kClosing;
-  lowest().expires_after(kLingerTimeout);
+  ArmDeadline(std::chrono::steady_clock::now() + kLingerTimeout);
   if constexpr (kTls) {
     stream_.async_shutdown(
         [self = this->shared_from_this()](beast::error_code) { self->CloseNow(); });
   } else {
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return CloseNow();
     Drain();
   }
@@ -367,11 +478,16 @@ void Session<Stream>::Drain() {
 template <class Stream>
 void Session<Stream>::CloseNow() {
   phase_ = Phase::kClosing;
-  DisarmDeadline();
-  lowest().close();
+  StopTimer();
+  beast::error_code ignored;
+  lowest().close(ignored);
 }
 
 // What session_streaming.cpp calls (StartSession instantiates the rest).
+template void Session<PlainStream>::ArmDeadline(std::chrono::steady_clock::time_point);
+template void Session<TlsStream>::ArmDeadline(std::chrono::steady_clock::time_point);
+template void Session<PlainStream>::DisarmDeadline();
+template void Session<TlsStream>::DisarmDeadline();
 template void Session<PlainStream>::DoRead();
 template void Session<TlsStream>::DoRead();
 template void Session<PlainStream>::OnHandled(Response);
@@ -385,7 +501,7 @@ template void Session<TlsStream>::CloseNow();
 
 }  // namespace session_internal
 
-void StartSession(SessionContext& context, boost::asio::ip::tcp::socket socket) {
+void StartSession(SessionContext& context, Socket socket) {
   using session_internal::PlainStream;
   using session_internal::Session;
   using session_internal::TlsStream;

@@ -9,11 +9,12 @@
 // Thread-safety: see session.hpp.
 #pragma once
 
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/serializer.hpp>
 
@@ -36,8 +37,11 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = asio::ssl::stream<beast::tcp_stream>;
+using PlainStream = Socket;  // session.hpp: a socket bound to one io_context, no strand
+using TlsStream = asio::ssl::stream<Socket>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>,
+                                         asio::io_context::executor_type>;
 
 enum class Phase { kHandshake, kIdle, kReading, kHandling, kWriting, kStreaming, kClosing };
 
@@ -46,7 +50,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(SessionContext& context, tcp::socket socket);
+  Session(SessionContext& context, Socket socket);
   ~Session() override;
 
   // Registers the session and starts serving; closes at once over the connection limit.
@@ -55,16 +59,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void Shutdown() override;
 
  private:
-  static Stream MakeStream(SessionContext& context, tcp::socket socket) {
+  static Stream MakeStream(SessionContext& context, Socket socket) {
     if constexpr (kTls) {
-      return Stream(beast::tcp_stream(std::move(socket)), *context.tls);
+      return Stream(std::move(socket), *context.tls);
     } else {
       return Stream(std::move(socket));
     }
   }
 
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
-  asio::any_io_executor executor() { return lowest().get_executor(); }
+  Socket& lowest() { return beast::get_lowest_layer(stream_); }
+  // The io_context that owns this connection, run by one thread: no strand is needed.
+  asio::io_context::executor_type executor() { return lowest().get_executor(); }
 
   template <class Fn>
   auto Bind(Fn fn) {
@@ -75,10 +80,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // the handler, answering it whole, closing.
   void Begin();
   void OnShutdown();
-  // Our own deadline for reads, because beast::tcp_stream's expiry closes the socket and we
-  // still want to answer 408 after a read timeout. Writes use the tcp_stream expiry.
+  // The connection's one deadline, for reads (408 after a read timeout), writes, the TLS
+  // handshake and the lingering close alike: once it passes, the socket's operations are
+  // cancelled and timed_out_ tells why. Setting or clearing it only stores a time; the timer
+  // behind it waits for the earliest deadline set and, when it fires early (the deadline was
+  // moved later, or cleared), waits again for the current one. So a keep-alive request, whose
+  // deadlines only move later, arms no timer at all once the first one is waiting.
   void ArmDeadline(std::chrono::steady_clock::time_point when);
   void DisarmDeadline();
+  void StartTimer(std::chrono::steady_clock::time_point when);
+  void OnTimer(std::uint64_t generation);
+  void StopTimer();
   void DoHandshake();
   void OnHandshake(beast::error_code ec);
   // Waits for the next request's first bytes (unless pipelined bytes are already buffered):
@@ -89,22 +101,30 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // The header section must be whole within header_timeout (from the accept for a connection's
   // first request), and the whole request within read_timeout of its first byte.
   void ReadHeader();
-  void OnHeader(beast::error_code ec, std::size_t bytes);
+  // Feeds the buffered bytes to Beast's parser (basic_parser::put, as http::async_read does)
+  // and reads more from the socket while it needs more, up to the end of the request; then
+  // OnBody. Checks the header section once it is complete (OnHeader).
+  void Parse();
+  void OnReadSome(beast::error_code ec, std::size_t bytes);
+  // The header section is complete: false when the request is refused (already answered) or
+  // Parse must wait for a 100 Continue to be written.
+  bool OnHeader();
   void OnContinueWritten(beast::error_code ec, std::size_t bytes);
-  void ReadBody();
-  void OnBody(beast::error_code ec, std::size_t bytes);
+  void OnBody();
   void OnReadError(beast::error_code ec);
-  // Lets the handler answer on this strand when it can without blocking (Handler::TryInline);
-  // otherwise runs it on the worker pool and the answer comes back to this strand. The tracked
+  // Lets the handler answer on this I/O thread when it can without blocking (Handler::TryInline);
+  // otherwise runs it on the worker pool and the answer comes back to this I/O thread. The tracked
   // executor keeps Run() from returning while a handler is still at work.
   void Dispatch();
-  // Runs on this strand: the handler's inline answer, if it has one.
+  // Runs on the I/O thread: the handler's inline answer, if it has one.
   std::optional<Response> CallInline();
-  // Runs on a worker thread. Reads request_ while the strand leaves it alone (kHandling).
+  // Runs on a worker thread. Reads request_ while the I/O thread leaves it alone (kHandling).
   Answer CallHandler();
   void OnAnswered(Answer answer);
   void OnHandled(Response response);
   void RespondAndClose(unsigned status);
+  // Writes response_: its head serialised into head_ (as Beast's serializer would write it),
+  // then the body, in one gathered write.
   void Write();
   void OnWritten(beast::error_code ec, std::size_t bytes);
   // Latency metric and access log line of the request just answered. Never headers, never the
@@ -119,9 +139,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void StartStream(Answer&& answer);
   void OnStreamHeadWritten(beast::error_code ec, std::size_t bytes);
   // Asks the producer for the next chunk on the worker pool (it may block on the store); the
-  // chunk comes back to this strand, which writes it before asking for another.
+  // chunk comes back to the I/O thread, which writes it before asking for another.
   void ProduceChunk();
-  // Runs on a worker thread. Uses producer_ and chunk_ while the strand leaves them alone
+  // Runs on a worker thread. Uses producer_ and chunk_ while the I/O thread leaves them alone
   // (kStreaming, between ProduceChunk and OnChunk).
   BodyStep CallProducer();
   void OnChunk(BodyStep step);
@@ -135,11 +155,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   SessionContext& ctx_;
   Stream stream_;
-  asio::steady_timer deadline_;
+  Timer timer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
   Response response_;
+  std::string head_;  // response_'s serialised head (and, over TLS, its body), reused
   // A streamed response (kStreaming): its head, the serializer writing it, the producer of its
   // body and the chunk being produced or written.
   std::optional<StreamHead> stream_head_;
@@ -154,7 +175,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   const std::chrono::steady_clock::time_point accepted_ = std::chrono::steady_clock::now();
   std::optional<std::string> limited_address_;  // LimitedAddress of the peer
   std::array<char, 4096> drain_{};
-  std::uint64_t deadline_generation_ = 0;
+  // ArmDeadline: the current deadline (max: none), when the pending wait of timer_ ends, and
+  // the generation of that wait (a wait whose generation has moved on was superseded).
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point timer_expiry_ =
+      std::chrono::steady_clock::time_point::max();
+  std::uint64_t timer_generation_ = 0;
+  bool timer_waiting_ = false;
+  bool header_checked_ = false;    // OnHeader has run for the current request
   std::size_t header_fields_ = 0;  // fields of the current request's header section
   Phase phase_ = Phase::kIdle;
   bool registered_ = false;

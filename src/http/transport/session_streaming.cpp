@@ -1,11 +1,12 @@
-// A streamed answer (handler.hpp, Answer with a BodyProducer) written on a session's strand: the
-// head, then each chunk produced on the worker pool and written before the next is asked for,
+// A streamed answer (handler.hpp, Answer with a BodyProducer) written on a session's I/O thread:
+// the head, then each chunk produced on the worker pool and written before the next is asked for,
 // then the last chunk. The Session's other parts are in session.cpp.
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <utility>
@@ -33,13 +34,13 @@ void Session<Stream>::StartStream(Answer&& answer) {
   response_.keep_alive(stream_head_->keep_alive());
   serializer_.emplace(*stream_head_);
   phase_ = Phase::kStreaming;
-  lowest().expires_after(ctx_.options.read_timeout);
+  ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
   bhttp::async_write_header(stream_, *serializer_, Bind(&Session::OnStreamHeadWritten));
 }
 
 template <class Stream>
 void Session<Stream>::OnStreamHeadWritten(beast::error_code ec, std::size_t /*bytes*/) {
-  lowest().expires_never();
+  DisarmDeadline();
   if (ec) return EndStream(false);
   if (request_.method() == bhttp::verb::head) return EndStream(true);
   ProduceChunk();
@@ -74,7 +75,7 @@ void Session<Stream>::OnChunk(BodyStep step) {
   if (step == BodyStep::kFailed) return EndStream(false);
   if (step == BodyStep::kEnd) return WriteLastChunk();
   if (chunk_.empty()) return ProduceChunk();  // an empty chunk would end a chunked body
-  lowest().expires_after(ctx_.options.read_timeout);
+  ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
   if (stream_head_->chunked()) {
     asio::async_write(stream_, bhttp::make_chunk(asio::buffer(chunk_)),
                       Bind(&Session::OnChunkWritten));
@@ -85,7 +86,7 @@ void Session<Stream>::OnChunk(BodyStep step) {
 
 template <class Stream>
 void Session<Stream>::OnChunkWritten(beast::error_code ec, std::size_t /*bytes*/) {
-  lowest().expires_never();
+  DisarmDeadline();
   if (ec) return EndStream(false);
   ProduceChunk();
 }
@@ -94,13 +95,13 @@ template <class Stream>
 void Session<Stream>::WriteLastChunk() {
   // To HTTP/1.0 the body ends when the connection closes.
   if (!stream_head_->chunked()) return EndStream(true);
-  lowest().expires_after(ctx_.options.read_timeout);
+  ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
   asio::async_write(stream_, bhttp::make_chunk_last(), Bind(&Session::OnLastChunkWritten));
 }
 
 template <class Stream>
 void Session<Stream>::OnLastChunkWritten(beast::error_code ec, std::size_t /*bytes*/) {
-  lowest().expires_never();
+  DisarmDeadline();
   EndStream(!ec);
 }
 
