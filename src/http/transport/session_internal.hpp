@@ -84,8 +84,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // handshake and the lingering close alike: once it passes, the socket's operations are
   // cancelled and timed_out_ tells why. Setting or clearing it only stores a time; the timer
   // behind it waits for the earliest deadline set and, when it fires early (the deadline was
-  // moved later, or cleared), waits again for the current one. So a keep-alive request, whose
-  // deadlines only move later, arms no timer at all once the first one is waiting.
+  // moved later, or cleared), waits again for the current one. So keep-alive requests, whose
+  // deadlines mostly move later, re-arm the timer a few times per header_timeout, not each
+  // request.
   void ArmDeadline(std::chrono::steady_clock::time_point when);
   void DisarmDeadline();
   void StartTimer(std::chrono::steady_clock::time_point when);
