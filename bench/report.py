@@ -64,7 +64,7 @@ def verdict(ok):
 
 def print_table(labels, figures, ceiling=None, ceiling_name="vs nginx"):
     """Each round, then the medians; `ceiling` (a target) adds the ratio of medians to it."""
-    head = f"{'':32} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8}"
+    head = f"{'':38} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8}"
     if ceiling:
         head += f" {ceiling_name:>9}"
     print(head + f" {'errors':>7} {'CPU% server/wrk/other':>22}")
@@ -75,7 +75,7 @@ def print_table(labels, figures, ceiling=None, ceiling_name="vs nginx"):
         lines = [(f"{label} r{i + 1}", r) for i, r in enumerate(f["rounds"])] if len(f["rounds"]) > 1 else []
         lines.append((f"{label} {'median' if len(f['rounds']) > 1 else ''}".rstrip(), f))
         for text, r in lines:
-            line = f"{text:32} {r['rps']:11,.0f} {r['p50_ms']:8.3f} {r['p99_ms']:8.3f}"
+            line = f"{text:38} {r['rps']:11,.0f} {r['p50_ms']:8.3f} {r['p99_ms']:8.3f}"
             if ceiling:
                 line += f" {r['rps'] / figures[ceiling]['rps']:9.2f}"
             print(line + f" {r['errors']:7d} "
@@ -106,38 +106,45 @@ def report_http(out, seconds, connections):
 
 def report_e2e(out, seconds, connections):
     figures = {t: medians(runs) for t, runs in by_target(read_tsv(os.path.join(out, "e2e.tsv"))).items()}
-    labels = {"proxy": "nginx -> upstream", "authz": "nginx auth_request -> upstream"}
-    rounds = len(figures["proxy"]["rounds"])
+    labels = {"e2e-proxy": "nginx -> upstream", "e2e-authz": "nginx auth_request -> upstream"}
+    rounds = len(figures["e2e-proxy"]["rounds"])
     print()
     print(f"End to end: wrk -t1 -c{connections} -d{seconds}s --latency through nginx (1 worker) to an "
           f"upstream (nginx-static), {rounds} rounds; medians")
-    print_table(labels, figures, ceiling="proxy", ceiling_name="vs proxy")
-    ratio = figures["authz"]["rps"] / figures["proxy"]["rps"]
+    print_table(labels, figures, ceiling="e2e-proxy", ceiling_name="vs proxy")
+    ratio = figures["e2e-authz"]["rps"] / figures["e2e-proxy"]["rps"]
     print(f"with auth_request / without: {ratio:.2f} x requests/s; p99 "
-          f"{figures['authz']['p99_ms']:.3f} ms against {figures['proxy']['p99_ms']:.3f} ms")
+          f"{figures['e2e-authz']['p99_ms']:.3f} ms against {figures['e2e-proxy']['p99_ms']:.3f} ms")
     json.dump({"rounds": rounds, "targets": figures, "ratio": ratio},
               open(os.path.join(out, "e2e.json"), "w"), indent=1)
 
 
 def report_flood(out, seconds, connections, flood_connections):
-    targets = by_target(read_tsv(os.path.join(out, "flood.tsv")))
-    figures = {t: medians(runs) for t, runs in targets.items()}
-    labels = {"alone": "valid traffic alone", "valid+flood": "valid traffic during the flood",
-              "flood": "the flood (counted failures)"}
-    rounds = len(figures["alone"]["rounds"])
-    # Every flood answer must be a refusal: wrk counts non-2xx answers as status errors.
-    refused = all(r["status_errors"] == r["requests"] for r in targets["flood"])
+    figures = {t: medians(runs) for t, runs in by_target(read_tsv(os.path.join(out, "flood.tsv"))).items()}
+    gen = [row for _, row in read_tsv(os.path.join(out, "flood-gen.tsv"))]
+    labels = {"flood-alone": "valid traffic alone", "flood-valid": "valid traffic during the flood"}
+    rounds = len(figures["flood-alone"]["rounds"])
     print()
     print(f"Counted-failure flood: keyward --threads 1, valid traffic wrk -t1 -c{connections} "
           f"-d{seconds}s; flood wrk -t1 -c{flood_connections}; {rounds} rounds; medians")
-    print("(the flood's 'errors' are its 401 answers, as they should be)")
-    print_table(labels, figures, ceiling="alone", ceiling_name="vs alone")
-    a, w, f = figures["alone"], figures["valid+flood"], figures["flood"]
+    print_table(labels, figures, ceiling="flood-alone", ceiling_name="vs alone")
+    # The flood's rate: failures the store counted during the valid traffic's measured run. Every
+    # flood answer must be a refusal: wrk counts non-2xx answers as status errors.
+    rates = [g["counted"] / (g["window_us"] / 1e6) for g in gen]
+    refused = all(g["status_errors"] == g["requests"] for g in gen)
+    for i, (g, rate) in enumerate(zip(gen, rates)):
+        print(f"the flood r{i + 1}: {rate:,.0f} counted failures/s in the measured window "
+              f"({g['counted']:,.0f}); its wrk over its whole run: {g['rps']:,.0f} requests/s, "
+              f"{g['status_errors']:,.0f} of {g['requests']:,.0f} refused, p99 {g['p99_us'] / 1000:.3f} ms")
+    a, w = figures["flood-alone"], figures["flood-valid"]
+    flood_rate = statistics.median(rates)
     print(f"valid traffic with the flood / alone: {w['rps'] / a['rps']:.2f} x requests/s; p99 "
-          f"{w['p99_ms']:.3f} ms against {a['p99_ms']:.3f} ms; the flood: {f['rps']:,.0f} counted "
+          f"{w['p99_ms']:.3f} ms against {a['p99_ms']:.3f} ms; the flood: {flood_rate:,.0f} counted "
           f"failures/s{'' if refused else ' (WARNING: some flood requests were not refused)'}")
     json.dump({"rounds": rounds, "targets": figures, "ratio": w["rps"] / a["rps"],
-               "flood_all_refused": refused},
+               "flood_counted_per_second": flood_rate, "flood_all_refused": refused,
+               "flood_rounds": [{"counted_per_second": r, "wrk_rps": g["rps"]}
+                                for g, r in zip(gen, rates)]},
               open(os.path.join(out, "flood.json"), "w"), indent=1)
 
 
@@ -274,10 +281,10 @@ def summary_e2e(out):
     r = json.load(open(os.path.join(out, "e2e.json")))
     t = r["targets"]
     print(f"End to end through nginx (medians of {r['rounds']} rounds; no goal):")
-    print(f"  nginx -> upstream                {t['proxy']['rps']:9,.0f} requests/s  p99 "
-          f"{t['proxy']['p99_ms']:.3f} ms")
-    print(f"  nginx auth_request -> upstream   {t['authz']['rps']:9,.0f} requests/s  p99 "
-          f"{t['authz']['p99_ms']:.3f} ms")
+    print(f"  nginx -> upstream                {t['e2e-proxy']['rps']:9,.0f} requests/s  p99 "
+          f"{t['e2e-proxy']['p99_ms']:.3f} ms")
+    print(f"  nginx auth_request -> upstream   {t['e2e-authz']['rps']:9,.0f} requests/s  p99 "
+          f"{t['e2e-authz']['p99_ms']:.3f} ms")
     print(f"  with auth_request / without: {r['ratio']:.2f} x")
 
 
@@ -285,11 +292,11 @@ def summary_flood(out):
     r = json.load(open(os.path.join(out, "flood.json")))
     t = r["targets"]
     print(f"Counted-failure flood on one I/O thread (medians of {r['rounds']} rounds; no goal):")
-    print(f"  valid traffic alone              {t['alone']['rps']:9,.0f} requests/s  p99 "
-          f"{t['alone']['p99_ms']:.3f} ms")
-    print(f"  valid traffic during the flood   {t['valid+flood']['rps']:9,.0f} requests/s  p99 "
-          f"{t['valid+flood']['p99_ms']:.3f} ms  ({r['ratio']:.2f} x alone)")
-    print(f"  the flood                        {t['flood']['rps']:9,.0f} counted failures/s"
+    print(f"  valid traffic alone              {t['flood-alone']['rps']:9,.0f} requests/s  p99 "
+          f"{t['flood-alone']['p99_ms']:.3f} ms")
+    print(f"  valid traffic during the flood   {t['flood-valid']['rps']:9,.0f} requests/s  p99 "
+          f"{t['flood-valid']['p99_ms']:.3f} ms  ({r['ratio']:.2f} x alone)")
+    print(f"  the flood                        {r['flood_counted_per_second']:9,.0f} counted failures/s"
           f"{'' if r['flood_all_refused'] else '  (WARNING: not every flood request was refused)'}")
 
 
