@@ -172,9 +172,9 @@ def report_writes(out, seconds):
     result = {"ceiling_keys_per_second": ceiling_rate, "ceiling_count": int(ceiling["count"]),
               "runs": {}}
     for name, r in rows:
-        workers, clients = re.match(r"w(\d+)\.c(\d+)", name).groups()
+        workers, clients = re.match(r"w(default|\d+)\.c(\d+)", name).groups()
         label = f"workers {workers}, {clients} client{'s' if clients != '1' else ''}"
-        result["runs"][name] = {"workers": int(workers), "clients": int(clients), "rps": r["rps"],
+        result["runs"][name] = {"workers": workers, "clients": int(clients), "rps": r["rps"],
                                 "ratio": r["rps"] / ceiling_rate, "p50_ms": r["p50_us"] / 1000,
                                 "p99_ms": r["p99_us"] / 1000, "errors": errors(r),
                                 "created": created.get(name, -1)}
@@ -304,7 +304,7 @@ def summary_writes(out):
     r = json.load(open(os.path.join(out, "writes.json")))
     print("Management writes, POST /v1/apikeys on SQLite (synchronous=FULL; no goal):")
     for run in r["runs"].values():
-        print(f"  workers {run['workers']:2d}, {run['clients']:2d} clients  {run['rps']:9,.0f} keys/s "
+        print(f"  workers {run['workers']:>7}, {run['clients']:2d} clients  {run['rps']:9,.0f} keys/s "
               f"({run['ratio']:.2f} x the ceiling)  p99 {run['p99_ms']:.3f} ms")
     print(f"  store ceiling: {r['ceiling_keys_per_second']:,.0f} keys/s (keyward_write_ceiling, "
           f"{r['ceiling_count']:,} keys, one unit of work each, one writer)")
