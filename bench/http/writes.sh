@@ -34,6 +34,19 @@ key_count() {
     python3 -c 'import json, sys; print(sum(json.load(sys.stdin)["byStatus"].values()))' ||
     die "could not count the keys"
 }
+# The same once it has stopped changing: when wrk ends, the server still completes the requests
+# that were under way (at most one per connection).
+settled_key_count() {
+  local last now
+  last=$(key_count)
+  for _ in $(seq 50); do
+    sleep 0.2
+    now=$(key_count)
+    ((now == last)) && break
+    last=$now
+  done
+  echo "$last"
+}
 
 echo "Management writes: POST /v1/apikeys, wrk -t1 -c<clients> -d${write_seconds}s, clients:" \
   "$clients_list; keyward with its default --workers${workers_list:+, then --workers $workers_list}"
@@ -52,13 +65,13 @@ for workers in default $workers_list; do
       wrk -t1 -c"$clients" -d"${warmup}s" -s "$lua_dir/writes.lua" \
         -H "Authorization: Bearer $kw_admin" "http://$address/" >/dev/null || die "wrk warm-up of $name failed"
     fi
-    before=$(key_count)
+    before=$(settled_key_count)
     seconds=$write_seconds warmup=0 wrk_connections=$clients wrk_script=$lua_dir/writes.lua \
       run_wrk "$name" "$kw_pid" "http://$address/" -H "Authorization: Bearer $admin"
-    created=$(($(key_count) - before))
+    created=$(($(settled_key_count) - before))
     printf '%s\t%s\n' "${name#writes-}" "$created" >>"$out/writes-created.tsv"
     requests=$(sed -n 's/^KWRESULT requests=\([0-9]*\).*/\1/p' "$out/wrk-$name.txt")
-    # wrk counts the answers it read; up to one request per client may still have been under way.
+    # wrk counts the answers it read; up to one more request per client was under way at its end.
     ((created >= requests && created <= requests + clients)) ||
       die "$name: wrk counted $requests answers but the store holds $created new keys"
   done
