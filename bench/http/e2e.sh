@@ -19,7 +19,7 @@ part=e2e.sh
 source "$(dirname "$0")/lib.sh"
 
 [[ -f $peers/nginx-static/nginx.conf.template ]] || die "no peers in $peers"
-nginx -V 2>&1 | grep -q -- --with-http_auth_request_module ||
+[[ $(nginx -V 2>&1) == *--with-http_auth_request_module* ]] ||
   die "this nginx has no ngx_http_auth_request_module"
 tsv=$out/e2e.tsv
 : >"$tsv"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034 # part, tsv: set by the sourcing script; kw_*: used there
 # Shared by the HTTP benchmarks (compare.sh, e2e.sh, flood.sh, writes.sh); sourced, never run.
 # Settings, a private work directory under build/bench removed on exit, cleanup of every process
 # started through it (nginx instances and background servers, by their own pids), free loopback
@@ -85,7 +86,7 @@ start_nginx() {
 nginx_pids() {
   local master
   master=$(cat "$1/nginx.pid" 2>/dev/null) || die "nginx in $1 wrote no pid file"
-  echo "$master" $(ps -o pid= --ppid "$master")
+  echo "$master" "$(ps -o pid= --ppid "$master" | tr '\n' ' ')"
 }
 # render_peer_nginx DIR PORT: the nginx static peer's configuration, in DIR.
 render_peer_nginx() {
