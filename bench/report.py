@@ -164,7 +164,7 @@ def report_writes(out, seconds):
         created[name] = int(count)
     print()
     print(f"Management writes: POST /v1/apikeys, wrk -t1 -c<clients> -d{seconds}s, SQLite "
-          f"(synchronous=FULL); ceiling: keyward_write_ceiling, {int(ceiling['count']):,} keys "
+          f"(synchronous=FULL); ceiling: keyward_write_ceiling on one CPU, {int(ceiling['count']):,} keys "
           f"one unit of work each (synchronous={ceiling['synchronous']}, "
           f"journal_mode={ceiling['journal_mode']})")
     print(f"{'':28} {'keys/s':>9} {'vs ceiling':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
@@ -311,7 +311,7 @@ def summary_writes(out):
         print(f"  workers {run['workers']:>7}, {run['clients']:2d} clients  {run['rps']:9,.0f} keys/s "
               f"({run['ratio']:.2f} x the ceiling)  p99 {run['p99_ms']:.3f} ms")
     print(f"  store ceiling: {r['ceiling_keys_per_second']:,.0f} keys/s (keyward_write_ceiling, "
-          f"{r['ceiling_count']:,} keys, one unit of work each, one writer)")
+          f"{r['ceiling_count']:,} keys, one unit of work each, one writer on one CPU)")
 
 
 def report_summary(out, parts):

@@ -5,7 +5,7 @@
 # keyward's default --workers, then with --workers 32 (each on a fresh data directory). Beside
 # them, the store's own ceiling: keyward_write_ceiling inserting as many keys as the 1-client run
 # created, one unit of work each (the key and its chained audit event, fsync'ed), on the same file
-# system. Every measured run's keys are counted through GET /v1/apikeys/summary.
+# system, pinned to one CPU (see below). Every measured run's keys are counted through GET /v1/apikeys/summary.
 #
 # Environment: see bench/http/lib.sh; also BENCH_WRITE_SECONDS (measured seconds per run, default
 # 5), BENCH_WRITE_CLIENTS (default "1 8 32"), BENCH_WRITE_WORKERS (the --workers runs besides the
@@ -24,6 +24,7 @@ workers_list=${BENCH_WRITE_WORKERS-32}
 ceiling_max=${BENCH_WRITE_CEILING_MAX:-20000}
 ceiling_bin=${KEYWARD_WRITE_CEILING_BIN:-$root/build/bench/bench/keyward_write_ceiling}
 [[ -x $ceiling_bin ]] || die "no $ceiling_bin (cmake --build --preset bench)"
+command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 tsv=$out/writes.tsv
 : >"$tsv"
 : >"$out/writes-created.tsv"
@@ -84,8 +85,13 @@ ceiling_count=$(awk '$1 == "wdefault.c1" {print $2}' "$out/writes-created.tsv")
 [[ -n $ceiling_count ]] || ceiling_count=$(awk 'NR == 1 {print $2}' "$out/writes-created.tsv")
 ((ceiling_count >= 100)) || ceiling_count=100
 ((ceiling_count <= ceiling_max)) || ceiling_count=$ceiling_max
-"$ceiling_bin" --db "$work/ceiling.db" --count "$ceiling_count" >"$out/writes-ceiling.txt" ||
-  die "keyward_write_ceiling failed: $(cat "$out/writes-ceiling.txt")"
+# Pinned to one CPU: unpinned, a single thread that fsyncs commit after commit gets woken on the
+# other vCPU after each fsync, which on the VM these figures come from costs milliseconds per
+# commit (170-350 commits/s unpinned against 1,800-2,600 pinned, measured 2026-12-05): that would
+# measure the scheduler, not the store.
+cpu=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
+taskset -c "$cpu" "$ceiling_bin" --db "$work/ceiling.db" --count "$ceiling_count" \
+  >"$out/writes-ceiling.txt" || die "keyward_write_ceiling failed: $(cat "$out/writes-ceiling.txt")"
 echo "  ceiling: $(cat "$out/writes-ceiling.txt")"
 
 python3 "$root/bench/report.py" writes "$out" "$write_seconds" | tee "$out/writes.txt"
