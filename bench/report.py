@@ -84,8 +84,8 @@ def print_table(labels, figures, ceiling=None, ceiling_name="vs nginx"):
 
 def report_http(out, seconds, connections):
     figures = {t: medians(runs) for t, runs in by_target(read_tsv(os.path.join(out, "http.tsv"))).items()}
-    labels = {"nginx": "nginx-static (ceiling)", "keyward": "keyward GET /v1/authz",
-              "express": "express-verify GET /verify"}
+    labels = {"nginx": "nginx-static (ceiling)", "beast": "bare Beast, a constant",
+              "keyward": "keyward GET /v1/authz", "express": "express-verify GET /verify"}
     rounds = len(figures["nginx"]["rounds"])
     print()
     print(f"HTTP summary: wrk -t1 -c{connections} -d{seconds}s --latency, {rounds} rounds (targets "
@@ -271,12 +271,12 @@ def summary_http(out):
     r = json.load(open(os.path.join(out, "http.json")))
     t = r["targets"]
     print(f"/v1/authz against nginx (keyward --threads 1, wrk -t1, medians of {r['rounds']} rounds):")
-    for name, label in [("nginx", "nginx-static (ceiling)"), ("keyward", "keyward GET /v1/authz"),
-                        ("express", "express-verify GET /verify")]:
+    for name, label in [("nginx", "nginx-static (ceiling)"), ("beast", "bare Beast, a constant"),
+                        ("keyward", "keyward GET /v1/authz"), ("express", "express-verify GET /verify")]:
         if name in t:
             rounds = ", ".join(f"{x['rps']:,.0f}" for x in t[name]["rounds"])
             print(f"  {label:28} {t[name]['rps']:9,.0f} requests/s  p99 {t[name]['p99_ms']:.3f} ms"
-                  f"  (rounds: {rounds})")
+                  f"  {t[name]['rps'] / t['nginx']['rps']:.2f} x nginx  (rounds: {rounds})")
     print(f"  goal keyward >= 0.80 x nginx: {r['ratio']:.2f} x -> {verdict(r['ratio_goal_met'])}")
     print(f"  goal keyward p99 <= 1 ms: {t['keyward']['p99_ms']:.3f} ms -> {verdict(r['p99_goal_met'])}")
 

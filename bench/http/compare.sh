@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The HTTP comparison of `make bench`: BENCH_ROUNDS rounds (default 3), each running every target
-# once, one after another with the same wrk settings (nginx, keyward, express, then again):
+# once, one after another with the same wrk settings (nginx, beast, keyward, express, then again):
 #   nginx     the ceiling: $KEYWARD_PEERS_DIR/nginx-static (one worker, a constant body);
+#   beast     build/bench/bench/beast_constant (bench/http/beast_constant.cpp), a bare Beast server
+#             answering a constant, when the build has it (BEAST_CONSTANT_BIN to name another);
 #   keyward   GET /v1/authz with a valid key (`keyward serve --threads 1`);
 #   express   GET /verify of $KEYWARD_PEERS_DIR/express-verify (skipped when npm cannot install it);
 # and prints each run's requests/s, p50/p99 latency and where the CPU time went (server, wrk,
@@ -30,6 +32,19 @@ nginx_port=$(free_port)
 render_peer_nginx "$work/nginx" "$nginx_port"
 start_nginx "$work/nginx"
 wait_ready "http://127.0.0.1:$nginx_port/" || die "nginx did not answer"
+
+# --- a bare Beast server answering a constant (when this build has one) ---------------------------
+beast_bin=${BEAST_CONSTANT_BIN:-$root/build/bench/bench/beast_constant}
+beast_pid=""
+if [[ -x $beast_bin ]]; then
+  beast_port=$(free_port)
+  "$beast_bin" 127.0.0.1 "$beast_port" >"$work/beast.out" 2>&1 &
+  beast_pid=$!
+  started_pids+=("$beast_pid")
+  wait_ready "http://127.0.0.1:$beast_port/" || die "beast_constant did not answer: $(cat "$work/beast.out")"
+else
+  echo "  beast: skipped (no $beast_bin in this build)"
+fi
 
 # --- keyward /v1/authz ----------------------------------------------------------------------------
 start_keyward keyward --threads 1
@@ -78,6 +93,9 @@ fi
 for round in $(seq "$rounds"); do
   echo " round $round of $rounds"
   run_wrk "nginx.r$round" "$(nginx_pids "$work/nginx")" "http://127.0.0.1:$nginx_port/"
+  if [[ -n $beast_pid ]]; then
+    run_wrk "beast.r$round" "$beast_pid" "http://127.0.0.1:$beast_port/"
+  fi
   run_wrk "keyward.r$round" "$keyward_pid" "http://$keyward_address/v1/authz" \
     -H "Authorization: Bearer $token"
   if [[ -n $express_pid ]]; then
