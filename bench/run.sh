@@ -100,7 +100,9 @@ run_part() {
   echo
   echo "== $title =="
   wait_quiet
+  local start=$SECONDS
   if "$@"; then state[$p]=run; else state[$p]=failed; echo "run.sh: $title failed" >&2; fi
+  echo "($p took $((SECONDS - start)) s)"
 }
 
 verify_part() {
