@@ -101,6 +101,9 @@ start_keyward() {
   local name=$1
   shift
   mkdir -p "$work/$name-data"
+  # Created here, not by the background job's redirection, which may come after the first read.
+  : >"$work/$name.out"
+  : >"$work/$name.err"
   KEYWARD_BOOTSTRAP_KEY_FILE=$work/$name-admin.key "$keyward_bin" serve --listen 127.0.0.1:0 \
     --data-dir "$work/$name-data" "$@" >"$work/$name.out" 2>"$work/$name.err" &
   kw_pid=$!
