@@ -88,7 +88,7 @@ ceiling_count=$(awk '$1 == "wdefault.c1" {print $2}' "$out/writes-created.tsv")
 # Run twice, left to the scheduler and pinned to one CPU, and the better of the two is the
 # ceiling: a lone thread that fsyncs commit after commit is at the scheduler's mercy on this VM.
 # Unpinned, it is woken on the other vCPU after each fsync, which can cost milliseconds per commit
-# (170-350 commits/s unpinned against 1,800-2,600 pinned on a quiet machine, 2026-12-05); pinned,
+# (170-350 commits/s unpinned against 1,800-2,600 pinned in one window on 2026-12-05); pinned,
 # it waits behind whatever else runs on that CPU.
 cpu=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
 "$ceiling_bin" --db "$work/ceiling-any.db" --count "$ceiling_count" >"$out/writes-ceiling.txt" ||
