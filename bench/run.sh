@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# The entry point of `make bench` (which builds the `bench` preset first; this builds nothing):
-#   1. keyward_bench: the in-process verification chain with KEYWARD_BENCH_KEYS keys loaded
-#      (default 1000000; the fixture is cached in build/bench/fixtures), the index's load time
-#      and memory, and the SHA-256 / HMAC references;
-#   2. bench/http/compare.sh: Keyward's /v1/authz against nginx (the ceiling) and Express, wrk;
-#   3. a summary of both, each goal marked MET / NOT MET, also in build/bench/results/summary.txt.
+# The entry point of `make bench` (which builds the `bench` preset first; this builds nothing).
+# Parts, each after waiting for a quiet machine (docs/BENCHMARKS.md, "Running them"):
+#   verify  keyward_bench: the in-process verification chain with KEYWARD_BENCH_KEYS keys loaded
+#           (default 1000000; the fixture is cached in build/bench/fixtures), the index's load
+#           time and memory, and the SHA-256 / HMAC references;
+#   http    bench/http/compare.sh: /v1/authz against nginx (the ceiling) and Express, 3 rounds;
+#   e2e     bench/http/e2e.sh: nginx auth_request to Keyward in front of an upstream, and without;
+#   flood   bench/http/flood.sh: valid traffic with and without a flood of counted wrong secrets;
+#   writes  bench/http/writes.sh: keys created per second through POST /v1/apikeys, and the
+#           SQLite store's own ceiling (keyward_write_ceiling);
+# then one summary of every figure, each goal marked MET / NOT MET, also written to
+# build/bench/results/summary.txt beside the raw outputs. A part that fails is reported as failed
+# in the summary, the others still run, and run.sh then exits non-zero.
 #
-# Environment (all optional): KEYWARD_BENCH_KEYS (e.g. 100000 for a quick run), BENCH_SECONDS,
-# BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS (see compare.sh), BENCH_REPETITIONS (of each
-# in-process benchmark, default 3; the summary takes the median), BENCH_QUIET_WAIT (seconds to
-# wait for an idle machine before each part, default 600), BENCH_SKIP_VERIFY=1,
-# BENCH_SKIP_HTTP=1. Extra arguments go to keyward_bench (e.g. --benchmark_filter=Verify).
+# Environment (all optional): KEYWARD_BENCH_KEYS (e.g. 100000 for a quick run), BENCH_REPETITIONS
+# (of each in-process benchmark, default 3; the summary takes the median), BENCH_QUIET_WAIT
+# (seconds to wait for an idle machine before each part, default 600), BENCH_SKIP_VERIFY=1,
+# BENCH_SKIP_HTTP=1 (every part over HTTP), BENCH_SKIP_COMPARE=1, BENCH_SKIP_E2E=1,
+# BENCH_SKIP_FLOOD=1, BENCH_SKIP_WRITES=1; the HTTP settings of bench/http/lib.sh (BENCH_SECONDS,
+# BENCH_ROUNDS, ...) and of flood.sh and writes.sh. Extra arguments go to keyward_bench (e.g.
+# --fixture-dir=DIR or --benchmark_filter=Verify).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,87 +73,69 @@ wait_quiet() {
 }
 
 echo "keyward bench: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)," \
-  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" | tee "$out/summary.head"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)" |
+  tee -a "$out/summary.head"
 
-if [[ ${BENCH_SKIP_VERIFY:-0} != 1 ]]; then
-  [[ -x $bench_bin ]] || { echo "run.sh: no $bench_bin; run make bench" >&2; exit 1; }
+# Which parts run: BENCH_SKIP_HTTP=1 skips every part over HTTP, BENCH_SKIP_<PART>=1 one of them.
+skip_http=${BENCH_SKIP_HTTP:-0}
+declare -A state=(
+  [verify]=$([[ ${BENCH_SKIP_VERIFY:-0} == 1 ]] && echo skipped || echo pending)
+  [http]=$([[ $skip_http == 1 || ${BENCH_SKIP_COMPARE:-0} == 1 ]] && echo skipped || echo pending)
+  [e2e]=$([[ $skip_http == 1 || ${BENCH_SKIP_E2E:-0} == 1 ]] && echo skipped || echo pending)
+  [flood]=$([[ $skip_http == 1 || ${BENCH_SKIP_FLOOD:-0} == 1 ]] && echo skipped || echo pending)
+  [writes]=$([[ $skip_http == 1 || ${BENCH_SKIP_WRITES:-0} == 1 ]] && echo skipped || echo pending)
+)
+# Results of a part that runs now must come from this run: remove the previous ones.
+for p in "${!state[@]}"; do
+  [[ ${state[$p]} == pending ]] && rm -f "$out/$p.json"
+done
+
+# run_part PART TITLE COMMAND...: waits for a quiet machine, runs the part, records whether it
+# failed (a failed part is reported as such in the summary; the others still run).
+run_part() {
+  local p=$1 title=$2
+  shift 2
+  [[ ${state[$p]} == pending ]] || return 0
   echo
-  echo "== In-process: $bench_bin (keys: ${KEYWARD_BENCH_KEYS:-1000000}) =="
+  echo "== $title =="
   wait_quiet
+  local start=$SECONDS
+  if "$@"; then state[$p]=run; else state[$p]=failed; echo "run.sh: $title failed" >&2; fi
+  echo "($p took $((SECONDS - start)) s)"
+}
+
+verify_part() {
+  [[ -x $bench_bin ]] || { echo "run.sh: no $bench_bin; run make bench" >&2; return 1; }
+  local busy0 total0 child0 busy1 total1 child1 span other
   read -r busy0 total0 <<<"$(cpu_ticks)"
   child0=$(children_ticks)
   # Repetitions: the summary takes each benchmark's median, steadier on a shared machine.
   "$bench_bin" --benchmark_repetitions="${BENCH_REPETITIONS:-3}" \
-    --benchmark_out="$out/verify.json" --benchmark_out_format=json "$@"
+    --benchmark_out="$out/verify.json" --benchmark_out_format=json "$@" || return 1
   child1=$(children_ticks)
   read -r busy1 total1 <<<"$(cpu_ticks)"
   span=$(((total1 - total0) > 0 ? (total1 - total0) : 1))
   other=$((((busy1 - busy0) - (child1 - child0)) * 100 * $(nproc) / span))
   echo "$((other < 0 ? 0 : other))" >"$out/verify.other_cpu"
-fi
+}
 
-if [[ ${BENCH_SKIP_HTTP:-0} != 1 ]]; then
-  echo
-  echo "== HTTP: bench/http/compare.sh =="
-  wait_quiet
-  bash "$root/bench/http/compare.sh"
-fi
+run_part verify "In-process: $bench_bin (keys: ${KEYWARD_BENCH_KEYS:-1000000})" verify_part "$@"
+run_part http "HTTP: bench/http/compare.sh" bash "$root/bench/http/compare.sh"
+run_part e2e "End to end: bench/http/e2e.sh" bash "$root/bench/http/e2e.sh"
+run_part flood "Counted-failure flood: bench/http/flood.sh" bash "$root/bench/http/flood.sh"
+run_part writes "Management writes: bench/http/writes.sh" bash "$root/bench/http/writes.sh"
 
 echo
 echo "== Summary =="
-python3 - "$out" "${BENCH_SKIP_VERIFY:-0}" "${BENCH_SKIP_HTTP:-0}" <<'EOF' | tee "$out/summary.txt"
-import json, os, sys
-out, skip_verify, skip_http = sys.argv[1], sys.argv[2] == "1", sys.argv[3] == "1"
-
-def verdict(ok):
-    return "MET" if ok else "NOT MET"
-
-if not skip_verify:
-    data = json.load(open(os.path.join(out, "verify.json")))
-    # One entry per benchmark: the median of its repetitions (or its only run).
-    runs = {}
-    for b in data["benchmarks"]:
-        name = b["run_name"].split("/")[0]
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
-            continue
-        if b.get("run_type") == "aggregate" or name not in runs:
-            runs[name] = b
-    keys = int(data["context"].get("keyward_keys", "0"))
-    def rate(name):
-        return runs[name]["items_per_second"] if name in runs else float("nan")
-    print(f"In-process, one core, {keys:,} keys loaded (median of repetitions; items/s from CPU time):")
-    other_path = os.path.join(out, "verify.other_cpu")
-    if os.path.exists(other_path):
-        other = int(open(other_path).read())
-        print(f"  (other processes used {other}% of one core on average meanwhile"
-              f"{'' if other < 15 else ': figures skewed'})")
-    for name, label in [("BM_VerifyValid", "verify, valid key (as served)"),
-                        ("BM_VerifyValidSpread", "verify, valid key, 262144 keys"),
-                        ("BM_VerifyValidUnthrottled", "verify, valid key, no throttle"),
-                        ("BM_VerifyUnknownId", "verify, unknown id"),
-                        ("BM_VerifyWrongSecretLockedKey", "verify, wrong secret, locked key"),
-                        ("BM_VerifyWrongSecretCounted", "verify, wrong secret, counted"),
-                        ("BM_ParseToken", "parse the token"),
-                        ("BM_IndexFind", "index lookup + copy"),
-                        ("BM_SecretHasherMatches", "HMAC-SHA256 of the secret"),
-                        ("BM_Sha256Reference64B", "SHA-256 of 64 bytes (reference)")]:
-        if name in runs:
-            print(f"  {label:34} {rate(name):14,.0f} /s   {1e9 / rate(name):9.0f} ns each")
-    valid = rate("BM_VerifyValid")
-    print(f"  goal >= 2,000,000 verifications/s: {valid:,.0f}/s "
-          f"({valid / rate('BM_Sha256Reference64B'):.2f} x the SHA-256 reference) -> {verdict(valid >= 2e6)}")
-    load = runs.get("BM_IndexLoad")
-    if load:
-        seconds = load["real_time"] / {"ms": 1e3, "us": 1e6, "ns": 1e9, "s": 1}[load["time_unit"]]
-        scope = "" if keys == 1_000_000 else " (the goals are for 1,000,000 keys)"
-        print(f"  index memory: {load['index_bytes_per_key']:.0f} bytes/key by Stats(), "
-              f"{load['heap_bytes_per_key']:.0f} bytes/key heap growth across Load (mallinfo2)")
-        print(f"  goal index memory <= 256 bytes/key (heap growth): "
-              f"{verdict(load['heap_bytes_per_key'] <= 256)}{scope}")
-        print(f"  start-up load (KeyIndex::Load from SQLite, warm cache): {seconds:.2f} s "
-              f"-> goal <= 3 s: {verdict(seconds <= 3)}{scope}")
-if not skip_http:
-    print()
-    print(open(os.path.join(out, "http.txt")).read().strip())
-EOF
+parts=()
+for p in verify http e2e flood writes; do parts+=("$p=${state[$p]}"); done
+# report.py fails (after printing everything it could) when a part failed or left no results.
+status=0
+{
+  cat "$out/summary.head"
+  python3 "$root/bench/report.py" summary "$out" "${parts[@]}"
+} >"$out/summary.txt" || status=$?
+rm -f "$out/summary.head"
+cat "$out/summary.txt"
+exit "$status"

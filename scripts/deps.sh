@@ -17,7 +17,8 @@ build_pkgs=(
 test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx chromium fonts-dejavu-core
            fonts-ipafont-gothic
            nodejs npm)
-bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm)
+# procps: ps finds nginx's worker processes for the CPU columns of bench/http/.
+bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm procps)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
