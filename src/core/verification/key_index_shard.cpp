@@ -2,6 +2,10 @@
 
 #include <malloc.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
 #include "core/verification/key_index.hpp"
 
 namespace keyward::core::index {
@@ -14,10 +18,6 @@ std::int64_t ToRaw(const std::optional<Time>& t) {
 std::optional<Time> FromRaw(std::int64_t raw) {
   if (raw == kNoTime) return std::nullopt;
   return Time{Seconds{raw}};
-}
-
-bool SameId(const PublicId& a, std::string_view b) {
-  return b.size() == a.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -101,86 +101,188 @@ void CompactKey::CopyTo(KeyEntry& out) const {
   out.allowed_ips = allowed_ips;
 }
 
-std::size_t KeyShard::SlotOf(std::string_view public_id) const {
-  if (table_.empty()) return std::string_view::npos;
-  const std::size_t mask = table_.size() - 1;
-  for (std::size_t i = HashPublicId(public_id) & mask;; i = (i + 1) & mask) {
-    const std::uint32_t index = table_[i];
-    if (index == kEmpty) return std::string_view::npos;
-    if (SameId(entries_[index].public_id, public_id)) return i;
+namespace {
+
+constexpr std::uint64_t kEmptySlot = 0;
+constexpr std::uint64_t kTombstone = 1;
+constexpr int kTagShift = 48;
+constexpr std::uint64_t kPointerMask = (std::uint64_t{1} << kTagShift) - 1;
+constexpr std::size_t kMinCapacity = 16;
+
+// A slot holds 0 (empty), 1 (a tombstone) or a record's address with 16 bits of its id's hash
+// above it, so a probe that meets another id's slot rarely reads that record.
+std::uint64_t TagOf(std::uint64_t hash) { return (hash >> 32) & 0xFFFF; }
+
+std::uint64_t Encode(const CompactKey* record, std::uint64_t hash) {
+  const auto address = reinterpret_cast<std::uintptr_t>(record);
+  if ((address & ~kPointerMask) != 0 || address <= kTombstone) {
+    std::fputs("keyward: a key index record lies outside the 48-bit address space\n", stderr);
+    std::abort();
   }
+  return (TagOf(hash) << kTagShift) | address;
+}
+
+const CompactKey* RecordOf(std::uint64_t slot) {
+  return reinterpret_cast<const CompactKey*>(static_cast<std::uintptr_t>(slot & kPointerMask));
+}
+
+bool Holds(std::uint64_t slot) { return slot != kEmptySlot && slot != kTombstone; }
+
+std::string_view IdOf(const CompactKey& key) {
+  return {key.public_id.data(), key.public_id.size()};
+}
+
+}  // namespace
+
+struct KeyShard::Table {
+  explicit Table(std::size_t capacity)
+      : mask(capacity - 1), slots(std::make_unique<std::atomic<std::uint64_t>[]>(capacity)) {
+    for (std::size_t i = 0; i < capacity; ++i)
+      slots[i].store(kEmptySlot, std::memory_order_relaxed);
+  }
+  std::size_t capacity() const { return mask + 1; }
+
+  const std::size_t mask;
+  const std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+};
+
+void KeyShard::FreeTable(void* table) { delete static_cast<Table*>(table); }
+
+void KeyShard::FreeRecord(void* record) { delete static_cast<const CompactKey*>(record); }
+
+void KeyShard::FreeTableAndRecords(void* table) {
+  auto* t = static_cast<Table*>(table);
+  for (std::size_t i = 0; i < t->capacity(); ++i) {
+    const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
+    if (Holds(s)) delete RecordOf(s);
+  }
+  delete t;
+}
+
+KeyShard::~KeyShard() {
+  if (Table* t = table_.load(std::memory_order_relaxed)) FreeTableAndRecords(t);
 }
 
 const CompactKey* KeyShard::Find(std::string_view public_id) const {
-  const std::size_t slot = SlotOf(public_id);
-  return slot == std::string_view::npos ? nullptr : &entries_[table_[slot]];
+  const std::uint64_t hash = HashPublicId(public_id);
+  // seq_cst loads (plain loads on x86): see epoch::Domain::OldestActive.
+  const Table* t = table_.load(std::memory_order_seq_cst);
+  if (t == nullptr) return nullptr;
+  const std::uint64_t tag = TagOf(hash);
+  for (std::size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    const std::uint64_t s = t->slots[i].load(std::memory_order_seq_cst);
+    if (s == kEmptySlot) return nullptr;
+    if (Holds(s) && (s >> kTagShift) == tag) {
+      const CompactKey* record = RecordOf(s);
+      if (IdOf(*record) == public_id) return record;
+    }
+  }
 }
 
-CompactKey* KeyShard::FindMutable(std::string_view public_id) {
-  const std::size_t slot = SlotOf(public_id);
-  return slot == std::string_view::npos ? nullptr : &entries_[table_[slot]];
+void KeyShard::Prefetch(std::string_view public_id) const {
+  const std::uint64_t hash = HashPublicId(public_id);
+  const Table* t = table_.load(std::memory_order_seq_cst);
+  if (t == nullptr) return;
+  const std::atomic<std::uint64_t>& slot = t->slots[hash & t->mask];
+  __builtin_prefetch(&slot);
 }
 
-void KeyShard::Place(std::uint32_t index) {
-  const std::size_t mask = table_.size() - 1;
-  const std::string_view id(entries_[index].public_id.data(), entries_[index].public_id.size());
-  std::size_t i = HashPublicId(id) & mask;
-  while (table_[i] != kEmpty) i = (i + 1) & mask;
-  table_[i] = index;
-}
-
-void KeyShard::Grow() {
-  const std::size_t size = table_.empty() ? 16 : table_.size() * 2;
-  table_.assign(size, kEmpty);
-  for (std::uint32_t i = 0; i < entries_.size(); ++i) Place(i);
+void KeyShard::Rebuild(std::size_t capacity) {
+  std::size_t size = kMinCapacity;
+  while (size < capacity) size *= 2;
+  auto fresh = std::make_unique<Table>(size);
+  Table* old = table_.load(std::memory_order_relaxed);
+  if (old != nullptr) {
+    for (std::size_t i = 0; i < old->capacity(); ++i) {
+      const std::uint64_t s = old->slots[i].load(std::memory_order_relaxed);
+      if (!Holds(s)) continue;
+      std::size_t j = HashPublicId(IdOf(*RecordOf(s))) & fresh->mask;
+      while (fresh->slots[j].load(std::memory_order_relaxed) != kEmptySlot)
+        j = (j + 1) & fresh->mask;
+      fresh->slots[j].store(s, std::memory_order_relaxed);
+    }
+  }
+  table_.store(fresh.release(), std::memory_order_seq_cst);
+  used_ = live_;
+  // The records live on in the new table; only the old table goes.
+  if (old != nullptr) retirer_.Retire(old, &KeyShard::FreeTable);
 }
 
 void KeyShard::Upsert(CompactKey key) {
-  const std::string_view id(key.public_id.data(), key.public_id.size());
-  if (CompactKey* existing = FindMutable(id)) {
-    *existing = std::move(key);
-    return;
+  const std::string_view id = IdOf(key);
+  const std::uint64_t hash = HashPublicId(id);
+  auto record = std::make_unique<const CompactKey>(std::move(key));
+  Table* t = table_.load(std::memory_order_relaxed);
+  std::size_t free_slot = std::string_view::npos;
+  if (t != nullptr) {
+    for (std::size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+      const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
+      if (s == kEmptySlot) {
+        if (free_slot == std::string_view::npos) free_slot = i;
+        break;
+      }
+      if (s == kTombstone) {
+        if (free_slot == std::string_view::npos) free_slot = i;
+        continue;
+      }
+      if (IdOf(*RecordOf(s)) == IdOf(*record)) {
+        // An update: readers see the old record or the new one, each whole.
+        t->slots[i].store(Encode(record.release(), hash), std::memory_order_seq_cst);
+        retirer_.Retire(const_cast<CompactKey*>(RecordOf(s)), &KeyShard::FreeRecord);
+        return;
+      }
+    }
   }
-  if ((entries_.size() + 1) * 4 > table_.size() * 3) Grow();
-  entries_.push_back(std::move(key));
-  Place(static_cast<std::uint32_t>(entries_.size() - 1));
+  if (t == nullptr || (used_ + 1) * 4 > t->capacity() * 3) {
+    Rebuild((live_ + 1) * 2);
+    t = table_.load(std::memory_order_relaxed);
+    free_slot = hash & t->mask;
+    while (t->slots[free_slot].load(std::memory_order_relaxed) != kEmptySlot) {
+      free_slot = (free_slot + 1) & t->mask;
+    }
+  }
+  if (t->slots[free_slot].load(std::memory_order_relaxed) == kEmptySlot) ++used_;
+  ++live_;
+  t->slots[free_slot].store(Encode(record.release(), hash), std::memory_order_seq_cst);
 }
 
 void KeyShard::Erase(std::string_view public_id) {
-  std::size_t slot = SlotOf(public_id);
-  if (slot == std::string_view::npos) return;
-  const std::uint32_t index = table_[slot];
-  const std::size_t mask = table_.size() - 1;
-  // Backward-shift deletion keeps every probe sequence unbroken without tombstones.
-  for (std::size_t next = (slot + 1) & mask;; next = (next + 1) & mask) {
-    const std::uint32_t moved = table_[next];
-    if (moved == kEmpty) break;
-    const auto& e = entries_[moved];
-    const std::size_t home = HashPublicId({e.public_id.data(), e.public_id.size()}) & mask;
-    // Move `moved` into the hole unless its home lies cyclically in (slot, next].
-    const bool home_between =
-        slot <= next ? (home > slot && home <= next) : (home > slot || home <= next);
-    if (!home_between) {
-      table_[slot] = moved;
-      slot = next;
+  Table* t = table_.load(std::memory_order_relaxed);
+  if (t == nullptr) return;
+  const std::uint64_t hash = HashPublicId(public_id);
+  for (std::size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
+    if (s == kEmptySlot) return;
+    if (Holds(s) && IdOf(*RecordOf(s)) == public_id) {
+      // A tombstone, not a backward shift: a reader probing past this slot must still find
+      // every key after it.
+      t->slots[i].store(kTombstone, std::memory_order_seq_cst);
+      --live_;
+      retirer_.Retire(const_cast<CompactKey*>(RecordOf(s)), &KeyShard::FreeRecord);
+      return;
     }
   }
-  table_[slot] = kEmpty;
-  // Keep the entries dense: the last one takes the erased one's place.
-  const auto last = static_cast<std::uint32_t>(entries_.size() - 1);
-  if (index != last) {
-    const std::size_t last_slot =
-        SlotOf({entries_[last].public_id.data(), entries_[last].public_id.size()});
-    entries_[index] = std::move(entries_[last]);
-    table_[last_slot] = index;
-  }
-  entries_.pop_back();
+}
+
+void KeyShard::Adopt(KeyShard& fresh) {
+  Table* incoming = fresh.table_.exchange(nullptr, std::memory_order_relaxed);
+  Table* old = table_.exchange(incoming, std::memory_order_seq_cst);
+  live_ = std::exchange(fresh.live_, 0);
+  used_ = std::exchange(fresh.used_, 0);
+  if (old != nullptr) retirer_.Retire(old, &KeyShard::FreeTableAndRecords);
 }
 
 std::size_t KeyShard::MemoryBytes() const {
-  std::size_t bytes =
-      entries_.capacity() * sizeof(CompactKey) + table_.capacity() * sizeof(std::uint32_t);
-  for (const CompactKey& e : entries_) bytes += e.HeapBytes();
+  const Table* t = table_.load(std::memory_order_relaxed);
+  if (t == nullptr) return 0;
+  std::size_t bytes = sizeof(Table) + t->capacity() * sizeof(std::uint64_t);
+  for (std::size_t i = 0; i < t->capacity(); ++i) {
+    const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
+    if (!Holds(s)) continue;
+    const CompactKey* record = RecordOf(s);
+    bytes += malloc_usable_size(const_cast<CompactKey*>(record)) + sizeof(std::size_t) +
+             record->HeapBytes();
+  }
   return bytes;
 }
 
