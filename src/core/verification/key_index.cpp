@@ -258,17 +258,19 @@ class KeyIndex::Impl {
   // Lock-free: reads the shard inside an epoch read section, writes nothing shared.
   Result<bool> Find(std::string_view public_id, KeyEntry& out) {
     if (stale_.load(std::memory_order_relaxed)) return Unavailable("the key index is stale");
-    const Shard& shard = shards_[ShardOf(public_id)];
+    const std::uint64_t hash = index::HashPublicId(public_id);
+    const Shard& shard = shards_[ShardOfHash(hash)];
     const epoch::ReadGuard guard;
-    const index::CompactKey* key = shard.keys.Find(public_id);
+    const index::CompactKey* key = shard.keys.Find(public_id, hash);
     if (key == nullptr) return false;
     key->CopyTo(out);
     return true;
   }
 
   void Prefetch(std::string_view public_id) {
+    const std::uint64_t hash = index::HashPublicId(public_id);
     const epoch::ReadGuard guard;
-    shards_[ShardOf(public_id)].keys.Prefetch(public_id);
+    shards_[ShardOfHash(hash)].keys.Prefetch(hash);
   }
 
   // From this thread's own copies of the roles, re-made when a role changed: one atomic load
@@ -362,8 +364,11 @@ class KeyIndex::Impl {
   };
   using RoleMap = std::unordered_map<RoleId, std::shared_ptr<const RoleEntry>>;
 
+  static std::size_t ShardOfHash(std::uint64_t hash) {
+    return static_cast<std::size_t>(hash >> 56) % kShardCount;
+  }
   static std::size_t ShardOf(std::string_view public_id) {
-    return static_cast<std::size_t>(index::HashPublicId(public_id) >> 56) % kShardCount;
+    return ShardOfHash(index::HashPublicId(public_id));
   }
 
   // Publishes a new role map (under roles_mu_ by the caller or here); readers notice the new

@@ -1,9 +1,12 @@
 #include "core/verification/key_index_shard.hpp"
 
 #include <malloc.h>
+#include <sys/mman.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <new>
 #include <utility>
 
 #include "core/verification/key_index.hpp"
@@ -128,6 +131,85 @@ const CompactKey* RecordOf(std::uint64_t slot) {
 
 bool Holds(std::uint64_t slot) { return slot != kEmptySlot && slot != kTombstone; }
 
+// Where records live: 2 MiB chunks, aligned and advised as transparent huge pages, cut into
+// cache-line-aligned slots. A million records then span about a hundred TLB entries instead of
+// tens of thousands of 4 KiB pages, so a lookup over many keys misses the TLB far less. Freed
+// slots are kept for the next record (a resync frees and refills as many); chunks are never
+// returned. Thread-safe (writers only; readers never allocate).
+class RecordPool {
+ public:
+  static constexpr std::size_t kSlot = (sizeof(CompactKey) + 63) / 64 * 64;
+  static constexpr std::size_t kChunk = std::size_t{2} << 20;
+
+  static RecordPool& Get() {
+    static auto* pool = new RecordPool();  // lives until exit, like the records it holds
+    return *pool;
+  }
+
+  void* Allocate() {
+    std::lock_guard lock(mu_);
+    ++in_use_;
+    if (free_ != nullptr) {
+      FreeSlot* slot = free_;
+      free_ = slot->next;
+      return slot;
+    }
+    if (next_ == end_) NewChunk();
+    void* slot = next_;
+    next_ += kSlot;
+    return slot;
+  }
+
+  void Free(void* p) {
+    std::lock_guard lock(mu_);
+    --in_use_;
+    free_ = new (p) FreeSlot{free_};
+  }
+
+  std::size_t InUseBytes() const {
+    std::lock_guard lock(mu_);
+    return in_use_ * kSlot;
+  }
+
+ private:
+  struct FreeSlot {
+    FreeSlot* next;
+  };
+
+  void NewChunk() {
+    // Map twice the size and trim, for 2 MiB alignment.
+    void* mapped =
+        mmap(nullptr, 2 * kChunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    const auto base = reinterpret_cast<std::uintptr_t>(mapped);
+    const std::uintptr_t aligned = (base + kChunk - 1) & ~(kChunk - 1);
+    if (aligned > base) munmap(mapped, aligned - base);
+    if (base + 2 * kChunk > aligned + kChunk) {
+      munmap(reinterpret_cast<void*>(aligned + kChunk), base + 2 * kChunk - aligned - kChunk);
+    }
+    auto* chunk = reinterpret_cast<char*>(aligned);
+    madvise(chunk, kChunk, MADV_HUGEPAGE);  // a hint: without huge pages it works the same
+    next_ = chunk;
+    end_ = chunk + kChunk / kSlot * kSlot;
+  }
+
+  mutable std::mutex mu_;
+  FreeSlot* free_ = nullptr;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  std::size_t in_use_ = 0;
+};
+
+const CompactKey* NewRecord(CompactKey&& key) {
+  return new (RecordPool::Get().Allocate()) CompactKey(std::move(key));
+}
+
+void DeleteRecord(const CompactKey* record) {
+  auto* mutable_record = const_cast<CompactKey*>(record);
+  mutable_record->~CompactKey();
+  RecordPool::Get().Free(mutable_record);
+}
+
 std::string_view IdOf(const CompactKey& key) {
   return {key.public_id.data(), key.public_id.size()};
 }
@@ -148,13 +230,13 @@ struct KeyShard::Table {
 
 void KeyShard::FreeTable(void* table) { delete static_cast<Table*>(table); }
 
-void KeyShard::FreeRecord(void* record) { delete static_cast<const CompactKey*>(record); }
+void KeyShard::FreeRecord(void* record) { DeleteRecord(static_cast<const CompactKey*>(record)); }
 
 void KeyShard::FreeTableAndRecords(void* table) {
   auto* t = static_cast<Table*>(table);
   for (std::size_t i = 0; i < t->capacity(); ++i) {
     const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
-    if (Holds(s)) delete RecordOf(s);
+    if (Holds(s)) DeleteRecord(RecordOf(s));
   }
   delete t;
 }
@@ -164,7 +246,10 @@ KeyShard::~KeyShard() {
 }
 
 const CompactKey* KeyShard::Find(std::string_view public_id) const {
-  const std::uint64_t hash = HashPublicId(public_id);
+  return Find(public_id, HashPublicId(public_id));
+}
+
+const CompactKey* KeyShard::Find(std::string_view public_id, std::uint64_t hash) const {
   // seq_cst loads (plain loads on x86): see epoch::Domain::OldestActive.
   const Table* t = table_.load(std::memory_order_seq_cst);
   if (t == nullptr) return nullptr;
@@ -179,8 +264,7 @@ const CompactKey* KeyShard::Find(std::string_view public_id) const {
   }
 }
 
-void KeyShard::Prefetch(std::string_view public_id) const {
-  const std::uint64_t hash = HashPublicId(public_id);
+void KeyShard::Prefetch(std::uint64_t hash) const {
   const Table* t = table_.load(std::memory_order_seq_cst);
   if (t == nullptr) return;
   const std::atomic<std::uint64_t>& slot = t->slots[hash & t->mask];
@@ -211,7 +295,7 @@ void KeyShard::Rebuild(std::size_t capacity) {
 void KeyShard::Upsert(CompactKey key) {
   const std::string_view id = IdOf(key);
   const std::uint64_t hash = HashPublicId(id);
-  auto record = std::make_unique<const CompactKey>(std::move(key));
+  const CompactKey* record = NewRecord(std::move(key));
   Table* t = table_.load(std::memory_order_relaxed);
   std::size_t free_slot = std::string_view::npos;
   if (t != nullptr) {
@@ -227,7 +311,7 @@ void KeyShard::Upsert(CompactKey key) {
       }
       if (IdOf(*RecordOf(s)) == IdOf(*record)) {
         // An update: readers see the old record or the new one, each whole.
-        t->slots[i].store(Encode(record.release(), hash), std::memory_order_seq_cst);
+        t->slots[i].store(Encode(record, hash), std::memory_order_seq_cst);
         retirer_.Retire(const_cast<CompactKey*>(RecordOf(s)), &KeyShard::FreeRecord);
         return;
       }
@@ -243,7 +327,7 @@ void KeyShard::Upsert(CompactKey key) {
   }
   if (t->slots[free_slot].load(std::memory_order_relaxed) == kEmptySlot) ++used_;
   ++live_;
-  t->slots[free_slot].store(Encode(record.release(), hash), std::memory_order_seq_cst);
+  t->slots[free_slot].store(Encode(record, hash), std::memory_order_seq_cst);
 }
 
 void KeyShard::Erase(std::string_view public_id) {
@@ -280,10 +364,11 @@ std::size_t KeyShard::MemoryBytes() const {
     const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
     if (!Holds(s)) continue;
     const CompactKey* record = RecordOf(s);
-    bytes += malloc_usable_size(const_cast<CompactKey*>(record)) + sizeof(std::size_t) +
-             record->HeapBytes();
+    bytes += RecordPool::kSlot + record->HeapBytes();
   }
   return bytes;
 }
+
+std::size_t RecordBytesInUse() { return RecordPool::Get().InUseBytes(); }
 
 }  // namespace keyward::core::index

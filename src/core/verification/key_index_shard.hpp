@@ -70,8 +70,10 @@ class KeyShard {
 
   // The record with `public_id`, or nullptr. Valid until the reader's ReadGuard ends.
   const CompactKey* Find(std::string_view public_id) const;
-  // Starts loading the table slot Find(public_id) will read first.
-  void Prefetch(std::string_view public_id) const;
+  // The same, given HashPublicId(public_id).
+  const CompactKey* Find(std::string_view public_id, std::uint64_t hash) const;
+  // Starts loading the table slot that Find of an id with HashPublicId `hash` reads first.
+  void Prefetch(std::uint64_t hash) const;
 
   // Inserts or replaces the entry with key.public_id.
   void Upsert(CompactKey key);
@@ -98,6 +100,10 @@ class KeyShard {
   std::size_t used_ = 0;  // slots not empty: records and tombstones
   epoch::Retirer retirer_;
 };
+
+// Bytes of every index's records now (they live in a pool of huge-page chunks, not on the
+// malloc heap): for measuring the index's memory from outside.
+std::size_t RecordBytesInUse();
 
 // A fast hash of a public id (random base62: any well-mixed 64 bits will do).
 std::uint64_t HashPublicId(std::string_view public_id);
