@@ -39,11 +39,13 @@ std::uint64_t HashPublicId(std::string_view public_id) {
   return x;
 }
 
+static_assert(sizeof(CompactKey) <= 128, "a common key must fit two cache lines");
+
 CompactKey CompactKey::From(const ApiKey& key) {
   CompactKey c;
   std::memcpy(c.public_id.data(), key.public_id.data(),
               std::min(c.public_id.size(), key.public_id.size()));
-  c.locale = key.locale;
+  c.locale = static_cast<std::uint8_t>(key.locale);
   c.enabled = key.enabled && !key.account_suspended;
   c.locked = key.locked;
   c.failed_attempts = key.failed_attempts;
@@ -53,31 +55,42 @@ CompactKey CompactKey::From(const ApiKey& key) {
   c.unlock_at = ToRaw(key.unlock_at);
   c.expires_at = ToRaw(key.expires_at);
   c.digest = key.digest;
-  if (key.previous_digest && key.previous_digest_until) {
-    c.previous = *key.previous_digest;
-    c.previous_until = ToRaw(key.previous_digest_until);
+  c.time_zone = InternTimeZone(key.time_zone).data();
+  const bool grace = key.previous_digest && key.previous_digest_until;
+  const bool long_name = key.name.size() > kInlineName;
+  if (grace || long_name || !key.allowed_ips.empty()) {
+    auto cold = std::make_unique<ColdKey>();
+    if (grace) {
+      cold->previous = *key.previous_digest;
+      cold->previous_until = ToRaw(key.previous_digest_until);
+    }
+    if (!key.allowed_ips.empty()) {
+      cold->allowed_ips = std::make_shared<const std::vector<Ipv4Range>>(key.allowed_ips);
+    }
+    if (long_name) cold->name = key.name;
+    c.cold = std::move(cold);
   }
-  c.time_zone = InternTimeZone(key.time_zone);
-  if (!key.allowed_ips.empty()) {
-    c.allowed_ips = std::make_shared<const std::vector<Ipv4Range>>(key.allowed_ips);
+  if (long_name) {
+    c.name_size = kInlineName + 1;
+  } else {
+    c.name_size = static_cast<std::uint8_t>(key.name.size());
+    std::memcpy(c.name_inline.data(), key.name.data(), key.name.size());
   }
-  const std::size_t n = std::min<std::size_t>(key.name.size(), 0xFFFF);
-  c.name = std::make_unique<char[]>(n + 2);
-  c.name[0] = static_cast<char>(n & 0xFF);
-  c.name[1] = static_cast<char>(n >> 8);
-  std::memcpy(c.name.get() + 2, key.name.data(), n);
   return c;
 }
 
 std::string_view CompactKey::Name() const {
-  if (!name) return {};
-  const std::size_t n = static_cast<unsigned char>(name[0]) |
-                        (static_cast<std::size_t>(static_cast<unsigned char>(name[1])) << 8);
-  return {name.get() + 2, n};
+  if (name_size > kInlineName) return cold->name;
+  return {name_inline.data(), name_size};
 }
 
 std::size_t CompactKey::HeapBytes() const {
-  return name ? malloc_usable_size(name.get()) + sizeof(std::size_t) : 0;
+  if (!cold) return 0;
+  std::size_t bytes = malloc_usable_size(const_cast<ColdKey*>(cold.get())) + sizeof(std::size_t);
+  if (cold->name.capacity() > 15) {  // beyond std::string's own buffer
+    bytes += cold->name.capacity() + 1 + sizeof(std::size_t);
+  }
+  return bytes;
 }
 
 void CompactKey::CopyTo(KeyEntry& out) const {
@@ -86,7 +99,7 @@ void CompactKey::CopyTo(KeyEntry& out) const {
   out.role_id = role_id;
   out.account_id = account_id == 0 ? std::nullopt : std::optional<AccountId>(account_id);
   out.name.assign(Name());
-  out.locale = locale;
+  out.locale = static_cast<Locale>(locale);
   out.time_zone.assign(time_zone);
   out.enabled = enabled;
   out.locked = locked;
@@ -94,14 +107,18 @@ void CompactKey::CopyTo(KeyEntry& out) const {
   out.unlock_at = FromRaw(unlock_at);
   out.expires_at = FromRaw(expires_at);
   out.digest = digest;
-  if (previous.pepper_version != 0) {
-    out.previous_digest = previous;
-    out.previous_digest_until = FromRaw(previous_until);
+  if (cold && cold->previous.pepper_version != 0) {
+    out.previous_digest = cold->previous;
+    out.previous_digest_until = FromRaw(cold->previous_until);
   } else {
     out.previous_digest.reset();
     out.previous_digest_until.reset();
   }
-  out.allowed_ips = allowed_ips;
+  if (cold) {
+    out.allowed_ips = cold->allowed_ips;
+  } else {
+    out.allowed_ips.reset();
+  }
 }
 
 namespace {

@@ -33,31 +33,41 @@ using PublicId = std::array<char, 12>;
 
 inline constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 
-// A key as the index holds it: fixed-size fields, sentinels instead of optionals, the time zone
-// interned, the name in one small allocation, the allowlist shared (null when empty). What the
-// chain reads first (the id, the flags, the digests) comes first, with no padding.
+// What few keys have, kept apart so the common key fits two cache lines: a previous digest in
+// its grace period, an allowlist, a name longer than CompactKey::kInlineName bytes.
+struct ColdKey {
+  SecretDigest previous;  // pepper_version 0: none
+  std::int64_t previous_until = kNoTime;
+  std::shared_ptr<const std::vector<Ipv4Range>> allowed_ips;  // null when empty
+  std::string name;                                           // when not inline
+};
+
+// A key as the index holds it: 128 bytes (two cache lines, which is all a lookup of a common key
+// reads), fixed-size fields, sentinels instead of optionals, the time zone interned, a short
+// name inline, the rest in a ColdKey only when there is any.
 struct CompactKey {
+  static constexpr std::size_t kInlineName = 16;
+
   PublicId public_id{};
-  Locale locale = Locale::kEnUs;
+  std::uint8_t locale = 0;  // a Locale
   bool enabled = true;
   bool locked = false;
+  std::uint8_t name_size = 0;  // the inline name's length; the name is in `cold` when over
   std::int32_t failed_attempts = 0;
+  SecretDigest digest;
   KeyId id = 0;
   RoleId role_id = 0;
-  SecretDigest digest;
-  SecretDigest previous;  // pepper_version 0: none
+  AccountId account_id = 0;  // 0: none
   std::int64_t unlock_at = kNoTime;
   std::int64_t expires_at = kNoTime;
-  AccountId account_id = 0;  // 0: none
-  std::int64_t previous_until = kNoTime;
-  std::string_view time_zone;
-  std::shared_ptr<const std::vector<Ipv4Range>> allowed_ips;
-  std::unique_ptr<char[]> name;  // two length bytes, then the UTF-8 name
+  const char* time_zone = "UTC";  // interned (InternTimeZone), NUL-terminated
+  std::unique_ptr<const ColdKey> cold;
+  std::array<char, kInlineName> name_inline{};
 
   static CompactKey From(const ApiKey& key);
   void CopyTo(KeyEntry& out) const;
   std::string_view Name() const;
-  // Heap bytes this entry owns besides itself (its name; allowlists are counted apart).
+  // Heap bytes this entry owns besides itself (its cold part; allowlists are counted apart).
   std::size_t HeapBytes() const;
 };
 
