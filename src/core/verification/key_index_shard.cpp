@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <new>
+#include <unordered_map>
 #include <utility>
 
 #include "core/verification/key_index.hpp"
@@ -148,49 +149,55 @@ const CompactKey* RecordOf(std::uint64_t slot) {
 
 bool Holds(std::uint64_t slot) { return slot != kEmptySlot && slot != kTombstone; }
 
-// Where records live: 2 MiB chunks, aligned and advised as transparent huge pages, cut into
-// cache-line-aligned slots. A million records then span about a hundred TLB entries instead of
-// tens of thousands of 4 KiB pages, so a lookup over many keys misses the TLB far less. Freed
-// slots are kept for the next record (a resync frees and refills as many); chunks are never
-// returned. Thread-safe (writers only; readers never allocate).
-class RecordPool {
+// Where records and probe tables live: 2 MiB chunks, aligned and advised as transparent huge
+// pages, cut into blocks of a multiple of 64 bytes (a record's slot, or a power-of-two table).
+// A million keys then span about a hundred TLB entries instead of tens of thousands of 4 KiB
+// pages, so a lookup over many keys misses the TLB far less. Freed blocks are kept, by size, for
+// the next of their size (a resync frees and refills as many); chunks are never returned. Blocks
+// larger than a chunk come from operator new. Thread-safe (writers only; readers never allocate).
+class HugePagePool {
  public:
-  static constexpr std::size_t kSlot = (sizeof(CompactKey) + 63) / 64 * 64;
+  static constexpr std::size_t kRecord = (sizeof(CompactKey) + 63) / 64 * 64;
   static constexpr std::size_t kChunk = std::size_t{2} << 20;
 
-  static RecordPool& Get() {
-    static auto* pool = new RecordPool();  // lives until exit, like the records it holds
+  static HugePagePool& Get() {
+    static auto* pool = new HugePagePool();  // lives until exit, like the blocks it holds
     return *pool;
   }
 
-  void* Allocate() {
+  // `bytes`: a multiple of 64.
+  void* Allocate(std::size_t bytes) {
+    if (bytes > kChunk) return ::operator new(bytes);
     std::lock_guard lock(mu_);
-    ++in_use_;
-    if (free_ != nullptr) {
-      FreeSlot* slot = free_;
-      free_ = slot->next;
-      return slot;
+    in_use_ += bytes;
+    FreeBlock*& free = free_[bytes];
+    if (free != nullptr) {
+      FreeBlock* block = free;
+      free = block->next;
+      return block;
     }
-    if (next_ == end_) NewChunk();
-    void* slot = next_;
-    next_ += kSlot;
-    return slot;
+    if (static_cast<std::size_t>(end_ - next_) < bytes) NewChunk();
+    void* block = next_;
+    next_ += bytes;
+    return block;
   }
 
-  void Free(void* p) {
+  void Free(void* p, std::size_t bytes) {
+    if (bytes > kChunk) return ::operator delete(p);
     std::lock_guard lock(mu_);
-    --in_use_;
-    free_ = new (p) FreeSlot{free_};
+    in_use_ -= bytes;
+    FreeBlock*& free = free_[bytes];
+    free = new (p) FreeBlock{free};
   }
 
   std::size_t InUseBytes() const {
     std::lock_guard lock(mu_);
-    return in_use_ * kSlot;
+    return in_use_;
   }
 
  private:
-  struct FreeSlot {
-    FreeSlot* next;
+  struct FreeBlock {
+    FreeBlock* next;
   };
 
   void NewChunk() {
@@ -207,24 +214,24 @@ class RecordPool {
     auto* chunk = reinterpret_cast<char*>(aligned);
     madvise(chunk, kChunk, MADV_HUGEPAGE);  // a hint: without huge pages it works the same
     next_ = chunk;
-    end_ = chunk + kChunk / kSlot * kSlot;
+    end_ = chunk + kChunk;
   }
 
   mutable std::mutex mu_;
-  FreeSlot* free_ = nullptr;
+  std::unordered_map<std::size_t, FreeBlock*> free_;  // by block size
   char* next_ = nullptr;
   char* end_ = nullptr;
   std::size_t in_use_ = 0;
 };
 
 const CompactKey* NewRecord(CompactKey&& key) {
-  return new (RecordPool::Get().Allocate()) CompactKey(std::move(key));
+  return new (HugePagePool::Get().Allocate(HugePagePool::kRecord)) CompactKey(std::move(key));
 }
 
 void DeleteRecord(const CompactKey* record) {
   auto* mutable_record = const_cast<CompactKey*>(record);
   mutable_record->~CompactKey();
-  RecordPool::Get().Free(mutable_record);
+  HugePagePool::Get().Free(mutable_record, HugePagePool::kRecord);
 }
 
 std::string_view IdOf(const CompactKey& key) {
@@ -235,14 +242,20 @@ std::string_view IdOf(const CompactKey& key) {
 
 struct KeyShard::Table {
   explicit Table(std::size_t capacity)
-      : mask(capacity - 1), slots(std::make_unique<std::atomic<std::uint64_t>[]>(capacity)) {
+      : mask(capacity - 1),
+        slots(static_cast<std::atomic<std::uint64_t>*>(HugePagePool::Get().Allocate(Bytes()))) {
     for (std::size_t i = 0; i < capacity; ++i)
-      slots[i].store(kEmptySlot, std::memory_order_relaxed);
+      new (&slots[i]) std::atomic<std::uint64_t>(kEmptySlot);
   }
+  ~Table() { HugePagePool::Get().Free(slots, Bytes()); }
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+
   std::size_t capacity() const { return mask + 1; }
+  std::size_t Bytes() const { return capacity() * sizeof(std::atomic<std::uint64_t>); }
 
   const std::size_t mask;
-  const std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+  std::atomic<std::uint64_t>* const slots;  // capacity() of them, in the huge-page pool
 };
 
 void KeyShard::FreeTable(void* table) { delete static_cast<Table*>(table); }
@@ -284,8 +297,14 @@ const CompactKey* KeyShard::Find(std::string_view public_id, std::uint64_t hash)
 void KeyShard::Prefetch(std::uint64_t hash) const {
   const Table* t = table_.load(std::memory_order_seq_cst);
   if (t == nullptr) return;
-  const std::atomic<std::uint64_t>& slot = t->slots[hash & t->mask];
-  __builtin_prefetch(&slot);
+  // The home slot's load may miss; the record's lines are then requested without waiting for
+  // them, so both misses overlap whatever the caller does next (the chain: its HMAC).
+  const std::uint64_t s = t->slots[hash & t->mask].load(std::memory_order_seq_cst);
+  if (Holds(s) && (s >> kTagShift) == TagOf(hash)) {
+    const auto* record = reinterpret_cast<const char*>(RecordOf(s));
+    __builtin_prefetch(record);
+    __builtin_prefetch(record + 64);
+  }
 }
 
 void KeyShard::Rebuild(std::size_t capacity) {
@@ -381,11 +400,11 @@ std::size_t KeyShard::MemoryBytes() const {
     const std::uint64_t s = t->slots[i].load(std::memory_order_relaxed);
     if (!Holds(s)) continue;
     const CompactKey* record = RecordOf(s);
-    bytes += RecordPool::kSlot + record->HeapBytes();
+    bytes += HugePagePool::kRecord + record->HeapBytes();
   }
   return bytes;
 }
 
-std::size_t RecordBytesInUse() { return RecordPool::Get().InUseBytes(); }
+std::size_t RecordBytesInUse() { return HugePagePool::Get().InUseBytes(); }
 
 }  // namespace keyward::core::index

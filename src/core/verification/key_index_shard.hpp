@@ -82,7 +82,8 @@ class KeyShard {
   const CompactKey* Find(std::string_view public_id) const;
   // The same, given HashPublicId(public_id).
   const CompactKey* Find(std::string_view public_id, std::uint64_t hash) const;
-  // Starts loading the table slot that Find of an id with HashPublicId `hash` reads first.
+  // Starts loading what Find of an id with HashPublicId `hash` will read: its home slot, and the
+  // record that slot names when its tag matches. Call inside a ReadGuard.
   void Prefetch(std::uint64_t hash) const;
 
   // Inserts or replaces the entry with key.public_id.
@@ -111,8 +112,8 @@ class KeyShard {
   epoch::Retirer retirer_;
 };
 
-// Bytes of every index's records now (they live in a pool of huge-page chunks, not on the
-// malloc heap): for measuring the index's memory from outside.
+// Bytes of every index's records and probe tables now (they live in a pool of huge-page chunks,
+// not on the malloc heap): for measuring the index's memory from outside.
 std::size_t RecordBytesInUse();
 
 // A fast hash of a public id (random base62: any well-mixed 64 bits will do).
