@@ -6,7 +6,7 @@
 // Flags besides Google Benchmark's own:
 //   --keys=N           keys in the fixture (or KEYWARD_BENCH_KEYS; default 1000000, at least 1000)
 //   --fixture-dir=DIR  where fixtures are cached (default: <build dir>/fixtures)
-// Single-threaded: every benchmark runs on one core.
+// Every benchmark runs on one thread but BM_VerifyValidThreads, which runs on one and on two.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <openssl/evp.h>
@@ -26,6 +26,7 @@
 #include "core/crypto/token.hpp"
 #include "core/verification/failure_throttle.hpp"
 #include "core/verification/key_index.hpp"
+#include "core/verification/key_index_shard.hpp"
 #include "core/verification/verifier.hpp"
 
 namespace keyward::bench {
@@ -134,11 +135,13 @@ class Loaded {
   std::vector<std::string> wrong_secret_;
 };
 
-// Runs `verifier` over `tokens` round-robin; every answer must be `expected`.
-void RunChain(benchmark::State& state, const core::Verifier& verifier,
-              const std::vector<std::string>& tokens, core::Outcome expected) {
+// Runs `verifier` over `tokens` round-robin from token `first` on (each thread of a
+// multi-threaded benchmark starts elsewhere); every answer must be `expected`.
+void RunChainFrom(benchmark::State& state, const core::Verifier& verifier,
+                  const std::vector<std::string>& tokens, std::size_t first,
+                  core::Outcome expected) {
   const std::optional<core::IpAddress> client = ClientIp();
-  std::size_t i = 0;
+  std::size_t i = first % tokens.size();
   for (auto _ : state) {
     core::Verification v = verifier.Verify(core::VerifyRequest{tokens[i], client, {}});
     if (v.outcome != expected) {
@@ -155,26 +158,27 @@ void RunChain(benchmark::State& state, const core::Verifier& verifier,
 // RunChain over the loaded fixture, with its key count as a counter.
 void RunLoaded(benchmark::State& state, const core::Verifier& verifier,
                const std::vector<std::string>& tokens, core::Outcome expected) {
-  RunChain(state, verifier, tokens, expected);
+  RunChainFrom(state, verifier, tokens, 0, expected);
   state.counters["keys"] = static_cast<double>(Loaded::Get().index().Stats().keys);
 }
 
 // Start-up: KeyIndex::Load() from the SQLite file (warm page cache), and what the index costs
-// in memory: its own account (Stats().memory_bytes) and the heap growth of the process across
-// constructing and loading it (mallinfo2), both per key.
+// in memory: its own account (Stats().memory_bytes) and the growth of the process's memory across
+// constructing and loading it: the malloc heap (mallinfo2) plus the records' huge-page pool
+// (index::RecordBytesInUse), both per key.
 void BM_IndexLoad(benchmark::State& state) {
   storage::SqliteStore& store = FixtureStore();
   core::SystemClock clock;
   double index_bytes = 0, heap_bytes = 0, keys = 0;
   for (auto _ : state) {
-    const std::size_t heap_before = mallinfo2().uordblks;
+    const std::size_t heap_before = mallinfo2().uordblks + core::index::RecordBytesInUse();
     auto index = std::make_unique<core::KeyIndex>(store, clock);
     const auto start = std::chrono::steady_clock::now();
     core::Status st = index->Load();
     const auto end = std::chrono::steady_clock::now();
     if (!st) Die("cannot load the index: " + st.error().Message());
     state.SetIterationTime(std::chrono::duration<double>(end - start).count());
-    const std::size_t heap_after = mallinfo2().uordblks;
+    const std::size_t heap_after = mallinfo2().uordblks + core::index::RecordBytesInUse();
     const core::KeyIndexStats stats = index->Stats();
     keys = static_cast<double>(stats.keys);
     index_bytes = static_cast<double>(stats.memory_bytes);
@@ -202,6 +206,17 @@ void BM_VerifyValidUnthrottled(benchmark::State& state) {
   RunLoaded(state, loaded.unthrottled(), loaded.valid(), core::Outcome::kValid);
 }
 BENCHMARK(BM_VerifyValidUnthrottled);
+
+// BM_VerifyValid on one thread and on two at once, each walking the hot set from its own offset
+// (half the set apart). Real time, so items_per_second is the threads' aggregate rate: the
+// two-thread figure over the one-thread figure is how the chain scales with cores.
+void BM_VerifyValidThreads(benchmark::State& state) {
+  Loaded& loaded = Loaded::Get();
+  const std::size_t offset = static_cast<std::size_t>(state.thread_index()) *
+                             loaded.valid().size() / static_cast<std::size_t>(state.threads());
+  RunChainFrom(state, loaded.served(), loaded.valid(), offset, core::Outcome::kValid);
+}
+BENCHMARK(BM_VerifyValidThreads)->Threads(1)->Threads(2)->UseRealTime();
 
 // A well-formed token whose public id is not loaded: still pays one HMAC (SecretHasher::Burn).
 void BM_VerifyUnknownId(benchmark::State& state) {
@@ -246,7 +261,7 @@ void BM_VerifyWrongSecretCounted(benchmark::State& state) {
       tokens.push_back(
           core::FormatToken(MakeKeyMaterial(n).public_id, MakeForeignMaterial(n).secret));
     }
-    RunChain(state, verifier, tokens, core::Outcome::kNotFound);
+    RunChainFrom(state, verifier, tokens, 0, core::Outcome::kNotFound);
     state.counters["keys"] = static_cast<double>(index.Stats().keys);
   }
   std::error_code ec;
@@ -289,7 +304,9 @@ void BM_ParseToken(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseToken);
 
-// Part of the chain: its HMAC-SHA256 of a 43-character secret and the constant-time compare.
+// Part of the chain: its HMAC-SHA256 of a 43-character secret and the constant-time compare,
+// exactly the work the chain does for a valid key (SecretHasher::Compute, ConstantTimeEqual).
+// BM_VerifyValid minus this is the chain's own cost beyond its HMAC.
 void BM_SecretHasherMatches(benchmark::State& state) {
   const KeyMaterial m = MakeKeyMaterial(0);
   const core::SecretDigest digest = Hasher().Digest(m.secret);

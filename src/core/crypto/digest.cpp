@@ -1,9 +1,14 @@
+// The per-pepper HMAC states below use OpenSSL's SHA256_CTX, which OpenSSL 3 marks deprecated.
+// It is the one API that lets a keyed SHA-256 state be copied without a heap allocation (the EVP
+// digest and MAC contexts of OpenSSL 3 allocate on every copy or re-key, about half the cost of
+// a MAC of a short secret), so this file, and only this file, asks for it.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "core/crypto/digest.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <atomic>
@@ -109,81 +114,75 @@ std::array<std::uint8_t, kDigestSize> OneShotHmac(std::span<const std::uint8_t> 
   return out;
 }
 
-// An HMAC-SHA256 context keyed once; EVP_MAC_init(ctx, NULL, 0, NULL) then restarts it with the
-// same key far faster than keying a new one (docs/architecture.md "Speed notes").
-EVP_MAC_CTX* NewKeyedContext(std::span<const std::uint8_t> key) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (mac == nullptr) return nullptr;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-  EVP_MAC_free(mac);  // the context holds its own reference
-  if (ctx == nullptr) return nullptr;
-  char digest_name[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end()};
-  if (EVP_MAC_init(ctx, key.data(), key.size(), params) != 1) {
-    EVP_MAC_CTX_free(ctx);
-    return nullptr;
-  }
-  return ctx;
-}
+constexpr std::size_t kShaBlock = 64;
 
-// Set once this thread's cache is gone: a hasher used or destroyed during thread teardown (say,
-// a static one) must not touch it. Trivially destructible, so always safe to read.
-thread_local bool t_cache_destroyed = false;
+}  // namespace
 
-// This thread's keyed contexts, one per (hasher instance, pepper version). Hasher ids are never
-// reused, so a context can never serve a different pepper than it was keyed with. Bounded: the
-// oldest entry goes when full, which only costs a re-key if it was still in use.
-class ContextCache {
+// HMAC-SHA256 (RFC 2104) keyed once per pepper version: the SHA-256 states after absorbing
+// (key XOR ipad) and (key XOR opad). A MAC then copies the two small states and runs the
+// compression function twice for a secret shorter than 56 bytes, with no allocation.
+class HmacKeys {
  public:
-  ContextCache() = default;
-  ContextCache(const ContextCache&) = delete;
-  ContextCache& operator=(const ContextCache&) = delete;
-  ~ContextCache() {
-    for (const Entry& entry : entries_) EVP_MAC_CTX_free(entry.ctx);
-    t_cache_destroyed = true;
-  }
-
-  // The context for (instance, version), keyed with `key` when first asked; nullptr on failure.
-  EVP_MAC_CTX* Get(std::uint64_t instance, std::uint32_t version,
-                   std::span<const std::uint8_t> key) {
-    for (const Entry& entry : entries_) {
-      if (entry.instance == instance && entry.version == version) return entry.ctx;
+  explicit HmacKeys(const PepperSet& peppers) {
+    for (const std::uint32_t version : peppers.versions()) {
+      Keyed& k = keyed_.emplace_back();
+      k.version = version;
+      const std::span<const std::uint8_t> key = peppers.Find(version);
+      std::array<std::uint8_t, kShaBlock> block{};
+      if (key.size() > kShaBlock) {
+        SHA256(key.data(), key.size(), block.data());  // a long key is hashed first
+      } else {
+        std::copy(key.begin(), key.end(), block.begin());
+      }
+      std::array<std::uint8_t, kShaBlock> pad{};
+      for (std::size_t i = 0; i < kShaBlock; ++i) pad[i] = block[i] ^ 0x36;
+      if (SHA256_Init(&k.inner) != 1 || SHA256_Update(&k.inner, pad.data(), pad.size()) != 1) {
+        DieHmacFailed();
+      }
+      for (std::size_t i = 0; i < kShaBlock; ++i) pad[i] = block[i] ^ 0x5c;
+      if (SHA256_Init(&k.outer) != 1 || SHA256_Update(&k.outer, pad.data(), pad.size()) != 1) {
+        DieHmacFailed();
+      }
+      OPENSSL_cleanse(pad.data(), pad.size());
+      OPENSSL_cleanse(block.data(), block.size());
     }
-    EVP_MAC_CTX* ctx = NewKeyedContext(key);
-    if (ctx == nullptr) return nullptr;
-    if (entries_.size() >= kMaxEntries) {
-      EVP_MAC_CTX_free(entries_.front().ctx);
-      entries_.erase(entries_.begin());
-    }
-    entries_.push_back(Entry{instance, version, ctx});
-    return ctx;
-  }
-
-  void Forget(std::uint64_t instance) {
-    std::erase_if(entries_, [instance](const Entry& entry) {
-      if (entry.instance != instance) return false;
-      EVP_MAC_CTX_free(entry.ctx);
-      return true;
+    // The current version first: the one almost every call asks for.
+    std::stable_sort(keyed_.begin(), keyed_.end(), [&](const Keyed& a, const Keyed& b) {
+      return (a.version == peppers.current_version()) > (b.version == peppers.current_version());
     });
+  }
+  ~HmacKeys() {
+    for (Keyed& k : keyed_) OPENSSL_cleanse(&k, sizeof(k));
+  }
+  HmacKeys(const HmacKeys&) = delete;
+  HmacKeys& operator=(const HmacKeys&) = delete;
+
+  bool Mac(std::uint32_t version, std::string_view data,
+           std::array<std::uint8_t, kDigestSize>& out) const {
+    for (const Keyed& k : keyed_) {
+      if (k.version != version) continue;
+      SHA256_CTX ctx = k.inner;
+      std::array<std::uint8_t, kDigestSize> inner{};
+      bool ok = SHA256_Update(&ctx, data.data(), data.size()) == 1 &&
+                SHA256_Final(inner.data(), &ctx) == 1;
+      ctx = k.outer;
+      ok = ok && SHA256_Update(&ctx, inner.data(), inner.size()) == 1 &&
+           SHA256_Final(out.data(), &ctx) == 1;
+      OPENSSL_cleanse(&ctx, sizeof(ctx));
+      OPENSSL_cleanse(inner.data(), inner.size());
+      return ok;
+    }
+    return false;
   }
 
  private:
-  struct Entry {
-    std::uint64_t instance;
-    std::uint32_t version;
-    EVP_MAC_CTX* ctx;
+  struct Keyed {
+    std::uint32_t version = 0;
+    SHA256_CTX inner{};
+    SHA256_CTX outer{};
   };
-  static constexpr std::size_t kMaxEntries = 16;
-  std::vector<Entry> entries_;
+  std::vector<Keyed> keyed_;
 };
-
-thread_local ContextCache t_contexts;
-
-std::atomic<std::uint64_t> g_next_instance_id{1};
-
-}  // namespace
 
 Result<PepperSet> PepperSet::Parse(std::string_view file_contents) {
   PepperSet set;
@@ -259,14 +258,9 @@ std::array<std::uint8_t, kDigestSize> PepperSet::DeriveKey(std::string_view purp
 }
 
 SecretHasher::SecretHasher(PepperSet peppers)
-    : peppers_(std::move(peppers)),
-      instance_id_(g_next_instance_id.fetch_add(1, std::memory_order_relaxed)) {}
+    : peppers_(std::move(peppers)), keys_(std::make_unique<const HmacKeys>(peppers_)) {}
 
-SecretHasher::~SecretHasher() {
-  if (!t_cache_destroyed) t_contexts.Forget(instance_id_);
-  // Contexts this hasher left in other threads' caches are never used again (ids are unique);
-  // they are freed when those threads end or push them out.
-}
+SecretHasher::~SecretHasher() = default;
 
 SecretDigest SecretHasher::Digest(std::string_view secret) const {
   SecretDigest digest;
@@ -293,16 +287,7 @@ void SecretHasher::Burn(std::string_view secret) const {
 
 bool SecretHasher::Compute(std::uint32_t version, std::string_view secret,
                            std::array<std::uint8_t, kDigestSize>& out) const {
-  const auto key = peppers_.Find(version);
-  if (key.empty()) return false;
-  if (t_cache_destroyed) return HmacOnce(key, secret, out);
-  EVP_MAC_CTX* ctx = t_contexts.Get(instance_id_, version, key);
-  if (ctx == nullptr) return false;
-  std::size_t out_len = 0;
-  return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 &&
-         EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(secret.data()),
-                        secret.size()) == 1 &&
-         EVP_MAC_final(ctx, out.data(), &out_len, out.size()) == 1 && out_len == kDigestSize;
+  return keys_->Mac(version, secret, out);
 }
 
 bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {

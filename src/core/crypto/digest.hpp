@@ -1,9 +1,9 @@
 // Secret digests: HMAC-SHA256(pepper, secret) with a versioned pepper that lives outside the
 // store, compared in constant time. The pepper file holds lines `<version> <base64 of >= 32
 // bytes>`; the highest version is current, older ones still verify digests made with them.
-// PepperSet is immutable after construction (thread-safe to share). SecretHasher keeps one
-// reusable HMAC context per thread per hasher, so Digest/Matches are thread-safe and allocation
-// free on the hot path.
+// PepperSet is immutable after construction (thread-safe to share). SecretHasher keys HMAC once
+// per pepper version at construction (the inner and outer SHA-256 states), so Digest/Matches are
+// thread-safe, share nothing written, and allocate nothing on the hot path.
 #pragma once
 
 #include <array>
@@ -62,6 +62,10 @@ std::string HexEncode(std::span<const std::uint8_t> bytes);
 // length itself is not secret).
 bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
+class HmacKeys;  // digest.cpp
+
+using Mac = std::array<std::uint8_t, kDigestSize>;
+
 class SecretHasher {
  public:
   explicit SecretHasher(PepperSet peppers);
@@ -78,14 +82,15 @@ class SecretHasher {
   // Computes one HMAC and discards it: what an unknown public id pays, so timing tells nothing.
   void Burn(std::string_view secret) const;
 
+  // HMAC-SHA256 of `secret` under pepper `version` into `out`; false when that version is
+  // unknown. For a caller that compares one MAC with several digests (ConstantTimeEqual).
+  bool Compute(std::uint32_t version, std::string_view secret, Mac& out) const;
+
   const PepperSet& peppers() const { return peppers_; }
 
  private:
-  bool Compute(std::uint32_t version, std::string_view secret,
-               std::array<std::uint8_t, kDigestSize>& out) const;
-
   PepperSet peppers_;
-  std::uint64_t instance_id_;  // keys the per-thread context cache
+  std::unique_ptr<const HmacKeys> keys_;
 };
 
 }  // namespace keyward::core

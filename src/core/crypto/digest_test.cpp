@@ -1,6 +1,7 @@
 #include "core/crypto/digest.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <array>
 #include <cstdint>
@@ -182,6 +183,45 @@ TEST(SecretHasher, DigestIsRfc4231TestCase6) {
   const SecretDigest digest = hasher.Digest(kRfc4231Data);
   EXPECT_EQ(digest.pepper_version, 1U);
   EXPECT_EQ(Hex(digest.mac), kRfc4231Mac);
+}
+
+// RFC 4231 test case 7: the same key, data longer than one SHA-256 block.
+TEST(SecretHasher, DigestIsRfc4231TestCase7) {
+  const SecretHasher hasher(MustParse(PepperLine(1, Rfc4231Key())));
+  const SecretDigest digest = hasher.Digest(
+      "This is a test using a larger than block-size key and a larger than block-size data. The "
+      "key needs to be hashed before being used by the HMAC algorithm.");
+  EXPECT_EQ(Hex(digest.mac), "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+}
+
+// The precomputed HMAC states give what OpenSSL's own HMAC gives, for every input length around
+// the block and padding boundaries and for keys of one, exactly one and more than one block.
+TEST(SecretHasher, ComputeAgreesWithOpenSslHmac) {
+  for (const std::size_t key_bytes : {32, 48, 64, 65, 100}) {
+    std::vector<std::uint8_t> key(key_bytes);
+    for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(i * 13 + 1);
+    std::string base64((key.size() + 2) / 3 * 4 + 1, '\0');
+    base64.resize(
+        static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(base64.data()),
+                                                 key.data(), static_cast<int>(key.size()))));
+    const SecretHasher hasher(MustParse(PepperLine(3, base64)));
+    std::string data;
+    for (std::size_t n = 0; n <= 200; ++n) {
+      Mac mine{};
+      ASSERT_TRUE(hasher.Compute(3, data, mine));
+      Mac theirs{};
+      std::size_t len = 0;
+      ASSERT_NE(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                          reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                          theirs.data(), theirs.size(), &len),
+                nullptr);
+      EXPECT_EQ(Hex(mine), Hex(theirs)) << "key " << key_bytes << " bytes, data " << n << " bytes";
+      EXPECT_EQ(hasher.Digest(data).mac, mine);
+      data.push_back(static_cast<char>('a' + n % 26));
+    }
+    Mac none{};
+    EXPECT_FALSE(hasher.Compute(4, "x", none));
+  }
 }
 
 TEST(SecretHasher, RepeatedDigestsReuseContextCorrectly) {

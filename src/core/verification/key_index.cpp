@@ -5,18 +5,116 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <variant>
 
 #include "core/store/forwarding_unit_of_work.hpp"
+#include "core/verification/epoch.hpp"
 #include "core/verification/key_index_shard.hpp"
 
 namespace keyward::core {
 namespace {
 
 constexpr std::size_t kShardCount = 256;
+
+// Keys this process's indexes apart in the per-thread caches below; never reused.
+std::atomic<std::uint64_t> g_next_index_id{1};
+
+// Last-used times one thread collected and the flusher has not written yet, by key id: an
+// open-addressing table (id 0 marks a free slot) that only grows until drained.
+class UseTable {
+ public:
+  KeyUse& At(KeyId id) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = Mix(id) & mask;; i = (i + 1) & mask) {
+      KeyUse& use = slots_[i];
+      if (use.id == id) return use;
+      if (use.id == 0) {
+        ++size_;
+        use.id = id;
+        return use;
+      }
+    }
+  }
+  bool empty() const { return size_ == 0; }
+  // Every use, and the table emptied.
+  template <typename F>
+  void Drain(F&& f) {
+    for (KeyUse& use : slots_) {
+      if (use.id != 0) f(use);
+    }
+    slots_.clear();
+    size_ = 0;
+  }
+
+ private:
+  static std::size_t Mix(KeyId id) {
+    auto x = static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ULL;
+    return static_cast<std::size_t>(x ^ (x >> 29));
+  }
+  void Grow() {
+    std::vector<KeyUse> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, KeyUse{});
+    size_ = 0;
+    for (const KeyUse& use : old) {
+      if (use.id != 0) At(use.id) = use;
+    }
+  }
+  std::vector<KeyUse> slots_;
+  std::size_t size_ = 0;
+};
+
+// One thread's pending last-used times for one index. Only its thread and the flusher lock it,
+// so verifying threads never share it.
+struct alignas(64) UseBuffer {
+  std::mutex mu;
+  UseTable uses;
+  std::atomic<bool> orphaned{false};  // its thread is gone: another may take it over
+};
+
+// This thread's handles on per-index state, by index id: its use buffer and its own copies of the
+// index's roles (so a Role() answer shares no reference count with other threads). Bounded: the
+// oldest entry goes when full.
+struct ThreadIndexState {
+  std::uint64_t index_id = 0;
+  std::shared_ptr<UseBuffer> uses;
+  std::uint64_t roles_generation = 0;  // 0: no copy yet
+  std::unordered_map<RoleId, std::shared_ptr<const RoleEntry>> roles;
+};
+
+class ThreadIndexStates {
+ public:
+  ThreadIndexStates() = default;
+  ThreadIndexStates(const ThreadIndexStates&) = delete;
+  ThreadIndexStates& operator=(const ThreadIndexStates&) = delete;
+  ~ThreadIndexStates() {
+    for (ThreadIndexState& state : states_) Orphan(state);
+  }
+
+  ThreadIndexState& For(std::uint64_t index_id) {
+    for (ThreadIndexState& state : states_) {
+      if (state.index_id == index_id) return state;
+    }
+    if (states_.size() >= kMaxStates) {
+      Orphan(states_.front());
+      states_.erase(states_.begin());
+    }
+    ThreadIndexState& state = states_.emplace_back();
+    state.index_id = index_id;
+    return state;
+  }
+
+ private:
+  static void Orphan(ThreadIndexState& state) {
+    if (state.uses) state.uses->orphaned.store(true, std::memory_order_release);
+  }
+  static constexpr std::size_t kMaxStates = 8;
+  std::vector<ThreadIndexState> states_;
+};
+
+thread_local ThreadIndexStates t_index_states;
 
 // What a committed unit of work changed, applied to the index in commit order.
 struct KeyWritten {
@@ -88,7 +186,11 @@ class RecordingUnitOfWork final : public ForwardingUnitOfWork {
 class KeyIndex::Impl {
  public:
   Impl(Store& store, const Clock& clock, KeyIndexOptions options)
-      : inner_(store), clock_(clock), options_(options), decorated_(*this) {
+      : inner_(store),
+        clock_(clock),
+        options_(options),
+        decorated_(*this),
+        id_(g_next_index_id.fetch_add(1, std::memory_order_relaxed)) {
     roles_ = std::make_shared<const RoleMap>();
   }
 
@@ -128,7 +230,8 @@ class KeyIndex::Impl {
 
   Status Load() {
     std::lock_guard apply_lock(apply_mu_);
-    std::array<index::KeyShard, kShardCount> fresh;
+    // Built apart, then each shard published whole: readers go on reading the old content.
+    auto fresh = std::make_unique<std::array<index::KeyShard, kShardCount>>();
     auto roles = std::make_shared<RoleMap>();
     Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
       KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
@@ -137,42 +240,53 @@ class KeyIndex::Impl {
             RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
       }
       return uow.ForEachKey([&](ApiKey&& key) -> Status {
-        fresh[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
+        (*fresh)[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
         return Ok();
       });
     });
     if (!st) return st;
     for (std::size_t i = 0; i < kShardCount; ++i) {
-      std::unique_lock lock(shards_[i].mu);
-      shards_[i].keys = std::move(fresh[i]);
+      std::lock_guard lock(shards_[i].write_mu);
+      shards_[i].keys.Adopt((*fresh)[i]);
     }
-    {
-      std::lock_guard lock(roles_mu_);
-      roles_ = std::move(roles);
-    }
+    PublishRoles(std::move(roles));
     Touch();
     ++resyncs_;
     return Ok();
   }
 
+  // Lock-free: reads the shard inside an epoch read section, writes nothing shared.
   Result<bool> Find(std::string_view public_id, KeyEntry& out) {
     if (stale_.load(std::memory_order_relaxed)) return Unavailable("the key index is stale");
-    const Shard& shard = shards_[ShardOf(public_id)];
-    std::shared_lock lock(shard.mu);
-    const index::CompactKey* key = shard.keys.Find(public_id);
+    const std::uint64_t hash = index::HashPublicId(public_id);
+    const Shard& shard = shards_[ShardOfHash(hash)];
+    const epoch::ReadGuard guard;
+    const index::CompactKey* key = shard.keys.Find(public_id, hash);
     if (key == nullptr) return false;
     key->CopyTo(out);
     return true;
   }
 
+  void Prefetch(std::string_view public_id) {
+    const std::uint64_t hash = index::HashPublicId(public_id);
+    const epoch::ReadGuard guard;
+    shards_[ShardOfHash(hash)].keys.Prefetch(hash);
+  }
+
+  // From this thread's own copies of the roles, re-made when a role changed: one atomic load
+  // shared with writers, and a reference count only this thread touches.
   std::shared_ptr<const RoleEntry> Role(RoleId id) {
-    std::shared_ptr<const RoleMap> roles;
-    {
+    ThreadIndexState& state = t_index_states.For(id_);
+    if (state.roles_generation != roles_generation_.load(std::memory_order_acquire)) {
       std::lock_guard lock(roles_mu_);
-      roles = roles_;
+      state.roles.clear();
+      for (const auto& [role_id, role] : *roles_) {
+        state.roles.emplace(role_id, std::make_shared<const RoleEntry>(*role));
+      }
+      state.roles_generation = roles_generation_.load(std::memory_order_relaxed);
     }
-    const auto it = roles->find(id);
-    return it == roles->end() ? nullptr : it->second;
+    const auto it = state.roles.find(id);
+    return it == state.roles.end() ? nullptr : it->second;
   }
 
   void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
@@ -193,10 +307,9 @@ class KeyIndex::Impl {
       if (!StoreSuccessfulUse(decorated_, key.id, now, previous_secret, rehash)) ++writes_failed_;
       return;
     }
-    Shard& shard = shards_[ShardOf(key.public_id)];
-    std::lock_guard lock(shard.pending_mu);
-    KeyUse& use = shard.pending[key.id];
-    use.id = key.id;
+    UseBuffer& buffer = ThisThreadUses();
+    std::lock_guard lock(buffer.mu);  // shared only with the flusher, once a flush
+    KeyUse& use = buffer.uses.At(key.id);
     use.last_used_at = now;
     if (previous_secret) use.previous_secret_used_at = now;
   }
@@ -209,7 +322,7 @@ class KeyIndex::Impl {
   KeyIndexStats Stats() const {
     KeyIndexStats stats;
     for (const Shard& shard : shards_) {
-      std::shared_lock lock(shard.mu);
+      std::lock_guard lock(shard.write_mu);
       stats.keys += shard.keys.size();
       stats.memory_bytes += shard.keys.MemoryBytes();
     }
@@ -246,15 +359,41 @@ class KeyIndex::Impl {
 
  private:
   struct Shard {
-    mutable std::shared_mutex mu;
+    mutable std::mutex write_mu;  // writers only: readers never take it
     index::KeyShard keys;
-    std::mutex pending_mu;
-    std::unordered_map<KeyId, KeyUse> pending;  // last-used times not yet written
   };
   using RoleMap = std::unordered_map<RoleId, std::shared_ptr<const RoleEntry>>;
 
+  static std::size_t ShardOfHash(std::uint64_t hash) {
+    return static_cast<std::size_t>(hash >> 56) % kShardCount;
+  }
   static std::size_t ShardOf(std::string_view public_id) {
-    return static_cast<std::size_t>(index::HashPublicId(public_id) >> 56) % kShardCount;
+    return ShardOfHash(index::HashPublicId(public_id));
+  }
+
+  // Publishes a new role map (under roles_mu_ by the caller or here); readers notice the new
+  // generation and copy it.
+  void PublishRoles(std::shared_ptr<const RoleMap> roles) {
+    std::lock_guard lock(roles_mu_);
+    roles_ = std::move(roles);
+    roles_generation_.fetch_add(1, std::memory_order_release);
+  }
+
+  // This thread's buffer of pending last-used times: one of an ended thread's, or a new one.
+  UseBuffer& ThisThreadUses() {
+    ThreadIndexState& state = t_index_states.For(id_);
+    if (!state.uses) {
+      std::lock_guard lock(buffers_mu_);
+      for (const std::shared_ptr<UseBuffer>& buffer : buffers_) {
+        bool orphaned = true;
+        if (buffer->orphaned.compare_exchange_strong(orphaned, false, std::memory_order_acquire)) {
+          state.uses = buffer;
+          break;
+        }
+      }
+      if (!state.uses) state.uses = buffers_.emplace_back(std::make_shared<UseBuffer>());
+    }
+    return *state.uses;
   }
 
   void Touch() { last_contact_.store(clock_.Now().time_since_epoch().count()); }
@@ -263,34 +402,61 @@ class KeyIndex::Impl {
     if (auto* w = std::get_if<KeyWritten>(&change)) {
       Shard& shard = shards_[ShardOf(w->key.public_id)];
       index::CompactKey compact = index::CompactKey::From(w->key);
-      std::unique_lock lock(shard.mu);
+      std::lock_guard lock(shard.write_mu);
       shard.keys.Upsert(std::move(compact));
     } else if (auto* e = std::get_if<KeyErased>(&change)) {
       Shard& shard = shards_[ShardOf(e->public_id)];
-      std::unique_lock lock(shard.mu);
+      std::lock_guard lock(shard.write_mu);
       shard.keys.Erase(e->public_id);
     } else if (auto* r = std::get_if<RoleWritten>(&change)) {
-      std::lock_guard lock(roles_mu_);
-      auto roles = std::make_shared<RoleMap>(*roles_);
+      std::shared_ptr<RoleMap> roles;
+      {
+        std::lock_guard lock(roles_mu_);
+        roles = std::make_shared<RoleMap>(*roles_);
+      }
       (*roles)[r->role.id] = std::make_shared<const RoleEntry>(
           RoleEntry{r->role.id, r->role.name, r->role.permissions});
-      roles_ = std::move(roles);
+      PublishRoles(std::move(roles));
     } else if (auto* d = std::get_if<RoleErased>(&change)) {
-      std::lock_guard lock(roles_mu_);
-      auto roles = std::make_shared<RoleMap>(*roles_);
+      std::shared_ptr<RoleMap> roles;
+      {
+        std::lock_guard lock(roles_mu_);
+        roles = std::make_shared<RoleMap>(*roles_);
+      }
       roles->erase(d->id);
-      roles_ = std::move(roles);
+      PublishRoles(std::move(roles));
     }
   }
 
   void FlushLastUsed() {
-    std::vector<KeyUse> uses;
-    for (Shard& shard : shards_) {
-      std::lock_guard lock(shard.pending_mu);
-      for (const auto& [id, use] : shard.pending) uses.push_back(use);
-      shard.pending.clear();
+    // The latest time per key across every thread's buffer.
+    std::unordered_map<KeyId, KeyUse> merged;
+    {
+      std::lock_guard buffers_lock(buffers_mu_);
+      for (const std::shared_ptr<UseBuffer>& buffer : buffers_) {
+        std::lock_guard lock(buffer->mu);
+        buffer->uses.Drain([&](const KeyUse& use) {
+          auto [it, inserted] = merged.try_emplace(use.id, use);
+          if (inserted) return;
+          KeyUse& m = it->second;
+          m.last_used_at = std::max(m.last_used_at, use.last_used_at);
+          if (use.previous_secret_used_at &&
+              (!m.previous_secret_used_at ||
+               *m.previous_secret_used_at < *use.previous_secret_used_at)) {
+            m.previous_secret_used_at = use.previous_secret_used_at;
+          }
+        });
+      }
     }
-    if (uses.empty()) return;
+    // Records readers have let go of since the last write go now, not at the next write.
+    for (Shard& shard : shards_) {
+      std::lock_guard lock(shard.write_mu);
+      shard.keys.Reclaim();
+    }
+    if (merged.empty()) return;
+    std::vector<KeyUse> uses;
+    uses.reserve(merged.size());
+    for (const auto& [id, use] : merged) uses.push_back(use);
     const Status st = inner_.Transact([&](UnitOfWork& uow) { return uow.SetLastUsed(uses); });
     if (st) {
       Touch();
@@ -336,8 +502,12 @@ class KeyIndex::Impl {
   KeyIndexOptions options_;
   Decorated decorated_;
   std::array<Shard, kShardCount> shards_;
+  const std::uint64_t id_;  // keys this index's per-thread state
   mutable std::mutex roles_mu_;
   std::shared_ptr<const RoleMap> roles_;
+  std::atomic<std::uint64_t> roles_generation_{1};
+  std::mutex buffers_mu_;
+  std::vector<std::shared_ptr<UseBuffer>> buffers_;
   std::mutex apply_mu_;
   std::mutex flush_mu_;
   std::mutex thread_mu_;
@@ -360,6 +530,7 @@ void KeyIndex::Flush() { impl_->Flush(); }
 Result<bool> KeyIndex::Find(std::string_view public_id, KeyEntry& out) {
   return impl_->Find(public_id, out);
 }
+void KeyIndex::Prefetch(std::string_view public_id) { impl_->Prefetch(public_id); }
 std::shared_ptr<const RoleEntry> KeyIndex::Role(RoleId id) { return impl_->Role(id); }
 void KeyIndex::RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                              const std::optional<IpAddress>& client) {

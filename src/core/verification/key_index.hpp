@@ -1,13 +1,15 @@
 // KeyIndex: the in-memory index of every key under the verification chain (docs/architecture.md
 // "The verification chain", speed notes). Verification reads it without touching the store:
-//   - Find copies a key out of one of 256 shards under that shard's reader lock (readers never
-//     wait for the store, and only for a writer of the same shard);
+//   - Find copies a key out of one of 256 shards without a lock: each key is an immutable
+//     record, swapped whole by writers and freed once no reader holds it (epoch.hpp), so readers
+//     never wait, not even for a writer, and write nothing shared (cores do not contend);
+//   - Role answers from the calling thread's own copy of the roles, re-made after a role change;
 //   - a counted failure is written to the store at once (ApplyFailedAttempt inside one unit of
 //     work, so lockout is exact across nodes) and the stored result replaces the index's copy;
 //     a failure against a key already locked writes nothing; a success that must reset a count
 //     is written at once too;
-//   - last-used times are collected in memory and written behind, about once a second, by the
-//     index's background thread, which also runs the periodic resync.
+//   - last-used times are collected in a buffer per thread and written behind, about once a
+//     second, by the index's background thread, which also runs the periodic resync.
 // The index is kept exact on every write made through store(): a Store decorator that, after
 // each committed unit of work, applies the keys and roles it wrote. Writes made elsewhere
 // (another process, another node) arrive with the periodic full resync.
@@ -62,6 +64,7 @@ class KeyIndex final : public KeyLookup {
 
   // KeyLookup.
   Result<bool> Find(std::string_view public_id, KeyEntry& out) override;
+  void Prefetch(std::string_view public_id) override;
   std::shared_ptr<const RoleEntry> Role(RoleId id) override;
   void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                      const std::optional<IpAddress>& client) override;

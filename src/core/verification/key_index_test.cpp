@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/crypto/token.hpp"
+#include "core/verification/epoch.hpp"
 #include "core/verification/key_index_shard.hpp"
 #include "testing/key_fixture.hpp"
 
@@ -212,6 +213,184 @@ TEST_F(KeyIndexTest, ReadersAndWritersRunTogether) {
   reader.join();
   EXPECT_GT(valid.load(), 0);
   EXPECT_EQ(index_.Stats().keys, 52u);
+}
+
+// Readers look keys up and verify on several threads, without locks, while writers update,
+// rotate, insert and erase keys, change a role and reload the whole index. Each update writes a
+// name and an expiry that encode the same round, so a reader that saw parts of two writes would
+// see them disagree. A reader never sees that, never sees a key older than a write committed
+// before it looked, and the key nobody writes to stays VALID throughout.
+TEST_F(KeyIndexTest, LockFreeReadersSeeWholeKeysWhileWritersRun) {
+  constexpr int kKeys = 24;
+  constexpr int kRounds = 150;
+  constexpr int kReaders = 3;
+  std::vector<IssuedKey> keys;
+  for (int i = 0; i < kKeys; ++i) keys.push_back(Create("k" + std::to_string(i)));
+  const Time base = clock_.Now() + std::chrono::hours(24);
+  Role role;
+  role.name = "r0";
+  role.permissions = PermissionSet::Of({"orders:read"});
+  const RoleId role_id = TransactValue<RoleId>(index_.store(), [&](UnitOfWork& uow) {
+                           return uow.InsertRole(role);
+                         }).value();
+
+  std::vector<std::atomic<int>> committed(kKeys);  // the last round written to key i
+  std::atomic<bool> stop{false};
+  std::atomic<int> torn{0};
+  std::atomic<int> behind{0};
+  std::atomic<int> missing{0};
+  std::atomic<int> admin_refused{0};
+  std::atomic<int> torn_roles{0};
+  std::atomic<long> reads{0};
+  auto reader = [&](int first) {
+    KeyEntry entry;
+    for (int n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+      const int i = (first + n) % kKeys;
+      const int before = committed[i].load(std::memory_order_acquire);
+      const Result<bool> found = index_.Find(keys[i].key.public_id, entry);
+      ++reads;
+      if (!found || !*found) {
+        ++missing;
+        continue;
+      }
+      const int round = entry.name[0] == 'r' ? std::stoi(entry.name.substr(1)) : 0;
+      const std::optional<Time> expiry =
+          round == 0 ? std::nullopt : std::optional<Time>(base + Seconds{round});
+      if (entry.expires_at != expiry || entry.id != keys[i].key.id) ++torn;
+      if (round < before) ++behind;
+      if (n % 8 == 0 && Verify(admin_.token) != Outcome::kValid) ++admin_refused;
+      if (n % 8 == 4) {
+        const std::shared_ptr<const RoleEntry> r = index_.Role(role_id);
+        if (r != nullptr) {
+          const int role_round = std::stoi(r->name.substr(1));
+          const bool reads_orders = r->permissions.Has("orders:read");
+          if (reads_orders != (role_round % 2 == 0)) ++torn_roles;
+        }
+      }
+    }
+  };
+  std::vector<std::thread> readers;
+  for (int t = 0; t < kReaders; ++t) readers.emplace_back(reader, t * kKeys / kReaders);
+
+  IssuedKey rotating = Create("rotating");
+  std::optional<IssuedKey> churn;
+  for (int round = 1; round <= kRounds; ++round) {
+    const int i = round % kKeys;
+    ASSERT_TRUE(index_.store().Transact([&](UnitOfWork& uow) -> Status {
+      KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(keys[i].key.id));
+      key->name = "r" + std::to_string(round);
+      key->expires_at = base + Seconds{round};
+      return uow.UpdateKey(*key);
+    }));
+    committed[i].store(round, std::memory_order_release);
+    // An insert and an erase in some shard each round: tombstones, growth and rebuilds.
+    if (churn) {
+      ASSERT_TRUE(service_.Delete(master_, churn->key.id).has_value());
+    }
+    churn = Create("churn " + std::to_string(round));
+    if (round % 10 == 0) {
+      rotating = service_.Rotate(master_, rotating.key.id, 3600).value();
+      Role changed = role;
+      changed.id = role_id;
+      changed.name = "r" + std::to_string(round / 10);
+      changed.permissions =
+          PermissionSet::Of({(round / 10) % 2 == 0 ? "orders:read" : "orders:write"});
+      ASSERT_TRUE(
+          index_.store().Transact([&](UnitOfWork& uow) { return uow.UpdateRole(changed); }));
+    }
+    if (round % 50 == 0) {
+      ASSERT_TRUE(index_.Load().has_value());
+    }
+  }
+  stop = true;
+  for (std::thread& t : readers) t.join();
+
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(torn.load(), 0);
+  EXPECT_EQ(behind.load(), 0);
+  EXPECT_EQ(missing.load(), 0);
+  EXPECT_EQ(admin_refused.load(), 0);
+  EXPECT_EQ(torn_roles.load(), 0);
+  // Every write is there at the end, and the rotated key answers to its last token only.
+  KeyEntry entry;
+  for (int i = 0; i < kKeys; ++i) {
+    ASSERT_TRUE(index_.Find(keys[i].key.public_id, entry).value());
+    EXPECT_EQ(entry.name, committed[i].load() == 0 ? "k" + std::to_string(i)
+                                                   : "r" + std::to_string(committed[i].load()));
+  }
+  EXPECT_EQ(Verify(rotating.token), Outcome::kValid);
+  EXPECT_EQ(index_.Role(role_id)->name, "r" + std::to_string(kRounds / 10));
+  EXPECT_EQ(index_.Stats().keys, static_cast<std::size_t>(kKeys + 3));  // admin, rotating, churn
+}
+
+// Last-used times collected on several threads all reach the store at the next flush.
+TEST_F(KeyIndexTest, LastUsedFromEveryThreadIsFlushed) {
+  IssuedKey a = Create("a");
+  IssuedKey b = Create("b");
+  std::thread one([&] { EXPECT_EQ(Verify(a.token), Outcome::kValid); });
+  std::thread two([&] { EXPECT_EQ(Verify(b.token), Outcome::kValid); });
+  one.join();
+  two.join();
+  EXPECT_FALSE(Stored(a.key.id).last_used_at.has_value());
+  index_.Flush();
+  EXPECT_EQ(Stored(a.key.id).last_used_at, clock_.Now());
+  EXPECT_EQ(Stored(b.key.id).last_used_at, clock_.Now());
+}
+
+// The shard's lock-free table directly: readers keep finding every stable key, whole, while one
+// writer inserts and erases thousands of others around them (tombstones, growth, rebuilds).
+TEST(KeyShard, ReadersFindEveryStableKeyWhileAWriterChurns) {
+  index::KeyShard shard;
+  SeededRandom random(5);
+  std::vector<std::string> stable;
+  for (int i = 0; i < 300; ++i) {
+    ApiKey key;
+    key.id = i + 1;
+    key.public_id = GeneratePublicId(random);
+    key.name = key.public_id;
+    stable.push_back(key.public_id);
+    shard.Upsert(index::CompactKey::From(key));
+  }
+  std::vector<ApiKey> churn;
+  for (int i = 0; i < 3000; ++i) {
+    ApiKey key;
+    key.id = 10'000 + i;
+    key.public_id = GeneratePublicId(random);
+    key.name = "churn";
+    churn.push_back(key);
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> lost{0};
+  std::atomic<long> reads{0};
+  auto reader = [&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      for (const std::string& id : stable) {
+        const epoch::ReadGuard guard;
+        const index::CompactKey* found = shard.Find(id);
+        ++reads;
+        if (found == nullptr || found->Name() != id) ++lost;
+      }
+    }
+  };
+  std::thread r1(reader);
+  std::thread r2(reader);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const ApiKey& key : churn) shard.Upsert(index::CompactKey::From(key));
+    for (std::size_t i = 0; i < stable.size(); i += 7) {
+      ApiKey again;
+      again.id = static_cast<KeyId>(i + 1);
+      again.public_id = stable[i];
+      again.name = stable[i];
+      shard.Upsert(index::CompactKey::From(again));  // replaced in place, never missing
+    }
+    for (const ApiKey& key : churn) shard.Erase(key.public_id);
+  }
+  stop = true;
+  r1.join();
+  r2.join();
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(lost.load(), 0);
+  EXPECT_EQ(shard.size(), stable.size());
 }
 
 TEST(KeyShard, EraseKeepsEveryOtherKeyFindable) {

@@ -1,5 +1,7 @@
 #include "core/verification/verifier.hpp"
 
+#include <openssl/crypto.h>
+
 #include "core/crypto/token.hpp"
 #include "core/json_text.hpp"
 #include "core/store/audit_record.hpp"
@@ -199,6 +201,15 @@ void DecideOutcome(const KeyEntry& key, const VerifyRequest& request, Time now,
   }
 }
 
+// A MAC wiped when it goes out of scope, as SecretHasher::Matches wipes its own.
+struct WipedMac {
+  Mac bytes{};
+  WipedMac() = default;
+  WipedMac(const WipedMac&) = delete;
+  WipedMac& operator=(const WipedMac&) = delete;
+  ~WipedMac() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+};
+
 }  // namespace
 
 Verification Verifier::Verify(const VerifyRequest& request) const {
@@ -219,22 +230,34 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   const std::optional<TokenView> token = ParseToken(request.token);
   if (!token) return fail(Outcome::kMalformed, nullptr, {});
 
+  // One HMAC under the current pepper, before the lookup and whatever it finds: an unknown id
+  // pays exactly what a known one does, and the lookup's cache misses (started by Prefetch)
+  // overlap the hashing.
+  lookup_.Prefetch(token->public_id);
+  const std::uint32_t current_version = hasher_.peppers().current_version();
+  WipedMac wiped;
+  const Mac& mac = wiped.bytes;
+  const bool mac_made = hasher_.Compute(current_version, token->secret, wiped.bytes);
+  // Whether `digest` is the presented secret's: compared with the MAC above when made under the
+  // current pepper, else computed under its own version; constant time either way.
+  auto matches = [&](const SecretDigest& digest) {
+    if (digest.pepper_version == current_version) {
+      return mac_made && ConstantTimeEqual(mac, digest.mac);
+    }
+    return hasher_.Matches(digest, token->secret);
+  };
+
   KeyEntry key;
   Result<bool> found = lookup_.Find(token->public_id, key);
   if (!found) {
     result.outcome = Outcome::kUnavailable;
     return result;
   }
-  if (!*found) {
-    hasher_.Burn(token->secret);  // an unknown id costs what a known one does
-    return fail(Outcome::kNotFound, nullptr, token->public_id);
-  }
+  if (!*found) return fail(Outcome::kNotFound, nullptr, token->public_id);
 
-  const bool current_match = hasher_.Matches(key.digest, token->secret);
+  const bool current_match = matches(key.digest);
   bool match = current_match;
-  if (!match && key.GraceActiveAt(now)) {
-    match = hasher_.Matches(*key.previous_digest, token->secret);
-  }
+  if (!match && key.GraceActiveAt(now)) match = matches(*key.previous_digest);
   if (!match) {
     // Only attempts from inside the allowlist count, so nobody outside it can lock the key.
     if (key.Permits(request.client_ip)) {
@@ -247,8 +270,9 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   DecideOutcome(key, request, now, result);
   if (result.outcome == Outcome::kValid) {
     std::optional<SecretDigest> rehash;
-    if (current_match && key.digest.pepper_version != hasher_.peppers().current_version()) {
-      rehash = hasher_.Digest(token->secret);  // the pepper rotated: re-make under the new one
+    if (current_match && key.digest.pepper_version != current_version) {
+      // The pepper rotated: re-make under the new one (the MAC above, when it could be made).
+      rehash = mac_made ? SecretDigest{current_version, mac} : hasher_.Digest(token->secret);
     }
     lookup_.RecordSuccess(key, now, !current_match, rehash);
   } else {

@@ -98,6 +98,9 @@ class KeyLookup {
   // Copies the key with `public_id` into `out`: true if found, false if not. kUnavailable when
   // the source cannot answer (a store outage, or an index past its staleness limit).
   virtual Result<bool> Find(std::string_view public_id, KeyEntry& out) = 0;
+  // A hint that Find(public_id) follows soon: an in-memory lookup may start loading what Find
+  // will read, so the misses overlap other work. Does nothing by default.
+  virtual void Prefetch(std::string_view public_id) { static_cast<void>(public_id); }
   // The role `id`, or null when there is none (a key whose role vanished holds nothing).
   virtual std::shared_ptr<const RoleEntry> Role(RoleId id) = 0;
   // Counts a failed attempt on `key` (ApplyFailedAttempt on the stored key inside one unit of
