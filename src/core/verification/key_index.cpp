@@ -179,7 +179,7 @@ class KeyIndex::Impl {
                      const std::optional<IpAddress>& client) {
     // A key already locked counts nothing more: no store write, so a flood against a locked key
     // costs the store nothing.
-    if (key.LockedOutAt(now)) return;
+    if (!FailureWritesAtOnce(key, now)) return;
     // Written at once (docs/architecture.md): the store's count decides, so lockout is exact across
     // nodes, and the decorator puts the stored result into the index.
     if (!StoreFailedAttempt(decorated_, key.id, now, policy, client)) ++writes_failed_;
@@ -187,8 +187,7 @@ class KeyIndex::Impl {
 
   void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                      const std::optional<SecretDigest>& rehash) {
-    const bool auto_lock_over = key.locked && key.unlock_at && now >= *key.unlock_at;
-    if (key.failed_attempts > 0 || auto_lock_over || rehash) {
+    if (SuccessWritesAtOnce(key, now, rehash.has_value())) {
       // A reset is written at once too, so it can never land after a later failure's count.
       if (!StoreSuccessfulUse(decorated_, key.id, now, previous_secret, rehash)) ++writes_failed_;
       return;
