@@ -99,7 +99,11 @@ class KeyIndex::Impl {
    public:
     explicit Decorated(Impl& impl) : impl_(impl) {}
     Status Transact(const std::function<Status(UnitOfWork&)>& fn) override {
-      return impl_.TransactAndApply(fn);
+      return impl_.TransactAndApply(fn, {});
+    }
+    Status TransactThen(const std::function<Status(UnitOfWork&)>& fn,
+                        const std::function<void()>& on_commit) override {
+      return impl_.TransactAndApply(fn, on_commit);
     }
 
    private:
@@ -108,18 +112,23 @@ class KeyIndex::Impl {
 
   Store& store() { return decorated_; }
 
-  Status TransactAndApply(const std::function<Status(UnitOfWork&)>& fn) {
-    // One at a time, so changes reach the index in the order they were committed.
-    std::lock_guard apply_lock(apply_mu_);
+  Status TransactAndApply(const std::function<Status(UnitOfWork&)>& fn,
+                          const std::function<void()>& on_commit) {
+    // The changes reach the index from the store's commit hook, so in the order they were
+    // committed, and no lock is held across the store: concurrent writers can commit together.
     std::vector<Change> changes;
-    Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
-      changes.clear();
-      RecordingUnitOfWork recording(uow, changes);
-      return fn(recording);
-    });
+    Status st = inner_.TransactThen(
+        [&](UnitOfWork& uow) -> Status {
+          changes.clear();
+          RecordingUnitOfWork recording(uow, changes);
+          return fn(recording);
+        },
+        [&] {
+          for (Change& c : changes) Apply(std::move(c));
+          if (on_commit) on_commit();
+        });
     if (st) {
       Touch();
-      for (Change& c : changes) Apply(std::move(c));
     } else if (st.error().code != ErrorCode::kUnavailable) {
       Touch();  // the store answered, with a refusal
     }
@@ -127,29 +136,35 @@ class KeyIndex::Impl {
   }
 
   Status Load() {
-    std::lock_guard apply_lock(apply_mu_);
-    std::array<index::KeyShard, kShardCount> fresh;
+    // One load at a time (the background resync and a caller's).
+    std::lock_guard load_lock(load_mu_);
+    auto fresh = std::make_unique<std::array<index::KeyShard, kShardCount>>();
     auto roles = std::make_shared<RoleMap>();
-    Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
-      KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
-      for (core::Role& r : list) {
-        (*roles)[r.id] = std::make_shared<const RoleEntry>(
-            RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
-      }
-      return uow.ForEachKey([&](ApiKey&& key) -> Status {
-        fresh[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
-        return Ok();
-      });
-    });
+    // The swap happens in the read's commit hook: after the hooks of the writes the read saw, and
+    // before those of the writes committed after it, which then apply on top of what it read.
+    Status st = inner_.TransactThen(
+        [&](UnitOfWork& uow) -> Status {
+          roles->clear();
+          for (index::KeyShard& shard : *fresh) shard = index::KeyShard();
+          KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
+          for (core::Role& r : list) {
+            (*roles)[r.id] = std::make_shared<const RoleEntry>(
+                RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
+          }
+          return uow.ForEachKey([&](ApiKey&& key) -> Status {
+            (*fresh)[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
+            return Ok();
+          });
+        },
+        [&] {
+          for (std::size_t i = 0; i < kShardCount; ++i) {
+            std::unique_lock lock(shards_[i].mu);
+            std::swap(shards_[i].keys, (*fresh)[i]);  // the old content is freed after the hook
+          }
+          std::lock_guard lock(roles_mu_);
+          roles_ = std::move(roles);
+        });
     if (!st) return st;
-    for (std::size_t i = 0; i < kShardCount; ++i) {
-      std::unique_lock lock(shards_[i].mu);
-      shards_[i].keys = std::move(fresh[i]);
-    }
-    {
-      std::lock_guard lock(roles_mu_);
-      roles_ = std::move(roles);
-    }
     Touch();
     ++resyncs_;
     return Ok();
@@ -337,7 +352,7 @@ class KeyIndex::Impl {
   std::array<Shard, kShardCount> shards_;
   mutable std::mutex roles_mu_;
   std::shared_ptr<const RoleMap> roles_;
-  std::mutex apply_mu_;
+  std::mutex load_mu_;
   std::mutex flush_mu_;
   std::mutex thread_mu_;
   std::condition_variable thread_cv_;
