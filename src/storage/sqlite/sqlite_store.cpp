@@ -163,7 +163,14 @@ core::Status SqliteStore::TransactThen(const std::function<core::Status(core::Un
 void SqliteStore::RunBatch(const std::vector<Member*>& batch) {
   std::lock_guard db_lock(db_mu_);
   std::size_t next = 0;
-  while (next < batch.size()) next = RunTransaction(batch, next);
+  try {
+    while (next < batch.size()) next = RunTransaction(batch, next);
+  } catch (const std::exception& e) {  // out of memory: the members not settled fail
+    RollbackIfOpen(db_);
+    for (std::size_t i = next; i < batch.size(); ++i) {
+      batch[i]->result = core::Internal(std::string("unit of work: ") + e.what());
+    }
+  }
 }
 
 std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::size_t first) {
