@@ -336,6 +336,11 @@ void MemoryStore::SetUnavailable(bool unavailable) {
 }
 
 Status MemoryStore::Transact(const std::function<Status(core::UnitOfWork&)>& fn) {
+  return TransactThen(fn, {});
+}
+
+Status MemoryStore::TransactThen(const std::function<Status(core::UnitOfWork&)>& fn,
+                                 const std::function<void()>& on_commit) {
   std::lock_guard lock(mu_);
   if (unavailable_) return core::Unavailable("memory store: unavailable on request");
   try {
@@ -348,6 +353,7 @@ Status MemoryStore::Transact(const std::function<Status(core::UnitOfWork&)>& fn)
       return core::Unavailable("memory store: commit failed on request");
     }
     state_ = std::move(work);
+    if (on_commit) on_commit();
     return core::Ok();
   } catch (const std::exception& e) {
     return core::Internal(std::string("memory store: ") + e.what());

@@ -26,6 +26,9 @@ class MemoryStore final : public core::Store {
   MemoryStore& operator=(const MemoryStore&) = delete;
 
   core::Status Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) override;
+  // The hook runs under the store's mutex, right after the state is replaced.
+  core::Status TransactThen(const std::function<core::Status(core::UnitOfWork&)>& fn,
+                            const std::function<void()>& on_commit) override;
 
   // Makes the next unit of work whose function succeeds fail at commit with kUnavailable, as a
   // lost database would: nothing it did is kept.

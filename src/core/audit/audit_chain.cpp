@@ -169,17 +169,24 @@ AuditChainStore::AuditChainStore(Store& inner, const PepperSet& peppers, AuditSi
 AuditChainStore::~AuditChainStore() = default;
 
 Status AuditChainStore::Transact(const std::function<Status(UnitOfWork&)>& fn) {
-  std::lock_guard lock(mu_);
+  return TransactThen(fn, {});
+}
+
+Status AuditChainStore::TransactThen(const std::function<Status(UnitOfWork&)>& fn,
+                                     const std::function<void()>& on_commit) {
+  // No lock across the store: its units of work are serialized (each reads the chain head the
+  // one before left), and the commit hook delivers in commit order.
   std::vector<AuditEvent> appended;
-  Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
-    appended.clear();  // in case the store runs `fn` again
-    ChainUnitOfWork chain(uow, *key_, appended);
-    return fn(chain);
-  });
-  if (st && !appended.empty()) {
-    if (sink_ != nullptr) sink_->Deliver(appended);
-  }
-  return st;
+  return inner_.TransactThen(
+      [&](UnitOfWork& uow) -> Status {
+        appended.clear();  // in case the store runs `fn` again
+        ChainUnitOfWork chain(uow, *key_, appended);
+        return fn(chain);
+      },
+      [&] {
+        if (sink_ != nullptr && !appended.empty()) sink_->Deliver(appended);
+        if (on_commit) on_commit();
+      });
 }
 
 }  // namespace keyward::core

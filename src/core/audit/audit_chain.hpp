@@ -69,8 +69,9 @@ std::string ComputeAuditHash(const PepperSet& peppers, std::uint32_t version,
 class AuditSink {
  public:
   virtual ~AuditSink() = default;
-  // Called after the commit, with the chain store's lock held: must be quick (queue the events,
-  // never write them to the network here), must not throw and must not use the chain store.
+  // Called after the commit, from the store's commit hook (Store::TransactThen), so in commit
+  // order: must be quick (queue the events, never write them to the network here), must not
+  // throw and must not use the chain store.
   virtual void Deliver(const std::vector<AuditEvent>& committed) = 0;
 };
 
@@ -88,14 +89,17 @@ class AuditChainStore final : public Store {
   AuditChainStore& operator=(const AuditChainStore&) = delete;
 
   // Runs `fn` on `inner` with a unit of work whose AppendAudit chains the event. After a
-  // successful commit, hands the events appended to the sink. Errors as `inner`'s.
+  // successful commit, hands the events appended to the sink, from `inner`'s commit hook (so in
+  // commit order, and without holding a lock across `inner`: its group commit stays whole).
+  // Errors as `inner`'s.
   Status Transact(const std::function<Status(UnitOfWork&)>& fn) override;
+  Status TransactThen(const std::function<Status(UnitOfWork&)>& fn,
+                      const std::function<void()>& on_commit) override;
 
  private:
   Store& inner_;
   std::unique_ptr<const audit::ChainKey> key_;
   AuditSink* const sink_;
-  std::mutex mu_;  // one unit of work at a time, so deliveries follow commit order
 };
 
 // What VerifyAuditChain found.

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -195,8 +196,24 @@ class Store {
 
   // Runs `fn` in one unit of work. If `fn` returns an error the unit of work is rolled back and
   // that error returned; otherwise it is committed, and a commit failure is returned as
-  // kUnavailable (the store could not be reached) or kInternal. Units of work are serialized.
+  // kUnavailable (the store could not be reached) or kInternal. Units of work are serialized: each
+  // sees every earlier one's writes (a store may commit several together, as SqliteStore's group
+  // commit does, but never lets one's failure undo another's work).
   virtual Status Transact(const std::function<Status(UnitOfWork&)>& fn) = 0;
+
+  // Transact, then, once the unit of work is committed (durable), `on_commit` (may be empty):
+  // hooks run in commit order, each before the hook of any unit of work committed after it, and
+  // before this call returns. Not run when the unit of work fails. A hook must be quick, must not
+  // throw and must not use the store; it may run on another thread than the caller's. Decorators
+  // use it to act on what was committed in commit order without holding a lock across the store
+  // (KeyIndex applies its changes, AuditChainStore delivers events). This default serializes the
+  // callers of TransactThen around Transact; stores that commit several units of work together
+  // override it.
+  virtual Status TransactThen(const std::function<Status(UnitOfWork&)>& fn,
+                              const std::function<void()>& on_commit);
+
+ private:
+  std::mutex then_mu_;  // the default TransactThen's: one unit of work and its hook at a time
 };
 
 // Runs `fn` (UnitOfWork& -> Result<T>) in one unit of work and returns its value.

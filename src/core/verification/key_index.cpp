@@ -201,7 +201,11 @@ class KeyIndex::Impl {
    public:
     explicit Decorated(Impl& impl) : impl_(impl) {}
     Status Transact(const std::function<Status(UnitOfWork&)>& fn) override {
-      return impl_.TransactAndApply(fn);
+      return impl_.TransactAndApply(fn, {});
+    }
+    Status TransactThen(const std::function<Status(UnitOfWork&)>& fn,
+                        const std::function<void()>& on_commit) override {
+      return impl_.TransactAndApply(fn, on_commit);
     }
 
    private:
@@ -210,18 +214,23 @@ class KeyIndex::Impl {
 
   Store& store() { return decorated_; }
 
-  Status TransactAndApply(const std::function<Status(UnitOfWork&)>& fn) {
-    // One at a time, so changes reach the index in the order they were committed.
-    std::lock_guard apply_lock(apply_mu_);
+  Status TransactAndApply(const std::function<Status(UnitOfWork&)>& fn,
+                          const std::function<void()>& on_commit) {
+    // The changes reach the index from the store's commit hook, so in the order they were
+    // committed, and no lock is held across the store: concurrent writers can commit together.
     std::vector<Change> changes;
-    Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
-      changes.clear();
-      RecordingUnitOfWork recording(uow, changes);
-      return fn(recording);
-    });
+    Status st = inner_.TransactThen(
+        [&](UnitOfWork& uow) -> Status {
+          changes.clear();
+          RecordingUnitOfWork recording(uow, changes);
+          return fn(recording);
+        },
+        [&] {
+          for (Change& c : changes) Apply(std::move(c));
+          if (on_commit) on_commit();
+        });
     if (st) {
       Touch();
-      for (Change& c : changes) Apply(std::move(c));
     } else if (st.error().code != ErrorCode::kUnavailable) {
       Touch();  // the store answered, with a refusal
     }
@@ -229,27 +238,36 @@ class KeyIndex::Impl {
   }
 
   Status Load() {
-    std::lock_guard apply_lock(apply_mu_);
+    // One load at a time (the background resync and a caller's).
+    std::lock_guard load_lock(load_mu_);
     // Built apart, then each shard published whole: readers go on reading the old content.
-    auto fresh = std::make_unique<std::array<index::KeyShard, kShardCount>>();
-    auto roles = std::make_shared<RoleMap>();
-    Status st = inner_.Transact([&](UnitOfWork& uow) -> Status {
-      KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
-      for (core::Role& r : list) {
-        (*roles)[r.id] = std::make_shared<const RoleEntry>(
-            RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
-      }
-      return uow.ForEachKey([&](ApiKey&& key) -> Status {
-        (*fresh)[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
-        return Ok();
-      });
-    });
+    std::unique_ptr<std::array<index::KeyShard, kShardCount>> fresh;
+    std::shared_ptr<RoleMap> roles;
+    // The publication happens in the read's commit hook: after the hooks of the writes the read
+    // saw, and before those of the writes committed after it, which then apply on top of it.
+    Status st = inner_.TransactThen(
+        [&](UnitOfWork& uow) -> Status {
+          // Made here, so that nothing of an earlier, failed attempt can linger.
+          fresh = std::make_unique<std::array<index::KeyShard, kShardCount>>();
+          roles = std::make_shared<RoleMap>();
+          KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
+          for (core::Role& r : list) {
+            (*roles)[r.id] = std::make_shared<const RoleEntry>(
+                RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
+          }
+          return uow.ForEachKey([&](ApiKey&& key) -> Status {
+            (*fresh)[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
+            return Ok();
+          });
+        },
+        [&] {
+          for (std::size_t i = 0; i < kShardCount; ++i) {
+            std::lock_guard lock(shards_[i].write_mu);
+            shards_[i].keys.Adopt((*fresh)[i]);
+          }
+          PublishRoles(std::move(roles));
+        });
     if (!st) return st;
-    for (std::size_t i = 0; i < kShardCount; ++i) {
-      std::lock_guard lock(shards_[i].write_mu);
-      shards_[i].keys.Adopt((*fresh)[i]);
-    }
-    PublishRoles(std::move(roles));
     Touch();
     ++resyncs_;
     return Ok();
@@ -293,7 +311,7 @@ class KeyIndex::Impl {
                      const std::optional<IpAddress>& client) {
     // A key already locked counts nothing more: no store write, so a flood against a locked key
     // costs the store nothing.
-    if (key.LockedOutAt(now)) return;
+    if (!FailureWritesAtOnce(key, now)) return;
     // Written at once (docs/architecture.md): the store's count decides, so lockout is exact across
     // nodes, and the decorator puts the stored result into the index.
     if (!StoreFailedAttempt(decorated_, key.id, now, policy, client)) ++writes_failed_;
@@ -301,8 +319,7 @@ class KeyIndex::Impl {
 
   void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                      const std::optional<SecretDigest>& rehash) {
-    const bool auto_lock_over = key.locked && key.unlock_at && now >= *key.unlock_at;
-    if (key.failed_attempts > 0 || auto_lock_over || rehash) {
+    if (SuccessWritesAtOnce(key, now, rehash.has_value())) {
       // A reset is written at once too, so it can never land after a later failure's count.
       if (!StoreSuccessfulUse(decorated_, key.id, now, previous_secret, rehash)) ++writes_failed_;
       return;
@@ -508,7 +525,7 @@ class KeyIndex::Impl {
   std::atomic<std::uint64_t> roles_generation_{1};
   std::mutex buffers_mu_;
   std::vector<std::shared_ptr<UseBuffer>> buffers_;
-  std::mutex apply_mu_;
+  std::mutex load_mu_;
   std::mutex flush_mu_;
   std::mutex thread_mu_;
   std::condition_variable thread_cv_;

@@ -74,6 +74,13 @@ KeyEntry KeyEntry::From(const ApiKey& key) {
   return e;
 }
 
+bool FailureWritesAtOnce(const KeyEntry& key, Time now) { return !key.LockedOutAt(now); }
+
+bool SuccessWritesAtOnce(const KeyEntry& key, Time now, bool rehash) {
+  const bool auto_lock_over = key.locked && key.unlock_at && now >= *key.unlock_at;
+  return key.failed_attempts > 0 || auto_lock_over || rehash;
+}
+
 Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy& policy,
                           const std::optional<IpAddress>& client) {
   return store.Transact([&](UnitOfWork& uow) -> Status {
@@ -154,6 +161,14 @@ Verifier::Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& c
       auth_events_(auth_events) {}
 
 namespace {
+
+// The answer to a request that must wait for a store write its caller cannot wait for.
+Verification Deferred() {
+  Verification v;
+  v.outcome = Outcome::kUnavailable;
+  v.deferred = true;
+  return v;
+}
 
 // Verify's first check: RATE_LIMITED when `throttle` (may be null) holds back the request's client
 // address. Then sets `result` (outcome, retry_after_seconds), reports the failure to
@@ -261,6 +276,7 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   if (!match) {
     // Only attempts from inside the allowlist count, so nobody outside it can lock the key.
     if (key.Permits(request.client_ip)) {
+      if (!request.may_wait && FailureWritesAtOnce(key, now)) return Deferred();
       lookup_.RecordFailure(key, now, policy_, request.client_ip);
     }
     return fail(Outcome::kNotFound, &key, token->public_id);
@@ -269,8 +285,10 @@ Verification Verifier::Verify(const VerifyRequest& request) const {
   result.role = lookup_.Role(key.role_id);
   DecideOutcome(key, request, now, result);
   if (result.outcome == Outcome::kValid) {
+    const bool needs_rehash = current_match && key.digest.pepper_version != current_version;
+    if (!request.may_wait && SuccessWritesAtOnce(key, now, needs_rehash)) return Deferred();
     std::optional<SecretDigest> rehash;
-    if (current_match && key.digest.pepper_version != current_version) {
+    if (needs_rehash) {
       // The pepper rotated: re-make under the new one (the MAC above, when it could be made).
       rehash = mac_made ? SecretDigest{current_version, mac} : hasher_.Digest(token->secret);
     }

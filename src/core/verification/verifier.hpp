@@ -114,6 +114,17 @@ class KeyLookup {
                              const std::optional<SecretDigest>& rehash) = 0;
 };
 
+// Which recorded uses the store must write at once (the one rule of it: the in-memory KeyIndex
+// records by it, and the Verifier defers by it a request whose caller cannot wait). Everything
+// else a use records (a last-used time) may be written behind.
+// A counted failed attempt on `key` (one from inside its allowlist) is written at once unless the
+// key is already locked out at `now`: then there is nothing more to count.
+bool FailureWritesAtOnce(const KeyEntry& key, Time now);
+// A successful use of `key` is written at once when it resets a failure count, ends an automatic
+// lock that has run out, or carries a digest re-made under a new pepper (`rehash`), so that it
+// can never land after a later failure's count.
+bool SuccessWritesAtOnce(const KeyEntry& key, Time now, bool rehash);
+
 // The store-side halves of RecordFailure / RecordSuccess, shared by every KeyLookup: each runs
 // one unit of work on the stored key.
 Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy& policy,
@@ -180,6 +191,11 @@ struct VerifyRequest {
   // Whose budget a failure counts against: the presenter's own, or (for POST /v1/keys/verify)
   // the end client's verification budget.
   ThrottleBudget budget = ThrottleBudget::kOwnAuthentication;
+  // False when the caller must not wait for the store (an I/O thread answering inline): a request
+  // whose outcome the store must write at once (FailureWritesAtOnce, SuccessWritesAtOnce) is
+  // then answered Verification::deferred, with nothing done, for the caller to verify again
+  // where it may wait.
+  bool may_wait = true;
 };
 
 struct Verification {
@@ -189,6 +205,10 @@ struct Verification {
   std::shared_ptr<const RoleEntry> role;  // the key's role, with `key`; may be null
   std::string missing_permission;         // for INSUFFICIENT_PERMISSIONS
   std::int64_t retry_after_seconds = 0;   // for RATE_LIMITED
+  // Set only when VerifyRequest::may_wait was false and the outcome must be written to the store
+  // at once: nothing was counted, recorded or reported (outcome UNAVAILABLE, so that a caller
+  // that ignores the flag fails closed). Verify the request again with may_wait.
+  bool deferred = false;
 };
 
 class Verifier {

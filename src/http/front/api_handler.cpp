@@ -50,8 +50,14 @@ ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
 
 std::optional<Response> ApiHandler::TryInline(const Request& request,
                                               const RequestContext& context) {
-  // Forward-auth first: it is the hot path, and the console's prefix is disjoint from it.
-  if (Authz::Owns(request)) return ServeApi(request, context, /*whole=*/true).response;
+  // Forward-auth first: it is the hot path, and the console's prefix is disjoint from it. An
+  // answer that must wait for a store write (a counted wrong secret) is left to Respond on the
+  // worker pool, so this I/O thread goes on serving its other connections meanwhile.
+  if (Authz::Owns(request)) {
+    std::optional<Response> response = authz_.TryAnswerSafely(request, context);
+    if (response) SetApiHeaders(*response);  // as ServeApi does for every other API answer
+    return response;
+  }
   if (console::Console::Owns(request)) return ServeConsole(request);
   return std::nullopt;
 }

@@ -83,10 +83,12 @@ class ApiHandler final : public Handler {
   Answer Respond(const Request& request, const RequestContext& context) override;
 
   // Answers the console and /v1/authz (and every path below it) on the I/O thread; nullopt for
-  // every other request. The console waits for nothing; authz waits for nothing as long as the
-  // Verifier's KeyLookup does not: the app wires the in-memory KeyIndex, which never waits for
-  // the store. (Over StoreKeyLookup each answer would run a unit of work on the store and block
-  // the I/O thread while it does.)
+  // every other request, and for an authz request whose outcome the store must write at once (a
+  // counted wrong secret, a count to reset: Authz::TryAnswerSafely), which Respond answers on the
+  // worker pool once written. The console waits for nothing; authz waits for nothing as long as
+  // the Verifier's KeyLookup does not: the app wires the in-memory KeyIndex, which never waits
+  // for the store to read. (Over StoreKeyLookup each answer would run a unit of work on the store
+  // and block the I/O thread while it does.)
   std::optional<Response> TryInline(const Request& request, const RequestContext& context) override;
 
   // The reply Handle sends to an API request (not the console's), before it becomes a Beast
@@ -115,7 +117,8 @@ class ApiHandler final : public Handler {
   // Serve, with an exception logged and answered 500.
   Reply ServeSafely(const Request& request, const RequestContext& context);
   // The API's answer (authz, or a route through ServeSafely) with the API headers: the one
-  // place they are set. `whole`: a streamed body is produced in full (for Handle and TryInline).
+  // place they are set, but for TryInline's own authz answers. `whole`: a streamed body is produced
+  // in full (for Handle and TryInline).
   Answer ServeApi(const Request& request, const RequestContext& context, bool whole);
   // The console's answer, with an exception logged and answered 500.
   Response ServeConsole(const Request& request) const;

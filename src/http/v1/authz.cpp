@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -306,7 +307,26 @@ Response Authz::AnswerSafely(const Request& request, const RequestContext& conte
   return FailureAnswer(request);
 }
 
+std::optional<Response> Authz::TryAnswerSafely(const Request& request,
+                                               const RequestContext& context) const {
+  try {
+    return Decide(request, context, /*may_wait=*/false);
+  } catch (const std::exception& e) {
+    logger_.Error("authz failed", {{"exception", boost::json::string(e.what())}});
+  } catch (...) {
+    logger_.Error("authz failed", {{"exception", "unknown"}});
+  }
+  return FailureAnswer(request);
+}
+
 Response Authz::Answer(const Request& request, const RequestContext& context) const {
+  // With may_wait the chain never defers; were it to, the request is refused, never let through.
+  std::optional<Response> response = Decide(request, context, /*may_wait=*/true);
+  return response ? std::move(*response) : FailureAnswer(request);
+}
+
+std::optional<Response> Authz::Decide(const Request& request, const RequestContext& context,
+                                      bool may_wait) const {
   const std::string_view target = request.target();
   const std::size_t q = target.find('?');
   const std::string_view query =
@@ -328,8 +348,11 @@ Response Authz::Answer(const Request& request, const RequestContext& context) co
   verify.token = presented.token;
   verify.client_ip = ClientIp(request, context, trusted_proxies_);
   verify.required_permissions = required.names();
+  verify.may_wait = may_wait;
   const auto started = std::chrono::steady_clock::now();
   core::Verification result = verifier_.Verify(verify);
+  // Nothing was done: the request is answered, and counted in the metrics, where it may wait.
+  if (result.deferred) return std::nullopt;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.ObserveVerification("authz", took.count());
   // A name no key can hold was kept out of the chain's check; it still refuses the request

@@ -35,11 +35,14 @@
 //   empty items are ignored. A name that is not a valid permission, or a value that cannot be
 //   decoded, is held by no key: a key that would otherwise pass gets INSUFFICIENT_PERMISSIONS.
 //
-// Thread-safe. Answer allocates little (no JSON, no type erasure) and waits for nothing as long
-// as the Verifier's KeyLookup does not: the in-memory KeyIndex never waits, StoreKeyLookup runs
-// a unit of work on the store.
+// Thread-safe. Answer allocates little (no JSON, no type erasure). TryAnswer, for the I/O thread,
+// waits for nothing as long as the Verifier's KeyLookup does not (the in-memory KeyIndex never
+// waits to read; StoreKeyLookup runs a unit of work on the store): a request whose outcome the
+// store must write at once (a counted wrong secret, a count to reset) gets no answer there, and
+// Answer on a worker thread answers it once the write is made.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,7 +79,19 @@ class Authz {
   // Answer, with an exception logged and answered by FailureAnswer. Never throws.
   Response AnswerSafely(const Request& request, const RequestContext& context) const;
 
+  // Answer for a caller that must not wait for the store (the I/O thread): the same answer, or
+  // nullopt, with nothing counted, recorded or logged, when the chain would have to write to the
+  // store at once (core::Verification::deferred); the caller then hands the request to
+  // AnswerSafely on a thread that may wait. An exception is logged and answered by FailureAnswer.
+  // Never throws.
+  std::optional<Response> TryAnswerSafely(const Request& request,
+                                          const RequestContext& context) const;
+
  private:
+  // Answer's work; nullopt only when `may_wait` is false and the chain deferred the request.
+  std::optional<Response> Decide(const Request& request, const RequestContext& context,
+                                 bool may_wait) const;
+
   const core::Verifier& verifier_;
   Metrics& metrics_;
   const std::vector<core::Ipv4Range>& trusted_proxies_;

@@ -28,14 +28,14 @@ class Authz : public testing::VerificationFixture {
     return req;
   }
 
-  // The answer TryInline gives (fails the test if it declines).
+  // The answer the transport gives: TryInline's on the I/O thread, or, when TryInline declines
+  // (the chain must write to the store at once), Respond's on the worker pool.
   Response Ask(std::string_view target, const Headers& headers, const char* peer = "8.8.8.8",
                bh::verb method = bh::verb::get, http::ApiHandler* handler = nullptr) {
     const Request req = Make(method, target, headers);
-    std::optional<Response> res =
-        (handler != nullptr ? *handler : handler_).TryInline(req, From(peer));
-    EXPECT_TRUE(res.has_value()) << target;
-    return res ? std::move(*res) : Response{};
+    http::ApiHandler& h = handler != nullptr ? *handler : handler_;
+    std::optional<Response> res = h.TryInline(req, From(peer));
+    return res ? std::move(*res) : h.Respond(req, From(peer)).response;
   }
 
   // A handler that believes X-Forwarded-For and X-Real-IP from 10.0.0.0/8.
@@ -391,6 +391,62 @@ TEST_F(Authz, TheTokenNeverReachesTheLog) {
   store_.FailNextCommit();
   AskWith(key.token);
   EXPECT_THAT(log_text_.str(), Not(HasSubstr(key.token)));
+}
+
+// What the I/O thread must not wait for: a counted wrong secret and a valid key whose count must
+// be reset are declined by TryInline, with nothing counted, and answered by Respond on the worker
+// pool once the store holds the write.
+TEST_F(Authz, TryInlineDeclinesACountedWrongSecretAndRespondCountsIt) {
+  const core::IssuedKey key = MakeKey("target", "Auditor");
+  const Request req = Make(bh::verb::get, "/v1/authz", {{"X-API-Key", WrongSecret(key.token)}});
+  EXPECT_FALSE(handler_.TryInline(req, From("8.8.8.8")).has_value());
+  EXPECT_EQ(Stored(key.key.id).failed_attempts, 0);
+  EXPECT_EQ(VerificationCount("NOT_FOUND"), "0");  // not counted in the metrics either
+  ExpectAnswer(handler_.Respond(req, From("8.8.8.8")).response, 401, "NOT_FOUND");
+  EXPECT_EQ(Stored(key.key.id).failed_attempts, 1);
+  EXPECT_EQ(VerificationCount("NOT_FOUND"), "1");
+}
+
+TEST_F(Authz, TryInlineDeclinesAValidKeyWhoseCountMustBeReset) {
+  const core::IssuedKey key = MakeKey("target", "Auditor");
+  ExpectAnswer(AskWith(WrongSecret(key.token)), 401, "NOT_FOUND");
+  ASSERT_EQ(Stored(key.key.id).failed_attempts, 1);
+  const Request req = Make(bh::verb::get, "/v1/authz", {{"X-API-Key", key.token}});
+  EXPECT_FALSE(handler_.TryInline(req, From("8.8.8.8")).has_value());
+  EXPECT_EQ(Stored(key.key.id).failed_attempts, 1);
+  const Response res = handler_.Handle(req, From("8.8.8.8"));
+  ExpectAnswer(res, 200, "VALID");
+  EXPECT_EQ(res["X-Keyward-Key-Id"], std::to_string(key.key.id));
+  EXPECT_EQ(Stored(key.key.id).failed_attempts, 0);
+  // Nothing left to write at once: answered inline again.
+  ExpectAnswer(handler_.TryInline(req, From("8.8.8.8")).value(), 200, "VALID");
+}
+
+TEST_F(Authz, FailuresThatCountNothingAreAnsweredInline) {
+  const core::IssuedKey fenced = MakeKey("fenced", "Auditor", std::vector<std::string>{"1.1.1.1"});
+  const Request outside =
+      Make(bh::verb::get, "/v1/authz", {{"X-API-Key", WrongSecret(fenced.token)}});
+  ExpectAnswer(handler_.TryInline(outside, From("8.8.8.8")).value(), 401, "NOT_FOUND");
+  const core::IssuedKey locked = MakeKey("locked", "Auditor");
+  ASSERT_TRUE(service_.Lock(master_, locked.key.id).has_value());
+  const Request against_locked =
+      Make(bh::verb::get, "/v1/authz", {{"X-API-Key", WrongSecret(locked.token)}});
+  ExpectAnswer(handler_.TryInline(against_locked, From("8.8.8.8")).value(), 401, "NOT_FOUND");
+  EXPECT_EQ(Stored(fenced.key.id).failed_attempts, 0);
+  EXPECT_EQ(Stored(locked.key.id).failed_attempts, 0);
+}
+
+TEST_F(Authz, LockoutThroughTheWorkerPoolIsExactAtTheThreshold) {
+  const core::IssuedKey key = MakeKey("target", "Auditor");
+  const Request wrong = Make(bh::verb::get, "/v1/authz", {{"X-API-Key", WrongSecret(key.token)}});
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_FALSE(handler_.TryInline(wrong, From("8.8.8.8")).has_value());
+    ExpectAnswer(handler_.Respond(wrong, From("8.8.8.8")).response, 401, "NOT_FOUND");
+    EXPECT_EQ(Stored(key.key.id).failed_attempts, i);
+  }
+  EXPECT_TRUE(Stored(key.key.id).LockedOutAt(clock_.Now()));
+  ExpectAnswer(handler_.TryInline(wrong, From("8.8.8.8")).value(), 401, "NOT_FOUND");
+  ExpectAnswer(AskWith(key.token), 401, "LOCKED_OUT");
 }
 
 }  // namespace

@@ -98,29 +98,132 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& 
 
 SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
 
-core::Status SqliteStore::Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) {
-  std::lock_guard lock(mu_);
+// One writer's unit of work, on its caller's stack until its caller returns.
+struct SqliteStore::Member {
+  const std::function<core::Status(core::UnitOfWork&)>& fn;
+  const std::function<void()>& on_commit;
+  core::Status result;
+  bool done = false;  // guarded by queue_mu_
+};
+
+namespace {
+
+constexpr const char* kSavepoint = "SAVEPOINT unit_of_work";
+constexpr const char* kRelease = "RELEASE unit_of_work";
+
+// Runs `fn` inside a savepoint of the open transaction: kept on success, rolled back to the
+// savepoint (the rest of the transaction untouched) on failure or exception.
+core::Status RunInSavepoint(sqlite3* db, const std::function<core::Status(core::UnitOfWork&)>& fn) {
+  KW_RETURN_IF_ERROR(Execute(db, kSavepoint, "begin unit of work"));
+  core::Status st;
   try {
-    return TransactLocked(fn);
+    sqlite::SqliteUnitOfWork uow(db);
+    st = fn(uow);
   } catch (const std::exception& e) {
-    RollbackIfOpen(db_);
-    return core::Internal(std::string("unit of work: ") + e.what());
+    st = core::Internal(std::string("unit of work: ") + e.what());
   } catch (...) {
+    st = core::Internal("unit of work: unknown exception");
+  }
+  if (st) st = Execute(db, kRelease, "end unit of work");
+  if (!st && sqlite3_get_autocommit(db) == 0) {
+    sqlite3_exec(db, "ROLLBACK TO unit_of_work", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, kRelease, nullptr, nullptr, nullptr);
+  }
+  return st;
+}
+
+}  // namespace
+
+core::Status SqliteStore::Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) {
+  return TransactThen(fn, {});
+}
+
+core::Status SqliteStore::TransactThen(const std::function<core::Status(core::UnitOfWork&)>& fn,
+                                       const std::function<void()>& on_commit) {
+  Member me{fn, on_commit, core::Ok()};
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&me);
+  queue_cv_.wait(lock, [&] { return me.done || !leading_; });
+  if (me.done) return me.result;
+  // No batch is running: this writer leads the next one, made of every writer queued (itself
+  // included, as every writer not yet done is queued while no batch runs).
+  leading_ = true;
+  std::vector<Member*> batch;
+  batch.swap(queue_);
+  lock.unlock();
+  RunBatch(batch);
+  lock.lock();
+  for (Member* m : batch) m->done = true;
+  leading_ = false;
+  lock.unlock();
+  queue_cv_.notify_all();
+  return me.result;
+}
+
+void SqliteStore::RunBatch(const std::vector<Member*>& batch) {
+  std::lock_guard db_lock(db_mu_);
+  std::size_t next = 0;
+  try {
+    while (next < batch.size()) next = RunTransaction(batch, next);
+  } catch (const std::exception& e) {  // out of memory: the members not settled fail
     RollbackIfOpen(db_);
-    return core::Internal("unit of work: unknown exception");
+    for (std::size_t i = next; i < batch.size(); ++i) {
+      batch[i]->result = core::Internal(std::string("unit of work: ") + e.what());
+    }
   }
 }
 
-core::Status SqliteStore::TransactLocked(const std::function<core::Status(core::UnitOfWork&)>& fn) {
-  KW_RETURN_IF_ERROR(Execute(db_, "BEGIN IMMEDIATE", "begin unit of work"));
-  core::Status st;
-  {
-    sqlite::SqliteUnitOfWork uow(db_);
-    st = fn(uow);
+std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::size_t first) {
+  if (core::Status begun = Execute(db_, "BEGIN IMMEDIATE", "begin unit of work"); !begun) {
+    for (std::size_t i = first; i < batch.size(); ++i) batch[i]->result = begun;
+    return batch.size();
   }
-  if (st) st = Execute(db_, "COMMIT", "commit unit of work");
-  if (!st) RollbackIfOpen(db_);
-  return st;
+  std::vector<Member*> kept;  // the members whose work this transaction holds
+  for (std::size_t i = first; i < batch.size(); ++i) {
+    Member& m = *batch[i];
+    m.result = RunInSavepoint(db_, m.fn);
+    if (sqlite3_get_autocommit(db_) != 0) {
+      // SQLite rolled the whole transaction back (an I/O error, a full disk): every member it
+      // held is lost with it; the rest run in a transaction of their own.
+      const core::Error lost = m.result
+                                   ? core::Internal("unit of work: the transaction was rolled back")
+                                   : m.result.error();
+      m.result = lost;
+      for (Member* k : kept) k->result = lost;
+      return i + 1;
+    }
+    if (m.result) kept.push_back(&m);
+  }
+  if (core::Status committed = Execute(db_, "COMMIT", "commit unit of work"); !committed) {
+    RollbackIfOpen(db_);
+    for (Member* k : kept) k->result = committed;
+    return batch.size();
+  }
+  {
+    std::lock_guard lock(queue_mu_);
+    ++stats_.commits;
+    stats_.units += kept.size();
+  }
+  // Durable: the hooks run in commit order, before any later transaction's, and before any
+  // member's caller returns.
+  for (Member* k : kept) {
+    if (!k->on_commit) continue;
+    try {
+      k->on_commit();
+    } catch (...) {  // a hook must not throw; one that does must not cost the others theirs
+    }
+  }
+  return batch.size();
+}
+
+SqliteStore::CommitStats SqliteStore::Stats() const {
+  std::lock_guard lock(queue_mu_);
+  return stats_;
+}
+
+std::size_t SqliteStore::Queued() const {
+  std::lock_guard lock(queue_mu_);
+  return queue_.size();
 }
 
 core::Result<std::string> SqliteStore::ReadPragma(std::string_view name) {
@@ -128,7 +231,7 @@ core::Result<std::string> SqliteStore::ReadPragma(std::string_view name) {
     return core::InvalidArgument(core::Msg::kFilterInvalid, "pragma",
                                  {"pragma", std::string(name)});
   }
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(db_mu_);
   try {
     KW_ASSIGN_OR_RETURN(Statement stmt,
                         Statement::Prepare(db_, "PRAGMA " + std::string(name), "read pragma"));

@@ -26,6 +26,11 @@ class TempSqliteStore final : public core::Store {
     if (!store_) return core::Internal("store did not open");
     return store_->Transact(fn);
   }
+  core::Status TransactThen(const std::function<core::Status(core::UnitOfWork&)>& fn,
+                            const std::function<void()>& on_commit) override {
+    if (!store_) return core::Internal("store did not open");
+    return store_->TransactThen(fn, on_commit);  // its group commit, not the default
+  }
 
  private:
   TempDir dir_;  // declared first: outlives the store
