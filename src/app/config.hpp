@@ -18,7 +18,8 @@ struct ServeConfig {
   std::string data_dir = "./keyward-data";
   std::optional<std::string> database;  // a postgresql:// URL; empty = the embedded store
   int threads = 1;                      // I/O threads
-  int workers = 4;                      // threads for handlers (they may block on the store)
+  int workers =
+      16;  // threads for handlers (they may block on the store; waiting writers share a commit)
   std::vector<std::string> trusted_proxies;
   std::optional<std::string> pepper_file;
   std::optional<std::string> tls_cert;

@@ -199,9 +199,9 @@ TEST_F(KeyIndexTest, ReadersAndWritersRunTogether) {
   std::atomic<bool> stop{false};
   std::atomic<int> valid{0};
   std::thread reader([&] {
-    while (!stop) {
+    do {
       if (Verify(admin_.token) == Outcome::kValid) ++valid;
-    }
+    } while (!stop);
   });
   for (int i = 0; i < 50; ++i) {
     UpdateKeyInput in;
@@ -244,7 +244,7 @@ TEST_F(KeyIndexTest, LockFreeReadersSeeWholeKeysWhileWritersRun) {
   std::atomic<long> reads{0};
   auto reader = [&](int first) {
     KeyEntry entry;
-    for (int n = 0; !stop.load(std::memory_order_relaxed); ++n) {
+    for (int n = 0; n == 0 || !stop.load(std::memory_order_relaxed); ++n) {  // one read at least
       const int i = (first + n) % kKeys;
       const int before = committed[i].load(std::memory_order_acquire);
       const Result<bool> found = index_.Find(keys[i].key.public_id, entry);
@@ -362,18 +362,22 @@ TEST(KeyShard, ReadersFindEveryStableKeyWhileAWriterChurns) {
   std::atomic<bool> stop{false};
   std::atomic<int> lost{0};
   std::atomic<long> reads{0};
+  std::atomic<int> started{0};
   auto reader = [&] {
-    while (!stop.load(std::memory_order_relaxed)) {
+    ++started;
+    do {
       for (const std::string& id : stable) {
         const epoch::ReadGuard guard;
         const index::CompactKey* found = shard.Find(id);
         ++reads;
         if (found == nullptr || found->Name() != id) ++lost;
       }
-    }
+    } while (!stop.load(std::memory_order_relaxed));
   };
   std::thread r1(reader);
   std::thread r2(reader);
+  // The churn starts once both readers run, so it always happens under their reads.
+  while (started.load() < 2) std::this_thread::yield();
   for (int pass = 0; pass < 2; ++pass) {
     for (const ApiKey& key : churn) shard.Upsert(index::CompactKey::From(key));
     for (std::size_t i = 0; i < stable.size(); i += 7) {
