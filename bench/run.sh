@@ -40,19 +40,8 @@ idle_percent() {
   echo $(((b[4] - a[4] + b[5] - a[5]) * 100 / (total > 0 ? total : 1)))
 }
 
-# Busy and total ticks of all CPUs (from /proc/stat).
-cpu_ticks() {
-  local c
-  read -ra c </proc/stat
-  echo $((c[1] + c[2] + c[3] + c[6] + c[7] + c[8])) $((c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7] + c[8]))
-}
-# CPU ticks used by this shell's waited-for children (the benchmark binary runs as one).
-children_ticks() {
-  local stat f
-  stat=$(cat /proc/$$/stat)
-  read -ra f <<<"${stat##*) }"
-  echo $((f[13] + f[14]))
-}
+# shellcheck source=bench/cpu.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cpu.sh"
 
 # Other engineers' builds share this machine: wait (at most BENCH_QUIET_WAIT seconds, default
 # 600) until the CPUs are at least 85% idle, and say so either way.

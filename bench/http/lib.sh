@@ -147,19 +147,8 @@ pids_ticks() {
   for pid in "$@"; do total=$((total + $(proc_ticks "$pid"))); done
   echo "$total"
 }
-# Busy and total ticks of all CPUs (from /proc/stat).
-cpu_ticks() {
-  local c
-  read -ra c </proc/stat
-  echo $((c[1] + c[2] + c[3] + c[6] + c[7] + c[8])) $((c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7] + c[8]))
-}
-# Ticks used by this shell's waited-for children (a foreground wrk is one once it has ended).
-children_ticks() {
-  local stat f
-  stat=$(cat /proc/$$/stat)
-  read -ra f <<<"${stat##*) }"
-  echo $((f[13] + f[14]))
-}
+# shellcheck source=bench/cpu.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../cpu.sh"
 
 # run_wrk NAME "SERVER PIDS" URL [wrk args...]: a warm-up, then the measured run of
 # `wrk -t1 -c$wrk_connections -d${seconds}s --latency -s $wrk_script` (defaults: $connections,
