@@ -66,48 +66,18 @@ class ThreadRecordingHandler : public Handler {
   std::map<std::string, std::vector<std::thread::id>> threads_;  // guarded by mu_
 };
 
-// A Server over a ThreadRecordingHandler with `io_threads` I/O threads, run from a thread of its
-// own until Stop().
-class ThreadsServer {
+// A Server over a ThreadRecordingHandler with `io_threads` I/O threads and two workers.
+class ThreadsServer : public testing::BasicRunningServer<ThreadRecordingHandler> {
  public:
-  explicit ThreadsServer(int io_threads) : logger_(log_) {
-    ServerOptions options;
-    options.port = 0;
-    options.io_threads = io_threads;
-    options.worker_threads = 2;
-    server_ = std::make_unique<Server>(options, handler, logger_, metrics);
-    if (!server_->Start()) throw std::runtime_error("Start failed");
-    thread_ = std::thread([this] {
-      server_->Run();
-      finished_.set_value();
-    });
-  }
-  ~ThreadsServer() { Stop(); }
-
-  // Asks the server to stop and reports whether Run() returned within 10 s.
-  bool Stop() {
-    if (!thread_.joinable()) return true;
-    server_->Stop();
-    auto finished = finished_.get_future();
-    if (finished.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-      thread_.detach();  // the test fails; leaking the thread beats hanging
-      return false;
-    }
-    thread_.join();
-    return true;
-  }
-
-  std::uint16_t port() const { return server_->port(); }
-
-  ThreadRecordingHandler handler;
-  Metrics metrics;
+  explicit ThreadsServer(int io_threads) : BasicRunningServer(Options(io_threads)) {}
 
  private:
-  std::ostringstream log_;
-  Logger logger_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-  std::promise<void> finished_;
+  static ServerOptions Options(int io_threads) {
+    ServerOptions options;
+    options.io_threads = io_threads;
+    options.worker_threads = 2;
+    return options;
+  }
 };
 
 TEST(ServerThreads, SpreadsConnectionsOverTheIoThreadsAndKeepsEachOnOne) {
@@ -178,16 +148,7 @@ TEST(ServerThreads, StopBeforeRunReturnsWithSeveralIoThreads) {
   Server server(options, handler, logger, metrics);
   ASSERT_TRUE(server.Start());
   server.Stop();
-  std::promise<void> finished;
-  std::thread runner([&server, &finished] {
-    server.Run();
-    finished.set_value();
-  });
-  const bool returned =
-      finished.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  if (!returned) runner.detach();  // a failure; leaking the thread beats hanging the suite
-  if (returned) runner.join();
-  EXPECT_TRUE(returned);
+  EXPECT_TRUE(testing::RunReturns(server));
 }
 
 }  // namespace

@@ -68,10 +68,11 @@ class EchoHandler : public Handler {
   std::atomic<bool> slow_started{false};
 };
 
-// A started Server running on a thread of its own until Stop() or destruction.
-class RunningServer {
+// A started Server over a `HandlerT` running on a thread of its own until Stop() or destruction.
+template <class HandlerT>
+class BasicRunningServer {
  public:
-  explicit RunningServer(ServerOptions options = {}) : logger_(log_) {
+  explicit BasicRunningServer(ServerOptions options = {}) : logger_(log_) {
     options.host = options.host.empty() ? "127.0.0.1" : options.host;
     options.port = 0;
     options.io_threads = std::max(options.io_threads, 1);
@@ -84,7 +85,7 @@ class RunningServer {
     });
   }
 
-  ~RunningServer() { Stop(); }
+  ~BasicRunningServer() { Stop(); }
 
   std::uint16_t port() const { return server_->port(); }
   Server& server() { return *server_; }
@@ -105,7 +106,7 @@ class RunningServer {
   // The log lines written so far. Only after Stop(): the server thread writes to it.
   std::string log() const { return log_.str(); }
 
-  EchoHandler handler;
+  HandlerT handler;
   Metrics metrics;
 
  private:
@@ -115,6 +116,23 @@ class RunningServer {
   std::thread thread_;
   std::promise<void> finished_;
 };
+
+using RunningServer = BasicRunningServer<EchoHandler>;
+
+// Starts `server` (already stopped, or about to be), runs it on a thread of its own and reports
+// whether Run() returned within 10 s; a Run() that hangs is left behind rather than hang the suite.
+inline bool RunReturns(Server& server) {
+  std::promise<void> finished;
+  std::thread runner([&server, &finished] {
+    server.Run();
+    finished.set_value();
+  });
+  const bool returned =
+      finished.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  if (!returned) runner.detach();  // a failure; leaking the thread beats hanging the suite
+  if (returned) runner.join();
+  return returned;
+}
 
 // A plain-TCP client speaking raw bytes, with a time limit on each operation.
 class Client {
