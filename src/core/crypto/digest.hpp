@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <span>
@@ -65,6 +66,23 @@ bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uin
 class HmacKeys;  // digest.cpp
 
 using Mac = std::array<std::uint8_t, kDigestSize>;
+
+// The same for two MACs, inline for the verification chain (OpenSSL's CRYPTO_memcmp is a byte
+// loop behind a call): the four words are XORed and ORed together with no early exit, and the
+// empty asm statement hides the running value from the optimiser, so it cannot turn the
+// accumulation into a compare that stops at the first difference.
+inline bool ConstantTimeEqual(const Mac& a, const Mac& b) {
+  std::uint64_t diff = 0;
+  for (std::size_t i = 0; i < kDigestSize; i += sizeof(std::uint64_t)) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a.data() + i, sizeof x);
+    std::memcpy(&y, b.data() + i, sizeof y);
+    diff |= x ^ y;
+    __asm__ volatile("" : "+r"(diff));
+  }
+  return diff == 0;
+}
 
 class SecretHasher {
  public:

@@ -175,7 +175,22 @@ TEST(ConstantTimeEqual, ComparesContentAndLength) {
   EXPECT_TRUE(ConstantTimeEqual(a, b));
   EXPECT_FALSE(ConstantTimeEqual(a, c));
   EXPECT_FALSE(ConstantTimeEqual(a, d));
-  EXPECT_TRUE(ConstantTimeEqual({}, {}));
+  EXPECT_TRUE(ConstantTimeEqual(std::span<const std::uint8_t>{}, std::span<const std::uint8_t>{}));
+}
+
+// The MAC overload (the chain's): a difference in any one byte, in any bit of it, is seen.
+TEST(ConstantTimeEqual, TwoMacsDifferInAnyByteAndBit) {
+  Mac a{};
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::uint8_t>(i * 37 + 5);
+  const Mac same = a;
+  EXPECT_TRUE(ConstantTimeEqual(a, same));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      Mac other = a;
+      other[i] ^= static_cast<std::uint8_t>(1U << bit);
+      EXPECT_FALSE(ConstantTimeEqual(a, other)) << "byte " << i << " bit " << bit;
+    }
+  }
 }
 
 TEST(SecretHasher, DigestIsRfc4231TestCase6) {

@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace keyward::core {
 namespace {
 
@@ -45,20 +49,22 @@ constexpr std::array<std::array<std::uint32_t, 256>, 8> MakeSlicedCrcTables() {
 constexpr auto kCrcTables = MakeSlicedCrcTables();
 constexpr const std::array<std::uint32_t, 256>& kCrcTable = kCrcTables[0];
 
-constexpr std::array<bool, 256> MakeBase62Table() {
-  std::array<bool, 256> table{};
-  for (const char ch : kAlphabet) table[static_cast<std::uint8_t>(ch)] = true;
-  return table;
+constexpr std::uint8_t kNotADigit = 0xFF;
+
+constexpr std::array<std::uint8_t, 256> MakeDigitValues() {
+  std::array<std::uint8_t, 256> values{};
+  values.fill(kNotADigit);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    values[static_cast<std::uint8_t>(kAlphabet[i])] = static_cast<std::uint8_t>(i);
+  }
+  return values;
 }
 
-constexpr std::array<bool, 256> kIsBase62 = MakeBase62Table();
+constexpr std::array<std::uint8_t, 256> kDigitValue = MakeDigitValues();
 
-std::uint32_t Crc32(std::string_view text) {
-  std::uint32_t crc = 0xFFFFFFFFU;
-  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
-  std::size_t n = text.size();
+// The CRC-32 register after `n` bytes at `p`, from `crc` (no pre- or post-inversion).
+std::uint32_t Crc32Update(std::uint32_t crc, const std::uint8_t* p, std::size_t n) {
   for (; n >= 8; n -= 8, p += 8) {
-    // Little-endian assembly of the first four bytes, whatever the host order.
     const std::uint32_t lo = crc ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 |
                                     std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
     crc = kCrcTables[7][lo & 0xFFU] ^ kCrcTables[6][(lo >> 8) & 0xFFU] ^
@@ -66,7 +72,40 @@ std::uint32_t Crc32(std::string_view text) {
           kCrcTables[2][p[5]] ^ kCrcTables[1][p[6]] ^ kCrcTables[0][p[7]];
   }
   for (; n > 0; --n, ++p) crc = kCrcTable[(crc ^ *p) & 0xFFU] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFU;
+  return crc;
+}
+
+// A token's checksummed text is split in two halves whose CRCs run at once (each step of one
+// waits for the step before, so two independent chains take about half the time): the register
+// is linear, so crc(head + tail) = Shift(crc(head)) ^ crc0(tail), where crc0 starts from zero and
+// Shift advances a register over as many zero bytes as the tail has. Shift is linear too, so it
+// is four table lookups, one per byte of the register.
+constexpr std::size_t kCrcHeadLength = 32;
+constexpr std::size_t kCrcTailLength = kChecksumPos - kCrcHeadLength;
+
+constexpr std::array<std::array<std::uint32_t, 256>, 4> MakeTailShiftTables() {
+  std::array<std::array<std::uint32_t, 256>, 4> tables{};
+  for (std::size_t k = 0; k < 4; ++k) {
+    for (std::uint32_t b = 0; b < 256; ++b) {
+      std::uint32_t crc = b << (8 * k);
+      for (std::size_t i = 0; i < kCrcTailLength; ++i) crc = kCrcTable[crc & 0xFFU] ^ (crc >> 8);
+      tables[k][b] = crc;
+    }
+  }
+  return tables;
+}
+
+constexpr auto kTailShift = MakeTailShiftTables();
+
+// zlib's crc32 of `text`.
+std::uint32_t Crc32(std::string_view text) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+  if (text.size() != kChecksumPos) return Crc32Update(0xFFFFFFFFU, p, text.size()) ^ 0xFFFFFFFFU;
+  const std::uint32_t head = Crc32Update(0xFFFFFFFFU, p, kCrcHeadLength);
+  const std::uint32_t tail = Crc32Update(0, p + kCrcHeadLength, kCrcTailLength);
+  const std::uint32_t shifted = kTailShift[0][head & 0xFFU] ^ kTailShift[1][(head >> 8) & 0xFFU] ^
+                                kTailShift[2][(head >> 16) & 0xFFU] ^ kTailShift[3][head >> 24];
+  return (shifted ^ tail) ^ 0xFFFFFFFFU;
 }
 
 // 62^6 > 2^32, so six digits always hold a CRC32.
@@ -80,10 +119,55 @@ std::array<char, kChecksumLength> EncodeChecksum(std::string_view text) {
   return digits;
 }
 
+// The value of six base62 digits, or UINT64_MAX when one is not a digit. Base62 numbers of six
+// digits and their values match one to one, so comparing values compares the digits.
+std::uint64_t DecodeChecksum(std::string_view digits) {
+  std::uint64_t value = 0;
+  bool all = true;
+  for (const char ch : digits) {
+    const std::uint8_t d = kDigitValue[static_cast<std::uint8_t>(ch)];
+    all &= d != kNotADigit;
+    value = value * kBase + d;
+  }
+  return all ? value : UINT64_MAX;
+}
+
+#if defined(__SSE2__)
+// One bit per byte of the 16 at `p` that is base62. Signed compares: bytes from 0x80 up are
+// negative and fall outside both ranges.
+unsigned Base62Bits16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto within = [](__m128i x, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  };
+  const __m128i digit = within(v, '0', '9');
+  const __m128i letter = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');  // folds case
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(digit, letter)));
+}
+#else
 bool AllBase62(std::string_view text) {
   bool all = true;
-  for (const char ch : text) all &= kIsBase62[static_cast<std::uint8_t>(ch)];
+  for (const char ch : text) all &= kDigitValue[static_cast<std::uint8_t>(ch)] != kNotADigit;
   return all;
+}
+#endif
+
+// Whether the public id and the secret of a token of the right length are base62: sixteen bytes
+// at a time where the CPU can (four loads instead of 55 table lookups on every verification).
+bool IdAndSecretBase62(std::string_view token) {
+#if defined(__SSE2__)
+  static_assert(kSecretLength > 32 && kSecretLength <= 48 && kPublicIdLength <= 16);
+  const char* p = token.data();
+  constexpr unsigned kIdBits = (1U << kPublicIdLength) - 1;
+  const unsigned id = Base62Bits16(p + kTokenPrefix.size()) & kIdBits;
+  const unsigned secret = Base62Bits16(p + kSecretPos) & Base62Bits16(p + kSecretPos + 16) &
+                          Base62Bits16(p + kChecksumPos - 16);
+  return id == kIdBits && secret == 0xFFFFU;
+#else
+  return AllBase62(token.substr(kTokenPrefix.size(), kPublicIdLength)) &&
+         AllBase62(token.substr(kSecretPos, kSecretLength));
+#endif
 }
 
 std::string GenerateBase62(Random& random, std::size_t length) {
@@ -129,13 +213,12 @@ std::optional<TokenView> ParseToken(std::string_view text) {
   if (text.size() != kTokenLength) return std::nullopt;
   if (text.substr(0, kTokenPrefix.size()) != kTokenPrefix) return std::nullopt;
   if (text[kSeparatorPos] != '_') return std::nullopt;
-  const std::string_view public_id = text.substr(kTokenPrefix.size(), kPublicIdLength);
-  const std::string_view secret = text.substr(kSecretPos, kSecretLength);
-  const std::string_view checksum = text.substr(kChecksumPos);
-  if (!AllBase62(public_id) || !AllBase62(secret) || !AllBase62(checksum)) return std::nullopt;
-  const auto expected = EncodeChecksum(text.substr(0, kChecksumPos));
-  if (checksum != std::string_view(expected.data(), expected.size())) return std::nullopt;
-  return TokenView{public_id, secret};
+  if (!IdAndSecretBase62(text)) return std::nullopt;
+  if (DecodeChecksum(text.substr(kChecksumPos)) != Crc32(text.substr(0, kChecksumPos))) {
+    return std::nullopt;
+  }
+  return TokenView{text.substr(kTokenPrefix.size(), kPublicIdLength),
+                   text.substr(kSecretPos, kSecretLength)};
 }
 
 std::string Checksum(std::string_view text) {

@@ -35,6 +35,13 @@ std::string FormatToken(std::string_view public_id, std::string_view secret);
 // The public prefix shown for a key: "kw_" + public id.
 std::string TokenPrefix(std::string_view public_id);
 
+// Where a token's public id would be, with nothing checked, or empty when the length is wrong:
+// only for starting work that stands whatever the token turns out to be (a lookup's prefetch).
+inline std::string_view UncheckedPublicId(std::string_view text) {
+  if (text.size() != kTokenLength) return {};
+  return text.substr(kTokenPrefix.size(), kPublicIdLength);
+}
+
 // Parses a presented token. nullopt for anything that is not exactly the format with a matching
 // checksum: wrong length, prefix, alphabet, separator or checksum. Never throws.
 std::optional<TokenView> ParseToken(std::string_view text);

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <random>
 #include <regex>
 #include <span>
 #include <string>
@@ -156,6 +157,48 @@ TEST(Token, RejectsCharacterOutsideAlphabetInEachPart) {
   }
 }
 
+// Every byte outside the alphabet, at every position of the id and the secret, in a token whose
+// checksum matches (FormatToken checksums whatever it is given): only the alphabet check can
+// refuse it.
+TEST(Token, RejectsEveryByteOutsideAlphabetEvenWithMatchingChecksum) {
+  const std::string id = "3hT9xQ2mPz7a";
+  const std::string secret(kSecretLength, 'k');
+  ASSERT_TRUE(ParseToken(FormatToken(id, secret)));
+  for (int b = 0; b < 256; ++b) {
+    const char ch = static_cast<char>(b);
+    if (kAlphabet.find(ch) != std::string_view::npos) continue;
+    for (std::size_t i = 0; i < kPublicIdLength; ++i) {
+      std::string bad = id;
+      bad[i] = ch;
+      EXPECT_FALSE(ParseToken(FormatToken(bad, secret))) << "id position " << i << " byte " << b;
+    }
+    for (std::size_t i = 0; i < kSecretLength; ++i) {
+      std::string bad = secret;
+      bad[i] = ch;
+      EXPECT_FALSE(ParseToken(FormatToken(id, bad))) << "secret position " << i << " byte " << b;
+    }
+  }
+}
+
+// Every base62 character at every position of the id and the secret parses when the checksum
+// matches.
+TEST(Token, AcceptsEveryAlphabetCharacterAtEveryPosition) {
+  const std::string id = "3hT9xQ2mPz7a";
+  const std::string secret(kSecretLength, 'k');
+  for (const char ch : kAlphabet) {
+    for (std::size_t i = 0; i < kPublicIdLength; ++i) {
+      std::string other = id;
+      other[i] = ch;
+      EXPECT_TRUE(ParseToken(FormatToken(other, secret))) << "id position " << i << " " << ch;
+    }
+    for (std::size_t i = 0; i < kSecretLength; ++i) {
+      std::string other = secret;
+      other[i] = ch;
+      EXPECT_TRUE(ParseToken(FormatToken(id, other))) << "secret position " << i << " " << ch;
+    }
+  }
+}
+
 TEST(Token, RejectsEmbeddedNul) {
   std::string token = ValidToken();
   token[kTokenPrefix.size() + kPublicIdLength + 10] = '\0';
@@ -209,6 +252,37 @@ TEST(TokenChecksum, MatchesZlibCrc32AtEveryLengthAroundTheEightByteStep) {
   EXPECT_EQ(Checksum("abcdefgh"), "3Cca2K");
   EXPECT_EQ(Checksum("abcdefghijklmnopq"), "2rlw2T");
   EXPECT_EQ(Checksum("kw_AAAAAAAAAAAA_" + std::string(43, 'x')), "3qYdhJ");
+}
+
+// CRC-32 one bit at a time, straight from the polynomial: the reference for the sliced tables.
+std::uint32_t BitwiseCrc32(std::string_view text) {
+  std::uint32_t crc = 0xFFFFFFFFU;
+  for (const char ch : text) {
+    crc ^= static_cast<std::uint8_t>(ch);
+    for (int k = 0; k < 8; ++k) crc = (crc & 1U) != 0 ? 0xEDB88320U ^ (crc >> 1) : crc >> 1;
+  }
+  return crc ^ 0xFFFFFFFFU;
+}
+
+std::string Base62Of(std::uint32_t value) {
+  std::string digits(kChecksumLength, '0');
+  for (std::size_t i = kChecksumLength; i-- > 0; value /= 62) digits[i] = kAlphabet[value % 62];
+  return digits;
+}
+
+// A token's checksummed text (the length ParseToken checks) is computed in two halves combined
+// afterwards; any bytes at all, at that length and every other, must give the plain CRC.
+TEST(TokenChecksum, MatchesBitwiseCrc32OfRandomBytesAtEveryLength) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const std::size_t token_text = kTokenLength - kChecksumLength;
+  for (std::size_t length = 0; length <= token_text + 9; ++length) {
+    for (int round = 0; round < (length == token_text ? 2000 : 20); ++round) {
+      std::string text(length, '\0');
+      for (char& ch : text) ch = static_cast<char>(byte(rng));
+      ASSERT_EQ(Checksum(text), Base62Of(BitwiseCrc32(text))) << "length " << length;
+    }
+  }
 }
 
 }  // namespace

@@ -21,49 +21,69 @@ constexpr std::size_t kShardCount = 256;
 // Keys this process's indexes apart in the per-thread caches below; never reused.
 std::atomic<std::uint64_t> g_next_index_id{1};
 
-// Last-used times one thread collected and the flusher has not written yet, by key id: an
-// open-addressing table (id 0 marks a free slot) that only grows until drained.
+// Last-used times one thread collected and the flusher has not written yet: an open-addressing
+// table (id 0 marks a free slot) that only grows until drained. A key's slot is found from its
+// public id's hash (index::HashPublicId), which the chain knows before it has found the key, so
+// the slot is requested early (Prefetch) rather than missed in RecordSuccess. Matched by key id.
 class UseTable {
  public:
-  KeyUse& At(KeyId id) {
+  KeyUse& At(KeyId id, std::uint64_t hash) {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = Mix(id) & mask;; i = (i + 1) & mask) {
-      KeyUse& use = slots_[i];
-      if (use.id == id) return use;
-      if (use.id == 0) {
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.use.id == id) return slot.use;
+      if (slot.use.id == 0) {
         ++size_;
-        use.id = id;
-        return use;
+        slot.hash = hash;
+        slot.use.id = id;
+        return slot.use;
       }
     }
+  }
+  // Starts loading the slot At(_, hash) will look at first. Needs no lock: it reads only a copy
+  // of the slots' address and mask kept for this, and prefetching an address that is no longer
+  // the table's is harmless.
+  void Prefetch(std::uint64_t hash) const {
+    const std::uintptr_t base = prefetch_base_.load(std::memory_order_relaxed);
+    const std::uint64_t mask = prefetch_mask_.load(std::memory_order_relaxed);
+    __builtin_prefetch(reinterpret_cast<const void*>(base + (hash & mask) * sizeof(Slot)));
   }
   bool empty() const { return size_ == 0; }
   // Every use, and the table emptied.
   template <typename F>
   void Drain(F&& f) {
-    for (KeyUse& use : slots_) {
-      if (use.id != 0) f(use);
+    for (const Slot& slot : slots_) {
+      if (slot.use.id != 0) f(slot.use);
     }
     slots_.clear();
     size_ = 0;
+    PublishForPrefetch();
   }
 
  private:
-  static std::size_t Mix(KeyId id) {
-    auto x = static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ULL;
-    return static_cast<std::size_t>(x ^ (x >> 29));
-  }
+  struct Slot {
+    std::uint64_t hash = 0;
+    KeyUse use;
+  };
   void Grow() {
-    std::vector<KeyUse> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, KeyUse{});
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
     size_ = 0;
-    for (const KeyUse& use : old) {
-      if (use.id != 0) At(use.id) = use;
+    for (const Slot& slot : old) {
+      if (slot.use.id != 0) At(slot.use.id, slot.hash) = slot.use;
     }
+    PublishForPrefetch();
   }
-  std::vector<KeyUse> slots_;
+  void PublishForPrefetch() {
+    prefetch_base_.store(reinterpret_cast<std::uintptr_t>(slots_.data()),
+                         std::memory_order_relaxed);
+    prefetch_mask_.store(slots_.empty() ? 0 : slots_.size() - 1, std::memory_order_relaxed);
+  }
+  std::vector<Slot> slots_;
   std::size_t size_ = 0;
+  std::atomic<std::uintptr_t> prefetch_base_{0};
+  std::atomic<std::uint64_t> prefetch_mask_{0};
 };
 
 // One thread's pending last-used times for one index. Only its thread and the flusher lock it,
@@ -274,9 +294,9 @@ class KeyIndex::Impl {
   }
 
   // Lock-free: reads the shard inside an epoch read section, writes nothing shared.
-  Result<bool> Find(std::string_view public_id, KeyEntry& out) {
+  // `hash` is index::HashPublicId(public_id).
+  Result<bool> Find(std::string_view public_id, std::uint64_t hash, KeyEntry& out) {
     if (stale_.load(std::memory_order_relaxed)) return Unavailable("the key index is stale");
-    const std::uint64_t hash = index::HashPublicId(public_id);
     const Shard& shard = shards_[ShardOfHash(hash)];
     const epoch::ReadGuard guard;
     const index::CompactKey* key = shard.keys.Find(public_id, hash);
@@ -285,10 +305,20 @@ class KeyIndex::Impl {
     return true;
   }
 
-  void Prefetch(std::string_view public_id) {
+  // Prefetches with no ReadGuard (KeyShard::PrefetchHome says why that is safe).
+  std::uint64_t Prefetch(std::string_view public_id) {
     const std::uint64_t hash = index::HashPublicId(public_id);
-    const epoch::ReadGuard guard;
-    shards_[ShardOfHash(hash)].keys.Prefetch(hash);
+    shards_[ShardOfHash(hash)].keys.PrefetchHome(hash);
+    return hash;
+  }
+
+  // The key's record, and the slot its last-used time will take in this thread's buffer.
+  void PrefetchKey(std::uint64_t hash) {
+    {
+      const epoch::ReadGuard guard;
+      shards_[ShardOfHash(hash)].keys.Prefetch(hash);
+    }
+    ThisThreadUses().uses.Prefetch(hash);
   }
 
   // From this thread's own copies of the roles, re-made when a role changed: one atomic load
@@ -326,7 +356,7 @@ class KeyIndex::Impl {
     }
     UseBuffer& buffer = ThisThreadUses();
     std::lock_guard lock(buffer.mu);  // shared only with the flusher, once a flush
-    KeyUse& use = buffer.uses.At(key.id);
+    KeyUse& use = buffer.uses.At(key.id, index::HashPublicId(key.public_id));
     use.last_used_at = now;
     if (previous_secret) use.previous_secret_used_at = now;
   }
@@ -545,9 +575,19 @@ Status KeyIndex::Load() { return impl_->Load(); }
 void KeyIndex::Start() { impl_->Start(); }
 void KeyIndex::Flush() { impl_->Flush(); }
 Result<bool> KeyIndex::Find(std::string_view public_id, KeyEntry& out) {
-  return impl_->Find(public_id, out);
+  return impl_->Find(public_id, index::HashPublicId(public_id), out);
 }
-void KeyIndex::Prefetch(std::string_view public_id) { impl_->Prefetch(public_id); }
+
+KeyLookup::IdHint KeyIndex::Prefetch(std::string_view public_id) {
+  return impl_->Prefetch(public_id);
+}
+
+void KeyIndex::PrefetchKey(IdHint hint) { impl_->PrefetchKey(hint); }
+
+Result<bool> KeyIndex::FindHinted(std::string_view public_id, IdHint hint, KeyEntry& out) {
+  return impl_->Find(public_id, hint, out);
+}
+
 std::shared_ptr<const RoleEntry> KeyIndex::Role(RoleId id) { return impl_->Role(id); }
 void KeyIndex::RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                              const std::optional<IpAddress>& client) {

@@ -64,7 +64,9 @@ class KeyIndex final : public KeyLookup {
 
   // KeyLookup.
   Result<bool> Find(std::string_view public_id, KeyEntry& out) override;
-  void Prefetch(std::string_view public_id) override;
+  IdHint Prefetch(std::string_view public_id) override;
+  void PrefetchKey(IdHint hint) override;
+  Result<bool> FindHinted(std::string_view public_id, IdHint hint, KeyEntry& out) override;
   std::shared_ptr<const RoleEntry> Role(RoleId id) override;
   void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
                      const std::optional<IpAddress>& client) override;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/crypto/token.hpp"
 #include "core/verification/key_index.hpp"
 
 namespace keyward::core::index {
@@ -29,9 +30,16 @@ std::optional<Time> FromRaw(std::int64_t raw) {
 std::uint64_t HashPublicId(std::string_view public_id) {
   std::uint64_t a = 0;
   std::uint64_t b = 0;
-  std::memcpy(&a, public_id.data(), std::min<std::size_t>(8, public_id.size()));
-  if (public_id.size() > 8) {
-    std::memcpy(&b, public_id.data() + 8, std::min<std::size_t>(8, public_id.size() - 8));
+  if (public_id.size() == kPublicIdLength) {  // every stored id: two loads of fixed size
+    static_assert(kPublicIdLength > 8 && kPublicIdLength <= 16);
+    std::memcpy(&a, public_id.data(), 8);
+    std::memcpy(&b, public_id.data() + 8, kPublicIdLength - 8);
+  } else {
+    const std::size_t first = std::min<std::size_t>(8, public_id.size());
+    if (first > 0) std::memcpy(&a, public_id.data(), first);
+    if (public_id.size() > first) {
+      std::memcpy(&b, public_id.data() + first, std::min<std::size_t>(8, public_id.size() - first));
+    }
   }
   std::uint64_t x = a ^ (b * 0x9E3779B97F4A7C15ULL);
   x ^= x >> 33;
@@ -322,10 +330,18 @@ void KeyShard::Rebuild(std::size_t capacity) {
       fresh->slots[j].store(s, std::memory_order_relaxed);
     }
   }
-  table_.store(fresh.release(), std::memory_order_seq_cst);
+  Publish(fresh.release());
   used_ = live_;
   // The records live on in the new table; only the old table goes.
   if (old != nullptr) retirer_.Retire(old, &KeyShard::FreeTable);
+}
+
+KeyShard::Table* KeyShard::Publish(Table* t) {
+  Table* old = table_.exchange(t, std::memory_order_seq_cst);
+  home_base_.store(t != nullptr ? reinterpret_cast<std::uintptr_t>(t->slots) : 0,
+                   std::memory_order_relaxed);
+  home_mask_.store(t != nullptr ? t->mask : 0, std::memory_order_relaxed);
+  return old;
 }
 
 void KeyShard::Upsert(CompactKey key) {
@@ -385,8 +401,8 @@ void KeyShard::Erase(std::string_view public_id) {
 }
 
 void KeyShard::Adopt(KeyShard& fresh) {
-  Table* incoming = fresh.table_.exchange(nullptr, std::memory_order_relaxed);
-  Table* old = table_.exchange(incoming, std::memory_order_seq_cst);
+  Table* incoming = fresh.Publish(nullptr);
+  Table* old = Publish(incoming);
   live_ = std::exchange(fresh.live_, 0);
   used_ = std::exchange(fresh.used_, 0);
   if (old != nullptr) retirer_.Retire(old, &KeyShard::FreeTableAndRecords);

@@ -85,6 +85,15 @@ class KeyShard {
   // Starts loading what Find of an id with HashPublicId `hash` will read: its home slot, and the
   // record that slot names when its tag matches. Call inside a ReadGuard.
   void Prefetch(std::uint64_t hash) const;
+  // Starts loading only the home slot, with no ReadGuard: it reads a copy of the table's address
+  // and mask kept for this alone, and prefetching an address that is no longer the table's is
+  // harmless (a prefetch never faults and changes nothing). The first step of a lookup, issued
+  // before the caller has even checked the id.
+  void PrefetchHome(std::uint64_t hash) const {
+    const std::uintptr_t base = home_base_.load(std::memory_order_relaxed);
+    const std::uint64_t mask = home_mask_.load(std::memory_order_relaxed);
+    __builtin_prefetch(reinterpret_cast<const void*>(base + (hash & mask) * sizeof(std::uint64_t)));
+  }
 
   // Inserts or replaces the entry with key.public_id.
   void Upsert(CompactKey key);
@@ -106,7 +115,13 @@ class KeyShard {
   // Publishes a table of at least `capacity` slots holding every live record, without tombstones.
   void Rebuild(std::size_t capacity);
 
+  // Publishes `t` to readers (seq_cst: see epoch::Domain::OldestActive); returns the table before.
+  Table* Publish(Table* t);
+
   std::atomic<Table*> table_{nullptr};
+  // The published table's slots and mask, for PrefetchHome only (relaxed; may lag or mix tables).
+  std::atomic<std::uintptr_t> home_base_{0};
+  std::atomic<std::uint64_t> home_mask_{0};
   std::size_t live_ = 0;  // records in the table
   std::size_t used_ = 0;  // slots not empty: records and tombstones
   epoch::Retirer retirer_;

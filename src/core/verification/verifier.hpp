@@ -98,9 +98,26 @@ class KeyLookup {
   // Copies the key with `public_id` into `out`: true if found, false if not. kUnavailable when
   // the source cannot answer (a store outage, or an index past its staleness limit).
   virtual Result<bool> Find(std::string_view public_id, KeyEntry& out) = 0;
-  // A hint that Find(public_id) follows soon: an in-memory lookup may start loading what Find
-  // will read, so the misses overlap other work. Does nothing by default.
-  virtual void Prefetch(std::string_view public_id) { static_cast<void>(public_id); }
+
+  // What a lookup makes of a public id once (KeyIndex: its hash), handed back on the same id's
+  // later calls so it is not made again. Opaque to the caller.
+  using IdHint = std::uint64_t;
+  // Hints that Find(public_id) follows soon, given as early as the chain can, so that an
+  // in-memory lookup's cache misses overlap the chain's own work. They change nothing that any
+  // call returns, and do nothing by default.
+  // First, when the id is known but the token not yet checked: start loading where it would be.
+  virtual IdHint Prefetch(std::string_view public_id) {
+    static_cast<void>(public_id);
+    return 0;
+  }
+  // Later, once that has had time to arrive: start loading the key itself.
+  virtual void PrefetchKey(IdHint hint) { static_cast<void>(hint); }
+  // Find, given the hint Prefetch returned for the same id.
+  virtual Result<bool> FindHinted(std::string_view public_id, IdHint hint, KeyEntry& out) {
+    static_cast<void>(hint);
+    return Find(public_id, out);
+  }
+
   // The role `id`, or null when there is none (a key whose role vanished holds nothing).
   virtual std::shared_ptr<const RoleEntry> Role(RoleId id) = 0;
   // Counts a failed attempt on `key` (ApplyFailedAttempt on the stored key inside one unit of
