@@ -53,7 +53,7 @@ void Route(const http::Request& request) {
   (void)http::ExtractCredential(request, http::AuthorizationSchemes::kBearerOrApiKey);
   (void)http::RequestCookie(request, "keyward_session");
   (void)http::RequestCookie(request, "sID");
-  (void)http::v1::Authz::Owns(request);
+  (void)http::Authz::Owns(request);
   const std::string_view target = request.target();
   const http::RouteTable table =
       http::ds::DeepSecurityApi::Owns(target)
@@ -87,12 +87,13 @@ int ReadConnection(std::string_view bytes) {
     http::LimitParser(parser, options.header_limit, options.body_limit);
     bool header_checked = false;
     std::size_t header_fields = 0;
+    // Session::Parse's loop, with every byte of the connection already buffered: where the
+    // session would read more, the connection has ended.
     while (!parser.is_done()) {
-      boost::beast::error_code ec;
-      buffer.consume(parser.put(buffer.data(), ec));
-      if (ec == bhttp::error::need_more && buffer.size() == 0) {
-        // The connection ends mid-request: the transport closes it without an answer.
-        ec = parser.got_some() ? bhttp::error::partial_message : bhttp::error::end_of_stream;
+      boost::beast::error_code ec = bhttp::error::need_more;
+      if (buffer.size() > 0) {
+        ec = {};
+        buffer.consume(parser.put(buffer.data(), ec));
       }
       if (ec && ec != bhttp::error::need_more) {
         (void)http::ReadErrorStatus(ec);  // answered (431, 413, 400) or closed; either way the end
@@ -103,9 +104,13 @@ int ReadConnection(std::string_view bytes) {
         if (http::FramingFault(parser.get())) return served;  // 400, connection closed
         header_fields = http::FieldCount(parser.get());
       }
-      // Beast asks for more without consuming when a header section is incomplete; with every
-      // byte of the connection in the buffer, that is the same end as above.
-      if (ec == bhttp::error::need_more) return served;
+      if (ec) {
+        // The peer closed mid-request (or before one): closed without an answer.
+        const boost::beast::error_code eof =
+            parser.got_some() ? bhttp::error::partial_message : bhttp::error::end_of_stream;
+        if (http::ReadErrorStatus(eof)) std::abort();
+        return served;
+      }
     }
     if (!header_checked && http::FramingFault(parser.get())) return served;
     if (parser.chunked() && http::FieldCount(parser.get()) != header_fields) return served;  // 400

@@ -135,8 +135,9 @@ void ParseVisionOne(unsigned which, std::string_view text) {
       const std::string_view query = text.substr(0, newline);
       std::optional<std::string_view> header;
       if (newline != std::string_view::npos) header = text.substr(newline + 1);
-      const auto params = boost::urls::parse_query(query);
-      if (params) Check(http::visionone::ParseListQuery(*params, header, locale));
+      const std::string target = "/?" + std::string(query);
+      const auto url = boost::urls::parse_origin_form(target);
+      if (url) Check(http::visionone::ParseListQuery(url->params(), header, locale));
       return;
     }
   }
