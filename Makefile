@@ -27,7 +27,8 @@ tsan:
 	cmake --build --preset tsan
 	ctest --preset tsan
 
-FUZZ_TARGETS := token allowlist time router credentials ds_search visionone_filter
+FUZZ_TARGETS := token allowlist time router credentials ds_search visionone_filter json_bodies \
+                http_request console_session audit_export
 FUZZ_SECONDS ?= 60
 fuzz:
 	@bash scripts/deps.sh fuzz

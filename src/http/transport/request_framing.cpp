@@ -1,9 +1,13 @@
 #include "http/transport/request_framing.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <iterator>
+#include <limits>
 
 #include "core/text.hpp"
 
@@ -50,6 +54,23 @@ std::optional<std::string_view> FramingFault(const RequestHeader& header) {
     return "an HTTP/1.1 request without exactly one Host";
   }
   return std::nullopt;
+}
+
+void LimitParser(RequestParser& parser, std::size_t header_limit, std::size_t body_limit) {
+  parser.header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(header_limit, std::numeric_limits<std::uint32_t>::max())));
+  parser.body_limit(static_cast<std::uint64_t>(body_limit));
+}
+
+std::optional<unsigned> ReadErrorStatus(boost::beast::error_code ec) {
+  if (ec == bhttp::error::header_limit) return 431;
+  if (ec == bhttp::error::body_limit) return 413;
+  // The peer went away, mid-request or not: there is no one to answer.
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return std::nullopt;
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) return 400;
+  return std::nullopt;  // a socket error
 }
 
 std::size_t FieldCount(const RequestHeader& header) {

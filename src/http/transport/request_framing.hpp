@@ -6,7 +6,10 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -15,6 +18,18 @@
 namespace keyward::http {
 
 using RequestHeader = boost::beast::http::request_header<>;
+using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+// Sets the limits a connection reads a request under on a fresh `parser`: `header_limit` bytes
+// of request line and header fields (capped at what Beast can count), `body_limit` bytes of
+// decoded body. The transport and the http_request fuzz target read with this one setup.
+void LimitParser(RequestParser& parser, std::size_t header_limit, std::size_t body_limit);
+
+// The status a request is refused with when reading it failed with `ec` (the read did not time
+// out): 431 past the header limit, 413 past the body limit, 400 for any other HTTP syntax error
+// (a bad request line, field or chunk); nullopt when there is no one to answer (the peer closed
+// or the socket failed), and the connection is closed silently.
+std::optional<unsigned> ReadErrorStatus(boost::beast::error_code ec);
 
 // Why `header` must be refused, as a short English reason, or nullopt when it may be served:
 // - Transfer-Encoding present but not exactly one "chunked" (case-insensitive) over all its

@@ -1,10 +1,12 @@
 // FramingFault and FieldCount over header sections parsed by Beast's own parser, as the
-// transport sees them.
+// transport sees them; LimitParser and ReadErrorStatus over what that parser reports.
 #include "http/transport/request_framing.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -88,6 +90,48 @@ TEST(FieldCount, GrowsWithTheTrailerFieldsOfAChunkedBody) {
   }
   ASSERT_TRUE(parser.is_done());
   EXPECT_EQ(FieldCount(parser.get()), at_header + 1);
+}
+
+// What Beast's parser, limited as the transport limits it, reports for `bytes`.
+boost::beast::error_code ReadLimited(const std::string& bytes, std::size_t header_limit,
+                                     std::size_t body_limit) {
+  RequestParser parser;
+  LimitParser(parser, header_limit, body_limit);
+  boost::beast::error_code ec;
+  std::string_view rest = bytes;
+  while (!rest.empty() && !parser.is_done()) {
+    const std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
+    if (ec) return ec;
+    rest.remove_prefix(used);
+  }
+  return ec;
+}
+
+TEST(LimitParser, RefusesAHeaderSectionOverTheHeaderLimit) {
+  const std::string request =
+      "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(200, 'x') + "\r\n\r\n";
+  EXPECT_EQ(ReadLimited(request, 100, 1000), bhttp::error::header_limit);
+  EXPECT_FALSE(ReadLimited(request, 1000, 1000));
+}
+
+TEST(LimitParser, RefusesABodyOverTheBodyLimit) {
+  const std::string request = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n0123456789a";
+  EXPECT_EQ(ReadLimited(request, 1000, 10), bhttp::error::body_limit);
+  EXPECT_FALSE(ReadLimited(request, 1000, 11));
+}
+
+TEST(ReadErrorStatus, AnswersTheLimitsAndSyntaxErrors) {
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::header_limit), 431u);
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::body_limit), 413u);
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::bad_target), 400u);
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::bad_chunk), 400u);
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::bad_field), 400u);
+}
+
+TEST(ReadErrorStatus, AnswersNoOneWhenThePeerIsGone) {
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::end_of_stream), std::nullopt);
+  EXPECT_EQ(ReadErrorStatus(bhttp::error::partial_message), std::nullopt);
+  EXPECT_EQ(ReadErrorStatus(boost::asio::error::connection_reset), std::nullopt);
 }
 
 }  // namespace

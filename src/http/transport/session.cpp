@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -206,9 +205,7 @@ void Session<Stream>::OnHandshake(beast::error_code ec) {
 template <class Stream>
 void Session<Stream>::DoRead() {
   parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(ctx_.options.header_limit, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(static_cast<std::uint64_t>(ctx_.options.body_limit));
+  LimitParser(*parser_, ctx_.options.header_limit, ctx_.options.body_limit);
   header_checked_ = false;
   timed_out_ = false;
   if (buffer_.size() > 0) return ReadHeader();
@@ -318,16 +315,8 @@ template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code ec) {
   DisarmDeadline();
   if (timed_out_) return RespondAndClose(408);
-  if (ec == bhttp::error::header_limit) return RespondAndClose(431);
-  if (ec == bhttp::error::body_limit) return RespondAndClose(413);
-  // The peer went away, mid-request or not: there is no one to answer.
-  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
-    return CloseNow();
-  }
-  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-    return RespondAndClose(400);
-  }
-  CloseNow();  // a socket error
+  if (const std::optional<unsigned> status = ReadErrorStatus(ec)) return RespondAndClose(*status);
+  CloseNow();  // the peer went away, or a socket error: there is no one to answer
 }
 
 template <class Stream>
