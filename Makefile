@@ -36,7 +36,7 @@ fuzz:
 	cmake --build --preset fuzz --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus/$$t && \
-	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	  build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=25 build/fuzz/corpus/$$t fuzz/corpus/$$t || exit 1; \
 	done
 
 bench:
