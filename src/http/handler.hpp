@@ -28,6 +28,8 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 struct RequestContext {
   boost::asio::ip::address peer;  // the socket peer (IPv4-mapped IPv6 is left to core to fold)
   bool tls = false;
+  // When the request was received: for one that came whole with its first bytes, when those
+  // were read; else when its last bytes were.
   std::chrono::steady_clock::time_point received;
 };
 

@@ -41,13 +41,14 @@ constexpr std::chrono::seconds kLingerTimeout{1};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Logs the exception a handler threw; called from inside the catch block that caught it.
-void LogHandlerThrew(Logger& logger, const std::string& method, const std::string& path) {
+void LogHandlerThrew(Logger& logger, std::string_view method, const std::string& path) {
   try {
     throw;
   } catch (const std::exception& e) {
-    logger.Error("handler threw", {{"method", method}, {"path", path}, {"error", e.what()}});
+    logger.Error("handler threw",
+                 {{"method", std::string(method)}, {"path", path}, {"error", e.what()}});
   } catch (...) {
-    logger.Error("handler threw", {{"method", method}, {"path", path}});
+    logger.Error("handler threw", {{"method", std::string(method)}, {"path", path}});
   }
 }
 
@@ -213,8 +214,14 @@ void Session<Stream>::DoRead() {
   timed_out_ = false;
   if (buffer_.size() > 0) return ReadHeader();
   phase_ = Phase::kIdle;
-  ArmDeadline(first_request_ ? accepted_ + ctx_.options.header_timeout
-                             : std::chrono::steady_clock::now() + ctx_.options.idle_timeout);
+  if (first_request_) {
+    ArmDeadline(accepted_ + ctx_.options.header_timeout);
+  } else {
+    // Record read the clock a moment ago, as the answer was written: the idle time starts there.
+    const auto now = answered_at_.value_or(std::chrono::steady_clock::now());
+    answered_at_.reset();
+    ArmDeadline(now + ctx_.options.idle_timeout);
+  }
   stream_.async_read_some(buffer_.prepare(kFirstReadSize), Bind(&Session::OnFirstBytes));
 }
 
@@ -231,6 +238,7 @@ template <class Stream>
 void Session<Stream>::ReadHeader() {
   phase_ = Phase::kReading;
   request_started_ = std::chrono::steady_clock::now();
+  read_more_ = false;
   const auto header_deadline =
       (first_request_ ? accepted_ : request_started_) + ctx_.options.header_timeout;
   first_request_ = false;
@@ -251,6 +259,7 @@ void Session<Stream>::Parse() {
     if (ec) {
       const std::size_t size = beast::read_size(buffer_, kReadSize);
       if (size == 0) return OnReadError(bhttp::error::buffer_overflow);
+      read_more_ = true;
       stream_.async_read_some(buffer_.prepare(size), Bind(&Session::OnReadSome));
       return;
     }
@@ -334,10 +343,14 @@ template <class Stream>
 void Session<Stream>::Dispatch() {
   phase_ = Phase::kHandling;
   request_ = parser_->release();
-  method_ = std::string(MethodForLog(request_));
-  path_ = PathForLog(request_.target());
-  request_context_.received = std::chrono::steady_clock::now();
-  if (std::optional<Response> response = CallInline()) return OnHandled(std::move(*response));
+  method_ = MethodForLog(request_);
+  path_.reset();
+  // A request that came whole with its first bytes (almost every one) was received when
+  // ReadHeader read the clock, a moment ago: that reading is used again rather than the clock.
+  request_context_.received = read_more_ ? std::chrono::steady_clock::now() : request_started_;
+  if (std::optional<Response> response = CallInline()) {
+    return OnHandled(std::move(*response), request_context_.received);
+  }
   auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
   asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
     Answer answer = self->CallHandler();
@@ -352,7 +365,7 @@ std::optional<Response> Session<Stream>::CallInline() {
   try {
     return ctx_.handler.TryInline(request_, request_context_);
   } catch (...) {
-    LogHandlerThrew(ctx_.logger, method_, path_);
+    LogHandlerThrew(ctx_.logger, method_, LogPath());
   }
   return InternalErrorResponse(request_.version(), request_.keep_alive());
 }
@@ -362,7 +375,7 @@ Answer Session<Stream>::CallHandler() {
   try {
     return ctx_.handler.Respond(request_, request_context_);
   } catch (...) {
-    LogHandlerThrew(ctx_.logger, method_, path_);
+    LogHandlerThrew(ctx_.logger, method_, LogPath());
   }
   return Answer{InternalErrorResponse(request_.version(), request_.keep_alive()), {}};
 }
@@ -376,38 +389,39 @@ void Session<Stream>::OnAnswered(Answer answer) {
 }
 
 template <class Stream>
-void Session<Stream>::OnHandled(Response response) {
+void Session<Stream>::OnHandled(Response response,
+                                std::optional<std::chrono::steady_clock::time_point> now) {
   response_ = std::move(response);
   const bool keep_alive = request_.keep_alive() && !stopping_;
   try {
     FinishResponse(response_, request_, keep_alive);
   } catch (const std::exception& e) {
     ctx_.logger.Error("invalid response",
-                      {{"method", method_}, {"path", path_}, {"error", e.what()}});
+                      {{"method", std::string(method_)}, {"path", LogPath()}, {"error", e.what()}});
     response_ = InternalErrorResponse(request_.version(), keep_alive);
   }
-  Write();
+  Write(now.value_or(std::chrono::steady_clock::now()));
 }
 
 template <class Stream>
 void Session<Stream>::RespondAndClose(unsigned status) {
   unsigned version = 11;
-  method_.clear();
-  path_.clear();
+  method_ = {};
+  path_.emplace();
   if (parser_ && parser_->is_header_done()) {
     const auto& header = parser_->get();
     version = header.version();
-    method_ = std::string(MethodForLog(header));
+    method_ = MethodForLog(header);
     path_ = PathForLog(header.target());
   }
   response_ = TransportErrorResponse(status, version, ctx_.options.body_limit);
-  Write();
+  Write(std::chrono::steady_clock::now());
 }
 
 template <class Stream>
-void Session<Stream>::Write() {
+void Session<Stream>::Write(std::chrono::steady_clock::time_point now) {
   phase_ = Phase::kWriting;
-  ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
+  ArmDeadline(now + ctx_.options.read_timeout);
   // FinishResponse framed the body with Content-Length (or none, for a bodiless status); a
   // chunked response is left to Beast's serializer.
   if (response_.chunked()) {
@@ -441,14 +455,21 @@ void Session<Stream>::OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
 template <class Stream>
 void Session<Stream>::Record() {
   const unsigned status = response_.result_int();
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - request_started_;
+  const auto now = std::chrono::steady_clock::now();
+  answered_at_ = now;
+  const std::chrono::duration<double> elapsed = now - request_started_;
   ctx_.metrics.ObserveRequest(method_, status, elapsed.count());
   if (!ctx_.options.access_log) return;
-  ctx_.logger.Info("request", {{"method", method_},
-                               {"path", path_},
+  ctx_.logger.Info("request", {{"method", std::string(method_)},
+                               {"path", LogPath()},
                                {"status", status},
                                {"duration_ms", elapsed.count() * 1000.0},
                                {"peer", peer_text_}});
+}
+
+template <class Stream>
+std::string Session<Stream>::LogPath() const {
+  return path_ ? *path_ : PathForLog(request_.target());
 }
 
 template <class Stream>
@@ -490,8 +511,12 @@ template void Session<PlainStream>::DisarmDeadline();
 template void Session<TlsStream>::DisarmDeadline();
 template void Session<PlainStream>::DoRead();
 template void Session<TlsStream>::DoRead();
-template void Session<PlainStream>::OnHandled(Response);
-template void Session<TlsStream>::OnHandled(Response);
+template void Session<PlainStream>::OnHandled(Response,
+                                              std::optional<std::chrono::steady_clock::time_point>);
+template void Session<TlsStream>::OnHandled(Response,
+                                            std::optional<std::chrono::steady_clock::time_point>);
+template std::string Session<PlainStream>::LogPath() const;
+template std::string Session<TlsStream>::LogPath() const;
 template void Session<PlainStream>::Record();
 template void Session<TlsStream>::Record();
 template void Session<PlainStream>::CloseGracefully();

@@ -25,7 +25,7 @@ void Session<Stream>::StartStream(Answer&& answer) {
     stream_head_.emplace(PrepareStreamHead(std::move(answer.response), request_, keep_alive));
   } catch (const std::exception& e) {
     ctx_.logger.Error("invalid response",
-                      {{"method", method_}, {"path", path_}, {"error", e.what()}});
+                      {{"method", std::string(method_)}, {"path", LogPath()}, {"error", e.what()}});
     producer_ = nullptr;
     return OnHandled(InternalErrorResponse(request_.version(), keep_alive));
   }
@@ -63,9 +63,10 @@ BodyStep Session<Stream>::CallProducer() {
     return producer_(chunk_);
   } catch (const std::exception& e) {
     ctx_.logger.Error("body producer threw",
-                      {{"method", method_}, {"path", path_}, {"error", e.what()}});
+                      {{"method", std::string(method_)}, {"path", LogPath()}, {"error", e.what()}});
   } catch (...) {
-    ctx_.logger.Error("body producer threw", {{"method", method_}, {"path", path_}});
+    ctx_.logger.Error("body producer threw",
+                      {{"method", std::string(method_)}, {"path", LogPath()}});
   }
   return BodyStep::kFailed;
 }
@@ -115,7 +116,8 @@ void Session<Stream>::EndStream(bool complete) {
   chunk_.shrink_to_fit();
   Record();
   if (!complete) {
-    ctx_.logger.Warn("streamed response cut short", {{"method", method_}, {"path", path_}});
+    ctx_.logger.Warn("streamed response cut short",
+                     {{"method", std::string(method_)}, {"path", LogPath()}});
     return CloseNow();
   }
   if (!chunked || !response_.keep_alive() || stopping_) return CloseGracefully();
