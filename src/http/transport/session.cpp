@@ -52,40 +52,6 @@ void LogHandlerThrew(Logger& logger, std::string_view method, const std::string&
   }
 }
 
-// Appends the head of `response` to `out` byte for byte as Beast's serializer writes it: the
-// status line (the reason phrase the response holds, else the standard one) and each field as
-// stored, "Name: value\r\n", then the blank line.
-void SerializeHead(const Response& response, std::string& out) {
-  const unsigned version = response.version();
-  const unsigned code = response.result_int();
-  const char line[] = {'H',
-                       'T',
-                       'T',
-                       'P',
-                       '/',
-                       static_cast<char>('0' + version / 10),
-                       '.',
-                       static_cast<char>('0' + version % 10),
-                       ' ',
-                       static_cast<char>('0' + code / 100),
-                       static_cast<char>('0' + (code / 10) % 10),
-                       static_cast<char>('0' + code % 10),
-                       ' '};
-  out.append(line, sizeof line);
-  const std::string_view reason = response.reason();
-  out.append(reason.data(), reason.size());
-  out.append("\r\n", 2);
-  for (const auto& field : response) {
-    const std::string_view name = field.name_string();
-    const std::string_view value = field.value();
-    out.append(name.data(), name.size());
-    out.append(": ", 2);
-    out.append(value.data(), value.size());
-    out.append("\r\n", 2);
-  }
-  out.append("\r\n", 2);
-}
-
 }  // namespace
 
 template <class Stream>
@@ -348,9 +314,24 @@ void Session<Stream>::Dispatch() {
   // A request that came whole with its first bytes (almost every one) was received when
   // ReadHeader read the clock, a moment ago: that reading is used again rather than the clock.
   request_context_.received = read_more_ ? std::chrono::steady_clock::now() : request_started_;
+  const std::optional<InlineHead> head = CallInlineHead();
+  if (!head) return OnHandled(InternalErrorResponse(request_.version(), request_.keep_alive()));
+  switch (*head) {
+    case InlineHead::kAnswered:
+      return WriteHeadAnswer(request_context_.received);
+    case InlineHead::kTryInline:
+      break;
+    case InlineHead::kWorkerPool:
+      return ToWorkers();
+  }
   if (std::optional<Response> response = CallInline()) {
     return OnHandled(std::move(*response), request_context_.received);
   }
+  ToWorkers();
+}
+
+template <class Stream>
+void Session<Stream>::ToWorkers() {
   auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
   asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
     Answer answer = self->CallHandler();
@@ -358,6 +339,18 @@ void Session<Stream>::Dispatch() {
       self->OnAnswered(std::move(answer));
     });
   });
+}
+
+template <class Stream>
+std::optional<InlineHead> Session<Stream>::CallInlineHead() {
+  head_answer_.status = 0;
+  head_answer_.fields.clear();
+  try {
+    return ctx_.handler.TryInlineHead(request_, request_context_, head_answer_);
+  } catch (...) {
+    LogHandlerThrew(ctx_.logger, method_, LogPath());
+  }
+  return std::nullopt;
 }
 
 template <class Stream>
@@ -421,6 +414,8 @@ void Session<Stream>::RespondAndClose(unsigned status) {
 template <class Stream>
 void Session<Stream>::Write(std::chrono::steady_clock::time_point now) {
   phase_ = Phase::kWriting;
+  answer_status_ = response_.result_int();
+  answer_keep_alive_ = response_.keep_alive();
   ArmDeadline(now + ctx_.options.read_timeout);
   // FinishResponse framed the body with Content-Length (or none, for a bodiless status); a
   // chunked response is left to Beast's serializer.
@@ -442,11 +437,22 @@ void Session<Stream>::Write(std::chrono::steady_clock::time_point now) {
 }
 
 template <class Stream>
+void Session<Stream>::WriteHeadAnswer(std::chrono::steady_clock::time_point now) {
+  phase_ = Phase::kWriting;
+  answer_status_ = head_answer_.status;
+  answer_keep_alive_ = request_.keep_alive() && !stopping_;
+  ArmDeadline(now + ctx_.options.read_timeout);
+  head_.clear();
+  SerializeHeadAnswer(head_answer_, request_, answer_keep_alive_, head_);
+  asio::async_write(stream_, asio::buffer(head_), Bind(&Session::OnWritten));
+}
+
+template <class Stream>
 void Session<Stream>::OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
   DisarmDeadline();
   Record();
   if (ec) return CloseNow();
-  if (!response_.keep_alive() || stopping_) return CloseGracefully();
+  if (!answer_keep_alive_ || stopping_) return CloseGracefully();
   request_ = {};
   response_ = {};
   DoRead();
@@ -454,7 +460,7 @@ void Session<Stream>::OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
 
 template <class Stream>
 void Session<Stream>::Record() {
-  const unsigned status = response_.result_int();
+  const unsigned status = answer_status_;
   const auto now = std::chrono::steady_clock::now();
   answered_at_ = now;
   const std::chrono::duration<double> elapsed = now - request_started_;

@@ -118,10 +118,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // otherwise runs it on the worker pool and the answer comes back to this I/O thread. The tracked
   // executor keeps Run() from returning while a handler is still at work.
   void Dispatch();
-  // Runs on the I/O thread: the handler's inline answer, if it has one.
+  // Runs on the I/O thread: the handler's inline answer, if it has one; first its fast path
+  // (Handler::TryInlineHead, into head_answer_; nullopt when it threw, which is logged), then
+  // TryInline.
+  std::optional<InlineHead> CallInlineHead();
   std::optional<Response> CallInline();
+  // Writes head_answer_ (an empty body) to request_, as Write does a Response.
+  void WriteHeadAnswer(std::chrono::steady_clock::time_point now);
   // Runs on a worker thread. Reads request_ while the I/O thread leaves it alone (kHandling).
   Answer CallHandler();
+  // Hands request_ to Handler::Respond on the worker pool.
+  void ToWorkers();
   void OnAnswered(Answer answer);
   // `now`: a clock reading taken just before the answer was made on this I/O thread (an inline
   // answer), else nullopt and the clock is read here.
@@ -169,6 +176,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
   Response response_;
+  HeadAnswer head_answer_;  // TryInlineHead's answer, its buffer reused
+  // The status and keep-alive of the answer being written, for Record and OnWritten.
+  unsigned answer_status_ = 0;
+  bool answer_keep_alive_ = false;
   std::string head_;  // response_'s serialised head (and, over TLS, its body), reused
   // A streamed response (kStreaming): its head, the serializer writing it, the producer of its
   // body and the chunk being produced or written.

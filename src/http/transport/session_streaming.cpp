@@ -29,9 +29,9 @@ void Session<Stream>::StartStream(Answer&& answer) {
     producer_ = nullptr;
     return OnHandled(InternalErrorResponse(request_.version(), keep_alive));
   }
-  // Record() reads the status and keep-alive of response_.
-  response_ = Response{stream_head_->result(), stream_head_->version()};
-  response_.keep_alive(stream_head_->keep_alive());
+  // For Record() and EndStream.
+  answer_status_ = stream_head_->result_int();
+  answer_keep_alive_ = stream_head_->keep_alive();
   serializer_.emplace(*stream_head_);
   phase_ = Phase::kStreaming;
   ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
@@ -120,7 +120,7 @@ void Session<Stream>::EndStream(bool complete) {
                      {{"method", std::string(method_)}, {"path", LogPath()}});
     return CloseNow();
   }
-  if (!chunked || !response_.keep_alive() || stopping_) return CloseGracefully();
+  if (!chunked || !answer_keep_alive_ || stopping_) return CloseGracefully();
   request_ = {};
   response_ = {};
   DoRead();
