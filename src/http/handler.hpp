@@ -28,6 +28,8 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 struct RequestContext {
   boost::asio::ip::address peer;  // the socket peer (IPv4-mapped IPv6 is left to core to fold)
   bool tls = false;
+  // When the request was received: for one that came whole with its first bytes, when those
+  // were read; else when its last bytes were.
   std::chrono::steady_clock::time_point received;
 };
 
@@ -54,6 +56,23 @@ struct Answer {
   BodyProducer body;  // empty: `response` is whole
 };
 
+// An answer made on the I/O thread whose body is empty and whose header fields are already
+// serialised (Handler::TryInlineHead): the hot path of forward-auth, which builds no Response.
+struct HeadAnswer {
+  unsigned status = 0;  // 200..599
+  // The header fields, each "Name: value\r\n", in order. Never Content-Length, Connection,
+  // Transfer-Encoding or Server: the transport writes what the request and the status call for
+  // (an empty body, keep-alive), exactly as it would for a Response holding `fields`.
+  std::string fields;
+};
+
+// What TryInlineHead did.
+enum class InlineHead {
+  kAnswered,    // the HeadAnswer is the answer
+  kTryInline,   // not this handler's fast path: TryInline is offered the request next
+  kWorkerPool,  // the request must go to Respond on the worker pool (TryInline is not called)
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
@@ -78,6 +97,17 @@ class Handler {
   virtual std::optional<Response> TryInline(const Request& /*request*/,
                                             const RequestContext& /*context*/) {
     return std::nullopt;
+  }
+
+  // Offered every request first, on the I/O thread, under the same rules as TryInline: may
+  // answer it with a bodiless HeadAnswer (`answer.fields` is empty on entry; its capacity is the
+  // transport's, reused). The answer gets the same limits, metrics and access log as any other,
+  // and the same bytes on the wire as the equivalent Response from TryInline would. Must not
+  // throw (the transport answers 500 if it does, and logs it). The default passes every request
+  // on to TryInline.
+  virtual InlineHead TryInlineHead(const Request& /*request*/, const RequestContext& /*context*/,
+                                   HeadAnswer& /*answer*/) {
+    return InlineHead::kTryInline;
   }
 };
 

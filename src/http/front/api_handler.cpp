@@ -62,6 +62,16 @@ std::optional<Response> ApiHandler::TryInline(const Request& request,
   return std::nullopt;
 }
 
+InlineHead ApiHandler::TryInlineHead(const Request& request, const RequestContext& context,
+                                     HeadAnswer& answer) {
+  if (!Authz::Owns(request)) return InlineHead::kTryInline;
+  if (!authz_.TryAnswerHead(request, context, answer)) return InlineHead::kWorkerPool;
+  // The fields SetApiHeaders sets, as they are written (authz_transport_test.cpp checks that
+  // these bytes equal TryInline's answer's).
+  answer.fields += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+  return InlineHead::kAnswered;
+}
+
 Response ApiHandler::Handle(const Request& request, const RequestContext& context) {
   // The transport normally answers the console and authz through TryInline; this is for any
   // that does not.

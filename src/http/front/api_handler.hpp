@@ -91,6 +91,11 @@ class ApiHandler final : public Handler {
   // and block the I/O thread while it does.)
   std::optional<Response> TryInline(const Request& request, const RequestContext& context) override;
 
+  // /v1/authz's fast path (Authz::TryAnswerHead), with the API headers SetApiHeaders would set;
+  // kWorkerPool where TryInline would decline an authz request; kTryInline for any other.
+  InlineHead TryInlineHead(const Request& request, const RequestContext& context,
+                           HeadAnswer& answer) override;
+
   // The reply Handle sends to an API request (not the console's), before it becomes a Beast
   // response and gets the API headers.
   Reply Serve(const Request& request, const RequestContext& context);

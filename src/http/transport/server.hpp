@@ -1,8 +1,9 @@
 // Server: the HTTP(S) transport of `keyward serve`. It listens on one address, reads requests
 // with Boost.Beast under the limits of ServerOptions, takes the Handler's inline answer when it
-// has one that needs no waiting (Handler::TryInline, on the I/O thread), else hands the request
-// to Handler::Handle on a worker thread pool (handlers may block on the store; the I/O threads
-// never run Handle), and writes the response back on the connection's I/O thread.
+// has one that needs no waiting (Handler::TryInlineHead, then Handler::TryInline, on the I/O
+// thread), else hands the request to Handler::Handle on a worker thread pool (handlers may block
+// on the store; the I/O threads never run Handle), and writes the response back on the
+// connection's I/O thread.
 //
 // Threads: io_threads I/O threads, each running an io_context of its own. The listener (on the
 // first) hands accepted connections to the io_contexts in turn, and a connection stays on its

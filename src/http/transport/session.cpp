@@ -40,48 +40,15 @@ constexpr std::chrono::seconds kLingerTimeout{1};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // Logs the exception a handler threw; called from inside the catch block that caught it.
-void LogHandlerThrew(Logger& logger, const std::string& method, const std::string& path) {
+void LogHandlerThrew(Logger& logger, std::string_view method, const std::string& path) {
   try {
     throw;
   } catch (const std::exception& e) {
-    logger.Error("handler threw", {{"method", method}, {"path", path}, {"error", e.what()}});
+    logger.Error("handler threw",
+                 {{"method", std::string(method)}, {"path", path}, {"error", e.what()}});
   } catch (...) {
-    logger.Error("handler threw", {{"method", method}, {"path", path}});
+    logger.Error("handler threw", {{"method", std::string(method)}, {"path", path}});
   }
-}
-
-// Appends the head of `response` to `out` byte for byte as Beast's serializer writes it: the
-// status line (the reason phrase the response holds, else the standard one) and each field as
-// stored, "Name: value\r\n", then the blank line.
-void SerializeHead(const Response& response, std::string& out) {
-  const unsigned version = response.version();
-  const unsigned code = response.result_int();
-  const char line[] = {'H',
-                       'T',
-                       'T',
-                       'P',
-                       '/',
-                       static_cast<char>('0' + version / 10),
-                       '.',
-                       static_cast<char>('0' + version % 10),
-                       ' ',
-                       static_cast<char>('0' + code / 100),
-                       static_cast<char>('0' + (code / 10) % 10),
-                       static_cast<char>('0' + code % 10),
-                       ' '};
-  out.append(line, sizeof line);
-  const std::string_view reason = response.reason();
-  out.append(reason.data(), reason.size());
-  out.append("\r\n", 2);
-  for (const auto& field : response) {
-    const std::string_view name = field.name_string();
-    const std::string_view value = field.value();
-    out.append(name.data(), name.size());
-    out.append(": ", 2);
-    out.append(value.data(), value.size());
-    out.append("\r\n", 2);
-  }
-  out.append("\r\n", 2);
 }
 
 }  // namespace
@@ -210,8 +177,14 @@ void Session<Stream>::DoRead() {
   timed_out_ = false;
   if (buffer_.size() > 0) return ReadHeader();
   phase_ = Phase::kIdle;
-  ArmDeadline(first_request_ ? accepted_ + ctx_.options.header_timeout
-                             : std::chrono::steady_clock::now() + ctx_.options.idle_timeout);
+  if (first_request_) {
+    ArmDeadline(accepted_ + ctx_.options.header_timeout);
+  } else {
+    // Record read the clock a moment ago, as the answer was written: the idle time starts there.
+    const auto now = answered_at_.value_or(std::chrono::steady_clock::now());
+    answered_at_.reset();
+    ArmDeadline(now + ctx_.options.idle_timeout);
+  }
   stream_.async_read_some(buffer_.prepare(kFirstReadSize), Bind(&Session::OnFirstBytes));
 }
 
@@ -228,6 +201,7 @@ template <class Stream>
 void Session<Stream>::ReadHeader() {
   phase_ = Phase::kReading;
   request_started_ = std::chrono::steady_clock::now();
+  read_more_ = false;
   const auto header_deadline =
       (first_request_ ? accepted_ : request_started_) + ctx_.options.header_timeout;
   first_request_ = false;
@@ -248,6 +222,7 @@ void Session<Stream>::Parse() {
     if (ec) {
       const std::size_t size = beast::read_size(buffer_, kReadSize);
       if (size == 0) return OnReadError(bhttp::error::buffer_overflow);
+      read_more_ = true;
       stream_.async_read_some(buffer_.prepare(size), Bind(&Session::OnReadSome));
       return;
     }
@@ -323,10 +298,29 @@ template <class Stream>
 void Session<Stream>::Dispatch() {
   phase_ = Phase::kHandling;
   request_ = parser_->release();
-  method_ = std::string(MethodForLog(request_));
-  path_ = PathForLog(request_.target());
-  request_context_.received = std::chrono::steady_clock::now();
-  if (std::optional<Response> response = CallInline()) return OnHandled(std::move(*response));
+  method_ = MethodForLog(request_);
+  path_.reset();
+  // A request that came whole with its first bytes (almost every one) was received when
+  // ReadHeader read the clock, a moment ago: that reading is used again rather than the clock.
+  request_context_.received = read_more_ ? std::chrono::steady_clock::now() : request_started_;
+  const std::optional<InlineHead> head = CallInlineHead();
+  if (!head) return OnHandled(InternalErrorResponse(request_.version(), request_.keep_alive()));
+  switch (*head) {
+    case InlineHead::kAnswered:
+      return WriteHeadAnswer(request_context_.received);
+    case InlineHead::kTryInline:
+      break;
+    case InlineHead::kWorkerPool:
+      return ToWorkers();
+  }
+  if (std::optional<Response> response = CallInline()) {
+    return OnHandled(std::move(*response), request_context_.received);
+  }
+  ToWorkers();
+}
+
+template <class Stream>
+void Session<Stream>::ToWorkers() {
   auto work = asio::prefer(executor(), asio::execution::outstanding_work.tracked);
   asio::post(ctx_.workers, [self = this->shared_from_this(), work = std::move(work)]() mutable {
     Answer answer = self->CallHandler();
@@ -337,11 +331,23 @@ void Session<Stream>::Dispatch() {
 }
 
 template <class Stream>
+std::optional<InlineHead> Session<Stream>::CallInlineHead() {
+  head_answer_.status = 0;
+  head_answer_.fields.clear();
+  try {
+    return ctx_.handler.TryInlineHead(request_, request_context_, head_answer_);
+  } catch (...) {
+    LogHandlerThrew(ctx_.logger, method_, LogPath());
+  }
+  return std::nullopt;
+}
+
+template <class Stream>
 std::optional<Response> Session<Stream>::CallInline() {
   try {
     return ctx_.handler.TryInline(request_, request_context_);
   } catch (...) {
-    LogHandlerThrew(ctx_.logger, method_, path_);
+    LogHandlerThrew(ctx_.logger, method_, LogPath());
   }
   return InternalErrorResponse(request_.version(), request_.keep_alive());
 }
@@ -351,7 +357,7 @@ Answer Session<Stream>::CallHandler() {
   try {
     return ctx_.handler.Respond(request_, request_context_);
   } catch (...) {
-    LogHandlerThrew(ctx_.logger, method_, path_);
+    LogHandlerThrew(ctx_.logger, method_, LogPath());
   }
   return Answer{InternalErrorResponse(request_.version(), request_.keep_alive()), {}};
 }
@@ -365,38 +371,41 @@ void Session<Stream>::OnAnswered(Answer answer) {
 }
 
 template <class Stream>
-void Session<Stream>::OnHandled(Response response) {
+void Session<Stream>::OnHandled(Response response,
+                                std::optional<std::chrono::steady_clock::time_point> now) {
   response_ = std::move(response);
   const bool keep_alive = request_.keep_alive() && !stopping_;
   try {
     FinishResponse(response_, request_, keep_alive);
   } catch (const std::exception& e) {
     ctx_.logger.Error("invalid response",
-                      {{"method", method_}, {"path", path_}, {"error", e.what()}});
+                      {{"method", std::string(method_)}, {"path", LogPath()}, {"error", e.what()}});
     response_ = InternalErrorResponse(request_.version(), keep_alive);
   }
-  Write();
+  Write(now.value_or(std::chrono::steady_clock::now()));
 }
 
 template <class Stream>
 void Session<Stream>::RespondAndClose(unsigned status) {
   unsigned version = 11;
-  method_.clear();
-  path_.clear();
+  method_ = {};
+  path_.emplace();
   if (parser_ && parser_->is_header_done()) {
     const auto& header = parser_->get();
     version = header.version();
-    method_ = std::string(MethodForLog(header));
+    method_ = MethodForLog(header);
     path_ = PathForLog(header.target());
   }
   response_ = TransportErrorResponse(status, version, ctx_.options.body_limit);
-  Write();
+  Write(std::chrono::steady_clock::now());
 }
 
 template <class Stream>
-void Session<Stream>::Write() {
+void Session<Stream>::Write(std::chrono::steady_clock::time_point now) {
   phase_ = Phase::kWriting;
-  ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
+  answer_status_ = response_.result_int();
+  answer_keep_alive_ = response_.keep_alive();
+  ArmDeadline(now + ctx_.options.read_timeout);
   // FinishResponse framed the body with Content-Length (or none, for a bodiless status); a
   // chunked response is left to Beast's serializer.
   if (response_.chunked()) {
@@ -417,11 +426,22 @@ void Session<Stream>::Write() {
 }
 
 template <class Stream>
+void Session<Stream>::WriteHeadAnswer(std::chrono::steady_clock::time_point now) {
+  phase_ = Phase::kWriting;
+  answer_status_ = head_answer_.status;
+  answer_keep_alive_ = request_.keep_alive() && !stopping_;
+  ArmDeadline(now + ctx_.options.read_timeout);
+  head_.clear();
+  SerializeHeadAnswer(head_answer_, request_, answer_keep_alive_, head_);
+  asio::async_write(stream_, asio::buffer(head_), Bind(&Session::OnWritten));
+}
+
+template <class Stream>
 void Session<Stream>::OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
   DisarmDeadline();
   Record();
   if (ec) return CloseNow();
-  if (!response_.keep_alive() || stopping_) return CloseGracefully();
+  if (!answer_keep_alive_ || stopping_) return CloseGracefully();
   request_ = {};
   response_ = {};
   DoRead();
@@ -429,15 +449,22 @@ void Session<Stream>::OnWritten(beast::error_code ec, std::size_t /*bytes*/) {
 
 template <class Stream>
 void Session<Stream>::Record() {
-  const unsigned status = response_.result_int();
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - request_started_;
+  const unsigned status = answer_status_;
+  const auto now = std::chrono::steady_clock::now();
+  answered_at_ = now;
+  const std::chrono::duration<double> elapsed = now - request_started_;
   ctx_.metrics.ObserveRequest(method_, status, elapsed.count());
   if (!ctx_.options.access_log) return;
-  ctx_.logger.Info("request", {{"method", method_},
-                               {"path", path_},
+  ctx_.logger.Info("request", {{"method", std::string(method_)},
+                               {"path", LogPath()},
                                {"status", status},
                                {"duration_ms", elapsed.count() * 1000.0},
                                {"peer", peer_text_}});
+}
+
+template <class Stream>
+std::string Session<Stream>::LogPath() const {
+  return path_ ? *path_ : PathForLog(request_.target());
 }
 
 template <class Stream>
@@ -479,8 +506,12 @@ template void Session<PlainStream>::DisarmDeadline();
 template void Session<TlsStream>::DisarmDeadline();
 template void Session<PlainStream>::DoRead();
 template void Session<TlsStream>::DoRead();
-template void Session<PlainStream>::OnHandled(Response);
-template void Session<TlsStream>::OnHandled(Response);
+template void Session<PlainStream>::OnHandled(Response,
+                                              std::optional<std::chrono::steady_clock::time_point>);
+template void Session<TlsStream>::OnHandled(Response,
+                                            std::optional<std::chrono::steady_clock::time_point>);
+template std::string Session<PlainStream>::LogPath() const;
+template std::string Session<TlsStream>::LogPath() const;
 template void Session<PlainStream>::Record();
 template void Session<TlsStream>::Record();
 template void Session<PlainStream>::CloseGracefully();

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -117,20 +118,34 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // otherwise runs it on the worker pool and the answer comes back to this I/O thread. The tracked
   // executor keeps Run() from returning while a handler is still at work.
   void Dispatch();
-  // Runs on the I/O thread: the handler's inline answer, if it has one.
+  // Runs on the I/O thread: the handler's inline answer, if it has one; first its fast path
+  // (Handler::TryInlineHead, into head_answer_; nullopt when it threw, which is logged), then
+  // TryInline.
+  std::optional<InlineHead> CallInlineHead();
   std::optional<Response> CallInline();
+  // Writes head_answer_ (an empty body) to request_, as Write does a Response.
+  void WriteHeadAnswer(std::chrono::steady_clock::time_point now);
   // Runs on a worker thread. Reads request_ while the I/O thread leaves it alone (kHandling).
   Answer CallHandler();
+  // Hands request_ to Handler::Respond on the worker pool.
+  void ToWorkers();
   void OnAnswered(Answer answer);
-  void OnHandled(Response response);
+  // `now`: a clock reading taken just before the answer was made on this I/O thread (an inline
+  // answer), else nullopt and the clock is read here.
+  void OnHandled(Response response,
+                 std::optional<std::chrono::steady_clock::time_point> now = std::nullopt);
   void RespondAndClose(unsigned status);
   // Writes response_: its head serialised into head_ (as Beast's serializer would write it),
-  // then the body, in one gathered write.
-  void Write();
+  // then the body, in one gathered write, within read_timeout of `now` (a reading of the clock
+  // taken no earlier than the answer was ready to write, or just before).
+  void Write(std::chrono::steady_clock::time_point now);
   void OnWritten(beast::error_code ec, std::size_t bytes);
   // Latency metric and access log line of the request just answered. Never headers, never the
-  // query string.
+  // query string. Takes the clock once; DoRead's idle deadline then starts from that reading.
   void Record();
+  // The current request's path as it may be logged (PathForLog), made on demand: most requests
+  // are never logged, so the hot path builds no string for them.
+  std::string LogPath() const;
   // Sends our FIN (or TLS close_notify), then drains what the peer still sends for a moment.
   void CloseGracefully();
   void Drain();
@@ -161,6 +176,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
   Response response_;
+  HeadAnswer head_answer_;  // TryInlineHead's answer, its buffer reused
+  // The status and keep-alive of the answer being written, for Record and OnWritten.
+  unsigned answer_status_ = 0;
+  bool answer_keep_alive_ = false;
   std::string head_;  // response_'s serialised head (and, over TLS, its body), reused
   // A streamed response (kStreaming): its head, the serializer writing it, the producer of its
   // body and the chunk being produced or written.
@@ -170,9 +189,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string chunk_;
   RequestContext request_context_;
   std::string peer_text_;
-  std::string method_;  // of the current request, for the metric and the access log
-  std::string path_;    // PathForLog of the current request
+  // MethodForLog of the current request, for the metric and the access log: a view of a static
+  // name (Beast's own for a known method, else "[unknown]"), so nothing to copy.
+  std::string_view method_;
+  // PathForLog of the current request, made only when a log line needs it (LogPath): set by
+  // RespondAndClose, which answers before request_ holds the request; else made from request_.
+  std::optional<std::string> path_;
   std::chrono::steady_clock::time_point request_started_ = std::chrono::steady_clock::now();
+  // The clock as Record read it when the last answer was written: DoRead's idle deadline starts
+  // there instead of reading the clock again a moment later.
+  std::optional<std::chrono::steady_clock::time_point> answered_at_;
   const std::chrono::steady_clock::time_point accepted_ = std::chrono::steady_clock::now();
   std::optional<std::string> limited_address_;  // LimitedAddress of the peer
   std::array<char, 4096> drain_{};
@@ -184,6 +210,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::uint64_t timer_generation_ = 0;
   bool timer_waiting_ = false;
   bool header_checked_ = false;    // OnHeader has run for the current request
+  bool read_more_ = false;         // the current request needed reads after its first bytes (Parse)
   std::size_t header_fields_ = 0;  // fields of the current request's header section
   Phase phase_ = Phase::kIdle;
   bool registered_ = false;

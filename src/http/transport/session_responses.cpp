@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -49,6 +50,68 @@ void FinishResponse(Response& response, const Request& request, bool keep_alive)
   if (bodiless) response.erase(bhttp::field::content_length);
   // HEAD is answered with GET's headers, Content-Length included, and no body.
   if (request.method() == bhttp::verb::head) response.body().clear();
+}
+
+void SerializeHead(const Response& response, std::string& out) {
+  const unsigned version = response.version();
+  const unsigned code = response.result_int();
+  const char line[] = {'H',
+                       'T',
+                       'T',
+                       'P',
+                       '/',
+                       static_cast<char>('0' + version / 10),
+                       '.',
+                       static_cast<char>('0' + version % 10),
+                       ' ',
+                       static_cast<char>('0' + code / 100),
+                       static_cast<char>('0' + (code / 10) % 10),
+                       static_cast<char>('0' + code % 10),
+                       ' '};
+  out.append(line, sizeof line);
+  const std::string_view reason = response.reason();
+  out.append(reason.data(), reason.size());
+  out.append("\r\n", 2);
+  for (const auto& field : response) {
+    const std::string_view name = field.name_string();
+    const std::string_view value = field.value();
+    out.append(name.data(), name.size());
+    out.append(": ", 2);
+    out.append(value.data(), value.size());
+    out.append("\r\n", 2);
+  }
+  out.append("\r\n", 2);
+}
+
+void SerializeHeadAnswer(const HeadAnswer& answer, const Request& request, bool keep_alive,
+                         std::string& out) {
+  const unsigned version = request.version();
+  const unsigned code = answer.status;
+  const char line[] = {'H',
+                       'T',
+                       'T',
+                       'P',
+                       '/',
+                       static_cast<char>('0' + version / 10),
+                       '.',
+                       static_cast<char>('0' + version % 10),
+                       ' ',
+                       static_cast<char>('0' + code / 100),
+                       static_cast<char>('0' + (code / 10) % 10),
+                       static_cast<char>('0' + code % 10),
+                       ' '};
+  out.append(line, sizeof line);
+  const std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(code));
+  out.append(reason.data(), reason.size());
+  out.append("\r\n", 2);
+  out += answer.fields;
+  // As Beast's keep_alive() leaves a response that had no Connection field: HTTP/1.1 says only
+  // "close", HTTP/1.0 only "keep-alive".
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  const bool bodiless = code < 200 || code == 204 || code == 304;
+  if (!bodiless) out += "Content-Length: 0\r\n";
+  out.append("\r\n", 2);
 }
 
 std::string PathForLog(std::string_view target) {

@@ -24,6 +24,19 @@ Response TransportErrorResponse(unsigned status, unsigned version, std::size_t b
 // (the caller answers 500).
 void FinishResponse(Response& response, const Request& request, bool keep_alive);
 
+// Appends the head of `response` to `out` byte for byte as Beast's serializer writes it: the
+// status line (the reason phrase the response holds, else the standard one) and each field as
+// stored, "Name: value\r\n", then the blank line.
+void SerializeHead(const Response& response, std::string& out);
+
+// Appends to `out` the head the transport writes for `answer` to `request`: the same bytes as
+// SerializeHead of a Response with `answer`'s status and fields (standard reason phrase) once
+// FinishResponse(response, request, keep_alive) has made it fit, i.e. the fields, then the
+// Connection field where the version and `keep_alive` call for one, then Content-Length: 0
+// (none for 1xx, 204 and 304), then the blank line. No body follows, even for GET.
+void SerializeHeadAnswer(const HeadAnswer& answer, const Request& request, bool keep_alive,
+                         std::string& out);
+
 // `target` as it may be logged: the path without its query string or fragment (a token in a
 // query string must never reach a log), with every path segment that may carry a secret once
 // percent-decoded (secret_scan.hpp MayCarrySecret: "kw_" anywhere, or a long base62 run such as

@@ -25,13 +25,13 @@ void Session<Stream>::StartStream(Answer&& answer) {
     stream_head_.emplace(PrepareStreamHead(std::move(answer.response), request_, keep_alive));
   } catch (const std::exception& e) {
     ctx_.logger.Error("invalid response",
-                      {{"method", method_}, {"path", path_}, {"error", e.what()}});
+                      {{"method", std::string(method_)}, {"path", LogPath()}, {"error", e.what()}});
     producer_ = nullptr;
     return OnHandled(InternalErrorResponse(request_.version(), keep_alive));
   }
-  // Record() reads the status and keep-alive of response_.
-  response_ = Response{stream_head_->result(), stream_head_->version()};
-  response_.keep_alive(stream_head_->keep_alive());
+  // For Record() and EndStream.
+  answer_status_ = stream_head_->result_int();
+  answer_keep_alive_ = stream_head_->keep_alive();
   serializer_.emplace(*stream_head_);
   phase_ = Phase::kStreaming;
   ArmDeadline(std::chrono::steady_clock::now() + ctx_.options.read_timeout);
@@ -63,9 +63,10 @@ BodyStep Session<Stream>::CallProducer() {
     return producer_(chunk_);
   } catch (const std::exception& e) {
     ctx_.logger.Error("body producer threw",
-                      {{"method", method_}, {"path", path_}, {"error", e.what()}});
+                      {{"method", std::string(method_)}, {"path", LogPath()}, {"error", e.what()}});
   } catch (...) {
-    ctx_.logger.Error("body producer threw", {{"method", method_}, {"path", path_}});
+    ctx_.logger.Error("body producer threw",
+                      {{"method", std::string(method_)}, {"path", LogPath()}});
   }
   return BodyStep::kFailed;
 }
@@ -115,10 +116,11 @@ void Session<Stream>::EndStream(bool complete) {
   chunk_.shrink_to_fit();
   Record();
   if (!complete) {
-    ctx_.logger.Warn("streamed response cut short", {{"method", method_}, {"path", path_}});
+    ctx_.logger.Warn("streamed response cut short",
+                     {{"method", std::string(method_)}, {"path", LogPath()}});
     return CloseNow();
   }
-  if (!chunked || !response_.keep_alive() || stopping_) return CloseGracefully();
+  if (!chunked || !answer_keep_alive_ || stopping_) return CloseGracefully();
   request_ = {};
   response_ = {};
   DoRead();

@@ -260,27 +260,62 @@ unsigned StatusFor(core::Outcome outcome) {
   return 401;
 }
 
+// Writes the fields of the answer for `outcome` to `sink` (Set(name, value)), in order;
+// `verification` (may be null) supplies the key and Retry-After.
+template <class Sink>
+void WriteFields(Sink& sink, core::Outcome outcome, const core::Verification* verification) {
+  const unsigned status = StatusFor(outcome);
+  sink.Set("X-Keyward-Outcome", core::OutcomeName(outcome));
+  if (status == 401) sink.Set(bh::to_string(bh::field::www_authenticate), "Bearer");
+  if (outcome == core::Outcome::kRateLimited) {
+    const std::int64_t wait = verification != nullptr ? verification->retry_after_seconds : 0;
+    sink.Set(bh::to_string(bh::field::retry_after),
+             std::to_string(std::max<std::int64_t>(wait, 1)));
+  }
+  if (status == 200 && verification != nullptr && verification->key) {
+    sink.Set("X-Keyward-Key-Id", std::to_string(verification->key->id));
+    sink.Set("X-Keyward-Key-Name", PercentEncode(verification->key->name));
+    if (verification->role != nullptr) {
+      sink.Set("X-Keyward-Role", PercentEncode(verification->role->name));
+    }
+  }
+}
+
+// Sets each field on a Response.
+struct ResponseSink {
+  Response& response;
+  void Set(std::string_view name, std::string_view value) { response.set(name, value); }
+};
+
+// Appends each field to a HeadAnswer's text, as Beast's serializer writes it.
+struct TextSink {
+  std::string& out;
+  void Set(std::string_view name, std::string_view value) {
+    out.append(name.data(), name.size());
+    out.append(": ", 2);
+    out.append(value.data(), value.size());
+    out.append("\r\n", 2);
+  }
+};
+
 // The answer for `outcome`; `verification` (may be null) supplies the key and Retry-After.
 Response MakeAnswer(const Request& request, core::Outcome outcome,
                     const core::Verification* verification) {
   const unsigned status = StatusFor(outcome);
   Response response{static_cast<bh::status>(status), request.version()};
-  response.set("X-Keyward-Outcome", core::OutcomeName(outcome));
-  if (status == 401) response.set(bh::field::www_authenticate, "Bearer");
-  if (outcome == core::Outcome::kRateLimited) {
-    const std::int64_t wait = verification != nullptr ? verification->retry_after_seconds : 0;
-    response.set(bh::field::retry_after, std::to_string(std::max<std::int64_t>(wait, 1)));
-  }
-  if (status == 200 && verification != nullptr && verification->key) {
-    response.set("X-Keyward-Key-Id", std::to_string(verification->key->id));
-    response.set("X-Keyward-Key-Name", PercentEncode(verification->key->name));
-    if (verification->role != nullptr) {
-      response.set("X-Keyward-Role", PercentEncode(verification->role->name));
-    }
-  }
+  ResponseSink sink{response};
+  WriteFields(sink, outcome, verification);
   response.keep_alive(request.keep_alive());
   response.content_length(0);
   return response;
+}
+
+// The same answer as MakeAnswer, as a HeadAnswer.
+void MakeHeadAnswer(HeadAnswer& answer, core::Outcome outcome,
+                    const core::Verification* verification) {
+  answer.status = StatusFor(outcome);
+  TextSink sink{answer.fields};
+  WriteFields(sink, outcome, verification);
 }
 
 }  // namespace
@@ -327,6 +362,35 @@ Response Authz::Answer(const Request& request, const RequestContext& context) co
 
 std::optional<Response> Authz::Decide(const Request& request, const RequestContext& context,
                                       bool may_wait) const {
+  std::optional<Response> response;
+  const bool answered = Judge(request, context, may_wait,
+                              [&](core::Outcome outcome, const core::Verification* verification) {
+                                response = MakeAnswer(request, outcome, verification);
+                              });
+  if (!answered) return std::nullopt;
+  return response;
+}
+
+bool Authz::TryAnswerHead(const Request& request, const RequestContext& context,
+                          HeadAnswer& answer) const {
+  const auto make = [&](core::Outcome outcome, const core::Verification* verification) {
+    MakeHeadAnswer(answer, outcome, verification);
+  };
+  try {
+    return Judge(request, context, /*may_wait=*/false, make);
+  } catch (const std::exception& e) {
+    logger_.Error("authz failed", {{"exception", boost::json::string(e.what())}});
+  } catch (...) {
+    logger_.Error("authz failed", {{"exception", "unknown"}});
+  }
+  answer.fields.clear();
+  make(core::Outcome::kUnavailable, nullptr);
+  return true;
+}
+
+template <class Make>
+bool Authz::Judge(const Request& request, const RequestContext& context, bool may_wait,
+                  Make&& make) const {
   const std::string_view target = request.target();
   const std::size_t q = target.find('?');
   const std::string_view query =
@@ -338,7 +402,8 @@ std::optional<Response> Authz::Decide(const Request& request, const RequestConte
   if (presented.token.empty() || presented.conflict ||
       (!query.empty() && HasTokenShape(DecodeForScan(query)))) {
     metrics_.IncrementVerification(core::OutcomeName(core::Outcome::kMalformed));
-    return MakeAnswer(request, core::Outcome::kMalformed, nullptr);
+    make(core::Outcome::kMalformed, nullptr);
+    return true;
   }
   RequiredPermissions required;
   if (!query.empty()) required.AddQuery(query);
@@ -352,7 +417,7 @@ std::optional<Response> Authz::Decide(const Request& request, const RequestConte
   const auto started = std::chrono::steady_clock::now();
   core::Verification result = verifier_.Verify(verify);
   // Nothing was done: the request is answered, and counted in the metrics, where it may wait.
-  if (result.deferred) return std::nullopt;
+  if (result.deferred) return false;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   metrics_.ObserveVerification("authz", took.count());
   // A name no key can hold was kept out of the chain's check; it still refuses the request
@@ -371,7 +436,8 @@ std::optional<Response> Authz::Decide(const Request& request, const RequestConte
                  {{"parameter", required.near_miss()}, {"expected", "permission"}});
   }
   metrics_.IncrementVerification(core::OutcomeName(result.outcome));
-  return MakeAnswer(request, result.outcome, &result);
+  make(result.outcome, &result);
+  return true;
 }
 
 Response Authz::FailureAnswer(const Request& request) {

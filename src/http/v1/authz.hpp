@@ -87,10 +87,22 @@ class Authz {
   std::optional<Response> TryAnswerSafely(const Request& request,
                                           const RequestContext& context) const;
 
+  // TryAnswerSafely's answer as a HeadAnswer (handler.hpp), for the transport's fast path: its
+  // status and its fields (in the order the Response holds them; not the ones the front door or
+  // the transport add), appended to `answer.fields`, and true; false where TryAnswerSafely
+  // answers nullopt. Never throws.
+  bool TryAnswerHead(const Request& request, const RequestContext& context,
+                     HeadAnswer& answer) const;
+
  private:
   // Answer's work; nullopt only when `may_wait` is false and the chain deferred the request.
   std::optional<Response> Decide(const Request& request, const RequestContext& context,
                                  bool may_wait) const;
+  // Decide's work for any kind of answer: calls make(outcome, verification or null) once and
+  // answers true, or answers false (only when `may_wait` is false and the chain deferred).
+  template <class Make>
+  bool Judge(const Request& request, const RequestContext& context, bool may_wait,
+             Make&& make) const;
 
   const core::Verifier& verifier_;
   Metrics& metrics_;
