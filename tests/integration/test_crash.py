@@ -34,6 +34,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+import traceback
 import unittest
 
 from harness import BASE62, KeywardTestCase, make_token, tail
@@ -125,7 +126,6 @@ class Client:
         self.roles = []
         self.accounts = []
         self.inflight = None
-        self.acked = 0
 
     def fresh(self, what):
         self.serial += 1
@@ -402,24 +402,27 @@ class CrashDurability(KeywardTestCase):
         progress = [0]
 
         def run(client):
-            while not stop.is_set():
-                op = client.next_op()
-                headers = dict(op.headers or {})
-                try:
-                    resp = server.request(op.method, op.path, body=op.body, headers=headers,
-                                          token=self.admin if op.token else None)
-                except (OSError, http.client.HTTPException):
-                    client.inflight = op  # no answer: its outcome is unknown
-                    return
-                if resp.status != op.expect:
-                    errors.append("client %d: %r answered %r (expected %d)"
-                                  % (client.number, op, resp, op.expect))
-                    stop.set()
-                    return
-                op.apply(resp.json() if resp.body else None)
-                client.acked += 1
-                with lock:
-                    progress[0] += 1
+            try:
+                while not stop.is_set():
+                    op = client.next_op()
+                    try:
+                        resp = server.request(op.method, op.path, body=op.body,
+                                              headers=op.headers,
+                                              token=self.admin if op.token else None)
+                    except (OSError, http.client.HTTPException):
+                        client.inflight = op  # no answer: its outcome is unknown
+                        return
+                    if resp.status != op.expect:
+                        errors.append("client %d: %r answered %r (expected %d)"
+                                      % (client.number, op, resp, op.expect))
+                        stop.set()
+                        return
+                    op.apply(resp.json() if resp.body else None)
+                    with lock:
+                        progress[0] += 1
+            except Exception:  # a bug of the test itself: fail, never hang or pass
+                errors.append("client %d: %s" % (client.number, traceback.format_exc()))
+                stop.set()
 
         for client in clients:
             client.inflight = None
