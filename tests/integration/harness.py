@@ -9,6 +9,7 @@ test ends, and must exit 0 within STOP_DEADLINE seconds (the graceful stop is be
 test). Temporary directories are removed even on failure. Standard library only.
 """
 
+import json
 import os
 import re
 import stat
@@ -157,6 +158,34 @@ class KeywardTestCase(unittest.TestCase):
         self.assertEqual(resp.status, 201, resp)
         self.assertIsNotNone(session, "no %s cookie in %r" % (SESSION_COOKIE, resp.headers))
         return session
+
+    def restart_server(self, server):
+        """Starts a server on `server`'s data directory (and pepper), `server` being stopped or
+        killed first; stopped like any other when the test ends."""
+        self.assertFalse(server.running(), "restart of a server that still runs")
+        return self.start_server(data_dir=server.data_dir, extra_args=server.extra_args,
+                                 key_file=False, env=server.extra_env)
+
+    def list_all(self, server, token, path):
+        """Every item of a paged list (docs/api.md "Lists"), newest first."""
+        items, cursor = [], None
+        sep = "&" if "?" in path else "?"
+        for _ in range(1000):
+            page_path = path + sep + "limit=500" + ("&cursor=" + cursor if cursor else "")
+            resp = server.get(page_path, token=token)
+            self.assertEqual(resp.status, 200, resp)
+            page = resp.json()
+            items.extend(page["items"])
+            cursor = page["nextCursor"]
+            if cursor is None:
+                return items
+        self.fail("the cursor of %s never ended" % path)
+
+    def audit_export(self, server, token):
+        """The whole audit trail from GET /v1/audit/export (JSON lines), oldest first."""
+        resp = server.get("/v1/audit/export?format=jsonl", token=token)
+        self.assertEqual(resp.status, 200, resp)
+        return [json.loads(line) for line in resp.text.splitlines() if line.strip()]
 
     def audit_events(self, server, token, **filters):
         """Every audit event matching the filters (action=..., target=...), newest first."""

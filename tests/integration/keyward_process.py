@@ -167,11 +167,17 @@ class Server:
                                  "stderr:\n%s" % (self.exit_code, tail(self.stderr())))
 
     def kill(self):
+        """SIGKILL (no graceful stop) and wait until the process is gone. Idempotent."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
         if self.proc is not None:
             self.exit_code = self.proc.returncode
+
+    @property
+    def db_path(self):
+        """The embedded store's file, DATA_DIR/keyward.db (docs/api.md "Command line")."""
+        return os.path.join(self.data_dir, "keyward.db")
 
     def stdout(self):
         with open(self.stdout_path, "rb") as f:
