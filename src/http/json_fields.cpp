@@ -7,15 +7,19 @@
 #include <array>
 #include <utility>
 
+#include "core/crypto/token.hpp"
+#include "core/secret_shape.hpp"
 #include "core/time_zone.hpp"
 #include "http/json_duplicate_keys.hpp"
-#include "http/secret_scan.hpp"
 
 namespace keyward::http {
 
 namespace json = boost::json;
 
 namespace {
+
+static_assert(core::kSecretShapePrefix == core::kTokenPrefix &&
+              core::kSecretShapePublicId == core::kPublicIdLength);
 
 constexpr std::array<std::string_view, 5> kCredentialMembers = {
     "key", "password", "currentPassword", "newPassword", "secretKey"};
@@ -27,14 +31,14 @@ std::string MemberPath(const std::string& path, std::string_view name) {
 // The path of the first string or member name of `v` that looks like a secret.
 std::optional<std::string> FindSecret(const json::value& v, const std::string& path) {
   if (const json::string* s = v.if_string()) {
-    if (LooksLikeSecret(*s)) return path;
+    if (core::LooksLikeSecret(*s)) return path;
   } else if (const json::array* a = v.if_array()) {
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (auto found = FindSecret((*a)[i], path + "[" + std::to_string(i) + "]")) return found;
     }
   } else if (const json::object* o = v.if_object()) {
     for (const auto& member : *o) {
-      if (LooksLikeSecret(member.key())) return MemberPath(path, "(omitted)");
+      if (core::LooksLikeSecret(member.key())) return MemberPath(path, "(omitted)");
       if (std::find(kCredentialMembers.begin(), kCredentialMembers.end(), member.key()) !=
           kCredentialMembers.end()) {
         continue;

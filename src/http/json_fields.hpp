@@ -30,8 +30,8 @@ enum class SecretScan { kRefuse, kNone };
 core::Result<boost::json::object> ParseBody(std::string_view body,
                                             SecretScan scan = SecretScan::kRefuse);
 // kInvalidArgument (kSecretInField, naming the path, never the value) when a string of `body`, or
-// a member name, looks like a token or a secret (secret_scan.hpp LooksLikeSecret): a value typed
-// into a name, a description or an address would be kept, answered, audited and forwarded.
+// a member name, looks like a token or a secret (core/secret_shape.hpp LooksLikeSecret): a value
+// typed into a name, a description or an address would be kept, answered, audited and forwarded.
 // Members that carry a credential by design are not searched: `key` (POST /v1/keys/verify), the
 // passwords (`password`, `currentPassword`, `newPassword`) and the Deep Security dialect's
 // `secretKey` (ignored when a client sends a key object back). A member name that looks like a

@@ -75,27 +75,6 @@ bool HasBareSecretShape(std::string_view text) {
   return false;
 }
 
-bool LooksLikeSecret(std::string_view text) {
-  if (HasTokenShape(text)) return true;
-  std::size_t run = 0;
-  bool upper = false;
-  bool lower = false;
-  bool digit = false;
-  for (const char c : text) {
-    if (!IsBase62(c)) {
-      run = 0;
-      upper = lower = digit = false;
-      continue;
-    }
-    ++run;
-    upper = upper || (c >= 'A' && c <= 'Z');
-    lower = lower || (c >= 'a' && c <= 'z');
-    digit = digit || (c >= '0' && c <= '9');
-    if (run >= kBareSecretRun && upper && lower && digit) return true;
-  }
-  return false;
-}
-
 bool MayCarrySecret(std::string_view text) {
   const std::string decoded = DecodeForScan(text);
   return HasTokenPrefix(decoded) || HasBareSecretShape(decoded);

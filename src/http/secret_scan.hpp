@@ -29,12 +29,6 @@ bool HasTokenShape(std::string_view text);
 // Whether `text` holds a run of at least kBareSecretRun base62 characters.
 bool HasBareSecretShape(std::string_view text);
 
-// Whether `text`, a value typed where no credential belongs (a name, a description, an address),
-// may be a token or a secret pasted there: it holds a token's start (HasTokenShape), or a run of
-// kBareSecretRun base62 characters mixing upper case, lower case and digits, as every secret
-// does. A run of fewer kinds (a hex digest, "aaaa...") is not taken for one.
-bool LooksLikeSecret(std::string_view text);
-
 // Whether a piece of a path or a method, once decoded, may carry a secret: it holds "kw_"
 // anywhere or the shape of a bare secret.
 bool MayCarrySecret(std::string_view text);

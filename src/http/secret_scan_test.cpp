@@ -44,23 +44,6 @@ TEST(HasBareSecretShape, FindsALongBase62Run) {
                                   std::string(kBareSecretRun - 1, 'a')));
 }
 
-TEST(LooksLikeSecret, FindsATokenOrAMixedBase62Run) {
-  EXPECT_TRUE(LooksLikeSecret(kToken));
-  EXPECT_TRUE(LooksLikeSecret("pasted kw_AbCdEfGhIjKl here"));
-  // A secret alone: 43 random base62 characters mix every kind.
-  EXPECT_TRUE(LooksLikeSecret("x VWmt0tjmiuXXDFv4Bo2dylRk5gWGva2d8f4dRuMAOLf x"));
-  EXPECT_TRUE(LooksLikeSecret(std::string(30, 'a') + "B1"));
-  // A long run of fewer kinds is a digest or filler, not a secret.
-  EXPECT_FALSE(LooksLikeSecret(std::string(300, 'a')));
-  EXPECT_FALSE(LooksLikeSecret("3f2a9c0d4e5b6a7f8091a2b3c4d5e6f70123456789abcdef0123456789abcdef"));
-  EXPECT_FALSE(LooksLikeSecret("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"));
-  // Kinds spread over shorter runs do not add up.
-  EXPECT_FALSE(LooksLikeSecret(std::string(20, 'a') + " " + std::string(20, 'B') + " 1234"));
-  EXPECT_FALSE(LooksLikeSecret(std::string(30, 'a') + "B"));  // 31 characters
-  EXPECT_FALSE(LooksLikeSecret("Splunk forwarder (production, eu-west-1)"));
-  EXPECT_FALSE(LooksLikeSecret("kw_short"));
-}
-
 TEST(MayCarrySecret, JudgesTheDecodedText) {
   EXPECT_TRUE(MayCarrySecret("%6Bw_AbCd"));
   EXPECT_TRUE(MayCarrySecret(kToken.substr(16)));

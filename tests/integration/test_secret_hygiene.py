@@ -17,8 +17,8 @@ the pepper too (its base64 text and its raw bytes), in:
 
 Nothing may be found. (What this found: a token typed into a name, a description, an address, a
 permission or a member name was kept, answered, audited and forwarded, and echoed by error
-messages; request bodies holding one are now refused, naming the field: docs/api.md
-"Conventions".) The test is one scenario (the places are searched once the secrets exist)
+messages, in query values too; request bodies holding one are now refused, naming the field, and
+messages write "(omitted)" for it: docs/api.md "Conventions".) The test is one scenario (the places are searched once the secrets exist)
 with a subTest per place, so that a failure names the place and the secret's label, never the
 secret itself."""
 
