@@ -418,8 +418,12 @@ class SecretHygiene(KeywardTestCase):
             self.vo("POST", VO_BASE, admin, body=[{"name": value, "role": "Auditor",
                                                    "monthsToExpiration": 1}])
             self.vo("GET", VO_BASE, admin, headers={"TMV1-Filter": "name eq '%s'" % value})
-            self.server.get("/v1/audit?actor=" + urllib.parse.quote(value), token=admin)
-            self.server.get("/v1/apikeys?role=" + urllib.parse.quote(value), token=admin)
+            self.vo("GET", VO_BASE, admin, headers={"TMV1-Filter": "name eq '%s' x" % value})
+            self.vo("GET", VO_BASE, admin, headers={"TMV1-Filter": value})
+            # Query values that error messages name (a token's "kw_" is refused before).
+            for query in ("/v1/audit?actor=", "/v1/audit?since=", "/v1/apikeys?role=",
+                          "/v1/apikeys?status=", "/v1/apikeys?expiresBefore="):
+                self.server.get(query + urllib.parse.quote(value), token=admin)
         # Refused naming the field, never echoing the value, on every surface.
         self.assert_error(self.server.post("/v1/apikeys", {"name": token, "role": "Auditor"},
                                            token=admin), 400, "invalid_argument", field="name")
