@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/locale.hpp"
 #include "core/messages.hpp"
 
 namespace keyward::core {
