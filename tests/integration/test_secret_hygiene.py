@@ -334,7 +334,8 @@ class SecretHygiene(KeywardTestCase):
         rotated_away = keys[0]["secret"]  # rotated without a grace period: dead at once
         current = "/v1/apikeys/current"
 
-        def unauthenticated(resp):
+        def refused(resp):
+            """Not served: a credential error, a refusal, or the throttle."""
             self.assertIn(resp.status, (400, 401, 403, 429), resp)
 
         # The expiring key expires.
@@ -346,26 +347,26 @@ class SecretHygiene(KeywardTestCase):
             # Wrong secrets, on every surface (each counts towards its key's lockout, so the
             # bootstrap key, which the test goes on using, gets only one).
             wrong = wrong_secret_token(token)
-            unauthenticated(self.server.get(current, token=wrong))
+            refused(self.server.get(current, token=wrong))
             if token != admin:
-                unauthenticated(self.ds("GET", "/api/apikeys/current", wrong))
-                unauthenticated(self.vo("GET", VO_BASE, wrong))
-                unauthenticated(self.server.get("/v1/authz/orders",
+                refused(self.ds("GET", "/api/apikeys/current", wrong))
+                refused(self.vo("GET", VO_BASE, wrong))
+                refused(self.server.get("/v1/authz/orders",
                                                 headers={"X-API-Key": wrong}))
                 self.server.post("/v1/keys/verify", {"key": wrong}, token=admin)
             # The real token through every way it is taken, and ways it is not.
             self.server.get(current, token=token)
             self.server.get("/v1/authz/orders?permission=orders:read",
                             headers={"Authorization": "Bearer " + token})
-            unauthenticated(self.server.get(current, headers={"Authorization": "Basic " +
+            refused(self.server.get(current, headers={"Authorization": "Basic " +
                                                               base64.b64encode(
                                                                   token.encode()).decode()}))
-            unauthenticated(self.server.get(current, headers={"Authorization": token}))
-            unauthenticated(self.server.get(current, headers={"X-API-Key": token}))
-            unauthenticated(self.server.get(current, token=token[:-1]))  # malformed
-            unauthenticated(self.server.get(current, token=token + "x"))
-            unauthenticated(self.server.get(current, token=token[16:]))  # the secret alone
-            unauthenticated(self.server.get(current, token=token,
+            refused(self.server.get(current, headers={"Authorization": token}))
+            refused(self.server.get(current, headers={"X-API-Key": token}))
+            refused(self.server.get(current, token=token[:-1]))  # malformed
+            refused(self.server.get(current, token=token + "x"))
+            refused(self.server.get(current, token=token[16:]))  # the secret alone
+            refused(self.server.get(current, token=token,
                                             headers={"api-secret-key": admin}
                                             if token != admin else {"api-secret-key": tokens[1]}))
             # In a query string and a path.
@@ -380,8 +381,8 @@ class SecretHygiene(KeywardTestCase):
         # Disabled, expired, locked, deleted, suspended and fenced keys, and a rotated-away secret.
         for token in (keys[3]["secret"], keys[5]["secret"], keys[2]["secret"],
                       expiring["secret"], rotated_away, robots[1][1]):
-            unauthenticated(self.server.get(current, token=token))
-            unauthenticated(self.ds("GET", "/api/apikeys/current", token))
+            refused(self.server.get(current, token=token))
+            refused(self.ds("GET", "/api/apikeys/current", token))
             self.server.post("/v1/keys/verify", {"key": token}, token=admin)
         self.assertEqual(self.server.get(current, token=fenced["secret"]).status, 403)
 
