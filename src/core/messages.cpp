@@ -6,6 +6,7 @@
 #include <array>
 
 #include "core/locale.hpp"
+#include "core/secret_shape.hpp"
 
 namespace keyward::core {
 namespace {
@@ -28,10 +29,11 @@ std::string RenderMessage(Msg msg, Locale locale, const std::vector<std::string>
   if (index >= kTemplates.size()) return "?";
   const char* tmpl = locale == Locale::kJaJp ? kTemplates[index].ja : kTemplates[index].en;
   // Arguments are often what the caller sent (a field name, a value): bounded, so a 60 KB field
-  // name does not come back as a 60 KB message.
+  // name does not come back as a 60 KB message, and never repeating a token or a secret typed
+  // where a name or a value belongs (a query's `role`, `status`, `since`, ...).
   std::vector<std::string> bounded;
   bounded.reserve(args.size());
-  for (const auto& a : args) bounded.push_back(BoundEcho(a));
+  for (const auto& a : args) bounded.push_back(LooksLikeSecret(a) ? "(omitted)" : BoundEcho(a));
   fmt::dynamic_format_arg_store<fmt::format_context> store;
   for (const auto& a : bounded) store.push_back(a);
   try {

@@ -68,6 +68,7 @@ enum class Locale;
   X(kPayloadTooLarge, "the request body is larger than {0} bytes", "リクエスト本文が {0} バイトを超えています") \
   X(kTwoCredentials, "the request carries more than one credential", "リクエストに複数の認証情報が含まれています") \
   X(kTokenInQuery, "credentials must not be sent in the query string", "認証情報をクエリ文字列で送信しないでください") \
+  X(kSecretInField, "credentials must not be sent in field {0}", "フィールド {0} で認証情報を送信しないでください") \
   X(kMethodNotAllowed, "method {0} is not allowed here", "メソッド {0} はここでは使用できません") \
   X(kRouteNotFound, "no such endpoint: {0}", "エンドポイント {0} は存在しません") \
   X(kPepperMismatch, "the pepper does not match this store's fingerprint", "pepper がこのストアのフィンガープリントと一致しません") \

@@ -4,14 +4,59 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
+#include "core/crypto/token.hpp"
+#include "core/secret_shape.hpp"
 #include "core/time_zone.hpp"
 #include "http/json_duplicate_keys.hpp"
 
 namespace keyward::http {
 
 namespace json = boost::json;
+
+namespace {
+
+static_assert(core::kSecretShapePrefix == core::kTokenPrefix &&
+              core::kSecretShapePublicId == core::kPublicIdLength);
+
+constexpr std::array<std::string_view, 5> kCredentialMembers = {
+    "key", "password", "currentPassword", "newPassword", "secretKey"};
+
+std::string MemberPath(const std::string& path, std::string_view name) {
+  return path.empty() ? std::string(name) : path + "." + std::string(name);
+}
+
+// The path of the first string or member name of `v` that looks like a secret.
+std::optional<std::string> FindSecret(const json::value& v, const std::string& path) {
+  if (const json::string* s = v.if_string()) {
+    if (core::LooksLikeSecret(*s)) return path;
+  } else if (const json::array* a = v.if_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (auto found = FindSecret((*a)[i], path + "[" + std::to_string(i) + "]")) return found;
+    }
+  } else if (const json::object* o = v.if_object()) {
+    for (const auto& member : *o) {
+      if (core::LooksLikeSecret(member.key())) return MemberPath(path, "(omitted)");
+      if (std::find(kCredentialMembers.begin(), kCredentialMembers.end(), member.key()) !=
+          kCredentialMembers.end()) {
+        continue;
+      }
+      if (auto found = FindSecret(member.value(), MemberPath(path, member.key()))) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+core::Status RefuseSecrets(const json::value& body) {
+  if (std::optional<std::string> path = FindSecret(body, "")) {
+    return core::InvalidArgument(core::Msg::kSecretInField, *path, {*path});
+  }
+  return core::Ok();
+}
 
 json::value TimeOrNull(const std::optional<core::Time>& t, std::string_view zone) {
   if (!t) return nullptr;
@@ -86,7 +131,7 @@ json::object ListJson(json::array items, const std::optional<std::string>& next)
   return o;
 }
 
-core::Result<json::object> ParseBody(std::string_view body) {
+core::Result<json::object> ParseBody(std::string_view body, SecretScan scan) {
   const bool blank = std::all_of(body.begin(), body.end(), [](char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   });
@@ -101,6 +146,8 @@ core::Result<json::object> ParseBody(std::string_view body) {
     return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
                            {"the request body", "a JSON object"});
   }
+  // Before the duplicate check, whose error names a member: never one that is a token.
+  if (scan == SecretScan::kRefuse) KW_RETURN_IF_ERROR(RefuseSecrets(v));
   // json::parse kept the last of any duplicate keys; a second reading finds them.
   if (std::optional<std::string> duplicate = FindDuplicateKey(body)) {
     return core::InvalidArgument(core::Msg::kDuplicateField, *duplicate, {*duplicate});

@@ -18,10 +18,25 @@
 
 namespace keyward::http {
 
+// Whether a request body is searched for credentials typed where none belongs (RefuseSecrets).
+// Sign-in alone reads its body unsearched: its email and password are checked and never kept,
+// and a token typed as the email is answered like any wrong email.
+enum class SecretScan { kRefuse, kNone };
+
 // The request body as a JSON object; an empty body is {}. Errors: kMalformedJson when it is not
-// JSON, kInvalidArgument when it is JSON but not an object, or when one of its objects (at any
-// depth) holds a key twice (naming its path, e.g. "role" or "items[0].name").
-core::Result<boost::json::object> ParseBody(std::string_view body);
+// JSON, kInvalidArgument when it is JSON but not an object, when it carries a credential where
+// none belongs (RefuseSecrets), or when one of its objects (at any depth) holds a key twice
+// (naming its path, e.g. "role" or "items[0].name").
+core::Result<boost::json::object> ParseBody(std::string_view body,
+                                            SecretScan scan = SecretScan::kRefuse);
+// kInvalidArgument (kSecretInField, naming the path, never the value) when a string of `body`, or
+// a member name, looks like a token or a secret (core/secret_shape.hpp LooksLikeSecret): a value
+// typed into a name, a description or an address would be kept, answered, audited and forwarded.
+// Members that carry a credential by design are not searched: `key` (POST /v1/keys/verify), the
+// passwords (`password`, `currentPassword`, `newPassword`) and the Deep Security dialect's
+// `secretKey` (ignored when a client sends a key object back). A member name that looks like a
+// secret is named "(omitted)". Paths read as FindDuplicateKey's ("[0].name" in an array body).
+core::Status RefuseSecrets(const boost::json::value& body);
 // A body that takes no fields (enable, disable, lock, unlock, ...): its first member is unknown.
 core::Status ParseNoFields(const boost::json::object& body);
 // A list envelope {"items": [...], "nextCursor": "..." | null}.

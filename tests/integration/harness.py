@@ -98,9 +98,10 @@ class KeywardTestCase(unittest.TestCase):
         self.addCleanup(self._tmp.cleanup)
         self.workdir = self._tmp.name
 
-    def start_server(self, **kwargs):
-        """Starts a server; it is stopped (and its clean exit asserted) when the test ends."""
-        server = Server(self.workdir, **kwargs)
+    def start_server(self, server_class=None, **kwargs):
+        """Starts a server; it is stopped (and its clean exit asserted) when the test ends.
+        `server_class` is Server or a subclass of it (one that records its exchanges, say)."""
+        server = (server_class or Server)(self.workdir, **kwargs)
         self.addCleanup(server.kill)  # runs last: never leave a process behind
         self.addCleanup(server.stop)
         server.start()

@@ -25,7 +25,7 @@ core::Result<const core::SessionAuth*> CallSession(const Call& call) {
 
 core::Result<Reply> SignIn(const Services& services, const Call& call) {
   const core::SessionService& sessions = services.sessions;
-  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body()));
+  KW_ASSIGN_OR_RETURN(json::object body, ParseBody(call.body(), SecretScan::kNone));
   KW_ASSIGN_OR_RETURN(SignInInput input, ParseSignIn(body));
   KW_ASSIGN_OR_RETURN(core::SignedIn signed_in,
                       sessions.SignIn(input.email, input.password, call.client_ip));

@@ -167,6 +167,7 @@ core::Result<json::array> ParseArrayBody(std::string_view body, std::size_t max_
                            {ec.message()});
   }
   if (!v.is_array()) return Refusal(Render(Words::kBodyNotArray, locale));
+  KW_RETURN_IF_ERROR(RefuseSecrets(v));
   if (std::optional<std::string> duplicate = FindDuplicateKey(body)) {
     return core::InvalidArgument(core::Msg::kDuplicateField, *duplicate, {*duplicate});
   }
