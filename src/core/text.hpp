@@ -34,6 +34,18 @@ inline std::string_view TrimOws(std::string_view text) {
   return text;
 }
 
+// Whether `a` and `b` are equal with ASCII letters compared regardless of case (HTTP field names,
+// schemes, media types, filter keywords). Reads nothing past either view. (Boost 1.74's
+// beast::iequals reads one byte past the end when only the last characters differ in case.)
+inline bool AsciiIEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 // A dialect's attributes (Role::attributes, Account::attributes): at most `max_bytes` bytes.
 // The adapter that writes them makes them valid JSON; core only bounds them.
 Status ValidateAttributes(std::string_view text, std::size_t max_bytes,

@@ -22,8 +22,7 @@ constexpr std::array<std::string_view, 7> kCredentialParams = {
 // another scheme (RFC 7235: the scheme is case-insensitive).
 std::optional<std::string> SchemeToken(std::string_view value, std::string_view scheme) {
   value = core::TrimOws(value);
-  if (value.size() <= scheme.size() ||
-      !boost::beast::iequals(value.substr(0, scheme.size()), scheme))
+  if (value.size() <= scheme.size() || !core::AsciiIEquals(value.substr(0, scheme.size()), scheme))
     return std::nullopt;
   const std::string_view rest = value.substr(scheme.size());
   if (rest.front() != ' ' && rest.front() != '\t') return std::nullopt;
@@ -53,7 +52,7 @@ core::Result<std::optional<std::string>> ExtractCredential(const Request& reques
     std::string token;
     if (field.name() == bh::field::authorization) {
       token = AuthorizationToken(field.value(), schemes);
-    } else if (boost::beast::iequals(field.name_string(), kSecretKeyHeader)) {
+    } else if (core::AsciiIEquals(field.name_string(), kSecretKeyHeader)) {
       token = std::string(core::TrimOws(field.value()));
     } else {
       continue;
@@ -72,9 +71,8 @@ core::Status CheckQueryForCredentials(const boost::urls::params_view& params) {
     // Boost.URL has decoded the name and value once; DecodeForScan decodes what was encoded
     // twice. No management API parameter carries "kw_", so the prefix anywhere is refused.
     const std::string key = DecodeForScan(param.key);
-    const bool named =
-        std::any_of(kCredentialParams.begin(), kCredentialParams.end(),
-                    [&](std::string_view n) { return boost::beast::iequals(key, n); });
+    const bool named = std::any_of(kCredentialParams.begin(), kCredentialParams.end(),
+                                   [&](std::string_view n) { return core::AsciiIEquals(key, n); });
     const bool token =
         HasTokenPrefix(key) || (param.has_value && HasTokenPrefix(DecodeForScan(param.value)));
     if (named || token) {

@@ -23,7 +23,7 @@ core::Status RequireJsonContentType(const Request& request) {
   if (request.count(bhttp::field::content_type) == 1) {
     const std::string_view value = request[bhttp::field::content_type];
     const std::string_view media_type = core::TrimOws(value.substr(0, value.find(';')));
-    if (boost::beast::iequals(media_type, kJson)) return core::Ok();
+    if (core::AsciiIEquals(media_type, kJson)) return core::Ok();
   }
   return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
                          {std::string(kField), std::string(kJson)}, std::string(kField));

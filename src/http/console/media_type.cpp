@@ -1,4 +1,5 @@
 #include "http/console/media_type.hpp"
+#include "core/text.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -33,7 +34,7 @@ std::optional<std::string_view> MediaTypeFor(std::string_view path) {
   if (dot == std::string_view::npos) return std::nullopt;
   const std::string_view extension = name.substr(dot + 1);
   for (const auto& [ext, type] : kTypes) {
-    if (boost::beast::iequals(ext, extension)) return type;
+    if (core::AsciiIEquals(ext, extension)) return type;
   }
   return std::nullopt;
 }

@@ -64,7 +64,7 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     const std::optional<int> weight =
         semicolon == std::string_view::npos ? 1000 : Weight(element.substr(semicolon + 1));
     const int w = weight.value_or(0);
-    if (boost::beast::iequals(coding, "gzip") || boost::beast::iequals(coding, "x-gzip")) {
+    if (core::AsciiIEquals(coding, "gzip") || core::AsciiIEquals(coding, "x-gzip")) {
       gzip = std::max(gzip.value_or(0), w);
     } else if (coding == "*") {
       any = std::max(any.value_or(0), w);

@@ -31,7 +31,7 @@ bool OnlyChunked(const RequestHeader& header) {
       const std::string_view item = core::TrimOws(list.substr(0, comma));
       if (!item.empty()) {
         ++codings;
-        chunked = beast::iequals(item, "chunked");
+        chunked = core::AsciiIEquals(item, "chunked");
       }
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);

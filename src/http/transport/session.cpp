@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "core/net/ip.hpp"
+#include "core/text.hpp"
 #include "http/reply.hpp"
 #include "http/transport/request_framing.hpp"
 #include "http/transport/session_internal.hpp"
@@ -259,7 +260,7 @@ bool Session<Stream>::OnHeader() {
   ArmDeadline(request_started_ + ctx_.options.read_timeout);
   // Clients such as curl wait for 100 Continue before sending a large body.
   if (header.version() >= 11 && !parser_->is_done() &&
-      beast::iequals(header[bhttp::field::expect], "100-continue")) {
+      core::AsciiIEquals(header[bhttp::field::expect], "100-continue")) {
     asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                       Bind(&Session::OnContinueWritten));
     return false;

@@ -208,7 +208,8 @@ class RequiredPermissions {
 // scheme is case-insensitive).
 std::string_view BearerToken(std::string_view value) {
   value = core::TrimOws(value);
-  if (value.size() <= kBearer.size() || !beast::iequals(value.substr(0, kBearer.size()), kBearer))
+  if (value.size() <= kBearer.size() ||
+      !core::AsciiIEquals(value.substr(0, kBearer.size()), kBearer))
     return {};
   const std::string_view rest = value.substr(kBearer.size());
   if (rest.front() != ' ' && rest.front() != '\t') return {};
@@ -227,8 +228,8 @@ PresentedToken FindToken(const Request& request) {
     std::string_view token;
     if (field.name() == bh::field::authorization) {
       token = BearerToken(field.value());
-    } else if (beast::iequals(field.name_string(), kSecretKeyHeader) ||
-               beast::iequals(field.name_string(), kApiKeyHeader)) {
+    } else if (core::AsciiIEquals(field.name_string(), kSecretKeyHeader) ||
+               core::AsciiIEquals(field.name_string(), kApiKeyHeader)) {
       token = core::TrimOws(field.value());
     }
     if (token.empty()) continue;

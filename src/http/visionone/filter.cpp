@@ -1,4 +1,5 @@
 #include "http/visionone/filter.hpp"
+#include "core/text.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -56,7 +57,7 @@ class Parser {
 
   bool AcceptKeyword(std::string_view keyword) {
     const std::string_view word = PeekWord();
-    if (!boost::beast::iequals(word, keyword)) return false;
+    if (!core::AsciiIEquals(word, keyword)) return false;
     pos_ += word.size();
     return true;
   }
@@ -145,8 +146,8 @@ class Parser {
     }
     if (!field) {
       // A keyword where a term belongs is a missing term, not an unknown field.
-      if (boost::beast::iequals(word, "and") || boost::beast::iequals(word, "or") ||
-          boost::beast::iequals(word, "eq")) {
+      if (core::AsciiIEquals(word, "and") || core::AsciiIEquals(word, "or") ||
+          core::AsciiIEquals(word, "eq")) {
         return Failed(FilterErrorKind::kExpectedTerm);
       }
       return Failed(FilterErrorKind::kUnknownField);
