@@ -278,9 +278,9 @@ bool Session<Stream>::OnHeader() {
   const auto& header = parser_->get();
   // A request whose end cannot be told is refused before any of its body is read, and the
   // connection closed, so that none of its bytes is ever taken for the next request.
-  if (FramingFault(header)) {
+  if (const std::optional<std::string_view> fault = FramingFault(header)) {
     DisarmDeadline();
-    RespondAndClose(400);
+    RespondAndClose(400, *fault);
     return false;
   }
   header_fields_ = FieldCount(header);
@@ -309,7 +309,7 @@ void Session<Stream>::OnBody() {
   // trailers, so a request that sends any is refused rather than trimmed: a client that sends
   // a credential or an address there is not one to serve. See docs/security.md.
   if (parser_->chunked() && FieldCount(parser_->get()) != header_fields_) {
-    return RespondAndClose(400);
+    return RespondAndClose(400, "trailer fields after a chunked body");
   }
   Dispatch();
 }
@@ -318,14 +318,16 @@ template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code ec) {
   DisarmDeadline();
   if (timed_out_) return RespondAndClose(408);
-  if (ec == bhttp::error::header_limit) return RespondAndClose(431);
+  if (ec == bhttp::error::header_limit) {
+    return RespondAndClose(431, std::to_string(ctx_.options.header_limit));
+  }
   if (ec == bhttp::error::body_limit) return RespondAndClose(413);
   // The peer went away, mid-request or not: there is no one to answer.
   if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
     return CloseNow();
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-    return RespondAndClose(400);
+    return RespondAndClose(400, ParseFault(ec));
   }
   CloseNow();  // a socket error
 }
@@ -390,7 +392,7 @@ void Session<Stream>::OnHandled(Response response) {
 }
 
 template <class Stream>
-void Session<Stream>::RespondAndClose(unsigned status) {
+void Session<Stream>::RespondAndClose(unsigned status, std::string_view detail) {
   unsigned version = 11;
   method_.clear();
   path_.clear();
@@ -400,7 +402,7 @@ void Session<Stream>::RespondAndClose(unsigned status) {
     method_ = std::string(MethodForLog(header));
     path_ = PathForLog(header.target());
   }
-  response_ = TransportErrorResponse(status, version, ctx_.options.body_limit);
+  response_ = TransportErrorResponse(status, version, ctx_.options.body_limit, detail);
   Write();
 }
 

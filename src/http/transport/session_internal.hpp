@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -123,7 +124,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Answer CallHandler();
   void OnAnswered(Answer answer);
   void OnHandled(Response response);
-  void RespondAndClose(unsigned status);
+  // Answers the transport's own refusal (session_responses.hpp TransportErrorResponse: `detail`
+  // is the fault of a 400, the header limit of a 431) and closes the connection.
+  void RespondAndClose(unsigned status, std::string_view detail = {});
   // Writes response_: its head serialised into head_ (as Beast's serializer would write it),
   // then the body, in one gathered write.
   void Write();
