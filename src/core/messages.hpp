@@ -66,6 +66,8 @@ enum class Locale;
   X(kRoleInUse, "role {0} is in use by {1} keys or accounts", "ロール {0} は {1} 個のキーまたはアカウントで使用されています") \
   X(kTokenExists, "the account already has an authentication token; delete the existing token first", "このアカウントには既に認証トークンがあります。先に既存のトークンを削除してください") \
   X(kPayloadTooLarge, "the request body is larger than {0} bytes", "リクエスト本文が {0} バイトを超えています") \
+  X(kHttpMalformed, "the request is not valid HTTP: {0}", "リクエストが有効な HTTP ではありません: {0}") \
+  X(kHeadersTooLarge, "the request line and header fields are larger than {0} bytes", "リクエスト行とヘッダーフィールドが {0} バイトを超えています") \
   X(kTwoCredentials, "the request carries more than one credential", "リクエストに複数の認証情報が含まれています") \
   X(kTokenInQuery, "credentials must not be sent in the query string", "認証情報をクエリ文字列で送信しないでください") \
   X(kSecretInField, "credentials must not be sent in field {0}", "フィールド {0} で認証情報を送信しないでください") \

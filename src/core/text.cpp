@@ -114,6 +114,15 @@ std::optional<Error> FaultError(TextFault fault, std::string_view field) {
 
 }  // namespace
 
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t start = pos;
+    if (!DecodeUtf8(text, pos)) return start;
+  }
+  return std::nullopt;
+}
+
 std::string NameKey(std::string_view name) {
   std::string key(name);
   // Bytes of multibyte UTF-8 sequences are all >= 0x80, so folding bytes folds only ASCII.

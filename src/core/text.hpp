@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,10 @@ Status ValidateName(std::string_view name, std::string_view field = "name");
 // Validates a description: at most 1024 code points of valid UTF-8, no control characters
 // other than tab and line breaks (LF, CR).
 Status ValidateDescription(std::string_view text, std::string_view field = "description");
+// Where `text` stops being valid UTF-8 (RFC 3629: no overlong forms, surrogates, code points
+// past U+10FFFF or truncated sequences): the offset of the first byte of the first bad sequence,
+// or nullopt when all of it is valid.
+std::optional<std::size_t> FirstInvalidUtf8(std::string_view text);
 // `text` without the spaces and tabs at either end (HTTP's optional whitespace, RFC 9110 5.6.3).
 // Inline: forward-auth trims header values on every request.
 inline std::string_view TrimOws(std::string_view text) {

@@ -2,13 +2,18 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/stream_parser.hpp>
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "core/crypto/token.hpp"
 #include "core/secret_shape.hpp"
+#include "core/text.hpp"
 #include "core/time_zone.hpp"
 #include "http/json_duplicate_keys.hpp"
 
@@ -131,17 +136,44 @@ json::object ListJson(json::array items, const std::optional<std::string>& next)
   return o;
 }
 
+namespace {
+
+// Why and where `body` is not JSON, the parser having stopped at byte `at` with `ec`. JSON text is
+// UTF-8 (RFC 8259 8.1), so a byte that is not comes first; then a control character where the
+// parser stopped (one that must be escaped in a string, such as NUL); else the parser's own word
+// ("syntax error", "too deep", "extra data", ...).
+std::string JsonFault(std::string_view body, std::size_t at, const boost::system::error_code& ec) {
+  if (const std::optional<std::size_t> bad = core::FirstInvalidUtf8(body)) {
+    return "invalid UTF-8 at byte " + std::to_string(*bad);
+  }
+  if (at < body.size() && static_cast<unsigned char>(body[at]) < 0x20) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(body[at]);
+    return std::string("an unescaped control character 0x") + kHex[byte >> 4] + kHex[byte & 15] +
+           " at byte " + std::to_string(at);
+  }
+  return ec.message() + " at byte " + std::to_string(at);
+}
+
+}  // namespace
+
 core::Result<json::object> ParseBody(std::string_view body, SecretScan scan) {
   const bool blank = std::all_of(body.begin(), body.end(), [](char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
   });
   if (blank) return json::object{};
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::stream_parser parser;
+  std::size_t at = parser.write(body.data(), body.size(), ec);
+  if (!ec) {
+    parser.finish(ec);
+    at = body.size();
+  }
   if (ec) {
     return core::MakeError(core::ErrorCode::kMalformedJson, core::Msg::kMalformedJson,
-                           {ec.message()});
+                           {JsonFault(body, at, ec)});
   }
+  json::value v = parser.release();
   if (!v.is_object()) {
     return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kWrongType,
                            {"the request body", "a JSON object"});

@@ -27,6 +27,27 @@ TEST(JsonFields, MalformedBodyIsMalformedJson) {
   EXPECT_EQ(body.error().code, core::ErrorCode::kMalformedJson);
 }
 
+TEST(JsonFields, MalformedJsonSaysWhatAndWhere) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"{\"name\": \"a\xff\"}", "invalid UTF-8 at byte 11"},
+      {"{\"name\": \"\xc0\xaf\"}", "invalid UTF-8 at byte 10"},      // overlong
+      {"{\"name\": \"\xed\xa0\x80\"}", "invalid UTF-8 at byte 10"},  // a surrogate
+      {std::string_view("{\"name\": \"a\0b\"}", 15),
+       "an unescaped control character 0x00 at byte 11"},
+      {"{\"name\": \"a\tb\"}", "an unescaped control character 0x09 at byte 11"},
+      {"{\"name\" 1}", "syntax error at byte 8"},
+      {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+       "too deep at byte 32"},
+      {"{\"name\": ", "incomplete JSON at byte 9"},
+  };
+  for (const auto& [text, fault] : cases) {
+    auto body = ParseBody(text);
+    ASSERT_FALSE(body.has_value()) << text;
+    EXPECT_EQ(body.error().code, core::ErrorCode::kMalformedJson) << text;
+    EXPECT_EQ(body.error().Message(), "the request body is not valid JSON: " + std::string(fault));
+  }
+}
+
 TEST(JsonFields, NonObjectBodyIsInvalidArgument) {
   auto body = ParseBody("[1, 2]");
   ASSERT_FALSE(body.has_value());

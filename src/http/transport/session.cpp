@@ -251,9 +251,9 @@ bool Session<Stream>::OnHeader() {
   const auto& header = parser_->get();
   // A request whose end cannot be told is refused before any of its body is read, and the
   // connection closed, so that none of its bytes is ever taken for the next request.
-  if (FramingFault(header)) {
+  if (const std::optional<std::string_view> fault = FramingFault(header)) {
     DisarmDeadline();
-    RespondAndClose(400);
+    RespondAndClose(400, *fault);
     return false;
   }
   header_fields_ = FieldCount(header);
@@ -282,7 +282,7 @@ void Session<Stream>::OnBody() {
   // trailers, so a request that sends any is refused rather than trimmed: a client that sends
   // a credential or an address there is not one to serve. See docs/security.md.
   if (parser_->chunked() && FieldCount(parser_->get()) != header_fields_) {
-    return RespondAndClose(400);
+    return RespondAndClose(400, "trailer fields after a chunked body");
   }
   Dispatch();
 }
@@ -291,7 +291,11 @@ template <class Stream>
 void Session<Stream>::OnReadError(beast::error_code ec) {
   DisarmDeadline();
   if (timed_out_) return RespondAndClose(408);
-  if (const std::optional<unsigned> status = ReadErrorStatus(ec)) return RespondAndClose(*status);
+  if (const std::optional<unsigned> status = ReadErrorStatus(ec)) {
+    if (*status == 431) return RespondAndClose(431, std::to_string(ctx_.options.header_limit));
+    if (*status == 400) return RespondAndClose(400, ParseFault(ec));
+    return RespondAndClose(*status);
+  }
   CloseNow();  // the peer went away, or a socket error: there is no one to answer
 }
 
@@ -387,7 +391,7 @@ void Session<Stream>::OnHandled(Response response,
 }
 
 template <class Stream>
-void Session<Stream>::RespondAndClose(unsigned status) {
+void Session<Stream>::RespondAndClose(unsigned status, std::string_view detail) {
   unsigned version = 11;
   method_ = {};
   path_.emplace();
@@ -397,7 +401,7 @@ void Session<Stream>::RespondAndClose(unsigned status) {
     method_ = MethodForLog(header);
     path_ = PathForLog(header.target());
   }
-  response_ = TransportErrorResponse(status, version, ctx_.options.body_limit);
+  response_ = TransportErrorResponse(status, version, ctx_.options.body_limit, detail);
   Write(std::chrono::steady_clock::now());
 }
 

@@ -134,7 +134,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // answer), else nullopt and the clock is read here.
   void OnHandled(Response response,
                  std::optional<std::chrono::steady_clock::time_point> now = std::nullopt);
-  void RespondAndClose(unsigned status);
+  // Answers the transport's own refusal (session_responses.hpp TransportErrorResponse: `detail`
+  // is the fault of a 400, the header limit of a 431) and closes the connection.
+  void RespondAndClose(unsigned status, std::string_view detail = {});
   // Writes response_: its head serialised into head_ (as Beast's serializer would write it),
   // then the body, in one gathered write, within read_timeout of `now` (a reading of the clock
   // taken no earlier than the answer was ready to write, or just before).

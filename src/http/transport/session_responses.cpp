@@ -1,5 +1,6 @@
 #include "http/transport/session_responses.hpp"
 
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/json/object.hpp>
@@ -24,11 +25,18 @@ constexpr std::size_t kMaxLoggedPath = 256;
 
 }  // namespace
 
-Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit) {
+Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit,
+                                std::string_view detail) {
   Response response;
   if (status == 413) {
     response = JsonErrorResponse(status, version, core::ErrorCode::kPayloadTooLarge,
                                  core::Msg::kPayloadTooLarge, {std::to_string(body_limit)});
+  } else if (status == 400) {
+    response = JsonErrorResponse(status, version, core::ErrorCode::kInvalidArgument,
+                                 core::Msg::kHttpMalformed, {std::string(detail)});
+  } else if (status == 431) {
+    response = JsonErrorResponse(status, version, core::ErrorCode::kInvalidArgument,
+                                 core::Msg::kHeadersTooLarge, {std::string(detail)});
   } else {
     response = Response{static_cast<bhttp::status>(status), version};
     SetApiHeaders(response);
@@ -36,6 +44,19 @@ Response TransportErrorResponse(unsigned status, unsigned version, std::size_t b
   response.keep_alive(false);
   response.prepare_payload();
   return response;
+}
+
+std::string ParseFault(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::bad_method) return "a malformed method";
+  if (ec == bhttp::error::bad_target) return "a malformed request target";
+  if (ec == bhttp::error::bad_version) return "a malformed HTTP version";
+  if (ec == bhttp::error::bad_field) return "a malformed header field name";
+  if (ec == bhttp::error::bad_value) {
+    return "a header field value with a control character (such as NUL)";
+  }
+  if (ec == bhttp::error::bad_line_ending) return "a line not ended by CRLF";
+  if (ec == bhttp::error::bad_chunk) return "a malformed chunk size in a chunked body";
+  return ec.message();  // "bad Content-Length", "multiple Content-Length", "bad obs-fold", ...
 }
 
 void FinishResponse(Response& response, const Request& request, bool keep_alive) {

@@ -3,6 +3,8 @@
 // thread-safe.
 #pragma once
 
+#include <boost/system/error_code.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -11,12 +13,18 @@
 
 namespace keyward::http {
 
-// The response for a request the transport refuses itself: 400 (malformed HTTP), 408 (read
-// timeout), 413 (body over `body_limit`: JSON error "payload_too_large") or 431 (header block
-// too large), in HTTP `version` (10 or 11), always with Connection: close and the headers of
-// every API answer (reply.hpp SetApiHeaders). Statuses other than 413 carry no body: the status
-// says all the transport knows.
-Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit);
+// The response for a request the transport refuses itself: 400 (malformed HTTP: JSON error
+// "invalid_argument" naming `detail`, the fault found), 408 (read timeout: no body), 413 (body
+// over `body_limit`: JSON error "payload_too_large") or 431 (header block too large: JSON error
+// "invalid_argument" naming the limit, `detail` bytes), in HTTP `version` (10 or 11), always with
+// Connection: close and the headers of every API answer (reply.hpp SetApiHeaders).
+Response TransportErrorResponse(unsigned status, unsigned version, std::size_t body_limit,
+                                std::string_view detail = {});
+
+// What a Beast parse error (boost::beast::http::error) says of the request, for the 400 that
+// refuses it: the part of the request at fault, e.g. "bad Content-Length", "a header field value
+// with a control character (such as NUL)".
+std::string ParseFault(const boost::system::error_code& ec);
 
 // Makes `response` fit to answer `request`: HTTP version, keep-alive, Content-Length; removes
 // any Server header (versions are not advertised), the body of a 1xx/204/304, and the body

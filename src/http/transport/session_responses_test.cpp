@@ -1,6 +1,8 @@
 #include "http/transport/session_responses.hpp"
 #include "http/reply.hpp"
 
+#include <boost/beast/http/error.hpp>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -68,13 +70,41 @@ TEST(TransportErrorResponse, Answers413WithThePayloadTooLargeJsonError) {
   EXPECT_EQ(response[bhttp::field::content_length], std::to_string(response.body().size()));
 }
 
+TEST(TransportErrorResponse, Answers400WithAJsonErrorNamingTheFault) {
+  const Response response = TransportErrorResponse(400, 11, 1, "bad Content-Length");
+  EXPECT_EQ(response.result_int(), 400u);
+  EXPECT_EQ(
+      response.body(),
+      R"({"error":{"code":"invalid_argument","message":"the request is not valid HTTP: bad Content-Length"}})");
+  EXPECT_EQ(response[bhttp::field::content_type], "application/json");
+  EXPECT_EQ(response[bhttp::field::content_length], std::to_string(response.body().size()));
+}
+
+TEST(TransportErrorResponse, Answers431WithAJsonErrorNamingTheLimit) {
+  const Response response = TransportErrorResponse(431, 11, 1, "16384");
+  EXPECT_EQ(response.result_int(), 431u);
+  EXPECT_EQ(
+      response.body(),
+      R"({"error":{"code":"invalid_argument","message":"the request line and header fields are larger than 16384 bytes"}})");
+}
+
 TEST(TransportErrorResponse, ClosesTheConnectionForEveryStatus) {
-  for (unsigned status : {400u, 408u, 431u}) {
-    const Response response = TransportErrorResponse(status, 11, 1);
+  for (unsigned status : {400u, 408u, 413u, 431u}) {
+    const Response response = TransportErrorResponse(status, 11, 1, "x");
     EXPECT_EQ(response.result_int(), status);
     EXPECT_FALSE(response.keep_alive());
-    EXPECT_EQ(response[bhttp::field::content_length], "0");
+    EXPECT_EQ(response[bhttp::field::content_length], std::to_string(response.body().size()));
   }
+  EXPECT_EQ(TransportErrorResponse(408, 11, 1).body(), "");
+}
+
+TEST(ParseFault, NamesThePartOfTheRequestAtFault) {
+  EXPECT_EQ(ParseFault(bhttp::error::bad_content_length), "bad Content-Length");
+  EXPECT_EQ(ParseFault(bhttp::error::multiple_content_length), "multiple Content-Length");
+  EXPECT_EQ(ParseFault(bhttp::error::bad_transfer_encoding), "bad Transfer-Encoding");
+  EXPECT_EQ(ParseFault(bhttp::error::bad_value),
+            "a header field value with a control character (such as NUL)");
+  EXPECT_EQ(ParseFault(bhttp::error::bad_chunk), "a malformed chunk size in a chunked body");
 }
 
 TEST(TransportErrorResponse, CarriesTheApiHeadersForEveryStatus) {
