@@ -291,9 +291,9 @@ core::Status SqliteStore::TransactThen(const std::function<core::Status(core::Un
 
 void SqliteStore::RunBatch(const std::vector<Member*>& batch) {
   std::lock_guard db_lock(db_mu_);
-  AdoptReplacement();
   std::size_t next = 0;
   try {
+    AdoptReplacement();
     while (next < batch.size()) next = RunTransaction(batch, next);
   } catch (const std::exception& e) {  // out of memory: the members not settled fail
     RollbackIfOpen(db_);
