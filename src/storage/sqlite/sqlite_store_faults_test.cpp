@@ -150,10 +150,8 @@ TEST_F(StoreFaults, MovedAwayRefusesWritesReadsGoOnAndMovedBackWritesAgain) {
   store_.reset();
   auto reopened = MustOpen(path_);
   ASSERT_NE(reopened, nullptr);
-  const auto names = contract::Names(
-      contract::Get<std::vector<core::ApiKey>>(*reopened, [](core::UnitOfWork& uow) {
-        return uow.AllKeys();
-      }));
+  const auto names = contract::Names(contract::Get<std::vector<core::ApiKey>>(
+      *reopened, [](core::UnitOfWork& uow) { return uow.AllKeys(); }));
   EXPECT_EQ(names, (std::vector<std::string>{"before", "after"}));
 }
 
