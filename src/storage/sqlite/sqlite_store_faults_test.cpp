@@ -82,12 +82,12 @@ TEST(SqliteStoreCap, FullDatabaseRefusesWritesKeepsNothingAndRecoversWhenSpaceIs
   core::Status refused = core::Ok();
   for (int i = 0; i < 5000 && refused; ++i) {
     const core::ApiKey key = BigKey("filler " + std::to_string(i));
+    core::KeyId id = 0;
     refused = store->Transact([&](core::UnitOfWork& uow) -> core::Status {
-      KW_ASSIGN_OR_RETURN(const core::KeyId id, uow.InsertKey(key));
-      ids.push_back(id);
+      KW_ASSIGN_OR_RETURN(id, uow.InsertKey(key));
       return core::Ok();
     });
-    if (!refused) ids.pop_back();  // its id was taken inside the rolled-back unit of work
+    if (refused) ids.push_back(id);  // counted only once committed
   }
   ExpectFault(refused, core::Msg::kStoreFull);
   EXPECT_NE(refused.error().Message().find("full"), std::string::npos);
