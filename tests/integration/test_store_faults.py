@@ -14,7 +14,7 @@ import sqlite3
 import time
 import unittest
 
-from harness import KEYS_PATH, KeywardTestCase
+from harness import KEYS_PATH, KeywardTestCase, run_keyward
 
 DB_NAME = "keyward.db"
 FAULT_DEADLINE = 120.0  # seconds a poll may wait for what must come (a loaded ASan build)
@@ -127,6 +127,20 @@ class FullDatabase(StoreFaultTestCase):
         self.assertEqual(resp.status, 200, resp)
         self.wait_healthy()
         self.assert_verification_goes_on()
+
+
+class FaultSettings(KeywardTestCase):
+
+    def test_a_cap_too_small_or_a_limit_of_zero_is_refused_before_anything_is_created(self):
+        data_dir = os.path.join(self.workdir, "never-made")
+        for flag, value, words in (("--max-database-size", "1000", "at least 1048576 bytes"),
+                                   ("--index-staleness-limit", "0", "at least 1 second")):
+            result = run_keyward(["serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir,
+                                  flag, value], workdir=self.workdir)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn("%s %s: must be" % (flag, value), result.stderr)
+            self.assertIn(words, result.stderr)
+            self.assertFalse(os.path.exists(data_dir))
 
 
 class RemovedDirectory(StoreFaultTestCase):
