@@ -68,6 +68,11 @@ core::Status ValidateStoreConfig(const ServeConfig& config) {
         "KEYWARD_DATABASE) out to use the embedded store in --data-dir");
   }
   if (config.data_dir.empty()) return SettingError("--data-dir \"\": a directory is required");
+  if (config.max_database_bytes != 0 && config.max_database_bytes < kMinDatabaseBytes) {
+    return SettingError("--max-database-size " + std::to_string(config.max_database_bytes) +
+                        ": must be 0 (no cap) or at least " + std::to_string(kMinDatabaseBytes) +
+                        " bytes");
+  }
   return core::Ok();
 }
 
@@ -102,6 +107,8 @@ core::Status ValidateConfig(const ServeConfig& config) {
   KW_RETURN_IF_ERROR(CheckAtLeast("--throttle", config.throttle_per_minute, 0));
   KW_RETURN_IF_ERROR(CheckAtLeast("--lockout-threshold", config.lockout_threshold, 0));
   KW_RETURN_IF_ERROR(CheckAtLeast("--lockout-seconds", config.lockout_seconds, 1, " second"));
+  KW_RETURN_IF_ERROR(
+      CheckAtLeast("--index-staleness-limit", config.index_staleness_seconds, 1, " second"));
   return core::Ok();
 }
 

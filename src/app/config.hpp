@@ -17,6 +17,7 @@ struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./keyward-data";
   std::optional<std::string> database;  // a postgresql:// URL; empty = the embedded store
+  std::int64_t max_database_bytes = 0;  // the embedded store's cap (0: none)
   int threads = 1;                      // I/O threads
   int workers =
       16;  // threads for handlers (they may block on the store; waiting writers share a commit)
@@ -31,7 +32,9 @@ struct ServeConfig {
   std::int64_t lockout_seconds = 900;
   int session_idle_minutes = 30;  // console sessions
   int session_max_hours = 12;
-  int max_password_hashes = 4;      // argon2id computations at once
+  int max_password_hashes = 4;  // argon2id computations at once
+  // Seconds the key index may go without reaching the store before verification refuses.
+  std::int64_t index_staleness_seconds = 300;
   int read_timeout_seconds = 30;    // a request must arrive whole within this
   int idle_timeout_seconds = 60;    // an idle keep-alive connection is closed after this
   int header_timeout_seconds = 10;  // a request's headers (a new connection's: from its accept)
@@ -43,6 +46,9 @@ struct ServeConfig {
   std::optional<std::string> hec_url;         // Splunk HTTP Event Collector
   std::optional<std::string> hec_token_file;  // the HEC token (else KEYWARD_HEC_TOKEN)
 };
+
+// The smallest --max-database-size (bytes): room for the schema and the first credentials.
+inline constexpr std::int64_t kMinDatabaseBytes = 1 << 20;
 
 struct ListenAddress {
   std::string host;

@@ -22,6 +22,9 @@ void AddStoreOptions(CLI::App& cmd, keyward::app::ServeConfig& config) {
       ->envname("KEYWARD_DATA_DIR");
   cmd.add_option("--database", config.database, "PostgreSQL URL (postgresql://...)")
       ->envname("KEYWARD_DATABASE");
+  cmd.add_option("--max-database-size", config.max_database_bytes,
+                 "Bytes the database file may grow to; past it writes get 503 (0: no cap)")
+      ->envname("KEYWARD_MAX_DATABASE_SIZE");
   cmd.add_option("--pepper-file", config.pepper_file,
                  "Pepper file: lines '<version> <base64 of >= 32 bytes>'")
       ->envname("KEYWARD_PEPPER_FILE");
@@ -77,6 +80,11 @@ void AddProtectionOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       .add_option("--max-concurrent-password-hashes", config.max_password_hashes,
                   "Password hashes (argon2id, 19 MiB each) run at once; more sign-ins wait")
       ->envname("KEYWARD_MAX_CONCURRENT_PASSWORD_HASHES");
+  serve
+      .add_option("--index-staleness-limit", config.index_staleness_seconds,
+                  "Seconds the key index may go without reaching the store before verification "
+                  "refuses and /readyz fails")
+      ->envname("KEYWARD_INDEX_STALENESS_LIMIT");
 }
 
 // The audit trail: retention and forwarding to a SIEM (syslog, Splunk HEC).

@@ -90,7 +90,9 @@ core::Status Node::Start(http::Metrics& metrics) {
   }
   chain_ =
       std::make_unique<core::AuditChainStore>(*opened_.store, opened_.peppers, siem_sink_.get());
-  index_ = std::make_unique<core::KeyIndex>(*chain_, clock_);
+  core::KeyIndexOptions index_options;
+  index_options.staleness_limit = core::Seconds{config_.index_staleness_seconds};
+  index_ = std::make_unique<core::KeyIndex>(*chain_, clock_, index_options);
   KW_RETURN_IF_ERROR(index_->Load());
   index_->Start();
   hasher_ = std::make_unique<core::SecretHasher>(opened_.peppers);

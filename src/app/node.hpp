@@ -52,6 +52,8 @@ class Node {
   const core::PepperSet& peppers() const { return opened_.peppers; }
   // Whether verification may be trusted now (the index within its staleness limit).
   bool Ready() const { return index_->Fresh(clock_.Now()); }
+  // Why the store refuses writes now (full, locked, its file removed), or empty.
+  std::string WriteFault() const { return opened_.write_fault ? opened_.write_fault() : ""; }
 
  private:
   Node(const ServeConfig& config, http::Logger& logger);

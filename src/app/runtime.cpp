@@ -48,8 +48,11 @@ core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& ran
   OpenedStore out;
   KW_ASSIGN_OR_RETURN(out.peppers,
                       storage::LoadPepper(config.data_dir, config.pepper_file, random));
-  KW_ASSIGN_OR_RETURN(std::unique_ptr<storage::SqliteStore> sqlite,
-                      storage::SqliteStore::Open(storage::DatabasePath(config.data_dir)));
+  KW_ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::SqliteStore> sqlite,
+      storage::SqliteStore::Open(storage::DatabasePath(config.data_dir),
+                                 {.max_database_bytes = config.max_database_bytes}));
+  out.write_fault = [raw = sqlite.get()] { return raw->WriteFault(); };
   out.store = std::move(sqlite);
   KW_RETURN_IF_ERROR(out.store->Transact(
       [&](core::UnitOfWork& uow) { return core::CheckAndRecordPepper(uow, out.peppers); }));

@@ -3,6 +3,7 @@
 // store's fingerprint so a node with the wrong pepper refuses to start.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -20,6 +21,9 @@ namespace keyward::app {
 struct OpenedStore {
   std::unique_ptr<core::Store> store;
   core::PepperSet peppers;
+  // Why the store refuses writes now, in a few words for /readyz, or empty (thread-safe; valid
+  // while `store` lives).
+  std::function<std::string()> write_fault;
 };
 
 // What OpenStore does when the embedded store's file does not exist yet.

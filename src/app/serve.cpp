@@ -102,7 +102,8 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
                                              .metrics = metrics,
                                              .logger = logger},
                            http::ApiOptions{.trusted_proxies = trusted_proxies,
-                                            .ready = [&node] { return node.Ready(); }});
+                                            .ready = [&node] { return node.Ready(); },
+                                            .degraded = [&node] { return node.WriteFault(); }});
   const ListenAddress listen = ParseListen(config.listen).value();
   http::Server server(ServerOptionsFor(config, listen, trusted_proxies), handler, logger, metrics);
   // Bound before the first start's lines, so they name the real port; nothing is served before

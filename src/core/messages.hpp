@@ -75,6 +75,9 @@ enum class Locale;
   X(kRouteNotFound, "no such endpoint: {0}", "エンドポイント {0} は存在しません") \
   X(kPepperMismatch, "the pepper does not match this store's fingerprint", "pepper がこのストアのフィンガープリントと一致しません") \
   X(kStoreError, "storage error: {0}", "ストレージエラー: {0}") \
+  X(kStoreFull, "the database is full (the disk, or --max-database-size); nothing was written; retry once space is freed", "データベースが満杯です (ディスクまたは --max-database-size)。何も書き込まれていません。空き領域ができてから再試行してください") \
+  X(kStoreLocked, "the database is locked by another process; nothing was written; retry later", "データベースが別のプロセスにロックされています。何も書き込まれていません。しばらくしてから再試行してください") \
+  X(kStoreRemoved, "the database file was removed or replaced; nothing was written; retry once it is restored", "データベースファイルが削除または置き換えられました。何も書き込まれていません。復元後に再試行してください") \
   X(kSetting, "{0}", "{0}") \
   X(kEmailInvalid, "\"{0}\" is not a well-formed email address", "「{0}」は正しい形式のメールアドレスではありません") \
   X(kAccessLevelInvalid, "accessLevel must be console_and_api, api_only or console_only, not \"{0}\"", "accessLevel は console_and_api、api_only、console_only のいずれかである必要があります (「{0}」は無効です)") \

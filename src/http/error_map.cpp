@@ -60,6 +60,11 @@ std::string PublicMessage(const core::Error& error, core::Locale locale) {
     case core::ErrorCode::kInternal:
       return core::RenderMessage(core::Msg::kInternal, locale, {});
     case core::ErrorCode::kUnavailable:
+      // A store fault names its cause (never a path or SQL): the caller knows what to wait for.
+      if (error.msg == core::Msg::kStoreFull || error.msg == core::Msg::kStoreLocked ||
+          error.msg == core::Msg::kStoreRemoved) {
+        return core::RenderMessage(error.msg, locale, {});
+      }
       return core::RenderMessage(core::Msg::kUnavailable, locale, {});
     case core::ErrorCode::kUnauthenticated:
       // Console sign-in and sessions say what to do (their answers are the same whatever the

@@ -20,12 +20,14 @@ constexpr std::array kStatuses = {core::KeyStatus::kEnabled, core::KeyStatus::kD
 
 ServiceEndpoints::ServiceEndpoints(core::Store& store, const core::Clock& clock, Metrics& metrics,
                                    Logger& logger, std::function<bool()> ready,
+                                   std::function<std::string()> degraded,
                                    std::chrono::steady_clock::duration gauge_ttl)
     : store_(store),
       clock_(clock),
       metrics_(metrics),
       logger_(logger),
       ready_(std::move(ready)),
+      degraded_(std::move(degraded)),
       gauge_ttl_(gauge_ttl) {}
 
 Reply ServiceEndpoints::Healthz() const {
@@ -34,7 +36,13 @@ Reply ServiceEndpoints::Healthz() const {
 
 Reply ServiceEndpoints::Readyz() const {
   if (ready_) {
-    if (ready_()) return Reply::Json(200, boost::json::object{{"status", "ready"}});
+    if (ready_()) {
+      boost::json::object body{{"status", "ready"}};
+      if (degraded_) {
+        if (std::string fault = degraded_(); !fault.empty()) body["degraded"] = fault;
+      }
+      return Reply::Json(200, std::move(body));
+    }
     return ErrorReply(core::Unavailable("readiness check"), core::Locale::kEnUs);
   }
   // A read, not an empty unit of work: some stores open a transaction lazily, on first use.

@@ -13,6 +13,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "core/clock.hpp"
 #include "core/store/store.hpp"
@@ -26,15 +27,17 @@ class ServiceEndpoints {
  public:
   // The references must outlive this object. `ready` is what /readyz answers by (the app's: the
   // key index is within its staleness limit); left empty, /readyz asks whether a store unit of
-  // work succeeds.
+  // work succeeds. `degraded` names a fault that leaves the node ready (the store refuses writes
+  // but verification goes on from the index), or is empty; left empty, none is named.
   ServiceEndpoints(core::Store& store, const core::Clock& clock, Metrics& metrics, Logger& logger,
-                   std::function<bool()> ready = {},
+                   std::function<bool()> ready = {}, std::function<std::string()> degraded = {},
                    std::chrono::steady_clock::duration gauge_ttl = std::chrono::seconds(5));
 
   // 200 {"status": "ok"}.
   Reply Healthz() const;
-  // 200 {"status": "ready"} when ready, else 503 unavailable. Ready means the readiness check
-  // given at construction passes or, without one, that a store unit of work succeeds.
+  // 200 {"status": "ready"} when ready, with "degraded": the fault's words while the store refuses
+  // writes; else 503 unavailable. Ready means the readiness check given at construction passes
+  // or, without one, that a store unit of work succeeds.
   Reply Readyz() const;
   // 200 text/plain; version=0.0.4: the metrics registry, key gauges refreshed when stale. A store
   // failure while counting keeps the previous counts (and is logged): metrics never fail.
@@ -48,6 +51,7 @@ class ServiceEndpoints {
   Metrics& metrics_;
   Logger& logger_;
   const std::function<bool()> ready_;
+  const std::function<std::string()> degraded_;
   const std::chrono::steady_clock::duration gauge_ttl_;
 
   std::mutex mu_;

@@ -529,7 +529,12 @@ class KeyIndex::Impl {
         (void)Load();
         next_resync = now + options_.resync_interval;
       }
-      if (!Fresh(now)) Ping();
+      // Half-way to the limit, not past it: a fault that begins now still leaves a whole half
+      // of the limit before /readyz fails, and a quiet healthy index never reads as stale.
+      if (now.time_since_epoch().count() - last_contact_.load() >
+          options_.staleness_limit.count() / 2) {
+        Ping();
+      }
       stale_.store(!Fresh(clock_.Now()), std::memory_order_relaxed);
       lock.lock();
     }

@@ -31,7 +31,7 @@ ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
       sessions_(services.sessions),
       logger_(services.logger),
       endpoints_(services.store, services.clock, services.metrics, services.logger,
-                 std::move(options.ready)),
+                 std::move(options.ready), std::move(options.degraded)),
       authz_(services.verifier, services.metrics, trusted_proxies_, services.logger),
       services_{.keys = services.keys,
                 .store = services.store,

@@ -67,6 +67,8 @@ struct ApiOptions {
   std::vector<core::Ipv4Range> trusted_proxies = {};
   // What /readyz answers by (ServiceEndpoints); empty: whether a store unit of work succeeds.
   std::function<bool()> ready = {};
+  // Why the store refuses writes now, named by /readyz as "degraded" while ready; empty: none.
+  std::function<std::string()> degraded = {};
 };
 
 class ApiHandler final : public Handler {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "http/error_map.hpp"
 #include "http/front/api_handler.hpp"
 #include "testing/http/api_test_util.hpp"
 
@@ -57,6 +58,44 @@ TEST_F(ServiceRoutes, ReadyzFollowsTheReadinessCheckWhenOneIsGiven) {
   EXPECT_EQ(CallOn(handler, readyz).result_int(), 503u);
   fresh = true;
   EXPECT_EQ(CallOn(handler, readyz).result_int(), 200u);
+}
+
+TEST_F(ServiceRoutes, ReadyzNamesAStoreFaultWhileReadyAndNotOnceUnready) {
+  bool fresh = true;
+  std::string fault = "writes refused: the database is full";
+  http::ApiHandler handler(Wire(), ApiOptions{.ready = [&fresh] { return fresh; },
+                                              .degraded = [&fault] { return fault; }});
+  const Request readyz{bh::verb::get, "/readyz", 11};
+  const Response degraded = CallOn(handler, readyz);
+  EXPECT_EQ(degraded.result_int(), 200u);
+  EXPECT_EQ(degraded.body(),
+            R"({"status":"ready","degraded":"writes refused: the database is full"})");
+  fresh = false;
+  const Response down = CallOn(handler, readyz);
+  EXPECT_EQ(down.result_int(), 503u);
+  EXPECT_EQ(Code(down), "unavailable");
+  fresh = true;
+  fault.clear();
+  EXPECT_EQ(CallOn(handler, readyz).body(), R"({"status":"ready"})");
+}
+
+TEST(StoreFaultMessages, A503NamesTheStoreFaultButNeverItsDetail) {
+  const core::Error full = core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreFull,
+                                           {"insert key: /var/lib/keyward/keyward.db"});
+  EXPECT_EQ(HttpStatus(full.code), 503u);
+  EXPECT_THAT(PublicMessage(full, core::Locale::kEnUs), HasSubstr("the database is full"));
+  EXPECT_THAT(PublicMessage(full, core::Locale::kEnUs), Not(HasSubstr("/var/lib")));
+  const core::Error locked =
+      core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreLocked, {"begin"});
+  EXPECT_THAT(PublicMessage(locked, core::Locale::kEnUs),
+              HasSubstr("the database is locked by another process"));
+  const core::Error removed =
+      core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreRemoved, {"commit"});
+  EXPECT_THAT(PublicMessage(removed, core::Locale::kEnUs),
+              HasSubstr("the database file was removed or replaced"));
+  // Any other unavailability keeps the generic sentence.
+  EXPECT_EQ(PublicMessage(core::Unavailable("secret detail"), core::Locale::kEnUs),
+            "the service is temporarily unavailable; retry later");
 }
 
 }  // namespace

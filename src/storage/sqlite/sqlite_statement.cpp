@@ -9,10 +9,16 @@ namespace keyward::storage::sqlite {
 core::Error ErrorFromCode(int code, std::string_view what) {
   std::string detail = std::string(what) + ": " + sqlite3_errstr(code);
   switch (code & 0xff) {
+    case SQLITE_FULL:
+      return core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreFull,
+                             {std::move(detail)});
     case SQLITE_BUSY:
+      // The store's one connection waits on no one in its own process: another process holds
+      // the write lock (a backup tool, a second server, an operator's sqlite3 shell).
+      return core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreLocked,
+                             {std::move(detail)});
     case SQLITE_LOCKED:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
       return core::Unavailable(std::move(detail));

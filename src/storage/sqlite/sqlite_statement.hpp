@@ -22,7 +22,9 @@ struct sqlite3_stmt;
 namespace keyward::storage::sqlite {
 
 // The core::Error for SQLite result code `code` while doing `what` (e.g. "insert key"):
-// kUnavailable for busy, locked, I/O, disk-full and cannot-open conditions; kInternal otherwise.
+// kUnavailable for busy, locked, I/O, disk-full and cannot-open conditions (a full database:
+// Msg::kStoreFull; busy, i.e. another process holds the write lock: Msg::kStoreLocked); kInternal
+// otherwise. The detail (args) names `what` and SQLite's words, for logs only.
 core::Error ErrorFromCode(int code, std::string_view what);
 
 // Runs `sql`, one or more statements without parameters (pragmas, schema scripts).

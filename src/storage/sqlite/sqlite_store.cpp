@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -45,7 +47,21 @@ core::Status CreateIfMissing(const std::string& path) {
                          {"cannot create " + path + ": " + std::strerror(errno)});
 }
 
-core::Status Configure(sqlite3* db) {
+// Caps the database at `max_bytes` (0: no cap) in whole pages of its page size.
+core::Status CapSize(sqlite3* db, std::int64_t max_bytes) {
+  if (max_bytes <= 0) return core::Ok();
+  KW_ASSIGN_OR_RETURN(Statement size,
+                      Statement::Prepare(db, "PRAGMA page_size", "configure connection"));
+  KW_ASSIGN_OR_RETURN(const bool row, size.Step());
+  const std::int64_t page_size = row ? size.Int(0) : 0;
+  if (page_size <= 0) return core::Internal("configure connection: no page size");
+  const std::int64_t pages = std::max<std::int64_t>(1, max_bytes / page_size);
+  const std::string pragma = "PRAGMA max_page_count = " + std::to_string(pages);
+  KW_ASSIGN_OR_RETURN(Statement cap, Statement::Prepare(db, pragma, "configure connection"));
+  return cap.Run();
+}
+
+core::Status Configure(sqlite3* db, const SqliteStoreOptions& options) {
   sqlite3_extended_result_codes(db, 1);
   KW_RETURN_IF_ERROR(Execute(db, "PRAGMA busy_timeout = 5000", "configure connection"));
   KW_ASSIGN_OR_RETURN(Statement wal,
@@ -56,7 +72,8 @@ core::Status Configure(sqlite3* db) {
                           (row ? wal.Text(0) : std::string("unknown")) + ")");
   }
   KW_RETURN_IF_ERROR(Execute(db, "PRAGMA synchronous = FULL", "configure connection"));
-  return Execute(db, "PRAGMA foreign_keys = ON", "configure connection");
+  KW_RETURN_IF_ERROR(Execute(db, "PRAGMA foreign_keys = ON", "configure connection"));
+  return CapSize(db, options.max_database_bytes);
 }
 
 bool IsPlainIdentifier(std::string_view name) {
@@ -71,29 +88,134 @@ void RollbackIfOpen(sqlite3* db) {
   if (sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-core::Result<DbOwner> OpenDb(const std::string& path) {
-  KW_RETURN_IF_ERROR(CreateIfMissing(path));
+// Opens and configures the database at `path`, creating it when `create`; not migrated.
+core::Result<DbOwner> OpenConnection(const std::string& path, const SqliteStoreOptions& options,
+                                     bool create) {
+  if (create) KW_RETURN_IF_ERROR(CreateIfMissing(path));
   sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0), nullptr);
   DbOwner db(raw);
   if (rc != SQLITE_OK) return sqlite::ErrorFromCode(rc, "open");
-  KW_RETURN_IF_ERROR(Configure(db.get()));
-  KW_RETURN_IF_ERROR(sqlite::Migrate(db.get(), path));
+  KW_RETURN_IF_ERROR(Configure(db.get(), options));
   return db;
+}
+
+// Every pepper fingerprint the store records (core/store/pepper_guard.hpp), as one text: two
+// files holding the same ones are copies of one store.
+core::Result<std::string> PepperRows(sqlite3* db) {
+  KW_ASSIGN_OR_RETURN(
+      Statement stmt,
+      Statement::Prepare(db, "SELECT key, value FROM meta WHERE key LIKE 'pepper.%' ORDER BY key",
+                         "read pepper fingerprints"));
+  std::string out;
+  for (;;) {
+    KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return out;
+    out += stmt.Text(0) + "=" + stmt.Text(1) + "\n";
+  }
+}
+
+bool IsFile(const std::string& path) { return !path.empty() && path != ":memory:"; }
+
+core::Error Removed(const std::string& path) {
+  return core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreRemoved,
+                         {"commit unit of work: the database file " + path +
+                          " was removed or replaced while open; the transaction was rolled back"});
 }
 
 }  // namespace
 
-core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                             SqliteStoreOptions options) {
   try {
-    auto db = OpenDb(path);
+    auto db = OpenConnection(path, options, /*create=*/true);
     if (!db) return OpenError(db.error(), path);
-    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value().release()));
+    if (core::Status migrated = sqlite::Migrate(db->get(), path); !migrated) {
+      return OpenError(migrated.error(), path);
+    }
+    std::optional<FileId> file;
+    if (IsFile(path)) {
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0) {
+        return OpenError(core::Unavailable(std::string("stat: ") + std::strerror(errno)), path);
+      }
+      file = FileId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+    }
+    return std::unique_ptr<SqliteStore>(
+        new SqliteStore(std::move(db).value().release(), path, options, file));
   } catch (const std::exception& e) {
     return OpenError(core::Internal(std::string("open: ") + e.what()), path);
   }
+}
+
+bool SqliteStore::FileAtPath() const {
+  std::optional<FileId> open;
+  {
+    std::lock_guard lock(state_mu_);
+    open = file_;
+  }
+  if (!open) return true;
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return false;
+  return FileId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)} ==
+         *open;
+}
+
+void SqliteStore::AdoptReplacement() {
+  std::optional<FileId> open;
+  {
+    std::lock_guard lock(state_mu_);
+    open = file_;
+  }
+  if (!open) return;
+  struct stat before {};
+  if (::stat(path_.c_str(), &before) != 0) return;  // still gone
+  const FileId there{static_cast<std::uint64_t>(before.st_dev),
+                     static_cast<std::uint64_t>(before.st_ino)};
+  if (there == *open) return;  // the open file is at its path
+  // Another file: adopted only when it is a copy of this store (the same pepper fingerprints),
+  // checked before anything migrates it; never created.
+  auto replacement = OpenConnection(path_, options_, /*create=*/false);
+  if (!replacement) return;
+  const core::Result<std::string> ours = PepperRows(db_);
+  const core::Result<std::string> theirs = PepperRows(replacement->get());
+  if (!ours || !theirs || *ours != *theirs) return;
+  if (!sqlite::Migrate(replacement->get(), path_)) return;
+  struct stat after {};
+  if (::stat(path_.c_str(), &after) != 0 || after.st_dev != before.st_dev ||
+      after.st_ino != before.st_ino) {
+    return;  // replaced again meanwhile: the next batch looks again
+  }
+  // Closing the last connection to a WAL database deletes the -wal file by its name, which now
+  // belongs to the replacement: the unlinked file's is kept (it is unreachable anyway).
+  int keep_wal = 1;
+  sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &keep_wal);
+  sqlite3_close_v2(db_);
+  db_ = std::move(replacement).value().release();
+  std::lock_guard lock(state_mu_);
+  file_ = there;
+}
+
+void SqliteStore::NoteFault(const core::Error& error) {
+  std::lock_guard lock(state_mu_);
+  if (error.msg == core::Msg::kStoreFull) fault_ = Fault::kFull;
+  if (error.msg == core::Msg::kStoreLocked) fault_ = Fault::kLocked;
+}
+
+std::string SqliteStore::WriteFault() const {
+  if (!FileAtPath()) return "writes refused: the database file was removed or replaced";
+  std::lock_guard lock(state_mu_);
+  switch (fault_) {
+    case Fault::kFull:
+      return "writes refused: the database is full";
+    case Fault::kLocked:
+      return "writes refused: the database is locked by another process";
+    case Fault::kNone:
+      break;
+  }
+  return {};
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
@@ -132,6 +254,13 @@ core::Status RunInSavepoint(sqlite3* db, const std::function<core::Status(core::
   return st;
 }
 
+void RunHook(const std::function<void()>& on_commit) {
+  try {
+    on_commit();
+  } catch (...) {  // a hook must not throw; one that does must not cost the others theirs
+  }
+}
+
 }  // namespace
 
 core::Status SqliteStore::Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) {
@@ -164,12 +293,16 @@ void SqliteStore::RunBatch(const std::vector<Member*>& batch) {
   std::lock_guard db_lock(db_mu_);
   std::size_t next = 0;
   try {
+    AdoptReplacement();
     while (next < batch.size()) next = RunTransaction(batch, next);
   } catch (const std::exception& e) {  // out of memory: the members not settled fail
     RollbackIfOpen(db_);
     for (std::size_t i = next; i < batch.size(); ++i) {
       batch[i]->result = core::Internal(std::string("unit of work: ") + e.what());
     }
+  }
+  for (const Member* m : batch) {
+    if (!m->result) NoteFault(m->result.error());
   }
 }
 
@@ -178,9 +311,11 @@ std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::
     for (std::size_t i = first; i < batch.size(); ++i) batch[i]->result = begun;
     return batch.size();
   }
-  std::vector<Member*> kept;  // the members whose work this transaction holds
+  std::vector<Member*> kept;   // the members whose work this transaction holds
+  std::vector<Member*> wrote;  // those of them that changed a row
   for (std::size_t i = first; i < batch.size(); ++i) {
     Member& m = *batch[i];
+    const sqlite3_int64 changes = sqlite3_total_changes64(db_);
     m.result = RunInSavepoint(db_, m.fn);
     if (sqlite3_get_autocommit(db_) != 0) {
       // SQLite rolled the whole transaction back (an I/O error, a full disk): every member it
@@ -192,7 +327,21 @@ std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::
       for (Member* k : kept) k->result = lost;
       return i + 1;
     }
-    if (m.result) kept.push_back(&m);
+    if (m.result) {
+      kept.push_back(&m);
+      if (sqlite3_total_changes64(db_) != changes) wrote.push_back(&m);
+    }
+  }
+  if (!wrote.empty() && !FileAtPath()) {
+    // Committed, it would go to a file no one will open again: refused, and the units of work
+    // that only read keep their answers.
+    RollbackIfOpen(db_);
+    const core::Error removed = Removed(path_);
+    for (Member* w : wrote) w->result = removed;
+    for (Member* k : kept) {
+      if (k->result && k->on_commit) RunHook(k->on_commit);
+    }
+    return batch.size();
   }
   if (core::Status committed = Execute(db_, "COMMIT", "commit unit of work"); !committed) {
     RollbackIfOpen(db_);
@@ -204,14 +353,15 @@ std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::
     ++stats_.commits;
     stats_.units += kept.size();
   }
+  {
+    // The write lock was had; a write that fitted shows the database is not full any more.
+    std::lock_guard lock(state_mu_);
+    if (!wrote.empty() || fault_ == Fault::kLocked) fault_ = Fault::kNone;
+  }
   // Durable: the hooks run in commit order, before any later transaction's, and before any
   // member's caller returns.
   for (Member* k : kept) {
-    if (!k->on_commit) continue;
-    try {
-      k->on_commit();
-    } catch (...) {  // a hook must not throw; one that does must not cost the others theirs
-    }
+    if (k->on_commit) RunHook(k->on_commit);
   }
   return batch.size();
 }
