@@ -190,18 +190,8 @@ class KeywardTestCase(unittest.TestCase):
 
     def audit_events(self, server, token, **filters):
         """Every audit event matching the filters (action=..., target=...), newest first."""
-        items, cursor = [], None
-        query = "".join("&%s=%s" % item for item in sorted(filters.items()))
-        for _ in range(100):
-            path = "/v1/audit?limit=500" + query + ("&cursor=" + cursor if cursor else "")
-            resp = server.get(path, token=token)
-            self.assertEqual(resp.status, 200, resp)
-            page = resp.json()
-            items.extend(page["items"])
-            cursor = page["nextCursor"]
-            if cursor is None:
-                return items
-        self.fail("the audit cursor never ended")
+        query = "&".join("%s=%s" % item for item in sorted(filters.items()))
+        return self.list_all(server, token, "/v1/audit" + ("?" + query if query else ""))
 
     def assert_error(self, resp, status, code, field=None, message=None):
         """Asserts `resp` is `status` with the error body of docs/api.md and returns the error."""

@@ -73,9 +73,10 @@ void FinishResponse(Response& response, const Request& request, bool keep_alive)
   if (request.method() == bhttp::verb::head) response.body().clear();
 }
 
-void SerializeHead(const Response& response, std::string& out) {
-  const unsigned version = response.version();
-  const unsigned code = response.result_int();
+namespace {
+
+// "HTTP/1.1 200 OK\r\n": the status line of `code` (three digits) in HTTP `version` (11 for 1.1).
+void AppendStatusLine(unsigned version, unsigned code, std::string_view reason, std::string& out) {
   const char line[] = {'H',
                        'T',
                        'T',
@@ -90,9 +91,14 @@ void SerializeHead(const Response& response, std::string& out) {
                        static_cast<char>('0' + code % 10),
                        ' '};
   out.append(line, sizeof line);
-  const std::string_view reason = response.reason();
   out.append(reason.data(), reason.size());
   out.append("\r\n", 2);
+}
+
+}  // namespace
+
+void SerializeHead(const Response& response, std::string& out) {
+  AppendStatusLine(response.version(), response.result_int(), response.reason(), out);
   for (const auto& field : response) {
     const std::string_view name = field.name_string();
     const std::string_view value = field.value();
@@ -107,29 +113,14 @@ void SerializeHead(const Response& response, std::string& out) {
 void SerializeHeadAnswer(const HeadAnswer& answer, const Request& request, bool keep_alive,
                          std::string& out) {
   const unsigned version = request.version();
-  const unsigned code = answer.status;
-  const char line[] = {'H',
-                       'T',
-                       'T',
-                       'P',
-                       '/',
-                       static_cast<char>('0' + version / 10),
-                       '.',
-                       static_cast<char>('0' + version % 10),
-                       ' ',
-                       static_cast<char>('0' + code / 100),
-                       static_cast<char>('0' + (code / 10) % 10),
-                       static_cast<char>('0' + code % 10),
-                       ' '};
-  out.append(line, sizeof line);
-  const std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(code));
-  out.append(reason.data(), reason.size());
-  out.append("\r\n", 2);
+  AppendStatusLine(version, answer.status,
+                   bhttp::obsolete_reason(static_cast<bhttp::status>(answer.status)), out);
   out += answer.fields;
   // As Beast's keep_alive() leaves a response that had no Connection field: HTTP/1.1 says only
   // "close", HTTP/1.0 only "keep-alive".
   if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
   if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  const unsigned code = answer.status;
   const bool bodiless = code < 200 || code == 204 || code == 304;
   if (!bodiless) out += "Content-Length: 0\r\n";
   out.append("\r\n", 2);
