@@ -191,7 +191,9 @@ class KeywardTestCase(unittest.TestCase):
     def audit_events(self, server, token, **filters):
         """Every audit event matching the filters (action=..., target=...), newest first."""
         query = "&".join("%s=%s" % item for item in sorted(filters.items()))
-        return self.list_all(server, token, "/v1/audit" + ("?" + query if query else ""))
+        # This class's list_all, not a test module's own of the same name.
+        return KeywardTestCase.list_all(self, server, token,
+                                        "/v1/audit" + ("?" + query if query else ""))
 
     def assert_error(self, resp, status, code, field=None, message=None):
         """Asserts `resp` is `status` with the error body of docs/api.md and returns the error."""
