@@ -20,26 +20,33 @@ inline constexpr std::size_t kSecretShapePublicId = 12;
 // (every kind is there), so most of one is still caught.
 inline constexpr std::size_t kSecretLikeRun = 32;
 
-// True when `text` holds a token's start ("kw_" and a whole public id) or a run of
-// kSecretLikeRun base62 characters holding an upper-case letter, a lower-case letter and a
-// digit. A run of fewer kinds (a hex digest, "aaaa...") is not taken for a secret.
-inline bool LooksLikeSecret(std::string_view text) {
-  const auto base62 = [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  };
+inline bool IsBase62Char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+// True when `text` holds a token's start: "kw_" and a whole public id of base62 characters.
+inline bool HoldsTokenStart(std::string_view text) {
   for (std::size_t at = text.find(kSecretShapePrefix); at != std::string_view::npos;
        at = text.find(kSecretShapePrefix, at + 1)) {
     std::size_t run = 0;
     const std::string_view rest = text.substr(at + kSecretShapePrefix.size());
-    while (run < rest.size() && run < kSecretShapePublicId && base62(rest[run])) ++run;
+    while (run < rest.size() && run < kSecretShapePublicId && IsBase62Char(rest[run])) ++run;
     if (run == kSecretShapePublicId) return true;
   }
+  return false;
+}
+
+// True when `text` holds a token's start (HoldsTokenStart) or a run of kSecretLikeRun base62
+// characters holding an upper-case letter, a lower-case letter and a digit. A run of fewer kinds
+// (a hex digest, "aaaa...") is not taken for a secret.
+inline bool LooksLikeSecret(std::string_view text) {
+  if (HoldsTokenStart(text)) return true;
   std::size_t run = 0;
   bool upper = false;
   bool lower = false;
   bool digit = false;
   for (const char c : text) {
-    if (!base62(c)) {
+    if (!IsBase62Char(c)) {
       run = 0;
       upper = lower = digit = false;
       continue;

@@ -1,6 +1,7 @@
 #include "http/secret_scan.hpp"
 
 #include "core/crypto/token.hpp"
+#include "core/secret_shape.hpp"
 
 namespace keyward::http {
 namespace {
@@ -12,10 +13,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-bool IsBase62(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 // One round of lenient percent-decoding; false when `text` held no escape to decode.
@@ -55,21 +52,12 @@ bool HasTokenPrefix(std::string_view text) {
   return text.find(core::kTokenPrefix) != std::string_view::npos;
 }
 
-bool HasTokenShape(std::string_view text) {
-  for (std::size_t at = text.find(core::kTokenPrefix); at != std::string_view::npos;
-       at = text.find(core::kTokenPrefix, at + 1)) {
-    const std::string_view rest = text.substr(at + core::kTokenPrefix.size());
-    std::size_t run = 0;
-    while (run < rest.size() && run < core::kPublicIdLength && IsBase62(rest[run])) ++run;
-    if (run == core::kPublicIdLength) return true;
-  }
-  return false;
-}
+bool HasTokenShape(std::string_view text) { return core::HoldsTokenStart(text); }
 
 bool HasBareSecretShape(std::string_view text) {
   std::size_t run = 0;
   for (const char c : text) {
-    run = IsBase62(c) ? run + 1 : 0;
+    run = core::IsBase62Char(c) ? run + 1 : 0;
     if (run >= kBareSecretRun) return true;
   }
   return false;
