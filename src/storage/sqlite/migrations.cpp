@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/permissions.hpp"
-#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sql/sql_rows.hpp"
 #include "storage/sqlite/sqlite_statement.hpp"
 
 namespace keyward::storage::sqlite {
@@ -73,9 +73,10 @@ core::Status WriteBuiltInRoles(sqlite3* db) {
         .BindText(2, role.name)
         .BindText(3, core::NameKey(role.name))
         .BindText(4, role.description)
-        .BindText(5, ScopeName(role.permissions.scope()));
+        .BindText(5, sql::ScopeName(role.permissions.scope()));
     KW_RETURN_IF_ERROR(upsert.Run());
-    KW_RETURN_IF_ERROR(WriteRolePermissions(db, role.id, role.permissions));
+    SqliteConnection connection(db);
+    KW_RETURN_IF_ERROR(sql::WriteRolePermissions(connection, role.id, role.permissions));
   }
   return core::Ok();
 }

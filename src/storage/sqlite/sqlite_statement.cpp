@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <limits>
+#include <memory>
 
 namespace keyward::storage::sqlite {
 
@@ -125,6 +126,8 @@ void Statement::Reset() {
   last_code_ = SQLITE_OK;
 }
 
+std::int64_t Statement::changes() const { return sqlite3_changes64(sqlite3_db_handle(stmt_)); }
+
 std::string Statement::last_message() const {
   const char* msg = sqlite3_errmsg(sqlite3_db_handle(stmt_));
   return msg == nullptr ? std::string() : std::string(msg);
@@ -153,6 +156,54 @@ std::vector<std::uint8_t> Statement::Blob(int column) const {
   const int size = sqlite3_column_bytes(stmt_, column);
   if (data == nullptr || size <= 0) return {};
   return std::vector<std::uint8_t>(data, data + size);
+}
+
+namespace {
+
+class SqliteStatementImpl final : public sql::StatementImpl {
+ public:
+  explicit SqliteStatementImpl(Statement stmt) : stmt_(std::move(stmt)) {}
+  void BindInt(int index, std::int64_t value) override { stmt_.BindInt(index, value); }
+  void BindText(int index, std::string_view text) override { stmt_.BindText(index, text); }
+  void BindBlob(int index, std::span<const std::uint8_t> bytes) override {
+    stmt_.BindBlob(index, bytes);
+  }
+  void BindNull(int index) override { stmt_.BindNull(index); }
+  core::Result<bool> Step() override { return stmt_.Step(); }
+  void Reset() override { stmt_.Reset(); }
+  std::int64_t Changes() const override { return stmt_.changes(); }
+  sql::Violation last_violation() const override {
+    switch (stmt_.last_code()) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return sql::Violation::kUnique;
+      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return sql::Violation::kForeignKey;
+      default:
+        return sql::Violation::kNone;
+    }
+  }
+  std::string last_message() const override { return stmt_.last_message(); }
+  bool IsNull(int column) const override { return stmt_.IsNull(column); }
+  std::int64_t Int(int column) const override { return stmt_.Int(column); }
+  std::string Text(int column) const override { return stmt_.Text(column); }
+  std::vector<std::uint8_t> Blob(int column) const override { return stmt_.Blob(column); }
+
+ private:
+  Statement stmt_;
+};
+
+}  // namespace
+
+core::Result<sql::Statement> SqliteConnection::Prepare(std::string_view sql,
+                                                       std::string_view what) {
+  KW_ASSIGN_OR_RETURN(Statement stmt, Statement::Prepare(db_, sql, what));
+  return sql::Statement(std::make_unique<SqliteStatementImpl>(std::move(stmt)));
+}
+
+std::string SqliteConnection::ContainsFolded(std::string_view haystack,
+                                             std::string_view needle) const {
+  return "instr(lower(" + std::string(haystack) + "), lower(" + std::string(needle) + ")) > 0";
 }
 
 }  // namespace keyward::storage::sqlite

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "storage/sql/sql_connection.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -58,6 +59,8 @@ class Statement {
   // The extended result code of the last failed Step (SQLITE_OK if none), for callers that
   // translate particular failures, such as a unique constraint, into their own errors.
   int last_code() const { return last_code_; }
+  // Rows the last completed INSERT, UPDATE or DELETE on this statement's connection changed.
+  std::int64_t changes() const;
   // SQLite's own message for the last failure: for matching constraint names only, never
   // shown to a caller.
   std::string last_message() const;
@@ -77,6 +80,19 @@ class Statement {
   std::string what_;
   int bind_code_ = 0;  // first failed bind (SQLITE_OK = 0 when none)
   int last_code_ = 0;
+};
+
+// The SQL unit of work's connection (storage/sql/sql_connection.hpp) over `db`, which it does not
+// own: its statements are this file's Statement.
+class SqliteConnection final : public sql::Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  core::Result<sql::Statement> Prepare(std::string_view sql, std::string_view what) override;
+  // SQLite's lower() folds ASCII letters only.
+  std::string ContainsFolded(std::string_view haystack, std::string_view needle) const override;
+
+ private:
+  sqlite3* db_;
 };
 
 }  // namespace keyward::storage::sqlite

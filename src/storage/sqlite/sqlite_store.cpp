@@ -10,9 +10,9 @@
 #include <cstring>
 #include <exception>
 
+#include "storage/sql/sql_unit_of_work.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sqlite_statement.hpp"
-#include "storage/sqlite/sqlite_unit_of_work.hpp"
 
 namespace keyward::storage {
 namespace {
@@ -239,7 +239,8 @@ core::Status RunInSavepoint(sqlite3* db, const std::function<core::Status(core::
   KW_RETURN_IF_ERROR(Execute(db, kSavepoint, "begin unit of work"));
   core::Status st;
   try {
-    sqlite::SqliteUnitOfWork uow(db);
+    sqlite::SqliteConnection connection(db);
+    sql::SqlUnitOfWork uow(connection);
     st = fn(uow);
   } catch (const std::exception& e) {
     st = core::Internal(std::string("unit of work: ") + e.what());

@@ -1,22 +1,21 @@
-// SqliteUnitOfWork: core's UnitOfWork over one SQLite connection, inside a transaction that
-// SqliteStore::Transact opened. Unique names, public ids and role references are checked before
+// SqlUnitOfWork: core's UnitOfWork over one SQL connection (sql_connection.hpp), inside a
+// transaction its store opened: SqliteStore's or PostgresStore's. Written once, in SQL both
+// databases read. Unique names, public ids and role references are checked before
 // writing so that each refusal carries core's error and message; the schema's constraints stay
 // as the last line of defence.
 //
 // Thread-safety: none of its own; used only by the thread running the unit of work, while the
-// store's mutex is held.
+// store holds the connection for it.
 #pragma once
 
 #include "core/store/store.hpp"
-#include "storage/sqlite/sqlite_statement.hpp"
+#include "storage/sql/sql_connection.hpp"
 
-struct sqlite3;
+namespace keyward::storage::sql {
 
-namespace keyward::storage::sqlite {
-
-class SqliteUnitOfWork final : public core::UnitOfWork {
+class SqlUnitOfWork final : public core::UnitOfWork {
  public:
-  explicit SqliteUnitOfWork(sqlite3* db) : db_(db) {}
+  explicit SqlUnitOfWork(Connection& db) : db_(db) {}
 
   core::Result<std::optional<core::ApiKey>> FindKey(core::KeyId id) override;
   core::Result<std::optional<core::ApiKey>> FindKeyByPublicId(std::string_view public_id) override;
@@ -90,10 +89,10 @@ class SqliteUnitOfWork final : public core::UnitOfWork {
   // Every row of `stmt` (selecting kSelectAudit's columns).
   core::Result<std::vector<core::AuditEvent>> ReadAuditEvents(Statement& stmt);
   core::Result<Statement> Prepare(std::string_view sql, std::string_view what) {
-    return Statement::Prepare(db_, sql, what);
+    return db_.Prepare(sql, what);
   }
 
-  sqlite3* db_;
+  Connection& db_;
 };
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql

@@ -1,9 +1,9 @@
-#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sql/sql_rows.hpp"
 
 #include <algorithm>
 #include <limits>
 
-namespace keyward::storage::sqlite {
+namespace keyward::storage::sql {
 namespace {
 
 using Scope = core::PermissionSet::Scope;
@@ -210,23 +210,21 @@ void BindAccountFields(Statement& stmt, const core::Account& account) {
       .BindText(17, account.attributes);
 }
 
-core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,
+core::Status WriteRolePermissions(Connection& db, core::RoleId id,
                                   const core::PermissionSet& permissions) {
-  KW_ASSIGN_OR_RETURN(Statement clear,
-                      Statement::Prepare(db, "DELETE FROM role_permissions WHERE role_id = ?1",
-                                         "write role permissions"));
+  KW_ASSIGN_OR_RETURN(Statement clear, db.Prepare("DELETE FROM role_permissions WHERE role_id = ?1",
+                                                  "write role permissions"));
   KW_RETURN_IF_ERROR(clear.BindInt(1, id).Run());
   if (permissions.scope() != Scope::kExplicit) return core::Ok();
   for (const std::string& name : permissions.names()) {
     KW_ASSIGN_OR_RETURN(
         Statement insert,
-        Statement::Prepare(db,
-                           "INSERT OR IGNORE INTO role_permissions (role_id, permission)"
-                           " VALUES (?1, ?2)",
-                           "write role permissions"));
+        db.Prepare("INSERT INTO role_permissions (role_id, permission) VALUES (?1, ?2)"
+                   " ON CONFLICT DO NOTHING",
+                   "write role permissions"));
     KW_RETURN_IF_ERROR(insert.BindInt(1, id).BindText(2, name).Run());
   }
   return core::Ok();
 }
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql

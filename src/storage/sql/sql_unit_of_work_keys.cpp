@@ -1,16 +1,14 @@
-// The API key half of SqliteUnitOfWork; roles and meta are in sqlite_unit_of_work_roles.cpp,
-// the audit trail in sqlite_unit_of_work_audit.cpp, accounts, sign-in failures and sessions in
-// sqlite_unit_of_work_accounts.cpp.
-#include "storage/sqlite/sqlite_unit_of_work.hpp"
-
-#include <sqlite3.h>
+// The API key half of SqlUnitOfWork; roles and meta are in sql_unit_of_work_roles.cpp,
+// the audit trail in sql_unit_of_work_audit.cpp, accounts, sign-in failures and sessions in
+// sql_unit_of_work_accounts.cpp.
+#include "storage/sql/sql_unit_of_work.hpp"
 
 #include <limits>
 #include <string>
 
-#include "storage/sqlite/sqlite_rows.hpp"
+#include "storage/sql/sql_rows.hpp"
 
-namespace keyward::storage::sqlite {
+namespace keyward::storage::sql {
 namespace {
 
 using core::ApiKey;
@@ -35,33 +33,36 @@ std::string StatusAt(std::string_view now) {
 
 // ?1 the page's upper id bound, ?2 a StatusCode, ?3 now, ?4 role, ?5 source, ?6 q, ?7 the limit;
 // ?8-?10 KeyFilter's time bounds. Each optional filter is NULL (q: empty) when not given.
-const std::string& ListKeysSql() {
-  static const std::string sql =
-      std::string(kSelectKey) + " WHERE k.id < ?1 AND (?2 IS NULL OR " + StatusAt("?3") +
-      " = ?2)"
-      " AND (?4 IS NULL OR k.role_id = ?4)"
-      " AND (?5 IS NULL OR k.source = ?5)"
-      " AND (?6 = '' OR instr(lower(k.name), lower(?6)) > 0"
-      "      OR instr(lower(k.description), lower(?6)) > 0)"
-      " AND (?8 IS NULL OR k.expires_at < ?8)"
-      " AND (?9 IS NULL OR k.last_used_at IS NULL OR k.last_used_at < ?9)"
-      " AND (?10 IS NULL OR COALESCE(k.secret_rotated_at, k.created_at) < ?10)"
-      " ORDER BY k.id DESC LIMIT ?7";
-  return sql;
+std::string ListKeysSql(const Connection& db) {
+  return std::string(kSelectKey) + " WHERE k.id < ?1 AND (?2 IS NULL OR " + StatusAt("?3") +
+         " = ?2)"
+         " AND (?4 IS NULL OR k.role_id = ?4)"
+         " AND (?5 IS NULL OR k.source = ?5)"
+         " AND (?6 = '' OR " +
+         db.ContainsFolded("k.name", "?6") + " OR " + db.ContainsFolded("k.description", "?6") +
+         ")"
+         " AND (?8 IS NULL OR k.expires_at < ?8)"
+         " AND (?9 IS NULL OR k.last_used_at IS NULL OR k.last_used_at < ?9)"
+         " AND (?10 IS NULL OR COALESCE(k.secret_rotated_at, k.created_at) < ?10)"
+         " ORDER BY k.id DESC LIMIT ?7";
 }
 
-// KeyCounts's buckets over every key in one scan, no row leaving SQLite (?1 now, ?2
-// expires_until, ?3 used_before, ?4 secret_issued_before). TOTAL, unlike SUM, is 0.0 over no
-// rows, never NULL.
+// 1 when the SQL condition `condition` holds, else 0 (NULL counts as not holding).
+std::string OneIf(std::string_view condition) {
+  return "CASE WHEN " + std::string(condition) + " THEN 1 ELSE 0 END";
+}
+
+// KeyCounts's buckets over every key in one scan, no row leaving the database (?1 now, ?2
+// expires_until, ?3 used_before, ?4 secret_issued_before). COALESCE: SUM over no rows is NULL.
 const std::string& CountKeysSql() {
   static const std::string sql =
-      "SELECT TOTAL(s = 0), TOTAL(s = 1), TOTAL(s = 2), TOTAL(s = 3), TOTAL(expiring),"
-      " TOTAL(unused), TOTAL(stale) FROM (SELECT " +
-      StatusAt("?1") +
-      " AS s,"
-      " (k.expires_at > ?1 AND k.expires_at <= ?2) IS 1 AS expiring,"
-      " (k.last_used_at IS NULL OR k.last_used_at < ?3) AS unused,"
-      " COALESCE(k.secret_rotated_at, k.created_at) < ?4 AS stale FROM api_keys k)";
+      "SELECT COALESCE(SUM(" + OneIf("s = 0") + "), 0), COALESCE(SUM(" + OneIf("s = 1") +
+      "), 0), COALESCE(SUM(" + OneIf("s = 2") + "), 0), COALESCE(SUM(" + OneIf("s = 3") +
+      "), 0), COALESCE(SUM(expiring), 0), COALESCE(SUM(unused), 0), COALESCE(SUM(stale), 0)"
+      " FROM (SELECT " +
+      StatusAt("?1") + " AS s, " + OneIf("k.expires_at > ?1 AND k.expires_at <= ?2") +
+      " AS expiring, " + OneIf("k.last_used_at IS NULL OR k.last_used_at < ?3") + " AS unused, " +
+      OneIf("COALESCE(k.secret_rotated_at, k.created_at) < ?4") + " AS stale FROM api_keys k) c";
   return sql;
 }
 
@@ -95,14 +96,13 @@ Result<std::optional<ApiKey>> FirstKey(Statement& stmt) {
 
 // Translates a failed key write that slipped past the checks (the schema's own constraints).
 core::Error KeyWriteError(const Statement& stmt, const ApiKey& key, core::Error fallback) {
-  if (stmt.last_code() == SQLITE_CONSTRAINT_UNIQUE ||
-      stmt.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY) {
+  if (stmt.last_violation() == Violation::kUnique) {
     if (stmt.last_message().find("name_key") != std::string::npos) {
       return MakeError(ErrorCode::kAlreadyExists, Msg::kKeyNameTaken, {key.name});
     }
     return MakeError(ErrorCode::kAlreadyExists, Msg::kStoreError, {"duplicate public id"});
   }
-  if (stmt.last_code() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+  if (stmt.last_violation() == Violation::kForeignKey) {
     return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(key.role_id)});
   }
   return fallback;
@@ -110,7 +110,7 @@ core::Error KeyWriteError(const Statement& stmt, const ApiKey& key, core::Error 
 
 }  // namespace
 
-Result<std::vector<ApiKey>> SqliteUnitOfWork::ReadKeys(Statement& stmt) {
+Result<std::vector<ApiKey>> SqlUnitOfWork::ReadKeys(Statement& stmt) {
   std::vector<ApiKey> out;
   for (;;) {
     KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -120,31 +120,31 @@ Result<std::vector<ApiKey>> SqliteUnitOfWork::ReadKeys(Statement& stmt) {
   }
 }
 
-Result<std::optional<ApiKey>> SqliteUnitOfWork::FindKey(KeyId id) {
+Result<std::optional<ApiKey>> SqlUnitOfWork::FindKey(KeyId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectKey) + " WHERE k.id = ?1", "find key"));
   stmt.BindInt(1, id);
   return FirstKey(stmt);
 }
 
-Result<std::optional<ApiKey>> SqliteUnitOfWork::FindKeyByPublicId(std::string_view public_id) {
+Result<std::optional<ApiKey>> SqlUnitOfWork::FindKeyByPublicId(std::string_view public_id) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(std::string(kSelectKey) + " WHERE k.public_id = ?1",
                                               "find key by public id"));
   stmt.BindText(1, public_id);
   return FirstKey(stmt);
 }
 
-Result<std::optional<KeyId>> SqliteUnitOfWork::FindKeyIdByNameKey(std::string_view name_key) {
+Result<std::optional<KeyId>> SqlUnitOfWork::FindKeyIdByNameKey(std::string_view name_key) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("SELECT id FROM api_keys WHERE name_key = ?1", "find key by name"));
   stmt.BindText(1, name_key);
   return FirstInt(stmt);
 }
 
-Result<std::vector<ApiKey>> SqliteUnitOfWork::ListKeys(const core::KeyFilter& filter,
-                                                       const core::PageRequest& page) {
+Result<std::vector<ApiKey>> SqlUnitOfWork::ListKeys(const core::KeyFilter& filter,
+                                                    const core::PageRequest& page) {
   if (page.limit <= 0) return std::vector<ApiKey>();
-  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(ListKeysSql(), "list keys"));
+  KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(ListKeysSql(db_), "list keys"));
   stmt.BindInt(1, page.before_id.value_or(std::numeric_limits<KeyId>::max()));
   if (filter.status) {
     stmt.BindInt(2, StatusCode(*filter.status));
@@ -164,7 +164,7 @@ Result<std::vector<ApiKey>> SqliteUnitOfWork::ListKeys(const core::KeyFilter& fi
   return ReadKeys(stmt);
 }
 
-Result<core::KeyCounts> SqliteUnitOfWork::CountKeys(const core::KeyCountBounds& bounds) {
+Result<core::KeyCounts> SqlUnitOfWork::CountKeys(const core::KeyCountBounds& bounds) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(CountKeysSql(), "count keys"));
   stmt.BindInt(1, ToSeconds(bounds.now))
       .BindInt(2, ToSeconds(bounds.expires_until))
@@ -183,7 +183,7 @@ Result<core::KeyCounts> SqliteUnitOfWork::CountKeys(const core::KeyCountBounds& 
   return counts;
 }
 
-Result<std::vector<ApiKey>> SqliteUnitOfWork::KeysWithRole(core::RoleId role) {
+Result<std::vector<ApiKey>> SqlUnitOfWork::KeysWithRole(core::RoleId role) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectKey) + " WHERE k.role_id = ?1 ORDER BY k.id",
                               "list keys with role"));
@@ -191,13 +191,13 @@ Result<std::vector<ApiKey>> SqliteUnitOfWork::KeysWithRole(core::RoleId role) {
   return ReadKeys(stmt);
 }
 
-Result<std::vector<ApiKey>> SqliteUnitOfWork::AllKeys() {
+Result<std::vector<ApiKey>> SqlUnitOfWork::AllKeys() {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectKey) + " ORDER BY k.id", "list all keys"));
   return ReadKeys(stmt);
 }
 
-Status SqliteUnitOfWork::ForEachKey(const std::function<Status(ApiKey&&)>& fn) {
+Status SqlUnitOfWork::ForEachKey(const std::function<Status(ApiKey&&)>& fn) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectKey) + " ORDER BY k.id", "read all keys"));
   for (;;) {
@@ -208,7 +208,7 @@ Status SqliteUnitOfWork::ForEachKey(const std::function<Status(ApiKey&&)>& fn) {
   }
 }
 
-Status SqliteUnitOfWork::SetLastUsed(const std::vector<core::KeyUse>& uses) {
+Status SqlUnitOfWork::SetLastUsed(const std::vector<core::KeyUse>& uses) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("UPDATE api_keys SET last_used_at = ?1,"
                               " prev_last_used_at = COALESCE(?2, prev_last_used_at) WHERE id = ?3",
@@ -223,7 +223,7 @@ Status SqliteUnitOfWork::SetLastUsed(const std::vector<core::KeyUse>& uses) {
   return core::Ok();
 }
 
-Status SqliteUnitOfWork::CheckKeyWritable(const ApiKey& key, KeyId self) {
+Status SqlUnitOfWork::CheckKeyWritable(const ApiKey& key, KeyId self) {
   KW_ASSIGN_OR_RETURN(Statement role, Prepare("SELECT id FROM roles WHERE id = ?1", "check role"));
   role.BindInt(1, key.role_id);
   KW_ASSIGN_OR_RETURN(const auto role_id, FirstInt(role));
@@ -247,15 +247,17 @@ Status SqliteUnitOfWork::CheckKeyWritable(const ApiKey& key, KeyId self) {
   return core::Ok();
 }
 
-Result<KeyId> SqliteUnitOfWork::InsertKey(const ApiKey& key) {
+Result<KeyId> SqlUnitOfWork::InsertKey(const ApiKey& key) {
   KW_RETURN_IF_ERROR(CheckKeyWritable(key, /*self=*/0));
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kInsertKey, "insert key"));
   BindKeyFields(stmt, key);
-  if (Status st = stmt.Run(); !st) return KeyWriteError(stmt, key, st.error());
-  return static_cast<KeyId>(sqlite3_last_insert_rowid(db_));
+  Result<bool> row = stmt.Step();
+  if (!row) return KeyWriteError(stmt, key, row.error());
+  if (!*row) return core::Internal("insert key: no id returned");
+  return static_cast<KeyId>(stmt.Int(0));
 }
 
-Status SqliteUnitOfWork::UpdateKey(const ApiKey& key) {
+Status SqlUnitOfWork::UpdateKey(const ApiKey& key) {
   KW_ASSIGN_OR_RETURN(Statement exists,
                       Prepare("SELECT id FROM api_keys WHERE id = ?1", "update key"));
   exists.BindInt(1, key.id);
@@ -269,13 +271,13 @@ Status SqliteUnitOfWork::UpdateKey(const ApiKey& key) {
   return core::Ok();
 }
 
-Status SqliteUnitOfWork::DeleteKey(KeyId id) {
+Status SqlUnitOfWork::DeleteKey(KeyId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM api_keys WHERE id = ?1", "delete key"));
   KW_RETURN_IF_ERROR(stmt.BindInt(1, id).Run());
-  if (sqlite3_changes(db_) == 0) {
+  if (stmt.Changes() == 0) {
     return MakeError(ErrorCode::kNotFound, Msg::kKeyNotFound, {std::to_string(id)});
   }
   return core::Ok();
 }
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql

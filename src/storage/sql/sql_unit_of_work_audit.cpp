@@ -1,13 +1,12 @@
-// The audit trail of SqliteUnitOfWork (migrations V001 and V002: table audit_events).
-#include <sqlite3.h>
+// The audit trail of SqlUnitOfWork (migrations V001 and V002: table audit_events).
 
 #include <limits>
 #include <string>
 
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_unit_of_work.hpp"
+#include "storage/sql/sql_rows.hpp"
+#include "storage/sql/sql_unit_of_work.hpp"
 
-namespace keyward::storage::sqlite {
+namespace keyward::storage::sql {
 namespace {
 
 using core::AuditEvent;
@@ -20,7 +19,7 @@ constexpr std::string_view kSelectAudit =
 
 }  // namespace
 
-Result<std::vector<AuditEvent>> SqliteUnitOfWork::ReadAuditEvents(Statement& stmt) {
+Result<std::vector<AuditEvent>> SqlUnitOfWork::ReadAuditEvents(Statement& stmt) {
   std::vector<AuditEvent> out;
   for (;;) {
     KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -39,12 +38,12 @@ Result<std::vector<AuditEvent>> SqliteUnitOfWork::ReadAuditEvents(Statement& stm
   }
 }
 
-Result<std::int64_t> SqliteUnitOfWork::AppendAudit(const AuditEvent& event) {
+Result<std::int64_t> SqlUnitOfWork::AppendAudit(const AuditEvent& event) {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare("INSERT INTO audit_events"
               " (time, actor, action, target, ip, outcome, details, prev_hash, hash)"
-              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
               "append audit event"));
   stmt.BindInt(1, ToSeconds(event.time))
       .BindText(2, event.actor)
@@ -55,24 +54,25 @@ Result<std::int64_t> SqliteUnitOfWork::AppendAudit(const AuditEvent& event) {
       .BindText(7, event.details_json)
       .BindText(8, event.prev_hash)
       .BindText(9, event.hash);
-  KW_RETURN_IF_ERROR(stmt.Run());
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return core::Internal("append audit event: no id returned");
+  return stmt.Int(0);
 }
 
-Status SqliteUnitOfWork::SetAuditHash(std::int64_t id, std::string_view prev_hash,
-                                      std::string_view hash) {
+Status SqlUnitOfWork::SetAuditHash(std::int64_t id, std::string_view prev_hash,
+                                   std::string_view hash) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
                               "chain audit event"));
   KW_RETURN_IF_ERROR(stmt.BindInt(1, id).BindText(2, prev_hash).BindText(3, hash).Run());
-  if (sqlite3_changes(db_) == 0) {
+  if (stmt.Changes() == 0) {
     return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kStoreError,
                            {"no audit event " + std::to_string(id)});
   }
   return core::Ok();
 }
 
-Result<std::vector<AuditEvent>> SqliteUnitOfWork::ListAudit(std::int64_t after_id, int limit) {
+Result<std::vector<AuditEvent>> SqlUnitOfWork::ListAudit(std::int64_t after_id, int limit) {
   if (limit <= 0) return std::vector<AuditEvent>();
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectAudit) + " WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -81,7 +81,7 @@ Result<std::vector<AuditEvent>> SqliteUnitOfWork::ListAudit(std::int64_t after_i
   return ReadAuditEvents(stmt);
 }
 
-Result<std::optional<AuditEvent>> SqliteUnitOfWork::LastAudit() {
+Result<std::optional<AuditEvent>> SqlUnitOfWork::LastAudit() {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare(std::string(kSelectAudit) + " ORDER BY id DESC LIMIT 1", "read last audit event"));
@@ -90,8 +90,8 @@ Result<std::optional<AuditEvent>> SqliteUnitOfWork::LastAudit() {
   return std::optional<AuditEvent>(std::move(events.front()));
 }
 
-Result<std::vector<AuditEvent>> SqliteUnitOfWork::QueryAudit(const core::AuditFilter& filter,
-                                                             const core::PageRequest& page) {
+Result<std::vector<AuditEvent>> SqlUnitOfWork::QueryAudit(const core::AuditFilter& filter,
+                                                          const core::PageRequest& page) {
   if (page.limit <= 0) return std::vector<AuditEvent>();
   // Only the conditions in use appear, so SQLite can pick the index of the one that narrows most.
   std::string sql(kSelectAudit);
@@ -113,10 +113,10 @@ Result<std::vector<AuditEvent>> SqliteUnitOfWork::QueryAudit(const core::AuditFi
   return ReadAuditEvents(stmt);
 }
 
-Status SqliteUnitOfWork::DeleteAuditThrough(std::int64_t id) {
+Status SqlUnitOfWork::DeleteAuditThrough(std::int64_t id) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM audit_events WHERE id <= ?1",
                                               "remove old audit events"));
   return stmt.BindInt(1, id).Run();
 }
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql

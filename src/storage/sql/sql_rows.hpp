@@ -1,6 +1,6 @@
-// How core's values map to the SQLite schema (migrations/V*.sql): key and account rows, role
-// scopes, allowlist text, times as seconds since the epoch. Shared by the unit of work and the
-// migrations that seed built-in roles.
+// How core's values map to the SQL schema (sqlite/migrations/V*.sql, postgres/migrations/V*.sql):
+// key and account rows, role scopes, allowlist text, times as seconds since the epoch. Shared by
+// the unit of work and the migrations that seed built-in roles.
 //
 // Thread-safety: pure functions, except WriteRolePermissions, which runs on the caller's
 // connection.
@@ -16,9 +16,9 @@
 #include "core/result.hpp"
 #include "core/store/account.hpp"
 #include "core/store/api_key.hpp"
-#include "storage/sqlite/sqlite_statement.hpp"
+#include "storage/sql/sql_connection.hpp"
 
-namespace keyward::storage::sqlite {
+namespace keyward::storage::sql {
 
 inline std::int64_t ToSeconds(core::Time t) { return t.time_since_epoch().count(); }
 inline core::Time FromSeconds(std::int64_t s) { return core::Time{core::Seconds{s}}; }
@@ -45,6 +45,7 @@ inline constexpr std::string_view kSelectKey =
     " FROM api_keys k JOIN roles r ON r.id = k.role_id";
 core::Result<core::ApiKey> ReadKey(const Statement& stmt);
 
+// Inserts end in RETURNING id (both dialects): the new row's id is the one row they give.
 // Every stored field of a key is bound to parameters ?1..?25 by BindKeyFields; kUpdateKey takes
 // the key's id as ?26.
 inline constexpr std::string_view kInsertKey =
@@ -53,7 +54,7 @@ inline constexpr std::string_view kInsertKey =
     " created_at, last_used_at, secret_rotated_at, digest_version, digest, prev_digest_version,"
     " prev_digest, prev_digest_until, account_suspended, prev_last_used_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+    " ?19, ?20, ?21, ?22, ?23, ?24, ?25) RETURNING id";
 inline constexpr std::string_view kUpdateKey =
     "UPDATE api_keys SET public_id = ?1, name = ?2, name_key = ?3, description = ?4,"
     " role_id = ?5, locale = ?6, time_zone = ?7, enabled = ?8, locked = ?9, unlock_at = ?10,"
@@ -81,7 +82,8 @@ inline constexpr std::string_view kInsertAccount =
     "INSERT INTO accounts (email, email_key, type, role_id, access_level, given_name, surname,"
     " description, locale, time_zone, enabled, password_hash, must_change_password, created_at,"
     " password_changed_at, one_time_password_used, attributes)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    " RETURNING id";
 inline constexpr std::string_view kUpdateAccount =
     "UPDATE accounts SET email = ?1, email_key = ?2, type = ?3, role_id = ?4, access_level = ?5,"
     " given_name = ?6, surname = ?7, description = ?8, locale = ?9, time_zone = ?10,"
@@ -90,7 +92,7 @@ inline constexpr std::string_view kUpdateAccount =
 void BindAccountFields(Statement& stmt, const core::Account& account);
 
 // Replaces the permission rows of role `id` with `permissions` (rows only for an explicit set).
-core::Status WriteRolePermissions(sqlite3* db, core::RoleId id,
+core::Status WriteRolePermissions(Connection& db, core::RoleId id,
                                   const core::PermissionSet& permissions);
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql

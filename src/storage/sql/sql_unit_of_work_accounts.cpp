@@ -1,15 +1,14 @@
-// Accounts, their sign-in failures and their console sessions in SqliteUnitOfWork (migration
+// Accounts, their sign-in failures and their console sessions in SqlUnitOfWork (migration
 // V003: tables accounts, sign_in_failures, sessions). Sessions and failures go with their account
 // through ON DELETE CASCADE.
-#include <sqlite3.h>
 
 #include <limits>
 #include <string>
 
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_unit_of_work.hpp"
+#include "storage/sql/sql_rows.hpp"
+#include "storage/sql/sql_unit_of_work.hpp"
 
-namespace keyward::storage::sqlite {
+namespace keyward::storage::sql {
 namespace {
 
 using core::Account;
@@ -35,8 +34,8 @@ Result<std::optional<Account>> FirstAccount(Result<std::vector<Account>> account
 
 // Translates a failed account write that slipped past the checks (the schema's own constraints).
 core::Error AccountWriteError(const Statement& stmt, const Account& account, core::Error fallback) {
-  if (stmt.last_code() == SQLITE_CONSTRAINT_UNIQUE) return EmailTaken(account);
-  if (stmt.last_code() == SQLITE_CONSTRAINT_FOREIGNKEY) {
+  if (stmt.last_violation() == Violation::kUnique) return EmailTaken(account);
+  if (stmt.last_violation() == Violation::kForeignKey) {
     return MakeError(ErrorCode::kNotFound, Msg::kRoleNotFound, {std::to_string(account.role_id)});
   }
   return fallback;
@@ -45,13 +44,13 @@ core::Error AccountWriteError(const Statement& stmt, const Account& account, cor
 // The failure of a write to a table whose rows belong to account `id`: a missing account trips
 // the foreign key.
 core::Error AccountRowWriteError(const Statement& stmt, AccountId id, core::Error fallback) {
-  if (stmt.last_code() == SQLITE_CONSTRAINT_FOREIGNKEY) return AccountNotFound(id);
+  if (stmt.last_violation() == Violation::kForeignKey) return AccountNotFound(id);
   return fallback;
 }
 
 }  // namespace
 
-Result<std::vector<Account>> SqliteUnitOfWork::ReadAccounts(Statement& stmt) {
+Result<std::vector<Account>> SqlUnitOfWork::ReadAccounts(Statement& stmt) {
   std::vector<Account> out;
   for (;;) {
     KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -61,14 +60,14 @@ Result<std::vector<Account>> SqliteUnitOfWork::ReadAccounts(Statement& stmt) {
   }
 }
 
-Result<std::optional<Account>> SqliteUnitOfWork::FindAccount(AccountId id) {
+Result<std::optional<Account>> SqlUnitOfWork::FindAccount(AccountId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectAccount) + " WHERE a.id = ?1", "find account"));
   stmt.BindInt(1, id);
   return FirstAccount(ReadAccounts(stmt));
 }
 
-Result<std::optional<Account>> SqliteUnitOfWork::FindAccountByEmailKey(std::string_view email_key) {
+Result<std::optional<Account>> SqlUnitOfWork::FindAccountByEmailKey(std::string_view email_key) {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare(std::string(kSelectAccount) + " WHERE a.email_key = ?1", "find account by email"));
@@ -76,7 +75,7 @@ Result<std::optional<Account>> SqliteUnitOfWork::FindAccountByEmailKey(std::stri
   return FirstAccount(ReadAccounts(stmt));
 }
 
-Result<std::vector<Account>> SqliteUnitOfWork::ListAccounts(const core::PageRequest& page) {
+Result<std::vector<Account>> SqlUnitOfWork::ListAccounts(const core::PageRequest& page) {
   if (page.limit <= 0) return std::vector<Account>();
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(std::string(kSelectAccount) +
                                                   " WHERE a.id < ?1 ORDER BY a.id DESC LIMIT ?2",
@@ -86,7 +85,7 @@ Result<std::vector<Account>> SqliteUnitOfWork::ListAccounts(const core::PageRequ
   return ReadAccounts(stmt);
 }
 
-Result<std::vector<Account>> SqliteUnitOfWork::AccountsWithRole(core::RoleId role) {
+Result<std::vector<Account>> SqlUnitOfWork::AccountsWithRole(core::RoleId role) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectAccount) + " WHERE a.role_id = ?1 ORDER BY a.id",
                               "list accounts with role"));
@@ -94,7 +93,7 @@ Result<std::vector<Account>> SqliteUnitOfWork::AccountsWithRole(core::RoleId rol
   return ReadAccounts(stmt);
 }
 
-Status SqliteUnitOfWork::CheckAccountWritable(const Account& account, AccountId self) {
+Status SqlUnitOfWork::CheckAccountWritable(const Account& account, AccountId self) {
   KW_ASSIGN_OR_RETURN(Statement role, Prepare("SELECT id FROM roles WHERE id = ?1", "check role"));
   role.BindInt(1, account.role_id);
   KW_ASSIGN_OR_RETURN(const bool role_exists, role.Step());
@@ -110,7 +109,7 @@ Status SqliteUnitOfWork::CheckAccountWritable(const Account& account, AccountId 
   return core::Ok();
 }
 
-Status SqliteUnitOfWork::CheckAccountExists(AccountId id) {
+Status SqlUnitOfWork::CheckAccountExists(AccountId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("SELECT id FROM accounts WHERE id = ?1", "find account"));
   stmt.BindInt(1, id);
@@ -119,15 +118,17 @@ Status SqliteUnitOfWork::CheckAccountExists(AccountId id) {
   return core::Ok();
 }
 
-Result<AccountId> SqliteUnitOfWork::InsertAccount(const Account& account) {
+Result<AccountId> SqlUnitOfWork::InsertAccount(const Account& account) {
   KW_RETURN_IF_ERROR(CheckAccountWritable(account, /*self=*/0));
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kInsertAccount, "insert account"));
   BindAccountFields(stmt, account);
-  if (Status st = stmt.Run(); !st) return AccountWriteError(stmt, account, st.error());
-  return static_cast<AccountId>(sqlite3_last_insert_rowid(db_));
+  Result<bool> row = stmt.Step();
+  if (!row) return AccountWriteError(stmt, account, row.error());
+  if (!*row) return core::Internal("insert account: no id returned");
+  return static_cast<AccountId>(stmt.Int(0));
 }
 
-Status SqliteUnitOfWork::UpdateAccount(const Account& account) {
+Status SqlUnitOfWork::UpdateAccount(const Account& account) {
   KW_RETURN_IF_ERROR(CheckAccountExists(account.id));
   KW_RETURN_IF_ERROR(CheckAccountWritable(account, account.id));
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(kUpdateAccount, "update account"));
@@ -137,15 +138,15 @@ Status SqliteUnitOfWork::UpdateAccount(const Account& account) {
   return core::Ok();
 }
 
-Status SqliteUnitOfWork::DeleteAccount(AccountId id) {
+Status SqlUnitOfWork::DeleteAccount(AccountId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("DELETE FROM accounts WHERE id = ?1", "delete account"));
   KW_RETURN_IF_ERROR(stmt.BindInt(1, id).Run());
-  if (sqlite3_changes(db_) == 0) return AccountNotFound(id);
+  if (stmt.Changes() == 0) return AccountNotFound(id);
   return core::Ok();
 }
 
-Result<std::optional<core::ApiKey>> SqliteUnitOfWork::FindAccountToken(AccountId id) {
+Result<std::optional<core::ApiKey>> SqlUnitOfWork::FindAccountToken(AccountId id) {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare(std::string(kSelectKey) +
@@ -157,7 +158,7 @@ Result<std::optional<core::ApiKey>> SqliteUnitOfWork::FindAccountToken(AccountId
   return std::optional<core::ApiKey>(std::move(keys.front()));
 }
 
-Result<SignInFailures> SqliteUnitOfWork::GetSignInFailures(AccountId id, std::string_view ip) {
+Result<SignInFailures> SqlUnitOfWork::GetSignInFailures(AccountId id, std::string_view ip) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("SELECT failures, locked_until FROM sign_in_failures"
                                               " WHERE account_id = ?1 AND ip = ?2",
                                               "read sign-in failures"));
@@ -175,8 +176,8 @@ Result<SignInFailures> SqliteUnitOfWork::GetSignInFailures(AccountId id, std::st
   return out;
 }
 
-Status SqliteUnitOfWork::PutSignInFailures(AccountId id, std::string_view ip,
-                                           const SignInFailures& failures) {
+Status SqlUnitOfWork::PutSignInFailures(AccountId id, std::string_view ip,
+                                        const SignInFailures& failures) {
   // Zero failures and no lock reads the same as no row, so the row goes rather than piling up.
   if (failures.failures <= 0 && !failures.locked_until) {
     KW_ASSIGN_OR_RETURN(Statement erase,
@@ -198,13 +199,13 @@ Status SqliteUnitOfWork::PutSignInFailures(AccountId id, std::string_view ip,
   return core::Ok();
 }
 
-Status SqliteUnitOfWork::ClearSignInFailures(AccountId id) {
+Status SqlUnitOfWork::ClearSignInFailures(AccountId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM sign_in_failures WHERE account_id = ?1",
                                               "clear sign-in failures"));
   return stmt.BindInt(1, id).Run();
 }
 
-Status SqliteUnitOfWork::InsertSession(const Session& session) {
+Status SqlUnitOfWork::InsertSession(const Session& session) {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare("INSERT INTO sessions (id_hash, account_id, ip, created_at, last_seen_at)"
@@ -216,8 +217,7 @@ Status SqliteUnitOfWork::InsertSession(const Session& session) {
       .BindInt(4, ToSeconds(session.created_at))
       .BindInt(5, ToSeconds(session.last_seen_at));
   if (Status st = stmt.Run(); !st) {
-    if (stmt.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY ||
-        stmt.last_code() == SQLITE_CONSTRAINT_UNIQUE) {
+    if (stmt.last_violation() == Violation::kUnique) {
       return MakeError(ErrorCode::kAlreadyExists, Msg::kStoreError, {"duplicate session id"});
     }
     return AccountRowWriteError(stmt, session.account_id, st.error());
@@ -225,7 +225,7 @@ Status SqliteUnitOfWork::InsertSession(const Session& session) {
   return core::Ok();
 }
 
-Result<std::optional<Session>> SqliteUnitOfWork::FindSession(std::string_view id_hash) {
+Result<std::optional<Session>> SqlUnitOfWork::FindSession(std::string_view id_hash) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("SELECT id_hash, account_id, ip, created_at, last_seen_at"
                               " FROM sessions WHERE id_hash = ?1",
@@ -242,34 +242,33 @@ Result<std::optional<Session>> SqliteUnitOfWork::FindSession(std::string_view id
   return std::optional<Session>(std::move(session));
 }
 
-Status SqliteUnitOfWork::TouchSession(std::string_view id_hash, core::Time last_seen_at) {
+Status SqlUnitOfWork::TouchSession(std::string_view id_hash, core::Time last_seen_at) {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare("UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2", "touch session"));
   return stmt.BindInt(1, ToSeconds(last_seen_at)).BindText(2, id_hash).Run();
 }
 
-Status SqliteUnitOfWork::DeleteSession(std::string_view id_hash) {
+Status SqlUnitOfWork::DeleteSession(std::string_view id_hash) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("DELETE FROM sessions WHERE id_hash = ?1", "delete session"));
   return stmt.BindText(1, id_hash).Run();
 }
 
-Status SqliteUnitOfWork::DeleteAccountSessions(AccountId id, std::string_view keep_id_hash) {
+Status SqlUnitOfWork::DeleteAccountSessions(AccountId id, std::string_view keep_id_hash) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare("DELETE FROM sessions WHERE account_id = ?1"
                                               " AND (?2 = '' OR id_hash <> ?2)",
                                               "delete account sessions"));
   return stmt.BindInt(1, id).BindText(2, keep_id_hash).Run();
 }
 
-Result<int> SqliteUnitOfWork::DeleteStaleSessions(core::Time idle_before,
-                                                  core::Time created_before) {
+Result<int> SqlUnitOfWork::DeleteStaleSessions(core::Time idle_before, core::Time created_before) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
                               "delete stale sessions"));
   KW_RETURN_IF_ERROR(
       stmt.BindInt(1, ToSeconds(idle_before)).BindInt(2, ToSeconds(created_before)).Run());
-  return sqlite3_changes(db_);
+  return static_cast<int>(stmt.Changes());
 }
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql

@@ -1,13 +1,12 @@
-// Roles and meta settings of SqliteUnitOfWork (the audit trail is in
-// sqlite_unit_of_work_audit.cpp).
-#include <sqlite3.h>
+// Roles and meta settings of SqlUnitOfWork (the audit trail is in
+// sql_unit_of_work_audit.cpp).
 
 #include <string>
 
-#include "storage/sqlite/sqlite_rows.hpp"
-#include "storage/sqlite/sqlite_unit_of_work.hpp"
+#include "storage/sql/sql_rows.hpp"
+#include "storage/sql/sql_unit_of_work.hpp"
 
-namespace keyward::storage::sqlite {
+namespace keyward::storage::sql {
 namespace {
 
 using core::ErrorCode;
@@ -47,7 +46,7 @@ core::PermissionSet OpenEnded(core::PermissionSet::Scope scope) {
 
 }  // namespace
 
-Result<std::vector<Role>> SqliteUnitOfWork::ReadRoles(Statement& stmt) {
+Result<std::vector<Role>> SqlUnitOfWork::ReadRoles(Statement& stmt) {
   std::vector<Role> roles;
   std::vector<bool> explicit_scope;
   for (;;) {
@@ -83,27 +82,27 @@ Result<std::vector<Role>> SqliteUnitOfWork::ReadRoles(Statement& stmt) {
   return roles;
 }
 
-Result<std::optional<Role>> SqliteUnitOfWork::FindRole(RoleId id) {
+Result<std::optional<Role>> SqlUnitOfWork::FindRole(RoleId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectRole) + " WHERE id = ?1", "find role"));
   stmt.BindInt(1, id);
   return FirstRole(ReadRoles(stmt));
 }
 
-Result<std::optional<Role>> SqliteUnitOfWork::FindRoleByNameKey(std::string_view name_key) {
+Result<std::optional<Role>> SqlUnitOfWork::FindRoleByNameKey(std::string_view name_key) {
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(std::string(kSelectRole) + " WHERE name_key = ?1",
                                               "find role by name"));
   stmt.BindText(1, name_key);
   return FirstRole(ReadRoles(stmt));
 }
 
-Result<std::vector<Role>> SqliteUnitOfWork::ListRoles() {
+Result<std::vector<Role>> SqlUnitOfWork::ListRoles() {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare(std::string(kSelectRole) + " ORDER BY id", "list roles"));
   return ReadRoles(stmt);
 }
 
-Status SqliteUnitOfWork::CheckRoleNameFree(const std::string& name, RoleId self) {
+Status SqlUnitOfWork::CheckRoleNameFree(const std::string& name, RoleId self) {
   KW_ASSIGN_OR_RETURN(
       Statement stmt,
       Prepare("SELECT id FROM roles WHERE name_key = ?1 AND id <> ?2", "check role name"));
@@ -114,7 +113,7 @@ Status SqliteUnitOfWork::CheckRoleNameFree(const std::string& name, RoleId self)
 }
 
 // Ok for a custom role that exists; kNotFound or kReadOnly (built in) otherwise.
-Status SqliteUnitOfWork::CheckRoleChangeable(RoleId id) {
+Status SqlUnitOfWork::CheckRoleChangeable(RoleId id) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("SELECT built_in, name FROM roles WHERE id = ?1", "find role"));
   stmt.BindInt(1, id);
@@ -124,24 +123,25 @@ Status SqliteUnitOfWork::CheckRoleChangeable(RoleId id) {
   return core::Ok();
 }
 
-Result<RoleId> SqliteUnitOfWork::InsertRole(const Role& role) {
+Result<RoleId> SqlUnitOfWork::InsertRole(const Role& role) {
   KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, /*self=*/0));
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("INSERT INTO roles (name, name_key, description, built_in, scope,"
-                              " attributes) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+                              " attributes) VALUES (?1, ?2, ?3, 0, ?4, ?5) RETURNING id",
                               "insert role"));
   stmt.BindText(1, role.name)
       .BindText(2, core::NameKey(role.name))
       .BindText(3, role.description)
       .BindText(4, ScopeName(role.permissions.scope()))
       .BindText(5, role.attributes);
-  KW_RETURN_IF_ERROR(stmt.Run());
-  const RoleId id = sqlite3_last_insert_rowid(db_);
+  KW_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return core::Internal("insert role: no id returned");
+  const RoleId id = stmt.Int(0);
   KW_RETURN_IF_ERROR(WriteRolePermissions(db_, id, role.permissions));
   return id;
 }
 
-Status SqliteUnitOfWork::UpdateRole(const Role& role) {
+Status SqlUnitOfWork::UpdateRole(const Role& role) {
   KW_RETURN_IF_ERROR(CheckRoleChangeable(role.id));
   KW_RETURN_IF_ERROR(CheckRoleNameFree(role.name, role.id));
   KW_ASSIGN_OR_RETURN(Statement stmt,
@@ -158,7 +158,7 @@ Status SqliteUnitOfWork::UpdateRole(const Role& role) {
   return WriteRolePermissions(db_, role.id, role.permissions);
 }
 
-Status SqliteUnitOfWork::DeleteRole(RoleId id) {
+Status SqlUnitOfWork::DeleteRole(RoleId id) {
   KW_RETURN_IF_ERROR(CheckRoleChangeable(id));
   // Keys and accounts refer to the role; the foreign keys would refuse too, but without naming it.
   KW_ASSIGN_OR_RETURN(Statement users,
@@ -176,7 +176,7 @@ Status SqliteUnitOfWork::DeleteRole(RoleId id) {
   return stmt.BindInt(1, id).Run();
 }
 
-Result<std::optional<std::string>> SqliteUnitOfWork::GetMeta(std::string_view key) {
+Result<std::optional<std::string>> SqlUnitOfWork::GetMeta(std::string_view key) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("SELECT value FROM meta WHERE key = ?1", "read setting"));
   stmt.BindText(1, key);
@@ -185,7 +185,7 @@ Result<std::optional<std::string>> SqliteUnitOfWork::GetMeta(std::string_view ke
   return std::optional<std::string>(stmt.Text(0));
 }
 
-Status SqliteUnitOfWork::SetMeta(std::string_view key, std::string_view value) {
+Status SqlUnitOfWork::SetMeta(std::string_view key, std::string_view value) {
   KW_ASSIGN_OR_RETURN(Statement stmt,
                       Prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)"
                               " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -193,4 +193,4 @@ Status SqliteUnitOfWork::SetMeta(std::string_view key, std::string_view value) {
   return stmt.BindText(1, key).BindText(2, value).Run();
 }
 
-}  // namespace keyward::storage::sqlite
+}  // namespace keyward::storage::sql
