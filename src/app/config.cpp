@@ -63,9 +63,23 @@ core::Result<ListenAddress> ParseListen(const std::string& text) {
 core::Status ValidateStoreConfig(const ServeConfig& config) {
   if (config.database) {
     // The URL is not echoed: it may carry a password.
-    return SettingError(
-        "--database: PostgreSQL is not supported by this build yet; leave --database (and "
-        "KEYWARD_DATABASE) out to use the embedded store in --data-dir");
+    const std::string& url = *config.database;
+    if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+      return SettingError(
+          "--database: not a PostgreSQL URL; give postgresql://USER@HOST:PORT/DATABASE (or "
+          "leave --database and KEYWARD_DATABASE out to use the embedded store in --data-dir)");
+    }
+    if (!config.pepper_file || config.pepper_file->empty()) {
+      return SettingError(
+          "--database needs --pepper-file (or KEYWARD_PEPPER_FILE): every node on one database "
+          "must be given the same pepper file (docs/postgresql.md)");
+    }
+    if (config.max_database_bytes != 0) {
+      return SettingError(
+          "--max-database-size caps the embedded store's file; with --database, "
+          "size the PostgreSQL server instead");
+    }
+    return core::Ok();
   }
   if (config.data_dir.empty()) return SettingError("--data-dir \"\": a directory is required");
   if (config.max_database_bytes != 0 && config.max_database_bytes < kMinDatabaseBytes) {

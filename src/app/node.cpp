@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/postgres/postgres_store.hpp"
+
 namespace keyward::app {
 namespace {
 
@@ -93,6 +95,7 @@ core::Status Node::Start(http::Metrics& metrics) {
   core::KeyIndexOptions index_options;
   index_options.staleness_limit = core::Seconds{config_.index_staleness_seconds};
   index_ = std::make_unique<core::KeyIndex>(*chain_, clock_, index_options);
+  if (opened_.postgres != nullptr) KW_RETURN_IF_ERROR(FollowOtherNodes());
   KW_RETURN_IF_ERROR(index_->Load());
   index_->Start();
   hasher_ = std::make_unique<core::SecretHasher>(opened_.peppers);
@@ -139,11 +142,36 @@ Node::~Node() {
   throttle_.reset();
   keys_.reset();
   hasher_.reset();
+  feed_.reset();  // before the index its handlers write to
   index_.reset();
   chain_.reset();
   if (siem_) siem_->Stop();
   siem_sink_.reset();
   siem_.reset();
+}
+
+core::Status Node::FollowOtherNodes() {
+  storage::postgres::PgChangeFeed::Handlers handlers;
+  handlers.on_changes = [this](const storage::postgres::StoreChanges& changes) {
+    std::vector<core::KeyRef> keys;
+    keys.reserve(changes.keys.size());
+    for (const auto& [id, public_id] : changes.keys) keys.push_back({id, public_id});
+    if (core::Status st = index_->Refresh(keys, changes.roles); !st) {
+      logger_.Warn("applying another node's changes failed; the next resync repairs it",
+                   {{"error", st.error().Message()}});
+    }
+  };
+  handlers.on_resync = [this] {
+    logger_.Info("change feed reconnected; reloading the key index", {});
+    if (core::Status st = index_->Load(); !st) {
+      logger_.Warn("reloading the key index failed; the periodic resync retries",
+                   {{"error", st.error().Message()}});
+    }
+  };
+  // Started before the index loads: a change committed during the load is announced after it.
+  feed_ = std::make_unique<storage::postgres::PgChangeFeed>(
+      opened_.postgres->url(), opened_.postgres->node_tag(), std::move(handlers));
+  return feed_->Start();
 }
 
 void Node::RetentionLoop() {

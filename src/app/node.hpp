@@ -29,6 +29,7 @@
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "siem/forwarder.hpp"
+#include "storage/postgres/change_feed.hpp"
 
 namespace keyward::app {
 
@@ -58,6 +59,8 @@ class Node {
  private:
   Node(const ServeConfig& config, http::Logger& logger);
   core::Status Start(http::Metrics& metrics);
+  // On PostgreSQL: applies to the index what other nodes write (storage/postgres/change_feed.hpp).
+  core::Status FollowOtherNodes();
   // Hourly housekeeping: audit retention (when configured) and ended console sessions.
   void RetentionLoop();
 
@@ -70,6 +73,7 @@ class Node {
   std::unique_ptr<core::AuditSink> siem_sink_;
   std::unique_ptr<core::AuditChainStore> chain_;
   std::unique_ptr<core::KeyIndex> index_;
+  std::unique_ptr<storage::postgres::PgChangeFeed> feed_;
   std::unique_ptr<core::SecretHasher> hasher_;
   std::unique_ptr<core::KeyService> keys_;
   std::unique_ptr<core::SlidingFailureThrottle> throttle_;

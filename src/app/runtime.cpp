@@ -11,6 +11,7 @@
 
 #include "core/store/pepper_guard.hpp"
 #include "storage/data_dir.hpp"
+#include "storage/postgres/postgres_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace keyward::app {
@@ -20,10 +21,29 @@ core::Error SetupError(core::ErrorCode code, std::string text) {
   return core::MakeError(code, core::Msg::kStoreError, {std::move(text)});
 }
 
+// The pepper fingerprint is checked as on SQLite: a node given another pepper than the store's
+// refuses to start, naming the mismatch.
+core::Result<OpenedStore> OpenPostgres(const ServeConfig& config, core::Random& random,
+                                       IfMissing if_missing) {
+  OpenedStore out;
+  KW_ASSIGN_OR_RETURN(out.peppers,
+                      storage::LoadPepper(config.data_dir, config.pepper_file, random));
+  KW_ASSIGN_OR_RETURN(std::unique_ptr<storage::postgres::PostgresStore> postgres,
+                      storage::postgres::PostgresStore::Open(
+                          *config.database, {.create_schema = if_missing == IfMissing::kCreate}));
+  out.write_fault = [raw = postgres.get()] { return raw->WriteFault(); };
+  out.postgres = postgres.get();
+  out.store = std::move(postgres);
+  KW_RETURN_IF_ERROR(out.store->Transact(
+      [&](core::UnitOfWork& uow) { return core::CheckAndRecordPepper(uow, out.peppers); }));
+  return out;
+}
+
 }  // namespace
 
 core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random,
                                     IfMissing if_missing) {
+  if (config.database) return OpenPostgres(config, random, if_missing);
   if (if_missing == IfMissing::kRefuse) {
     // Before anything is created: a command that must find a store leaves no trace without one.
     const std::string path = storage::DatabasePath(config.data_dir);
@@ -34,11 +54,6 @@ core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& ran
           {"no Keyward store at " + std::filesystem::absolute(path, ec).string() + " (--data-dir " +
            config.data_dir + "): point --data-dir at the data directory of the server you mean"});
     }
-  }
-  if (config.database) {
-    return SetupError(core::ErrorCode::kUnavailable,
-                      "PostgreSQL (--database) is not supported by this build yet; use the "
-                      "embedded store (--data-dir)");
   }
   if (::mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return SetupError(

@@ -1,5 +1,5 @@
 // Opening what every local command needs: the store named by the configuration (the embedded
-// SQLite file in the data directory, or PostgreSQL later) and the pepper, checked against the
+// SQLite file in the data directory, or a PostgreSQL database) and the pepper, checked against the
 // store's fingerprint so a node with the wrong pepper refuses to start.
 #pragma once
 
@@ -16,6 +16,10 @@
 #include "core/random.hpp"
 #include "core/store/store.hpp"
 
+namespace keyward::storage::postgres {
+class PostgresStore;
+}
+
 namespace keyward::app {
 
 struct OpenedStore {
@@ -24,6 +28,8 @@ struct OpenedStore {
   // Why the store refuses writes now, in a few words for /readyz, or empty (thread-safe; valid
   // while `store` lives).
   std::function<std::string()> write_fault;
+  // The same store when it is PostgreSQL (its nodes follow each other's changes), else null.
+  storage::postgres::PostgresStore* postgres = nullptr;
 };
 
 // What OpenStore does when the embedded store's file does not exist yet.

@@ -77,6 +77,7 @@ enum class Locale;
   X(kStoreError, "storage error: {0}", "ストレージエラー: {0}") \
   X(kStoreFull, "the database is full (the disk, or --max-database-size); nothing was written; retry once space is freed", "データベースが満杯です (ディスクまたは --max-database-size)。何も書き込まれていません。空き領域ができてから再試行してください") \
   X(kStoreLocked, "the database is locked by another process; nothing was written; retry later", "データベースが別のプロセスにロックされています。何も書き込まれていません。しばらくしてから再試行してください") \
+  X(kStoreUnreachable, "the database server cannot be reached; nothing was written; retry once it is back", "データベースサーバーに接続できません。何も書き込まれていません。復旧後に再試行してください") \
   X(kStoreRemoved, "the database file was removed or replaced; nothing was written; retry once it is restored", "データベースファイルが削除または置き換えられました。何も書き込まれていません。復元後に再試行してください") \
   X(kSetting, "{0}", "{0}") \
   X(kEmailInvalid, "\"{0}\" is not a well-formed email address", "「{0}」は正しい形式のメールアドレスではありません") \

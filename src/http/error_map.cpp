@@ -62,7 +62,7 @@ std::string PublicMessage(const core::Error& error, core::Locale locale) {
     case core::ErrorCode::kUnavailable:
       // A store fault names its cause (never a path or SQL): the caller knows what to wait for.
       if (error.msg == core::Msg::kStoreFull || error.msg == core::Msg::kStoreLocked ||
-          error.msg == core::Msg::kStoreRemoved) {
+          error.msg == core::Msg::kStoreRemoved || error.msg == core::Msg::kStoreUnreachable) {
         return core::RenderMessage(error.msg, locale, {});
       }
       return core::RenderMessage(core::Msg::kUnavailable, locale, {});

@@ -293,6 +293,39 @@ class KeyIndex::Impl {
     return Ok();
   }
 
+  Status Refresh(const std::vector<KeyRef>& keys, bool roles) {
+    std::lock_guard load_lock(load_mu_);
+    std::vector<Change> changes;
+    std::shared_ptr<RoleMap> role_map;
+    // Applied in the read's commit hook, like Load's: in order with this node's own writes.
+    Status st = inner_.TransactThen(
+        [&](UnitOfWork& uow) -> Status {
+          changes.clear();
+          role_map.reset();
+          for (const KeyRef& ref : keys) {
+            KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(ref.id));
+            if (!key || key->public_id != ref.public_id) {
+              changes.emplace_back(KeyErased{ref.public_id});
+            }
+            if (key) changes.emplace_back(KeyWritten{std::move(*key)});
+          }
+          if (!roles) return Ok();
+          role_map = std::make_shared<RoleMap>();
+          KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
+          for (core::Role& r : list) {
+            (*role_map)[r.id] = std::make_shared<const RoleEntry>(
+                RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
+          }
+          return Ok();
+        },
+        [&] {
+          for (Change& c : changes) Apply(std::move(c));
+          if (role_map) PublishRoles(std::move(role_map));
+        });
+    if (st) Touch();
+    return st;
+  }
+
   // Lock-free: reads the shard inside an epoch read section, writes nothing shared.
   // `hash` is index::HashPublicId(public_id).
   Result<bool> Find(std::string_view public_id, std::uint64_t hash, KeyEntry& out) {
@@ -577,6 +610,9 @@ KeyIndex::KeyIndex(Store& store, const Clock& clock, KeyIndexOptions options)
 KeyIndex::~KeyIndex() = default;
 Store& KeyIndex::store() { return impl_->store(); }
 Status KeyIndex::Load() { return impl_->Load(); }
+Status KeyIndex::Refresh(const std::vector<KeyRef>& keys, bool roles) {
+  return impl_->Refresh(keys, roles);
+}
 void KeyIndex::Start() { impl_->Start(); }
 void KeyIndex::Flush() { impl_->Flush(); }
 Result<bool> KeyIndex::Find(std::string_view public_id, KeyEntry& out) {

@@ -11,8 +11,9 @@
 //   - last-used times are collected in a buffer per thread and written behind, about once a
 //     second, by the index's background thread, which also runs the periodic resync.
 // The index is kept exact on every write made through store(): a Store decorator that, after
-// each committed unit of work, applies the keys and roles it wrote. Writes made elsewhere
-// (another process, another node) arrive with the periodic full resync.
+// each committed unit of work, applies the keys and roles it wrote. Writes made elsewhere arrive
+// through Refresh, when the store announces them (another node on PostgreSQL, within a second),
+// and in any case with the periodic full resync.
 // Past `staleness_limit` without a successful load, resync or write, Find answers kUnavailable
 // rather than trust a stale index.
 //
@@ -22,7 +23,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/store/store.hpp"
@@ -34,6 +37,12 @@ struct KeyIndexOptions {
   Seconds flush_interval{1};     // last-used write-behind period
   Seconds resync_interval{30};   // full reload from the store (safety net); 0 = never
   Seconds staleness_limit{300};  // past this without contact with the store: UNAVAILABLE
+};
+
+// A key written elsewhere: its id, and its public id (by which the index finds it to drop it).
+struct KeyRef {
+  KeyId id = 0;
+  std::string public_id;
 };
 
 struct KeyIndexStats {
@@ -57,6 +66,10 @@ class KeyIndex final : public KeyLookup {
 
   // Loads every key and role from the store, replacing the index's content. Errors from the store.
   Status Load();
+  // Re-reads from the store the keys `keys` and, when `roles`, every role, and applies what it
+  // reads: a key the store no longer has leaves the index. For writes made elsewhere; one at a
+  // time with Load, so a load never overwrites a newer refresh. Errors from the store.
+  Status Refresh(const std::vector<KeyRef>& keys, bool roles);
   // Starts the background thread (last-used write-behind, periodic resync, staleness). Idempotent.
   void Start();
   // Writes the pending last-used times now; for tests and shutdown. Returns once written.

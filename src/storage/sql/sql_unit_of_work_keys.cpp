@@ -32,18 +32,19 @@ std::string StatusAt(std::string_view now) {
 }
 
 // ?1 the page's upper id bound, ?2 a StatusCode, ?3 now, ?4 role, ?5 source, ?6 q, ?7 the limit;
-// ?8-?10 KeyFilter's time bounds. Each optional filter is NULL (q: empty) when not given.
+// ?8-?10 KeyFilter's time bounds. Each optional filter is NULL (q: empty; status: -1) when not
+// given; a NULL is tested through a CAST, which gives PostgreSQL the parameter's type.
 std::string ListKeysSql(const Connection& db) {
-  return std::string(kSelectKey) + " WHERE k.id < ?1 AND (?2 IS NULL OR " + StatusAt("?3") +
+  return std::string(kSelectKey) + " WHERE k.id < ?1 AND (?2 = -1 OR " + StatusAt("?3") +
          " = ?2)"
-         " AND (?4 IS NULL OR k.role_id = ?4)"
-         " AND (?5 IS NULL OR k.source = ?5)"
+         " AND (CAST(?4 AS BIGINT) IS NULL OR k.role_id = ?4)"
+         " AND (CAST(?5 AS TEXT) IS NULL OR k.source = ?5)"
          " AND (?6 = '' OR " +
          db.ContainsFolded("k.name", "?6") + " OR " + db.ContainsFolded("k.description", "?6") +
          ")"
-         " AND (?8 IS NULL OR k.expires_at < ?8)"
-         " AND (?9 IS NULL OR k.last_used_at IS NULL OR k.last_used_at < ?9)"
-         " AND (?10 IS NULL OR COALESCE(k.secret_rotated_at, k.created_at) < ?10)"
+         " AND (CAST(?8 AS BIGINT) IS NULL OR k.expires_at < ?8)"
+         " AND (CAST(?9 AS BIGINT) IS NULL OR k.last_used_at IS NULL OR k.last_used_at < ?9)"
+         " AND (CAST(?10 AS BIGINT) IS NULL OR COALESCE(k.secret_rotated_at, k.created_at) < ?10)"
          " ORDER BY k.id DESC LIMIT ?7";
 }
 
@@ -146,11 +147,7 @@ Result<std::vector<ApiKey>> SqlUnitOfWork::ListKeys(const core::KeyFilter& filte
   if (page.limit <= 0) return std::vector<ApiKey>();
   KW_ASSIGN_OR_RETURN(Statement stmt, Prepare(ListKeysSql(db_), "list keys"));
   stmt.BindInt(1, page.before_id.value_or(std::numeric_limits<KeyId>::max()));
-  if (filter.status) {
-    stmt.BindInt(2, StatusCode(*filter.status));
-  } else {
-    stmt.BindNull(2);
-  }
+  stmt.BindInt(2, filter.status ? StatusCode(*filter.status) : -1);
   stmt.BindInt(3, ToSeconds(filter.now)).BindOptionalInt(4, filter.role);
   if (filter.source) {
     stmt.BindText(5, core::KeySourceName(*filter.source));

@@ -11,19 +11,16 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "storage/sql/migration.hpp"
 
 struct sqlite3;
 
 namespace keyward::storage::sqlite {
 
-struct Migration {
-  int version;
-  std::string_view name;  // e.g. "initial"
-  std::string_view sql;   // one or more statements, no transaction control
-};
+using sql::Migration;
 
 // The migrations compiled into this binary, by version ascending (generated at build time by
-// embed_migrations.cmake).
+// storage/embed_migrations.cmake).
 const std::vector<Migration>& EmbeddedMigrations();
 
 // The highest version in EmbeddedMigrations().
