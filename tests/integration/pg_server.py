@@ -93,6 +93,7 @@ class PgServer:
         self.running = False
         self._watchdog_fd = None
         self._databases = 0
+        self._version = None
         self._owner = os.getpid()
 
     # -- paths ----------------------------------------------------------------------------------
@@ -174,8 +175,15 @@ class PgServer:
         """A new, empty database with a unique name; returns its URL."""
         self._databases += 1
         name = "kw_test_%d" % self._databases
-        # template0: nobody is ever connected to it, so this never waits on a template in use.
-        self.psql(self.url("postgres"), "CREATE DATABASE %s TEMPLATE template0" % name)
+        # template0: nobody is ever connected to it, so this never fails on a template in use.
+        # FILE_COPY (PostgreSQL 15 and later) copies files instead of writing every block to the
+        # WAL: about 4 times faster with fsync off.
+        sql = "CREATE DATABASE %s TEMPLATE template0" % name
+        if self._version is None:
+            self._version = int(self.psql(self.url("postgres"), "SHOW server_version_num"))
+        if self._version >= 150000:
+            sql += " STRATEGY FILE_COPY"
+        self.psql(self.url("postgres"), sql)
         return self.url(name)
 
     def psql(self, db, sql, check=True):

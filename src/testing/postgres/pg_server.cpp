@@ -444,9 +444,12 @@ core::Result<std::string> PgServer::CreateDatabase() {
     PQfinish(conn);
     return Fail("could not connect to " + Url("postgres") + ": " + message);
   }
-  // template0: nobody can be connected to it, so CREATE DATABASE never waits for or fails on a
-  // session still open on the template (as it would on template1).
-  PGresult* result = PQexec(conn, ("CREATE DATABASE " + name + " TEMPLATE template0").c_str());
+  // template0: nobody can be connected to it, so CREATE DATABASE never fails on a session still
+  // open on the template (as it can on template1). FILE_COPY (PostgreSQL 15 and later) copies
+  // the files instead of writing every block to the WAL: about 4 times faster with fsync off.
+  std::string sql = "CREATE DATABASE " + name + " TEMPLATE template0";
+  if (PQserverVersion(conn) >= 150000) sql += " STRATEGY FILE_COPY";
+  PGresult* result = PQexec(conn, sql.c_str());
   const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
   std::string message = ok ? "" : PQerrorMessage(conn);
   PQclear(result);
