@@ -2,6 +2,7 @@
 own to each caller over loopback, survives an outage with its data, and leaves nothing behind."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -65,6 +66,18 @@ class PgServerTest(unittest.TestCase):
     def test_fsync_stays_on_when_asked_for(self):
         with PgServer(fsync=True) as pg:
             self.assertEqual(pg.psql("postgres", "SHOW fsync"), "on")
+
+    def test_a_server_that_cannot_start_raises_one_error_with_the_log_and_leaves_nothing(self):
+        pg = PgServer(shared_buffers="plenty")
+        with self.assertRaises(PgServerError) as raised:
+            pg.start()
+        text = str(raised.exception)
+        self.assertIn("PostgreSQL did not start", text)
+        self.assertIn("pg_ctl start", text)
+        self.assertIn('invalid value for parameter "shared_buffers"', text)
+        directory = re.search(r"/tmp/keyward-pg-[^/]+", text).group(0)
+        self.assertFalse(os.path.exists(directory))
+        self.assertFalse(pg.running)
 
     def test_watchdog_stops_the_server_of_a_process_killed_without_cleaning_up(self):
         child = ("import os, signal, pg_server\n"

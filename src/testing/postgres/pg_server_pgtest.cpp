@@ -1,8 +1,11 @@
 #include "testing/postgres/pg_server.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -161,6 +164,42 @@ TEST(PgServer, FsyncIsOffUnlessAskedFor) {
   EXPECT_EQ(Query(fast->Url("postgres"), "SHOW fsync"), "off");
   EXPECT_EQ(Query(durable->Url("postgres"), "SHOW fsync"), "on");
   EXPECT_EQ(Query(durable->Url("postgres"), "SHOW full_page_writes"), "on");
+}
+
+TEST(PgServer, AServerThatCannotStartGivesOneErrorWithTheLogAndLeavesNothing) {
+  auto made = PgServer::Create(PgServerOptions{.shared_buffers = "plenty"});
+  ASSERT_FALSE(made);
+  const std::string text = ErrorText(made.error());
+  EXPECT_NE(text.find("PostgreSQL did not start"), std::string::npos) << text;
+  EXPECT_NE(text.find("pg_ctl start"), std::string::npos) << text;
+  EXPECT_NE(text.find("shared_buffers"), std::string::npos) << text;  // the log's complaint
+  const std::size_t at = text.find("/tmp/keyward-pg-");
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::string dir = text.substr(at, std::string("/tmp/keyward-pg-XXXXXX").size());
+  EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
+}
+
+TEST(PgServer, StartFailsClearlyWhileItsPortIsTakenAndWorksOnceItIsFree) {
+  auto server = MakeServer();
+  ASSERT_NE(server, nullptr);
+  ASSERT_TRUE(server->Stop());
+  const int taker = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(taker, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taker, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(taker, 1), 0);
+  auto refused = server->Start();
+  ::close(taker);
+  ASSERT_FALSE(refused);
+  EXPECT_FALSE(server->running());
+  EXPECT_NE(ErrorText(refused.error()).find("Address already in use"), std::string::npos)
+      << ErrorText(refused.error());
+  auto started = server->Start();
+  ASSERT_TRUE(started) << ErrorText(started.error());
+  EXPECT_EQ(Query(server->Url("postgres"), "SELECT 1"), "1");
 }
 
 TEST(PgServer, WatchdogStopsTheServerOfAProcessThatDiedWithoutCleaningUp) {
