@@ -1,6 +1,6 @@
 # Keyward's two commands: `make run` and `make test`. Every target first makes sure the Debian
 # packages it needs are installed (scripts/deps.sh: idempotent, a no-op when all are present).
-.PHONY: all deps build run test tsan fuzz bench format clean
+.PHONY: all deps build run test test-postgres tsan fuzz bench format clean
 
 all: build
 
@@ -20,6 +20,13 @@ test:
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan
 	ctest --preset asan
+
+# Only the tests that need PostgreSQL (ctest label `postgres`); `make test` runs them too.
+test-postgres:
+	@bash scripts/deps.sh test
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+	ctest --preset asan -L postgres
 
 tsan:
 	@bash scripts/deps.sh test

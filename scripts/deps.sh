@@ -14,9 +14,14 @@ build_pkgs=(
 )
 # chromium (with a Latin and a Japanese font, for readable screenshots) and node run the browser
 # tests (tests/e2e); build stays free of them, so `make run` needs neither.
+# postgresql: the server the PostgreSQL tests start themselves (src/testing/postgres/pg_server.hpp,
+# tests/integration/pg_server.py), with psql. Debian's package may create and start a cluster
+# "main" on port 5432; the tests neither use nor touch it (their own directory, socket directory
+# and port between 20000 and 32767).
 test_pkgs=(libgtest-dev libgmock-dev clang-format curl python3 nginx chromium fonts-dejavu-core
            fonts-ipafont-gothic
-           nodejs npm)
+           nodejs npm
+           postgresql)
 # procps: ps finds nginx's worker processes for the CPU columns of bench/http/.
 bench_pkgs=(libbenchmark-dev wrk nginx nodejs npm procps)
 fuzz_pkgs=(clang libclang-rt-14-dev)

@@ -9,8 +9,8 @@ A file's folder is the path below src/ without the file name ("core/keys", "http
 include names a project header by its path below src/. The rules:
 - A folder may include its own headers and those of the folders ALLOWED lists for it; the lists
   form no cycle, so no two folders include each other.
-- Production code never includes a test double or fixture (src/testing/); tests (*_test.cpp) and
-  src/testing/ may, and a core test only the fixtures core's own tests use, which themselves
+- Production code never includes a test double or fixture (src/testing/); tests (*_test.cpp, and
+  *_pgtest.cpp, those that need PostgreSQL) and src/testing/ may, and a core test only the fixtures core's own tests use, which themselves
   include nothing from src/storage.
 - core includes no Boost, SQLite or libpq header, test code included.
 """
@@ -58,12 +58,14 @@ ALLOWED = {
                                 "http/ds", "http/visionone", "http/front"],
     "testing/cli": ["cli"],
     "testing/siem": CORE_ALL + ["siem"],
+    # The throwaway PostgreSQL server of the tests that need one.
+    "testing/postgres": CORE_ALL,
 }
 
 # What the tests of each layer may include from src/testing.
 TEST_FIXTURES = {
     "core": ["testing"],
-    "storage": ["testing", "testing/store_contract"],
+    "storage": ["testing", "testing/store_contract", "testing/postgres"],
     "http": ["testing", "testing/http"],
     "siem": ["testing/siem"],
     "cli": ["testing/cli"],
@@ -116,7 +118,8 @@ def check_file(src, rel):
                 continue
             if target_folder == folder:
                 continue
-            is_test = rel.endswith("_test.cpp")
+            # *_pgtest.cpp: tests named apart because they need a PostgreSQL server.
+            is_test = rel.endswith(("_test.cpp", "_pgtest.cpp"))
             if layer(target_folder) == "testing" and layer(folder) != "testing" and not is_test:
                 problems.append(f"{where}: production code includes the test fixture \"{target}\"")
                 continue

@@ -51,6 +51,17 @@ class IncludeCheck(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("9 files follow the dependency direction", out)
 
+    def test_a_pgtest_is_a_test_and_may_include_the_postgres_fixture(self):
+        self.write("testing/postgres/pg_server.hpp", '#include "core/result.hpp"\n')
+        self.write("storage/sqlite/sqlite_store_pgtest.cpp",
+                   '#include "storage/sqlite/sqlite_store.hpp"\n'
+                   '#include "testing/postgres/pg_server.hpp"\n')
+        code, out = self.run_check()
+        self.assertEqual(code, 0, out)
+        self.write("storage/sqlite/sqlite_store.cpp", '#include "testing/postgres/pg_server.hpp"\n')
+        self.assert_refused("storage/sqlite/sqlite_store.cpp:1",
+                            "production code includes the test fixture")
+
     def test_a_folder_below_including_one_above_fails(self):
         self.write("core/store/store.hpp",
                    '#include "core/result.hpp"\n#include "core/keys/key_service.hpp"\n')
