@@ -37,7 +37,10 @@ ALLOWED = {
     "core/accounts": ["core", "core/crypto", "core/net", "core/store", "core/roles", "core/keys",
                       "core/verification"],
     "storage": CORE_ALL,
-    "storage/sqlite": CORE_ALL + ["storage"],
+    # The SQL unit of work both SQL stores share, over its connection seam.
+    "storage/sql": CORE_ALL,
+    "storage/sqlite": CORE_ALL + ["storage", "storage/sql"],
+    "storage/postgres": CORE_ALL + ["storage", "storage/sql"],
     "http": CORE_ALL,
     "http/transport": CORE_ALL + ["http"],
     "http/v1": CORE_ALL + ["http"],
@@ -48,7 +51,7 @@ ALLOWED = {
     "http/front": CORE_ALL + ["http", "http/v1", "http/console", "http/ds", "http/visionone"],
     "siem": CORE_ALL,
     "cli": CORE_ALL,
-    "app": CORE_ALL + ["storage", "storage/sqlite", "http", "http/transport", "http/v1",
+    "app": CORE_ALL + ["storage", "storage/sqlite", "storage/postgres", "http", "http/transport", "http/v1",
                        "http/console", "http/ds", "http/visionone", "http/front", "siem", "cli"],
     # Test doubles and fixtures. The top of src/testing serves core's tests, so it includes
     # nothing but core; the rest serve the layer they are named for.
