@@ -95,10 +95,10 @@ core::Status WriteSecretFile(const std::string& path, const std::string& line) {
 
 core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHints& hints,
                               std::ostream& err) {
-  KW_ASSIGN_OR_RETURN(bool empty, keys.Empty());
-  if (!empty) return core::Ok();
-  KW_ASSIGN_OR_RETURN(core::IssuedKey admin,
-                      keys.IssueMasterKey(core::Principal::System(), "admin"));
+  KW_ASSIGN_OR_RETURN(std::optional<core::IssuedKey> first,
+                      keys.IssueFirstMasterKey(core::Principal::System(), "admin"));
+  if (!first) return core::Ok();
+  const core::IssuedKey& admin = *first;
   if (const char* file = std::getenv("KEYWARD_BOOTSTRAP_KEY_FILE"); file && *file) {
     KW_RETURN_IF_ERROR(WriteSecretFile(file, admin.token));
     err << "keyward: first start: created the Master Administrator API key \"" << admin.key.name

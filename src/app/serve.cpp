@@ -21,6 +21,7 @@
 #include "http/logger.hpp"
 #include "http/metrics.hpp"
 #include "http/transport/server.hpp"
+#include "storage/postgres/pg_connection.hpp"
 
 namespace keyward::app {
 namespace {
@@ -126,8 +127,9 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
   logger.Info("started", {{"listen", where},
                           {"keys", static_cast<std::uint64_t>(node.index().Stats().keys)},
                           {"tls", config.tls_cert.has_value()},
-                          {"store", "sqlite"},
-                          {"dataDir", config.data_dir}});
+                          {"store", config.database ? "postgresql" : "sqlite"},
+                          {"where", config.database ? storage::postgres::RedactUrl(*config.database)
+                                                    : config.data_dir}});
   server.Run();
   logger.Info("stopped");
   return 0;

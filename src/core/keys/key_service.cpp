@@ -193,7 +193,29 @@ Result<KeyCounts> KeyService::Summary(const Principal& caller) const {
 Result<IssuedKey> KeyService::IssueMasterKey(const Principal& caller,
                                              const std::string& name) const {
   KW_RETURN_IF_ERROR(ValidateName(name, "name"));
-  return TransactValue<IssuedKey>(store_, [&](UnitOfWork& uow) -> Result<IssuedKey> {
+  return TransactValue<IssuedKey>(
+      store_, [&](UnitOfWork& uow) { return InsertMasterKey(uow, caller, name); });
+}
+
+Result<std::optional<IssuedKey>> KeyService::IssueFirstMasterKey(const Principal& caller,
+                                                                 const std::string& name) const {
+  KW_RETURN_IF_ERROR(ValidateName(name, "name"));
+  return TransactValue<std::optional<IssuedKey>>(
+      store_, [&](UnitOfWork& uow) -> Result<std::optional<IssuedKey>> {
+        KeyFilter filter;
+        filter.now = clock_.Now();
+        PageRequest page;
+        page.limit = 1;
+        KW_ASSIGN_OR_RETURN(std::vector<ApiKey> keys, uow.ListKeys(filter, page));
+        if (!keys.empty()) return std::optional<IssuedKey>();
+        KW_ASSIGN_OR_RETURN(IssuedKey issued, InsertMasterKey(uow, caller, name));
+        return std::optional<IssuedKey>(std::move(issued));
+      });
+}
+
+Result<IssuedKey> KeyService::InsertMasterKey(UnitOfWork& uow, const Principal& caller,
+                                              const std::string& name) const {
+  {
     ApiKey key;
     key.role_id = kMasterAdministratorRoleId;
     key.source = KeySource::kApi;
@@ -206,7 +228,7 @@ Result<IssuedKey> KeyService::IssueMasterKey(const Principal& caller,
     }
     KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
     return Insert(uow, caller, key);
-  });
+  }
 }
 
 Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow, const Principal& caller,

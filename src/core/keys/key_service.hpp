@@ -129,9 +129,14 @@ class KeyService {
   Result<std::vector<BulkDeleteResult>> DeleteMany(const Principal& caller,
                                                    const std::vector<std::string>& ids) const;
 
-  // Issues a key directly, without a caller's permission checks: the first-start bootstrap and
-  // `keyward admin recover` (caller = Principal::System()). Audited.
+  // Issues a key directly, without a caller's permission checks: `keyward admin recover`
+  // (caller = Principal::System()). Audited.
   Result<IssuedKey> IssueMasterKey(const Principal& caller, const std::string& name) const;
+  // The first-start bootstrap: IssueMasterKey when the store holds no key at all, in the same
+  // unit of work as the check, so nodes starting together on one database issue one key; nullopt
+  // when there are keys.
+  Result<std::optional<IssuedKey>> IssueFirstMasterKey(const Principal& caller,
+                                                       const std::string& name) const;
   // Within an existing unit of work, for AccountService (which checks the caller): a key with
   // source "account". Audited as apikey.create by `caller`.
   Result<IssuedKey> IssueAccountToken(UnitOfWork& uow, const Principal& caller,
@@ -142,6 +147,9 @@ class KeyService {
 
  private:
   Result<IssuedKey> Insert(UnitOfWork& uow, const Principal& caller, ApiKey key) const;
+  // A Master Administrator key named `name` (or "name 2", ... when taken), within `uow`.
+  Result<IssuedKey> InsertMasterKey(UnitOfWork& uow, const Principal& caller,
+                                    const std::string& name) const;
   Result<ApiKey> Mutate(
       const Principal& caller, KeyId id, std::string_view action,
       const std::function<Status(UnitOfWork&, ApiKey&, std::string&)>& change) const;

@@ -109,6 +109,48 @@ TEST_F(KeyIndexTest, RoleChangesReachTheIndex) {
   EXPECT_EQ(index_.Role(id), nullptr);
 }
 
+// Writes made around the index (another node's, on a shared store) reach it when announced:
+// Refresh re-reads the keys named and, when asked, the roles.
+TEST_F(KeyIndexTest, RefreshAppliesWritesMadeElsewhere) {
+  KeyService elsewhere(memory_, clock_, random_, hasher_);
+  IssuedKey k = elsewhere
+                    .Create(master_,
+                            [] {
+                              CreateKeyInput in;
+                              in.name = "other node";
+                              in.role = "Auditor";
+                              return in;
+                            }())
+                    .value();
+  EXPECT_EQ(Verify(k.token), Outcome::kNotFound);  // not announced yet
+  const KeyRef ref{k.key.id, k.key.public_id};
+  ASSERT_TRUE(index_.Refresh({ref}, false));
+  EXPECT_EQ(Verify(k.token), Outcome::kValid);
+
+  ASSERT_TRUE(elsewhere.SetEnabled(master_, k.key.id, false).has_value());
+  EXPECT_EQ(Verify(k.token), Outcome::kValid);
+  ASSERT_TRUE(index_.Refresh({ref}, false));
+  EXPECT_EQ(Verify(k.token), Outcome::kDisabled);
+
+  ASSERT_TRUE(elsewhere.Delete(master_, k.key.id).has_value());
+  ASSERT_TRUE(index_.Refresh({ref}, false));
+  EXPECT_EQ(Verify(k.token), Outcome::kNotFound);
+  EXPECT_EQ(index_.Stats().keys, 1u);  // the admin key alone
+
+  Role role;
+  role.name = "orders";
+  role.permissions = PermissionSet::Of({"orders:read"});
+  const RoleId id =
+      TransactValue<RoleId>(memory_, [&](UnitOfWork& uow) { return uow.InsertRole(role); }).value();
+  EXPECT_EQ(index_.Role(id), nullptr);
+  ASSERT_TRUE(index_.Refresh({}, true));
+  ASSERT_NE(index_.Role(id), nullptr);
+  EXPECT_TRUE(index_.Role(id)->permissions.Has("orders:read"));
+  ASSERT_TRUE(memory_.Transact([&](UnitOfWork& uow) { return uow.DeleteRole(id); }));
+  ASSERT_TRUE(index_.Refresh({}, true));
+  EXPECT_EQ(index_.Role(id), nullptr);
+}
+
 TEST_F(KeyIndexTest, ACountedFailureIsWrittenAtOnceAndLocksAtTheThreshold) {
   IssuedKey k = Create("target");
   for (int i = 1; i <= 4; ++i) {

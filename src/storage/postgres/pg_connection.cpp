@@ -271,11 +271,11 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string
                            {"cannot connect to " + RedactUrl(url) + ": " + reason});
   }
   std::unique_ptr<PgConnection> out(new PgConnection(conn));
-  // Times are plain integers, text is UTF-8; statements never wait forever on a lost peer.
-  KW_RETURN_IF_ERROR(
-      out->Execute("SET client_encoding = 'UTF8'; SET statement_timeout = '60s';"
-                   " SET idle_in_transaction_session_timeout = '60s'",
-                   "configure connection"));
+  // Text is UTF-8; the server's notices stay off stderr; statements never wait forever.
+  KW_RETURN_IF_ERROR(out->Execute(
+      "SET client_encoding = 'UTF8'; SET client_min_messages = 'warning';"
+      " SET statement_timeout = '60s'; SET idle_in_transaction_session_timeout = '60s'",
+      "configure connection"));
   return out;
 }
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "core/audit/audit_chain.hpp"
-#include "core/store/audit_record.hpp"
 #include "core/crypto/digest.hpp"
+#include "core/store/audit_record.hpp"
 #include "core/verification/verifier.hpp"
 #include "storage/postgres/change_feed.hpp"
 #include "storage/postgres/pg_connection.hpp"
@@ -70,9 +70,8 @@ TEST(PostgresStore, ReopeningMigratesNothingTwiceAndKeepsTheData) {
   {
     auto store = OpenStore(url);
     ASSERT_NE(store, nullptr);
-    id = contract::Get<core::KeyId>(*store, [](core::UnitOfWork& uow) {
-      return uow.InsertKey(contract::NewKey("kept"));
-    });
+    id = contract::Get<core::KeyId>(
+        *store, [](core::UnitOfWork& uow) { return uow.InsertKey(contract::NewKey("kept")); });
   }
   auto again = OpenStore(url);
   ASSERT_NE(again, nullptr);
@@ -88,9 +87,10 @@ TEST(PostgresStore, RefusesASchemaFromANewerKeyward) {
   {
     auto connection = postgres::PgConnection::Open(url);
     ASSERT_TRUE(connection.has_value());
-    ASSERT_TRUE((*connection)->Execute(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)",
-        "test"));
+    ASSERT_TRUE((*connection)
+                    ->Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                              "(999, 'future', 0)",
+                              "test"));
   }
   auto store = PostgresStore::Open(url);
   ASSERT_FALSE(store.has_value());
@@ -105,8 +105,8 @@ TEST(PostgresStore, WithoutCreateAnEmptyDatabaseIsRefusedAndLeftEmpty) {
   EXPECT_EQ(store.error().code, core::ErrorCode::kNotFound);
   auto connection = postgres::PgConnection::Open(url);
   ASSERT_TRUE(connection.has_value());
-  auto stmt = (*connection)->Prepare("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-                                     "test");
+  auto stmt =
+      (*connection)->Prepare("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", "test");
   ASSERT_TRUE(stmt.has_value());
   auto row = stmt->Step();
   ASSERT_TRUE(row.has_value() && *row);
@@ -181,8 +181,7 @@ TEST(PostgresStore, TwoNodesWritingAtOnceLeaveOneAuditChain) {
       for (int i = 0; i < 15; ++i) {
         EXPECT_TRUE(node.Transact([&](core::UnitOfWork& uow) -> core::Status {
           return core::AppendAuditRecord(uow, "node" + std::to_string(t % 2), "", contract::kNow,
-                                         "test.write", "key/" + std::to_string(i), "success",
-                                         "{}");
+                                         "test.write", "key/" + std::to_string(i), "success", "{}");
         }));
       }
     });
@@ -217,8 +216,8 @@ TEST(PostgresStore, ChangesOfOneNodeReachTheOthersFeed) {
   core::ApiKey from_b = contract::NewKey("written on b");
   contract::Get<core::KeyId>(*b, [&](core::UnitOfWork& uow) { return uow.InsertKey(from_b); });
   core::ApiKey from_a = contract::NewKey("written on a");
-  const core::KeyId id = contract::Get<core::KeyId>(
-      *a, [&](core::UnitOfWork& uow) { return uow.InsertKey(from_a); });
+  const core::KeyId id =
+      contract::Get<core::KeyId>(*a, [&](core::UnitOfWork& uow) { return uow.InsertKey(from_a); });
   ASSERT_TRUE(contract::Do(*a, [&](core::UnitOfWork& uow) { return uow.DeleteKey(id); }));
   core::Role role;
   role.name = "auditors";
