@@ -192,6 +192,31 @@ def report_writes(out, seconds):
     json.dump(result, open(os.path.join(out, "writes.json"), "w"), indent=1)
 
 
+def report_postgres(out, seconds, write_seconds):
+    rows = dict(read_tsv(os.path.join(out, "postgres.tsv")))
+    print()
+    print(f"One node on PostgreSQL beside one on SQLite: GET /v1/authz {seconds} s, "
+          f"POST /v1/apikeys {write_seconds} s per run")
+    print(f"{'':24} {'SQLite':>12} {'PostgreSQL':>12} {'PG/SQLite':>10} {'PG p99 ms':>10} "
+          f"{'errors':>7}")
+    result = {"runs": {}}
+    names = sorted({n.split(".", 1)[1] for n in rows}, key=lambda n: (n != "authz", n))
+    for what in names:
+        lite, pg = rows.get("sqlite." + what), rows.get("postgresql." + what)
+        if lite is None or pg is None:
+            raise SystemExit(f"report.py: postgres.tsv lacks a run of {what}")
+        label = ("authz, requests/s" if what == "authz"
+                 else f"keys/s, {what.split('.c')[1]} client(s)")
+        ratio = pg["rps"] / lite["rps"] if lite["rps"] else 0.0
+        result["runs"][what] = {"sqlite": lite["rps"], "postgresql": pg["rps"], "ratio": ratio,
+                                "sqlite_p99_ms": lite["p99_us"] / 1000,
+                                "postgresql_p99_ms": pg["p99_us"] / 1000,
+                                "errors": errors(lite) + errors(pg)}
+        print(f"{label:24} {lite['rps']:12,.0f} {pg['rps']:12,.0f} {ratio:10.2f} "
+              f"{pg['p99_us'] / 1000:10.3f} {errors(lite) + errors(pg):7d}")
+    json.dump(result, open(os.path.join(out, "postgres.json"), "w"), indent=1)
+
+
 # --- the summary ---------------------------------------------------------------------------------
 
 def load_verify(out):
@@ -323,9 +348,20 @@ def summary_writes(out):
           f"{r['ceiling_count']:,} keys, one unit of work each, one writer; the better of: {others})")
 
 
+def summary_postgres(out):
+    r = json.load(open(os.path.join(out, "postgres.json")))
+    print("One node on PostgreSQL beside one on SQLite (no goal; the hot path never reads the store):")
+    for what, run in r["runs"].items():
+        unit = "requests/s" if what == "authz" else "keys/s"
+        label = "verification (authz)" if what == "authz" else f"key creation, {what.split('.c')[1]} client(s)"
+        print(f"  {label:30} SQLite {run['sqlite']:9,.0f}  PostgreSQL {run['postgresql']:9,.0f} "
+              f"{unit} ({run['ratio']:.2f} x){'' if run['errors'] == 0 else '  errors: ' + str(run['errors'])}")
+
+
 def report_summary(out, parts):
     sections = [("verify", summary_verify), ("http", summary_http), ("e2e", summary_e2e),
-                ("flood", summary_flood), ("writes", summary_writes)]
+                ("flood", summary_flood), ("writes", summary_writes),
+                ("postgres", summary_postgres)]
     failed = False
     for name, fn in sections:
         state = parts.get(name, "skipped")
@@ -356,6 +392,8 @@ def main(argv):
         report_flood(out, argv[3], argv[4], argv[5])
     elif what == "writes":
         report_writes(out, argv[3])
+    elif what == "postgres":
+        report_postgres(out, argv[3], argv[4])
     elif what == "summary":
         return report_summary(out, dict(p.split("=", 1) for p in argv[3:]))
     else:

@@ -9,6 +9,8 @@
 #   flood   bench/http/flood.sh: valid traffic with and without a flood of counted wrong secrets;
 #   writes  bench/http/writes.sh: keys created per second through POST /v1/apikeys, and the
 #           SQLite store's own ceiling (keyward_write_ceiling);
+#   postgres bench/http/postgres.sh: one node on PostgreSQL beside one on SQLite, verification
+#           throughput and keys created per second;
 # then one summary of every figure, each goal marked MET / NOT MET, also written to
 # build/bench/results/summary.txt beside the raw outputs. A part that fails is reported as failed
 # in the summary, the others still run, and run.sh then exits non-zero.
@@ -17,7 +19,7 @@
 # (of each in-process benchmark, default 3; the summary takes the median), BENCH_QUIET_WAIT
 # (seconds to wait for an idle machine before each part, default 600), BENCH_SKIP_VERIFY=1,
 # BENCH_SKIP_HTTP=1 (every part over HTTP), BENCH_SKIP_COMPARE=1, BENCH_SKIP_E2E=1,
-# BENCH_SKIP_FLOOD=1, BENCH_SKIP_WRITES=1; the HTTP settings of bench/http/lib.sh (BENCH_SECONDS,
+# BENCH_SKIP_FLOOD=1, BENCH_SKIP_WRITES=1, BENCH_SKIP_POSTGRES=1; the HTTP settings of bench/http/lib.sh (BENCH_SECONDS,
 # BENCH_ROUNDS, ...) and of flood.sh and writes.sh. Extra arguments go to keyward_bench (e.g.
 # --fixture-dir=DIR or --benchmark_filter=Verify).
 set -euo pipefail
@@ -74,6 +76,7 @@ declare -A state=(
   [e2e]=$([[ $skip_http == 1 || ${BENCH_SKIP_E2E:-0} == 1 ]] && echo skipped || echo pending)
   [flood]=$([[ $skip_http == 1 || ${BENCH_SKIP_FLOOD:-0} == 1 ]] && echo skipped || echo pending)
   [writes]=$([[ $skip_http == 1 || ${BENCH_SKIP_WRITES:-0} == 1 ]] && echo skipped || echo pending)
+  [postgres]=$([[ $skip_http == 1 || ${BENCH_SKIP_POSTGRES:-0} == 1 ]] && echo skipped || echo pending)
 )
 # Results of a part that runs now must come from this run: remove the previous ones.
 for p in "${!state[@]}"; do
@@ -114,11 +117,12 @@ run_part http "HTTP: bench/http/compare.sh" bash "$root/bench/http/compare.sh"
 run_part e2e "End to end: bench/http/e2e.sh" bash "$root/bench/http/e2e.sh"
 run_part flood "Counted-failure flood: bench/http/flood.sh" bash "$root/bench/http/flood.sh"
 run_part writes "Management writes: bench/http/writes.sh" bash "$root/bench/http/writes.sh"
+run_part postgres "PostgreSQL beside SQLite: bench/http/postgres.sh" bash "$root/bench/http/postgres.sh"
 
 echo
 echo "== Summary =="
 parts=()
-for p in verify http e2e flood writes; do parts+=("$p=${state[$p]}"); done
+for p in verify http e2e flood writes postgres; do parts+=("$p=${state[$p]}"); done
 # report.py fails (after printing everything it could) when a part failed or left no results.
 status=0
 {
