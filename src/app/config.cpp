@@ -66,18 +66,16 @@ core::Status ValidateStoreConfig(const ServeConfig& config) {
     const std::string& url = *config.database;
     if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
       return SettingError(
-          "--database: not a PostgreSQL URL; give postgresql://USER@HOST:PORT/DATABASE (or "
-          "leave --database and KEYWARD_DATABASE out to use the embedded store in --data-dir)");
+          "--database: not a PostgreSQL URL; give postgresql://USER@HOST:PORT/DATABASE, or leave "
+          "it "
+          "out for the embedded store");
     }
     if (!config.pepper_file || config.pepper_file->empty()) {
       return SettingError(
-          "--database needs --pepper-file (or KEYWARD_PEPPER_FILE): every node on one database "
-          "must be given the same pepper file (docs/postgresql.md)");
+          "--database needs --pepper-file (or KEYWARD_PEPPER_FILE), the same file on every node");
     }
     if (config.max_database_bytes != 0) {
-      return SettingError(
-          "--max-database-size caps the embedded store's file; with --database, "
-          "size the PostgreSQL server instead");
+      return SettingError("--max-database-size caps the embedded store alone; not with --database");
     }
     return core::Ok();
   }

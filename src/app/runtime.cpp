@@ -28,9 +28,18 @@ core::Result<OpenedStore> OpenPostgres(const ServeConfig& config, core::Random& 
   OpenedStore out;
   KW_ASSIGN_OR_RETURN(out.peppers,
                       storage::LoadPepper(config.data_dir, config.pepper_file, random));
-  KW_ASSIGN_OR_RETURN(std::unique_ptr<storage::postgres::PostgresStore> postgres,
-                      storage::postgres::PostgresStore::Open(
-                          *config.database, {.create_schema = if_missing == IfMissing::kCreate}));
+  core::Result<std::unique_ptr<storage::postgres::PostgresStore>> opened =
+      storage::postgres::PostgresStore::Open(*config.database,
+                                             {.create_schema = if_missing == IfMissing::kCreate});
+  if (!opened) {
+    // At start the detail is the message: the (redacted) URL and libpq's reason.
+    const core::Error& e = opened.error();
+    if (e.msg == core::Msg::kStoreUnreachable && !e.args.empty()) {
+      return SetupError(e.code, e.args.front());
+    }
+    return e;
+  }
+  std::unique_ptr<storage::postgres::PostgresStore> postgres = std::move(opened).value();
   out.write_fault = [raw = postgres.get()] { return raw->WriteFault(); };
   out.postgres = postgres.get();
   out.store = std::move(postgres);

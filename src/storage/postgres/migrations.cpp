@@ -25,8 +25,7 @@ core::Status MigrateInTransaction(PgConnection& connection, std::string_view whe
     KW_ASSIGN_OR_RETURN(const bool exists, HasSchema(connection));
     if (!exists) {
       return core::MakeError(core::ErrorCode::kNotFound, core::Msg::kSetting,
-                             {"no Keyward store in the database " + std::string(where) +
-                              ": point --database at the database of the server you mean"});
+                             {"--database: no Keyward store in " + std::string(where)});
     }
   }
   return sql::MigrateSchema(

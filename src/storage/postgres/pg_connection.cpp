@@ -265,7 +265,7 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string
   pg_conn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string reason = conn ? PQerrorMessage(conn) : "out of memory";
-    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    reason = reason.substr(0, reason.find('\n'));  // libpq's first line says it; the rest advises
     PQfinish(conn);
     return core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreUnreachable,
                            {"cannot connect to " + RedactUrl(url) + ": " + reason});
