@@ -523,9 +523,21 @@ class SecretHygiene(KeywardTestCase):
                 files[name] = f.read()
         return files
 
+    def check_store_files(self, stage):
+        """Every file of the store at `stage` ("running", "stopped") holds no secret."""
+        files = self.data_files()
+        if stage == "running":
+            # The store writes ahead (WAL): the log is searched as it stands, unmerged.
+            self.assertLessEqual({"keyward.db", "keyward.db-wal"}, set(files), sorted(files))
+        for name, data in files.items():
+            self.assert_clean("data dir, %s: %s" % (stage, name), data)
+
+    def pepper_path(self):
+        return os.path.join(self.server.data_dir, "pepper")
+
     def pepper(self):
         """The pepper file's base64 texts and their raw bytes, as (label, bytes) pairs."""
-        with open(os.path.join(self.server.data_dir, "pepper"), encoding="ascii") as f:
+        with open(self.pepper_path(), encoding="ascii") as f:
             lines = [line.split() for line in f.read().splitlines()
                      if line.strip() and not line.startswith("#")]
         self.assertTrue(lines, "no pepper in the pepper file")
@@ -592,16 +604,10 @@ class SecretHygiene(KeywardTestCase):
                 with self.subTest(place="response %d (%s)" % (index, label)):
                     self.assertEqual(found, [], resp.body[:300])
 
-        # The data directory while the server runs, then after it stops; and its logs.
-        running = self.data_files()
-        # The store writes ahead (WAL): the log is searched as it stands, unmerged.
-        self.assertLessEqual({"keyward.db", "keyward.db-wal"}, set(running), sorted(running))
-        for name, data in running.items():
-            self.assert_clean("data dir, running: " + name, data)
+        # The store's files while the server runs, then after it stops; and its logs.
+        self.check_store_files("running")
         self.server.stop()
-        stopped = self.data_files()
-        for name, data in stopped.items():
-            self.assert_clean("data dir, stopped: " + name, data)
+        self.check_store_files("stopped")
         self.assert_clean("stdout", self.server.stdout().encode())
         stderr = self.server.stderr()
         self.assertGreater(len([r for r in self.server.log_records()
