@@ -220,14 +220,6 @@ std::string SqliteStore::WriteFault() const {
 
 SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
 
-// One writer's unit of work, on its caller's stack until its caller returns.
-struct SqliteStore::Member {
-  const std::function<core::Status(core::UnitOfWork&)>& fn;
-  const std::function<void()>& on_commit;
-  core::Status result;
-  bool done = false;  // guarded by queue_mu_
-};
-
 namespace {
 
 constexpr const char* kSavepoint = "SAVEPOINT unit_of_work";
@@ -255,13 +247,6 @@ core::Status RunInSavepoint(sqlite3* db, const std::function<core::Status(core::
   return st;
 }
 
-void RunHook(const std::function<void()>& on_commit) {
-  try {
-    on_commit();
-  } catch (...) {  // a hook must not throw; one that does must not cost the others theirs
-  }
-}
-
 }  // namespace
 
 core::Status SqliteStore::Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) {
@@ -270,24 +255,7 @@ core::Status SqliteStore::Transact(const std::function<core::Status(core::UnitOf
 
 core::Status SqliteStore::TransactThen(const std::function<core::Status(core::UnitOfWork&)>& fn,
                                        const std::function<void()>& on_commit) {
-  Member me{fn, on_commit, core::Ok()};
-  std::unique_lock lock(queue_mu_);
-  queue_.push_back(&me);
-  queue_cv_.wait(lock, [&] { return me.done || !leading_; });
-  if (me.done) return me.result;
-  // No batch is running: this writer leads the next one, made of every writer queued (itself
-  // included, as every writer not yet done is queued while no batch runs).
-  leading_ = true;
-  std::vector<Member*> batch;
-  batch.swap(queue_);
-  lock.unlock();
-  RunBatch(batch);
-  lock.lock();
-  for (Member* m : batch) m->done = true;
-  leading_ = false;
-  lock.unlock();
-  queue_cv_.notify_all();
-  return me.result;
+  return group_.Run(fn, on_commit, [this](const std::vector<Member*>& batch) { RunBatch(batch); });
 }
 
 void SqliteStore::RunBatch(const std::vector<Member*>& batch) {
@@ -340,7 +308,7 @@ std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::
     const core::Error removed = Removed(path_);
     for (Member* w : wrote) w->result = removed;
     for (Member* k : kept) {
-      if (k->result && k->on_commit) RunHook(k->on_commit);
+      if (k->result && k->on_commit) sql::RunHook(k->on_commit);
     }
     return batch.size();
   }
@@ -349,11 +317,7 @@ std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::
     for (Member* k : kept) k->result = committed;
     return batch.size();
   }
-  {
-    std::lock_guard lock(queue_mu_);
-    ++stats_.commits;
-    stats_.units += kept.size();
-  }
+  group_.Committed(kept.size());
   {
     // The write lock was had; a write that fitted shows the database is not full any more.
     std::lock_guard lock(state_mu_);
@@ -362,19 +326,9 @@ std::size_t SqliteStore::RunTransaction(const std::vector<Member*>& batch, std::
   // Durable: the hooks run in commit order, before any later transaction's, and before any
   // member's caller returns.
   for (Member* k : kept) {
-    if (k->on_commit) RunHook(k->on_commit);
+    if (k->on_commit) sql::RunHook(k->on_commit);
   }
   return batch.size();
-}
-
-SqliteStore::CommitStats SqliteStore::Stats() const {
-  std::lock_guard lock(queue_mu_);
-  return stats_;
-}
-
-std::size_t SqliteStore::Queued() const {
-  std::lock_guard lock(queue_mu_);
-  return queue_.size();
 }
 
 core::Result<std::string> SqliteStore::ReadPragma(std::string_view name) {

@@ -4,11 +4,11 @@
 // waited on for up to 5 s. Schema migrations (migrations.hpp) run at open. Every SQLite failure
 // becomes a core::Error here; no exception leaves this class.
 //
-// Group commit: units of work from concurrent threads share one transaction and one fsync.
-// Writers queue; the first finds no batch running and leads: it takes every unit of work queued
-// so far (its own included), runs them one after another in one BEGIN IMMEDIATE transaction,
-// each inside its own SAVEPOINT, commits once, runs the on-commit hooks of the units that
-// committed, in the order they ran, and only then lets their callers return. A unit of work whose
+// Group commit (storage/sql/group_commit.hpp): units of work from concurrent threads share one
+// transaction and one fsync. The leader of a batch runs its units of work one after another in
+// one BEGIN IMMEDIATE transaction, each inside its own SAVEPOINT, commits once, runs the
+// on-commit hooks of the units that committed, in the order they ran, and only then lets their
+// callers return. A unit of work whose
 // function fails is rolled back to its savepoint alone and its caller gets its own error; a failed
 // COMMIT fails every unit of work of the batch. Units of work arriving meanwhile form the next
 // batch, so a lone writer waits for no one, and each unit of work still sees every earlier one's
@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "core/store/store.hpp"
+#include "storage/sql/group_commit.hpp"
 
 struct sqlite3;
 
@@ -72,13 +73,10 @@ class SqliteStore final : public core::Store {
 
   // What group commit has done so far: `commits` transactions committed, holding `units` units
   // of work. For tests and benchmarks.
-  struct CommitStats {
-    std::uint64_t commits = 0;
-    std::uint64_t units = 0;
-  };
-  CommitStats Stats() const;
+  using CommitStats = sql::GroupCommit::Stats;
+  CommitStats Stats() const { return group_.stats(); }
   // How many units of work wait for the running batch to end (they form the next one). For tests.
-  std::size_t Queued() const;
+  std::size_t Queued() const { return group_.Queued(); }
 
   // The value of PRAGMA `name` on this store's connection, as text (e.g. "wal" for
   // journal_mode, "2" for synchronous). For diagnostics and tests; `name` must be a plain
@@ -91,7 +89,7 @@ class SqliteStore final : public core::Store {
   std::string WriteFault() const;
 
  private:
-  struct Member;
+  using Member = sql::GroupCommit::Member;
   // A file's identity: its device and inode (st_dev, st_ino).
   struct FileId {
     std::uint64_t dev = 0;
@@ -115,11 +113,7 @@ class SqliteStore final : public core::Store {
   // settled: the end of the batch, or earlier when SQLite rolled the transaction back mid-batch.
   std::size_t RunTransaction(const std::vector<Member*>& batch, std::size_t first);
 
-  mutable std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::vector<Member*> queue_;  // guarded by queue_mu_
-  bool leading_ = false;        // a batch is running; guarded by queue_mu_
-  CommitStats stats_;           // guarded by queue_mu_
+  sql::GroupCommit group_;
 
   const std::string path_;
   const SqliteStoreOptions options_;
