@@ -82,6 +82,8 @@ class PgStatementImpl final : public sql::StatementImpl {
     if (Param* p = At(index)) *p = Param{std::to_string(value), kInt8Oid, 0};
   }
   void BindText(int index, std::string_view text) override {
+    // libpq reads a text parameter up to its first NUL: refused rather than stored cut short.
+    if (text.find('\0') != std::string_view::npos) nul_in_text_ = true;
     if (Param* p = At(index)) *p = Param{std::string(text), kTextOid, 0};
   }
   void BindBlob(int index, std::span<const std::uint8_t> bytes) override {
@@ -95,6 +97,10 @@ class PgStatementImpl final : public sql::StatementImpl {
   }
 
   core::Result<bool> Step() override {
+    if (nul_in_text_) {
+      return core::Internal(what_ +
+                            ": a text value holds a NUL byte, which PostgreSQL cannot store");
+    }
     if (result_ == nullptr) {
       KW_RETURN_IF_ERROR(Execute());
       row_ = -1;
@@ -107,6 +113,7 @@ class PgStatementImpl final : public sql::StatementImpl {
     PQclear(result_);
     result_ = nullptr;
     row_ = -1;
+    nul_in_text_ = false;
     Clear();
   }
 
@@ -203,6 +210,7 @@ class PgStatementImpl final : public sql::StatementImpl {
   int row_ = -1;
   sql::Violation violation_ = sql::Violation::kNone;
   std::string message_;
+  bool nul_in_text_ = false;
 };
 
 }  // namespace

@@ -153,24 +153,22 @@ void PostgresStore::Release(std::unique_ptr<PgConnection> connection) {
   pool_cv_.notify_one();
 }
 
-core::Status PostgresStore::RunUnitOfWork(
-    PgConnection& connection, const std::function<core::Status(core::UnitOfWork&)>& fn) {
-  core::Status st;
-  std::vector<std::string> entries;
+// Runs `fn` on `connection` inside the open transaction, noting the keys and roles it wrote in
+// `entries`; no exception leaves.
+core::Status RunFunction(PgConnection& connection,
+                         const std::function<core::Status(core::UnitOfWork&)>& fn,
+                         std::vector<std::string>& entries) {
   try {
     sql::SqlUnitOfWork uow(connection);
     AnnouncingUnitOfWork announcing(uow);
-    st = fn(announcing);
-    entries = announcing.entries();
+    core::Status st = fn(announcing);
+    if (st) entries.insert(entries.end(), announcing.entries().begin(), announcing.entries().end());
+    return st;
   } catch (const std::exception& e) {
-    st = core::Internal(std::string("unit of work: ") + e.what());
+    return core::Internal(std::string("unit of work: ") + e.what());
   } catch (...) {
-    st = core::Internal("unit of work: unknown exception");
+    return core::Internal("unit of work: unknown exception");
   }
-  if (st && !entries.empty()) st = Announce(connection, node_tag_, entries);
-  if (st) return connection.Execute("COMMIT", "commit unit of work");
-  (void)connection.Execute("ROLLBACK", "roll back unit of work");
-  return st;
 }
 
 core::Status PostgresStore::Begin(PgConnection& connection) {
@@ -189,34 +187,113 @@ void PostgresStore::DropIdle() {
   pool_cv_.notify_all();
 }
 
-core::Status PostgresStore::Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) {
-  core::Result<std::unique_ptr<PgConnection>> connection = Acquire();
-  if (!connection) {
-    unreachable_.store(true);
-    return connection.error();
-  }
-  core::Status begun = Begin(**connection);
-  if (!begun && (*connection)->Broken()) {
+core::Result<std::unique_ptr<PgConnection>> PostgresStore::AcquireBegun() {
+  KW_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, Acquire());
+  core::Status begun = Begin(*connection);
+  if (!begun && connection->Broken()) {
     // An idle connection the server dropped (a restart, a failover): nothing has run yet, so the
-    // unit of work starts again on a new connection, and the other idle ones go too.
-    Release(std::move(*connection));
+    // batch starts again on a new connection, and the other idle ones go too.
+    Release(std::move(connection));
     DropIdle();
-    connection = Acquire();
-    if (!connection) {
-      unreachable_.store(true);
-      return connection.error();
+    KW_ASSIGN_OR_RETURN(connection, Acquire());
+    begun = Begin(*connection);
+  }
+  if (!begun) {
+    Release(std::move(connection));
+    return begun.error();
+  }
+  return connection;
+}
+
+core::Status PostgresStore::Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) {
+  return TransactThen(fn, {});
+}
+
+core::Status PostgresStore::TransactThen(const std::function<core::Status(core::UnitOfWork&)>& fn,
+                                         const std::function<void()>& on_commit) {
+  return group_.Run(fn, on_commit, [this](const std::vector<Member*>& batch) { RunBatch(batch); });
+}
+
+void PostgresStore::RunBatch(const std::vector<Member*>& batch) {
+  core::Result<std::unique_ptr<PgConnection>> opened = AcquireBegun();
+  if (!opened) {
+    for (Member* m : batch) m->result = opened.error();
+    unreachable_.store(opened.error().msg == core::Msg::kStoreUnreachable);
+    return;
+  }
+  PgConnection& connection = **opened;
+  // A lone unit of work needs no savepoint: its failure rolls the whole transaction back.
+  const bool savepoints = batch.size() > 1;
+  std::vector<Member*> kept;
+  std::vector<std::string> entries;
+  core::Status lost = core::Ok();  // set when the transaction itself failed
+  for (Member* m : batch) {
+    if (!lost) {
+      m->result = lost;
+      continue;
     }
-    begun = Begin(**connection);
+    if (savepoints) {
+      if (core::Status st = connection.Execute("SAVEPOINT unit_of_work", "begin unit of work");
+          !st) {
+        lost = st;
+        m->result = st;
+        continue;
+      }
+    }
+    std::vector<std::string> written;
+    m->result = RunFunction(connection, m->fn, written);
+    if (connection.Broken()) {
+      lost = m->result ? core::MakeError(core::ErrorCode::kUnavailable,
+                                         core::Msg::kStoreUnreachable, {"connection lost"})
+                       : m->result;
+      m->result = lost;
+      continue;
+    }
+    if (m->result) {
+      if (savepoints) {
+        if (core::Status st =
+                connection.Execute("RELEASE SAVEPOINT unit_of_work", "end unit of work");
+            !st) {
+          lost = st;
+          m->result = st;
+          continue;
+        }
+      }
+      kept.push_back(m);
+      entries.insert(entries.end(), written.begin(), written.end());
+    } else if (savepoints) {
+      // This unit of work alone is undone; the others of the batch keep theirs.
+      if (core::Status st = connection.Execute(
+              "ROLLBACK TO SAVEPOINT unit_of_work; RELEASE SAVEPOINT unit_of_work",
+              "roll back unit of work");
+          !st) {
+        lost = st;
+      }
+    }
   }
-  core::Status st = begun ? RunUnitOfWork(**connection, fn) : begun;
-  const bool broken = (*connection)->Broken();
-  Release(std::move(*connection));
-  if (broken || (!st && st.error().msg == core::Msg::kStoreUnreachable)) {
-    unreachable_.store(true);
+  core::Status committed = lost;
+  if (committed && !kept.empty() && !entries.empty()) {
+    committed = Announce(connection, node_tag_, entries);
+  }
+  if (committed && !kept.empty()) {
+    committed = connection.Execute("COMMIT", "commit unit of work");
   } else {
-    unreachable_.store(false);
+    (void)connection.Execute("ROLLBACK", "roll back unit of work");
   }
-  return st;
+  if (!committed) {
+    for (Member* k : kept) k->result = committed;
+  } else if (!kept.empty()) {
+    group_.Committed(kept.size());
+    // Committed: the hooks run in commit order, before any later batch's and before any member's
+    // caller returns.
+    for (Member* k : kept) {
+      if (k->on_commit) sql::RunHook(k->on_commit);
+    }
+  }
+  const bool broken = connection.Broken();
+  Release(std::move(*opened));
+  unreachable_.store(broken ||
+                     (!committed && committed.error().msg == core::Msg::kStoreUnreachable));
 }
 
 std::string PostgresStore::WriteFault() const {

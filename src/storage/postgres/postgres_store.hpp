@@ -1,6 +1,7 @@
 // PostgresStore: core's store port on a PostgreSQL database shared by any number of Keyward nodes
 // (docs/postgresql.md). The unit of work is the SQL one every store shares (storage/sql), over
-// libpq connections from a small pool (pg_connection.hpp). Schema migrations
+// libpq connections kept in a small pool (pg_connection.hpp): a broken one is dropped and
+// replaced. Schema migrations
 // (postgres/migrations/V*.sql, the same versions as SQLite's) run at open, under an advisory lock,
 // so nodes starting together migrate once.
 //
@@ -10,6 +11,10 @@
 // under the lock in the same transaction as the event it links (two nodes never fork the chain),
 // and the read-modify-write of a failure count or a sign-in lockout is exact across nodes.
 // Verification never waits on it: the hot path reads the in-memory index.
+//
+// Group commit (storage/sql/group_commit.hpp), as on SQLite: units of work from concurrent threads
+// of one node share one transaction (one lock, one commit), each inside its own savepoint, so one
+// that fails is undone alone; a lone unit of work runs with no savepoint.
 //
 // Every committed unit of work that wrote keys or roles announces them with NOTIFY on
 // kChangeChannel, inside its transaction (so exactly when it commits): PgChangeFeed on the other
@@ -35,6 +40,7 @@
 #include <vector>
 
 #include "core/store/store.hpp"
+#include "storage/sql/group_commit.hpp"
 
 namespace keyward::storage::postgres {
 
@@ -65,6 +71,12 @@ class PostgresStore final : public core::Store {
   PostgresStore& operator=(const PostgresStore&) = delete;
 
   core::Status Transact(const std::function<core::Status(core::UnitOfWork&)>& fn) override;
+  core::Status TransactThen(const std::function<core::Status(core::UnitOfWork&)>& fn,
+                            const std::function<void()>& on_commit) override;
+
+  // What group commit has done so far (for tests and benchmarks).
+  sql::GroupCommit::Stats Stats() const { return group_.stats(); }
+  std::size_t Queued() const { return group_.Queued(); }
 
   // Why writes are refused now, in a few plain words for /readyz, or empty: the last unit of
   // work could not reach the server and none has succeeded since.
@@ -81,9 +93,12 @@ class PostgresStore final : public core::Store {
   static core::Status Begin(PgConnection& connection);
   // Closes every idle connection (after one was found dropped by the server).
   void DropIdle();
-  // Runs `fn` in the transaction Begin opened, then commits or rolls back.
-  core::Status RunUnitOfWork(PgConnection& connection,
-                             const std::function<core::Status(core::UnitOfWork&)>& fn);
+  // A pooled connection inside a transaction that holds the lock (Begin), a dropped idle
+  // connection replaced once.
+  core::Result<std::unique_ptr<PgConnection>> AcquireBegun();
+  using Member = sql::GroupCommit::Member;
+  // Runs a batch of group commit in one transaction, each unit of work in a savepoint.
+  void RunBatch(const std::vector<Member*>& batch);
 
   const std::string url_;
   const PostgresStoreOptions options_;
@@ -93,6 +108,7 @@ class PostgresStore final : public core::Store {
   std::vector<std::unique_ptr<PgConnection>> idle_;  // guarded by pool_mu_
   int open_ = 0;                                     // connections out or idle; pool_mu_
   std::atomic<bool> unreachable_{false};
+  sql::GroupCommit group_;
 };
 
 }  // namespace keyward::storage::postgres

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -231,6 +232,74 @@ TEST(PostgresStore, ChangesOfOneNodeReachTheOthersFeed) {
   ASSERT_EQ(seen.size(), 2u);  // the insert and the delete on a; nothing of b's own
   EXPECT_EQ(seen[0], std::make_pair(id, from_a.public_id));
   EXPECT_EQ(seen[1], std::make_pair(id, from_a.public_id));
+}
+
+// Units of work queued while a batch runs share the next transaction, each in its own savepoint:
+// one refused by its function and one refused by the server (a name that is not UTF-8 aborts its
+// statement, and so the transaction, up to the savepoint) are undone alone, and the others commit
+// together.
+TEST(PostgresStore, QueuedUnitsOfWorkShareACommitEachKeptOrUndoneAlone) {
+  auto store = OpenStore(NewDatabase());
+  ASSERT_NE(store, nullptr);
+  const auto before = store->Stats();
+  std::atomic<bool> inside{false};
+  bool queued = false;
+  std::thread leader([&] {
+    EXPECT_TRUE(store->Transact([&](core::UnitOfWork& uow) -> core::Status {
+      inside = true;
+      queued = Eventually([&] { return store->Queued() == 4; }, std::chrono::seconds(30));
+      return uow.SetMeta("leader", "1");
+    }));
+  });
+  ASSERT_TRUE(Eventually([&] { return inside.load(); }));
+  const std::vector<std::string> names = {"first", "refused", "not utf-8 \xff", "fourth"};
+  std::vector<core::Status> results(names.size(), core::Ok());
+  std::vector<std::thread> writers;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    writers.emplace_back([&, i] {
+      results[i] = store->Transact([&](core::UnitOfWork& uow) -> core::Status {
+        auto id = uow.InsertKey(contract::NewKey(names[i]));
+        if (!id) return id.error();
+        if (names[i] == "refused") return core::Internal("refused by its function");
+        return core::Ok();
+      });
+    });
+  }
+  leader.join();
+  for (std::thread& w : writers) w.join();
+  ASSERT_TRUE(queued);
+  EXPECT_TRUE(results[0]);
+  EXPECT_FALSE(results[1]);
+  EXPECT_FALSE(results[2]);
+  EXPECT_TRUE(results[3]);
+  std::vector<std::string> stored;
+  for (const core::ApiKey& k : contract::Get<std::vector<core::ApiKey>>(
+           *store, [](core::UnitOfWork& uow) { return uow.AllKeys(); })) {
+    stored.push_back(k.name);
+  }
+  std::sort(stored.begin(), stored.end());
+  EXPECT_EQ(stored, (std::vector<std::string>{"first", "fourth"}));
+  const auto after = store->Stats();
+  // The leader alone, then the four queued ones in one transaction, two of them kept (the
+  // listing above is one more commit).
+  EXPECT_EQ(after.commits - before.commits, 3u);
+  EXPECT_EQ(after.units - before.units, 4u);
+}
+
+// libpq would cut a text parameter at its first NUL byte: such a value is refused, never stored
+// shortened.
+TEST(PostgresStore, TextWithANulByteIsRefusedNotCutShort) {
+  auto store = OpenStore(NewDatabase());
+  ASSERT_NE(store, nullptr);
+  const core::Status st = store->Transact([](core::UnitOfWork& uow) -> core::Status {
+    auto id = uow.InsertKey(contract::NewKey(std::string("nul\0byte", 8)));
+    return id ? core::Ok() : id.error();
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, core::ErrorCode::kInternal);
+  EXPECT_TRUE(contract::Get<std::vector<core::ApiKey>>(*store, [](core::UnitOfWork& uow) {
+                return uow.AllKeys();
+              }).empty());
 }
 
 TEST(PostgresStore, ParseChangesReadsKeysAndRolesAndSkipsTheRest) {
