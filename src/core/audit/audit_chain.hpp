@@ -12,9 +12,10 @@
 // work: AppendAudit (prev_hash filled, hash empty) returns the id, then SetAuditHash writes the
 // hash. Both commit or neither does, together with the change the event records. Every writer of
 // audit events must reach the store through one AuditChainStore: wrap the real store with it
-// first, and any other decorator (the key index) around it. Two Keyward processes on one SQLite
-// file stay correct because SQLite units of work are exclusive; a store shared by several nodes
-// (PostgreSQL) must serialize appends (e.g. a lock on the chain head) for the chain not to fork.
+// first, and any other decorator (the key index) around it. Several Keyward processes on one store
+// stay correct because the store serializes units of work: SQLite's are exclusive, and
+// PostgreSQL's each take one advisory lock first (storage/postgres/postgres_store.hpp), so the
+// head is read under it and the chain never forks.
 //
 // Events written before the chain existed (a database from before schema V002) have no hash; the
 // first append through the chain store chains them in id order, once, when no event of the

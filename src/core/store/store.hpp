@@ -1,5 +1,6 @@
 // The store port: what core needs from persistent storage. Implementations: storage/sqlite (the
-// embedded default) and, for tests, the in-memory double in src/testing/memory_store.hpp.
+// embedded default), storage/postgres (many nodes on one database) and, for tests, the in-memory
+// double in src/testing/memory_store.hpp.
 //
 // All access goes through units of work: Store::Transact runs a function against a UnitOfWork
 // and commits everything it did, or nothing. A change and its audit event are written in the
