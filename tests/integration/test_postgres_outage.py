@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from harness import KEYS_PATH
+from harness import BOOTSTRAP_EMAIL, KEYS_PATH
 from pg_nodes import NodesTestCase, report
 
 UNREACHABLE = "the database server cannot be reached"
@@ -22,6 +22,7 @@ UNREACHABLE = "the database server cannot be reached"
 # request of an ASan build on a loaded machine that began within the 5 s.
 RECOVERY_DEADLINE = 5.0
 PROPAGATION_DEADLINE = 1.0
+FEED_RECONNECTED = "change feed reconnected; reloading the key index"  # src/app/node.cpp
 SLOW_DEADLINE = 60.0  # bounds waits that no promise times
 OUTAGE_SECONDS = 2.0  # how long the writers run against the stopped server
 NO_LOCKOUT = ["--lockout-threshold", "0", "--throttle", "0"]
@@ -129,6 +130,13 @@ class Outage(NodesTestCase):
                 self.assertEqual(status, 200, body)
                 self.assertEqual(body.get("status"), "ready", body)
                 self.assertIn(UNREACHABLE, body.get("degraded", ""), body)
+                # Calls that must read the store are refused the same way, never with a 500.
+                error = self.assert_error(node.get(KEYS_PATH, token=self.admin), 503,
+                                          "unavailable")
+                self.assertIn(UNREACHABLE, error["message"])
+                resp, _ = node.sign_in(BOOTSTRAP_EMAIL, "some password 0001")
+                error = self.assert_error(resp, 503, "unavailable")
+                self.assertIn(UNREACHABLE, error["message"])
             time.sleep(max(0.0, stopped_at + OUTAGE_SECONDS - time.monotonic()))
             self.pg.start()
             returned_at = time.monotonic()
@@ -166,7 +174,15 @@ class Outage(NodesTestCase):
             names = {k["name"] for k in self.list_all(node, self.admin, KEYS_PATH)}
             self.assertEqual(names, stored)
 
-        # The change feed is back: a change on A reaches B within a second.
+        # The change feed is back (each node logs its reconnection and reloads its index): a
+        # change on A then reaches B within a second.
+        for node, label in ((self.a, "a"), (self.b, "b")):
+            _, took[label] = self.wait_until(
+                "node %s's change feed reconnecting" % label,
+                lambda: FEED_RECONNECTED in node.stderr(), SLOW_DEADLINE, start=returned_at,
+                interval=0.1)
+        report("change feeds reconnected %.2f s (node A) and %.2f s (node B) after the server "
+               "returned (seen in their logs)" % (took["a"], took["b"]))
         key = self.create_key(self.a, self.admin, "after the outage")
         answered_at = time.monotonic()
         _, took_b = self.wait_until("A's new key verifying on node B",
