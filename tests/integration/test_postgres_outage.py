@@ -113,12 +113,19 @@ class Outage(NodesTestCase):
         return resp.status, (resp.json() if resp.status == 200 else resp.text)
 
     def test_writes_during_an_outage_get_503_and_no_acknowledged_write_is_lost(self):
+        self.outage_under_writers("fast")
+
+    def test_the_same_when_the_server_crashes(self):
+        # An immediate shutdown: no checkpoint, the restart recovers from the WAL.
+        self.outage_under_writers("immediate")
+
+    def outage_under_writers(self, stop_mode):
         writers = Writers(self, [(self.a, "a"), (self.b, "b")], self.admin)
         writers.start()
         try:
             self.wait_until("writes acknowledged before the outage",
                             lambda: len(writers.acknowledged) >= 10, SLOW_DEADLINE)
-            self.pg.stop()
+            self.pg.stop(stop_mode)
             stopped_at = time.monotonic()
             refused_names = []
             for node, label in ((self.a, "a"), (self.b, "b")):
