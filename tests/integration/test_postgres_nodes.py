@@ -95,6 +95,69 @@ class SharedStore(NodesTestCase):
         self.assertEqual(self.authz(self.b, key["secret"]).status, 401)
         self.assertEqual(self.authz(self.b, new_secret).status, 200)
 
+    def test_every_other_state_change_on_a_reaches_b_within_one_second(self):
+        key = self.create_key(self.a, self.admin, "many states")
+        secret = key["secret"]
+        self.wait_until("the key verifies on node B",
+                        lambda: self.verify_code(self.b, secret) == "VALID", SLOW_DEADLINE)
+        path = "%s/%s/" % (KEYS_PATH, key["id"])
+        for action, expected in (("lock", "LOCKED_OUT"), ("unlock", "VALID"),
+                                 ("disable", "DISABLED"), ("enable", "VALID")):
+            resp = self.a.post(path + action, token=self.admin)
+            answered_at = time.monotonic()
+            self.assertEqual(resp.status, 200, resp)
+            self.wait_on_b("%s: %s" % (action, expected), answered_at,
+                           lambda: self.verify_code(self.b, secret) == expected)
+        # A rotation with a grace period: both secrets hold on B.
+        resp = self.a.post(path + "rotate", {"gracePeriodSeconds": 3600}, token=self.admin)
+        answered_at = time.monotonic()
+        self.assertEqual(resp.status, 200, resp)
+        new_secret = resp.json()["secret"]
+        self.wait_on_b("the new secret accepted in the grace period", answered_at,
+                       lambda: self.verify_code(self.b, new_secret) == "VALID")
+        self.assertEqual(self.verify_code(self.b, secret), "VALID")
+
+    def test_account_changes_on_a_reach_its_token_on_b_within_one_second(self):
+        account = self.create_account(self.a, self.admin, "token@example.com", role="Auditor",
+                                      access_level="api_only")
+        path = "/v1/accounts/" + account["id"]
+
+        def new_token():
+            resp = self.a.post(path + "/token", {}, token=self.admin)
+            self.assertEqual(resp.status, 201, resp)
+            secret = resp.json()["secret"]
+            self.wait_on_b("the account's new token verifying", time.monotonic(),
+                           lambda: self.verify_code(self.b, secret) == "VALID")
+            return secret
+
+        def role_on_b(secret):
+            resp = self.verify(self.b, secret)
+            return resp.json().get("role")
+
+        secret = new_token()
+        self.assertEqual(role_on_b(secret), "Auditor")
+        steps = [
+            ("PATCH", path, {"role": "Full Access"}, 200,
+             "the account's new role on its token", lambda: role_on_b(secret) == "Full Access"),
+            ("POST", path + "/disable", None, 200, "the disabled account's token refused",
+             lambda: self.verify_code(self.b, secret) != "VALID"),
+            ("POST", path + "/enable", None, 200, "the enabled account's token accepted",
+             lambda: self.verify_code(self.b, secret) == "VALID"),
+            ("DELETE", path + "/token", None, 204, "the deleted token refused",
+             lambda: self.verify_code(self.b, secret) == "NOT_FOUND"),
+        ]
+        for method, step_path, body, status, what, check in steps:
+            resp = self.a.request(method, step_path, body=body, token=self.admin)
+            answered_at = time.monotonic()
+            self.assertEqual(resp.status, status, resp)
+            self.wait_on_b(what, answered_at, check)
+        secret = new_token()
+        resp = self.a.delete(path, token=self.admin)
+        answered_at = time.monotonic()
+        self.assertEqual(resp.status, 204, resp)
+        self.wait_on_b("the deleted account's token refused", answered_at,
+                       lambda: self.verify_code(self.b, secret) == "NOT_FOUND")
+
     def test_a_key_deleted_on_a_is_refused_on_b_within_one_second(self):
         key = self.create_key(self.a, self.admin, "to delete")
         self.wait_until("the key verifies on node B",
