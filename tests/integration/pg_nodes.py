@@ -41,18 +41,19 @@ class NodesTestCase(KeywardTestCase):
         self.pepper_file, self.pepper_text = write_pepper_file(self.workdir)
 
     def start_node(self, extra_args=(), key_file=False, password_file=False, pepper_file=None,
-                   start=True):
-        """A node on this test's database (stopped at the end of the test, which asserts its
-        clean exit); not started when `start` is false (the caller calls start())."""
+                   start=True, database=None):
+        """A node on this test's database (or `database`, a URL), stopped at the end of the test,
+        which asserts its clean exit; not started when `start` is false (the caller calls
+        start())."""
         if not start:
             server = Server(self.workdir, extra_args=list(extra_args), key_file=key_file,
-                            password_file=password_file, database=self.database,
+                            password_file=password_file, database=database or self.database,
                             pepper_file=pepper_file or self.pepper_file)
             self.addCleanup(server.kill)
             self.addCleanup(server.stop)
             return server
         return self.start_server(extra_args=list(extra_args), key_file=key_file,
-                                 password_file=password_file, database=self.database,
+                                 password_file=password_file, database=database or self.database,
                                  pepper_file=pepper_file or self.pepper_file)
 
     def start_two_nodes(self, extra_args=(), password_file=False):

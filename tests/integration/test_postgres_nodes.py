@@ -16,8 +16,8 @@ import threading
 import time
 import unittest
 
-from harness import (BOOTSTRAP_EMAIL, KEYS_PATH, START_DEADLINE, ConsoleSession, tail,
-                     wrong_secret_token, write_pepper_file)
+from harness import (BOOTSTRAP_EMAIL, KEYS_PATH, START_DEADLINE, ConsoleSession, run_keyward,
+                     tail, wrong_secret_token, write_pepper_file)
 from pg_nodes import NodesTestCase, report
 
 # The promise: a change made on one node reaches every other node within one second.
@@ -447,6 +447,26 @@ class Startup(NodesTestCase):
         # The nodes with the right pepper go on.
         self.assertEqual(self.a.get("/readyz").status, 200)
         self.assertEqual(self.b.get(KEYS_PATH, token=self.admin).status, 200)
+
+    def test_a_database_password_in_the_url_is_never_printed(self):
+        # The test server trusts every local connection, so the password is accepted and unused;
+        # libpq takes it in the user part of the URL or as a parameter.
+        password = "pg-password-0123456789"
+        for url in (self.database.replace("postgres@", "postgres:%s@" % password),
+                    self.database + "?password=" + password):
+            with self.subTest(url=url.replace(password, "***")):
+                node = self.start_node(database=url)
+                self.assertEqual(node.get("/readyz").status, 200)
+                node.stop()
+                for text in (node.stdout(), node.stderr()):
+                    self.assertNotIn(password, text)
+        # Nor when the server cannot be reached: the error names the URL, without it.
+        unreachable = "postgresql://postgres:%s@127.0.0.1:1/x?password=%s" % (password, password)
+        result = run_keyward(["serve", "--listen", "127.0.0.1:0", "--database", unreachable,
+                              "--pepper-file", self.pepper_file])
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("127.0.0.1:1", result.stderr)
+        self.assertNotIn(password, result.stdout + result.stderr)
 
     def test_two_nodes_starting_together_on_an_empty_database_issue_one_bootstrap_key(self):
         nodes = [self.start_node(key_file=True, password_file=True, start=False)
