@@ -18,7 +18,10 @@ import tempfile
 import time
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KEYWARD_BIN = os.environ.get("KEYWARD_BIN") or os.path.join(REPO_ROOT, "build", "keyward")
+# Absolute: servers run in their test's work directory, so a relative $KEYWARD_BIN would not be
+# found from there.
+KEYWARD_BIN = os.path.abspath(os.environ.get("KEYWARD_BIN")
+                              or os.path.join(REPO_ROOT, "build", "keyward"))
 
 # Deadlines generous enough for a Debug build under AddressSanitizer on a busy machine. They only
 # bound how long a broken server can hang a test; no test asserts anything about speed.
