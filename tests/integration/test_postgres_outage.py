@@ -32,8 +32,7 @@ class Writers:
     """One thread a node creating keys with unique names until stopped, recording what each
     create got: 201 (acknowledged), 503 (refused) or anything else (a failure of the test)."""
 
-    def __init__(self, test, nodes, admin):
-        self.test = test
+    def __init__(self, nodes, admin):
         self.admin = admin
         self.acknowledged, self.refused, self.wrong = [], [], []
         self.last_acknowledged = {}  # label -> time.monotonic() of its last 201
@@ -120,7 +119,7 @@ class Outage(NodesTestCase):
         self.outage_under_writers("immediate")
 
     def outage_under_writers(self, stop_mode):
-        writers = Writers(self, [(self.a, "a"), (self.b, "b")], self.admin)
+        writers = Writers([(self.a, "a"), (self.b, "b")], self.admin)
         writers.start()
         try:
             self.wait_until("writes acknowledged before the outage",
