@@ -9,6 +9,7 @@ test ends, and must exit 0 within STOP_DEADLINE seconds (the graceful stop is be
 test). Temporary directories are removed even on failure. Standard library only.
 """
 
+import base64
 import json
 import os
 import re
@@ -59,6 +60,18 @@ def wrong_secret_token(token):
     secret = token[16:59]
     other = ("A" if secret[0] != "A" else "B") + secret[1:]
     return make_token(public_id, other)
+
+
+def write_pepper_file(directory, name="pepper"):
+    """A pepper file (docs/api.md: lines '<version> <base64 of >= 32 bytes>', mode 0600) with one
+    version of 32 random bytes, in `directory`; returns (path, the base64 text) so that a test
+    can check the pepper is never printed."""
+    path = os.path.join(directory, name)
+    encoded = base64.b64encode(os.urandom(32)).decode("ascii")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write("1 %s\n" % encoded)
+    return path, encoded
 
 
 def read_http_response(sock):
@@ -165,7 +178,8 @@ class KeywardTestCase(unittest.TestCase):
         killed first; stopped like any other when the test ends."""
         self.assertFalse(server.running(), "restart of a server that still runs")
         return self.start_server(data_dir=server.data_dir, extra_args=server.extra_args,
-                                 key_file=False, env=server.extra_env)
+                                 key_file=False, env=server.extra_env, database=server.database,
+                                 pepper_file=server.pepper_file)
 
     def list_all(self, server, token, path):
         """Every item of a paged list (docs/api.md "Lists"), newest first."""

@@ -18,7 +18,10 @@ import tempfile
 import time
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KEYWARD_BIN = os.environ.get("KEYWARD_BIN") or os.path.join(REPO_ROOT, "build", "keyward")
+# Absolute: servers run in their test's work directory, so a relative $KEYWARD_BIN would not be
+# found from there.
+KEYWARD_BIN = os.path.abspath(os.environ.get("KEYWARD_BIN")
+                              or os.path.join(REPO_ROOT, "build", "keyward"))
 
 # Deadlines generous enough for a Debug build under AddressSanitizer on a busy machine. They only
 # bound how long a broken server can hang a test; no test asserts anything about speed.
@@ -95,12 +98,17 @@ class Server:
     False/None to leave it unset (the secret then goes to stderr).
     password_file: the same for KEYWARD_BOOTSTRAP_PASSWORD_FILE, the one-time console password of
     `admin@localhost`; unset by default.
+    database: a PostgreSQL URL to serve from (`--database`) instead of the embedded store in
+    data_dir, with `pepper_file` (`--pepper-file`, required then). The data directory is then
+    made but not passed: the server does not use it.
     """
 
     def __init__(self, workdir, data_dir=None, extra_args=(), key_file=True, env=None,
-                 password_file=False):
+                 password_file=False, database=None, pepper_file=None):
         self.workdir = workdir
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="data-", dir=workdir)
+        self.database = database
+        self.pepper_file = pepper_file
         self.extra_args = list(extra_args)
         self.key_file = _bootstrap_file(key_file, "bootstrap-", workdir)
         self.password_file = _bootstrap_file(password_file, "bootstrap-password-", workdir)
@@ -115,6 +123,9 @@ class Server:
     # --- process ---
 
     def command(self):
+        if self.database:
+            return [KEYWARD_BIN, "serve", "--listen", "127.0.0.1:0", "--database", self.database,
+                    "--pepper-file", self.pepper_file]
         return [KEYWARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
 
     def start(self):

@@ -146,14 +146,16 @@ class PgServer:
             time.sleep(0.2)
         raise self._start_error
 
-    def stop(self):
-        """Fast shutdown (open connections closed, committed data kept); immediate if that hangs."""
+    def stop(self, mode="fast"):
+        """Fast shutdown (open connections closed, committed data kept); immediate if that hangs.
+        mode="immediate" stops it as a crash would (no checkpoint: the next start recovers from
+        the WAL)."""
         if not self.running:
             return
         self.running = False
         try:
             self._run([self.program("pg_ctl"), "stop", "-w", "-t", "20", "-D", self.data_dir,
-                       "-m", "fast"], 30)
+                       "-m", mode], 30)
         except PgServerError:
             self._run([self.program("pg_ctl"), "stop", "-w", "-t", "10", "-D", self.data_dir,
                        "-m", "immediate"], 20)

@@ -241,26 +241,40 @@ core::Error ErrorFromResult(pg_conn* conn, const pg_result* result, std::string_
   return core::Internal(std::move(detail));
 }
 
+namespace {
+
+// Replaces the value of every `password=` in `text` from `from` on (sslpassword= included), a
+// value ending at `separator` or the end, with "***".
+void HidePasswordValues(std::string& text, std::size_t from, char separator) {
+  constexpr std::string_view kKey = "password=";
+  for (std::size_t pw = text.find(kKey, from); pw != std::string::npos;
+       pw = text.find(kKey, pw + kKey.size())) {
+    const std::size_t value = pw + kKey.size();
+    std::size_t end = text.find(separator, value);
+    if (end == std::string::npos) end = text.size();
+    text.replace(value, end - value, "***");
+  }
+}
+
+}  // namespace
+
 std::string RedactUrl(std::string_view url) {
-  // postgresql://user:password@host/...: the password is between the first ':' after the scheme
-  // and the '@'.
-  const std::size_t scheme = url.find("://");
-  if (scheme != std::string_view::npos) {
-    const std::size_t at = url.find('@', scheme + 3);
-    const std::size_t colon = url.find(':', scheme + 3);
-    if (at != std::string_view::npos && colon != std::string_view::npos && colon < at) {
-      return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
-    }
-    return std::string(url);
-  }
-  // key=value form: hide password=...
   std::string out(url);
-  const std::size_t pw = out.find("password=");
-  if (pw != std::string::npos) {
-    std::size_t end = out.find(' ', pw);
-    if (end == std::string::npos) end = out.size();
-    out.replace(pw + 9, end - pw - 9, "***");
+  const std::size_t scheme = out.find("://");
+  if (scheme == std::string::npos) {  // key=value form
+    HidePasswordValues(out, 0, ' ');
+    return out;
   }
+  // postgresql://user:password@host/...?password=...: the password is between the first ':'
+  // after the scheme and the '@' before the query, or a query parameter (libpq takes both).
+  const std::size_t query = out.find('?', scheme + 3);
+  const std::size_t at = out.find('@', scheme + 3);
+  const std::size_t colon = out.find(':', scheme + 3);
+  if (at != std::string::npos && at < query && colon < at) {
+    out.replace(colon + 1, at - colon - 1, "***");
+  }
+  const std::size_t redacted_query = out.find('?', scheme + 3);
+  if (redacted_query != std::string::npos) HidePasswordValues(out, redacted_query, '&');
   return out;
 }
 

@@ -131,6 +131,17 @@ TEST(PostgresStore, RedactUrlHidesPasswordsInBothForms) {
   EXPECT_EQ(postgres::RedactUrl("host=h password=pw dbname=d"), "host=h password=*** dbname=d");
 }
 
+TEST(PostgresStore, RedactUrlHidesPasswordsGivenAsParameters) {
+  EXPECT_EQ(postgres::RedactUrl("postgresql://u@h:5/d?password=pw"),
+            "postgresql://u@h:5/d?password=***");
+  EXPECT_EQ(postgres::RedactUrl("postgresql://u:a@h/d?sslmode=disable&password=b&x=1"),
+            "postgresql://u:***@h/d?sslmode=disable&password=***&x=1");
+  EXPECT_EQ(postgres::RedactUrl("postgresql://h/d?user=u&sslpassword=k"),
+            "postgresql://h/d?user=u&sslpassword=***");
+  EXPECT_EQ(postgres::RedactUrl("host=h password=a sslpassword=b"),
+            "host=h password=*** sslpassword=***");
+}
+
 // Two stores on one database are two nodes: failures counted through both, from many threads at
 // once, lock the key at exactly the threshold, once.
 TEST(PostgresStore, FailuresSplitAcrossTwoNodesLockAtExactlyTheThreshold) {
