@@ -43,8 +43,13 @@ psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c 'CREATE DATABASE keyward' ||
 pg_url="postgresql://postgres@127.0.0.1:$pg_port/keyward"
 python3 -c 'import base64, os; print("1", base64.b64encode(os.urandom(32)).decode())' >"$work/pepper"
 chmod 600 "$work/pepper"
-# The PostgreSQL server's own processes count as the store's CPU in the writes.
-pg_pids() { pgrep -d ' ' -u postgres -f "$pg_dir" || true; }
+# The PostgreSQL server's own processes (the postmaster and its backends) count as the store's
+# CPU in the writes.
+pg_pids() {
+  local master
+  master=$(head -1 "$pg_dir/data/postmaster.pid")
+  echo "$master" "$(ps -o pid= --ppid "$master" | tr '\n' ' ')"
+}
 
 echo "One node on each store: GET /v1/authz (wrk -t1 -c$connections -d${seconds}s), then" \
   "POST /v1/apikeys (wrk -t1 -c<clients> -d${write_seconds}s), clients: $clients_list"
