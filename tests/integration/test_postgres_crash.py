@@ -8,11 +8,10 @@ kill (there is no file to copy), and the B-tree indexes of Keyward's tables are 
 PostgreSQL's amcheck.
 """
 
-import base64
-import os
 import unittest
 
 import test_crash
+from harness import write_pepper_file
 from pg_server import PgServer
 
 
@@ -25,18 +24,13 @@ class PostgresCrashDurability(test_crash.CrashDurability):
         self.pg.start()
         self.addCleanup(self.pg.close)
         self.db_url = self.pg.create_database()
-        pepper = os.path.join(self.workdir, "pepper")
-        with open(pepper, "w") as f:
-            f.write("1 %s\n" % base64.b64encode(os.urandom(32)).decode())
-        os.chmod(pepper, 0o600)
-        self.store_args = ["--database", self.db_url, "--pepper-file", pepper]
+        self.pepper_file, _ = write_pepper_file(self.workdir)
         self.pg.psql(self.db_url, "CREATE EXTENSION IF NOT EXISTS amcheck")
 
     def start_server(self, server_class=None, **kwargs):
-        extra = list(kwargs.pop("extra_args", ()))
-        if "--database" not in extra:
-            extra += self.store_args
-        return super().start_server(server_class, extra_args=extra, **kwargs)
+        kwargs.setdefault("database", self.db_url)
+        kwargs.setdefault("pepper_file", self.pepper_file)
+        return super().start_server(server_class, **kwargs)
 
     def check_file(self, server):
         """The killed node's writes as PostgreSQL holds them: its indexes intact, the audit rows

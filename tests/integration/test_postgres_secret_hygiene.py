@@ -6,12 +6,12 @@ stops and a CHECKPOINT has written everything into the tables' files; and a pg_d
 database.
 """
 
-import base64
 import os
 import subprocess
 import unittest
 
 import test_secret_hygiene
+from harness import write_pepper_file
 from pg_server import PgServer
 
 
@@ -28,13 +28,10 @@ class PostgresSecretHygiene(test_secret_hygiene.SecretHygiene):
 
     def start_server(self, server_class=None, **kwargs):
         if self.pepper_file is None:
-            self.pepper_file = os.path.join(self.workdir, "pepper")
-            with open(self.pepper_file, "w") as f:
-                f.write("1 %s\n" % base64.b64encode(os.urandom(32)).decode())
-            os.chmod(self.pepper_file, 0o600)
-        extra = list(kwargs.pop("extra_args", ()))
-        extra += ["--database", self.db_url, "--pepper-file", self.pepper_file]
-        return super().start_server(server_class, extra_args=extra, **kwargs)
+            self.pepper_file, _ = write_pepper_file(self.workdir)
+        kwargs.setdefault("database", self.db_url)
+        kwargs.setdefault("pepper_file", self.pepper_file)
+        return super().start_server(server_class, **kwargs)
 
     def pepper_path(self):
         return self.pepper_file

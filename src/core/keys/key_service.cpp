@@ -215,20 +215,18 @@ Result<std::optional<IssuedKey>> KeyService::IssueFirstMasterKey(const Principal
 
 Result<IssuedKey> KeyService::InsertMasterKey(UnitOfWork& uow, const Principal& caller,
                                               const std::string& name) const {
-  {
-    ApiKey key;
-    key.role_id = kMasterAdministratorRoleId;
-    key.source = KeySource::kApi;
-    key.created_at = clock_.Now();
-    key.name = name;
-    for (int n = 2; n < 1000; ++n) {
-      KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder, uow.FindKeyIdByNameKey(NameKey(key.name)));
-      if (!holder) break;
-      key.name = name + " " + std::to_string(n);
-    }
-    KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
-    return Insert(uow, caller, key);
+  ApiKey key;
+  key.role_id = kMasterAdministratorRoleId;
+  key.source = KeySource::kApi;
+  key.created_at = clock_.Now();
+  key.name = name;
+  for (int n = 2; n < 1000; ++n) {
+    KW_ASSIGN_OR_RETURN(std::optional<KeyId> holder, uow.FindKeyIdByNameKey(NameKey(key.name)));
+    if (!holder) break;
+    key.name = name + " " + std::to_string(n);
   }
+  KW_RETURN_IF_ERROR(CheckNameFree(uow, key.name, 0));
+  return Insert(uow, caller, key);
 }
 
 Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow, const Principal& caller,
@@ -246,17 +244,6 @@ Result<IssuedKey> KeyService::IssueAccountToken(UnitOfWork& uow, const Principal
   // No CheckNameFree: a token's name is not in the ordinary keys' namespace (KeyNameKey), so no
   // key named like it can block it, and the account holds at most one token.
   return Insert(uow, caller, key);
-}
-
-Result<bool> KeyService::Empty() const {
-  return TransactValue<bool>(store_, [&](UnitOfWork& uow) -> Result<bool> {
-    KeyFilter filter;
-    filter.now = clock_.Now();
-    PageRequest page;
-    page.limit = 1;
-    KW_ASSIGN_OR_RETURN(std::vector<ApiKey> keys, uow.ListKeys(filter, page));
-    return keys.empty();
-  });
 }
 
 }  // namespace keyward::core

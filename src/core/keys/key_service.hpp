@@ -142,9 +142,6 @@ class KeyService {
   Result<IssuedKey> IssueAccountToken(UnitOfWork& uow, const Principal& caller,
                                       const AccountTokenInput& input) const;
 
-  // Whether the store holds no keys at all (first start).
-  Result<bool> Empty() const;
-
  private:
   Result<IssuedKey> Insert(UnitOfWork& uow, const Principal& caller, ApiKey key) const;
   // A Master Administrator key named `name` (or "name 2", ... when taken), within `uow`.

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <variant>
 
-#include "core/store/forwarding_unit_of_work.hpp"
+#include "core/store/observed_unit_of_work.hpp"
 #include "core/verification/epoch.hpp"
 #include "core/verification/key_index_shard.hpp"
 
@@ -151,51 +151,18 @@ struct RoleErased {
 };
 using Change = std::variant<KeyWritten, KeyErased, RoleWritten, RoleErased>;
 
-// A UnitOfWork that forwards every call and notes the key and role writes that succeed.
-class RecordingUnitOfWork final : public ForwardingUnitOfWork {
+// Notes the key and role writes of a unit of work, to apply once it is committed.
+class ChangeRecorder final : public StoreWriteObserver {
  public:
-  RecordingUnitOfWork(UnitOfWork& inner, std::vector<Change>& changes)
-      : ForwardingUnitOfWork(inner), changes_(changes) {}
-
-  Result<KeyId> InsertKey(const ApiKey& key) override {
-    Result<KeyId> id = inner_.InsertKey(key);
-    if (id) {
-      KeyWritten w{key};
-      w.key.id = *id;
-      changes_.emplace_back(std::move(w));
-    }
-    return id;
+  explicit ChangeRecorder(std::vector<Change>& changes) : changes_(changes) {}
+  void KeyWritten(const ApiKey& key) override { changes_.emplace_back(core::KeyWritten{key}); }
+  void KeyErased(KeyId, const std::string& public_id) override {
+    changes_.emplace_back(core::KeyErased{public_id});
   }
-  Status UpdateKey(const ApiKey& key) override {
-    Status st = inner_.UpdateKey(key);
-    if (st) changes_.emplace_back(KeyWritten{key});
-    return st;
+  void RoleWritten(const core::Role& role) override {
+    changes_.emplace_back(core::RoleWritten{role});
   }
-  Status DeleteKey(KeyId id) override {
-    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, inner_.FindKey(id));
-    Status st = inner_.DeleteKey(id);
-    if (st && key) changes_.emplace_back(KeyErased{key->public_id});
-    return st;
-  }
-  Result<RoleId> InsertRole(const core::Role& role) override {
-    Result<RoleId> id = inner_.InsertRole(role);
-    if (id) {
-      RoleWritten w{role};
-      w.role.id = *id;
-      changes_.emplace_back(std::move(w));
-    }
-    return id;
-  }
-  Status UpdateRole(const core::Role& role) override {
-    Status st = inner_.UpdateRole(role);
-    if (st) changes_.emplace_back(RoleWritten{role});
-    return st;
-  }
-  Status DeleteRole(RoleId id) override {
-    Status st = inner_.DeleteRole(id);
-    if (st) changes_.emplace_back(RoleErased{id});
-    return st;
-  }
+  void RoleErased(RoleId id) override { changes_.emplace_back(core::RoleErased{id}); }
 
  private:
   std::vector<Change>& changes_;
@@ -242,7 +209,8 @@ class KeyIndex::Impl {
     Status st = inner_.TransactThen(
         [&](UnitOfWork& uow) -> Status {
           changes.clear();
-          RecordingUnitOfWork recording(uow, changes);
+          ChangeRecorder recorder(changes);
+          ObservedUnitOfWork recording(uow, recorder);
           return fn(recording);
         },
         [&] {
@@ -269,12 +237,7 @@ class KeyIndex::Impl {
         [&](UnitOfWork& uow) -> Status {
           // Made here, so that nothing of an earlier, failed attempt can linger.
           fresh = std::make_unique<std::array<index::KeyShard, kShardCount>>();
-          roles = std::make_shared<RoleMap>();
-          KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
-          for (core::Role& r : list) {
-            (*roles)[r.id] = std::make_shared<const RoleEntry>(
-                RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
-          }
+          KW_ASSIGN_OR_RETURN(roles, ReadRoles(uow));
           return uow.ForEachKey([&](ApiKey&& key) -> Status {
             (*fresh)[ShardOf(key.public_id)].Upsert(index::CompactKey::From(key));
             return Ok();
@@ -310,12 +273,7 @@ class KeyIndex::Impl {
             if (key) changes.emplace_back(KeyWritten{std::move(*key)});
           }
           if (!roles) return Ok();
-          role_map = std::make_shared<RoleMap>();
-          KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
-          for (core::Role& r : list) {
-            (*role_map)[r.id] = std::make_shared<const RoleEntry>(
-                RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
-          }
+          KW_ASSIGN_OR_RETURN(role_map, ReadRoles(uow));
           return Ok();
         },
         [&] {
@@ -449,6 +407,17 @@ class KeyIndex::Impl {
   }
   static std::size_t ShardOf(std::string_view public_id) {
     return ShardOfHash(index::HashPublicId(public_id));
+  }
+
+  // Every role in the store, as the index holds them.
+  static Result<std::shared_ptr<RoleMap>> ReadRoles(UnitOfWork& uow) {
+    KW_ASSIGN_OR_RETURN(std::vector<core::Role> list, uow.ListRoles());
+    auto roles = std::make_shared<RoleMap>();
+    for (core::Role& r : list) {
+      (*roles)[r.id] = std::make_shared<const RoleEntry>(
+          RoleEntry{r.id, std::move(r.name), std::move(r.permissions)});
+    }
+    return roles;
   }
 
   // Publishes a new role map (under roles_mu_ by the caller or here); readers notice the new

@@ -5,7 +5,7 @@
 #include <exception>
 #include <utility>
 
-#include "core/store/forwarding_unit_of_work.hpp"
+#include "core/store/observed_unit_of_work.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/sql/sql_unit_of_work.hpp"
@@ -16,46 +16,15 @@ namespace {
 // NOTIFY payloads stay under PostgreSQL's limit of 8000 bytes.
 constexpr std::size_t kMaxPayload = 7000;
 
-// A UnitOfWork that forwards every call and notes the keys and roles written, for the change
-// notification sent before COMMIT.
-class AnnouncingUnitOfWork final : public core::ForwardingUnitOfWork {
+// Notes the keys and roles a unit of work wrote, for the change notification sent before COMMIT:
+// entries "k<id>:<public id>" and "r<id>" (change_feed.hpp reads them).
+class Announcements final : public core::StoreWriteObserver {
  public:
-  using ForwardingUnitOfWork::ForwardingUnitOfWork;
-
-  core::Result<core::KeyId> InsertKey(const core::ApiKey& key) override {
-    core::Result<core::KeyId> id = inner_.InsertKey(key);
-    if (id) NoteKey(*id, key.public_id);
-    return id;
-  }
-  core::Status UpdateKey(const core::ApiKey& key) override {
-    core::Status st = inner_.UpdateKey(key);
-    if (st) NoteKey(key.id, key.public_id);
-    return st;
-  }
-  core::Status DeleteKey(core::KeyId id) override {
-    KW_ASSIGN_OR_RETURN(std::optional<core::ApiKey> key, inner_.FindKey(id));
-    core::Status st = inner_.DeleteKey(id);
-    if (st && key) NoteKey(id, key->public_id);
-    return st;
-  }
-  core::Result<core::RoleId> InsertRole(const core::Role& role) override {
-    core::Result<core::RoleId> id = inner_.InsertRole(role);
-    if (id) NoteRole(*id);
-    return id;
-  }
-  core::Status UpdateRole(const core::Role& role) override {
-    core::Status st = inner_.UpdateRole(role);
-    if (st) NoteRole(role.id);
-    return st;
-  }
-  core::Status DeleteRole(core::RoleId id) override {
-    core::Status st = inner_.DeleteRole(id);
-    if (st) NoteRole(id);
-    return st;
-  }
-
-  // The entries written, each "k<id>:<public id>" or "r<id>" (change_feed.hpp reads them).
-  const std::vector<std::string>& entries() const { return entries_; }
+  explicit Announcements(std::vector<std::string>& entries) : entries_(entries) {}
+  void KeyWritten(const core::ApiKey& key) override { NoteKey(key.id, key.public_id); }
+  void KeyErased(core::KeyId id, const std::string& public_id) override { NoteKey(id, public_id); }
+  void RoleWritten(const core::Role& role) override { NoteRole(role.id); }
+  void RoleErased(core::RoleId id) override { NoteRole(id); }
 
  private:
   void NoteKey(core::KeyId id, std::string_view public_id) {
@@ -63,7 +32,7 @@ class AnnouncingUnitOfWork final : public core::ForwardingUnitOfWork {
   }
   void NoteRole(core::RoleId id) { entries_.push_back("r" + std::to_string(id)); }
 
-  std::vector<std::string> entries_;
+  std::vector<std::string>& entries_;
 };
 
 // Sends `entries` on the change channel, as few notifications as fit, each led by `tag`.
@@ -160,10 +129,9 @@ core::Status RunFunction(PgConnection& connection,
                          std::vector<std::string>& entries) {
   try {
     sql::SqlUnitOfWork uow(connection);
-    AnnouncingUnitOfWork announcing(uow);
-    core::Status st = fn(announcing);
-    if (st) entries.insert(entries.end(), announcing.entries().begin(), announcing.entries().end());
-    return st;
+    Announcements announcements(entries);
+    core::ObservedUnitOfWork announcing(uow, announcements);
+    return fn(announcing);
   } catch (const std::exception& e) {
     return core::Internal(std::string("unit of work: ") + e.what());
   } catch (...) {
