@@ -10,7 +10,7 @@ build_pkgs=(
   cmake ninja-build g++ ccache pkg-config tzdata ca-certificates gzip
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libpq-dev libhowardhinnant-date-dev libfmt-dev
-  libcli11-dev libspdlog-dev libargon2-dev
+  libcli11-dev libspdlog-dev libargon2-dev libtomlplusplus-dev
 )
 # chromium (with a Latin and a Japanese font, for readable screenshots) and node run the browser
 # tests (tests/e2e); build stays free of them, so `make run` needs neither.

@@ -88,40 +88,48 @@ core::Status ValidateStoreConfig(const ServeConfig& config) {
   return core::Ok();
 }
 
-core::Status ValidateConfig(const ServeConfig& config) {
-  if (auto listen = ParseListen(config.listen); !listen) return listen.error();
-  KW_RETURN_IF_ERROR(ValidateStoreConfig(config));
-  KW_RETURN_IF_ERROR(CheckRange("--threads", config.threads, 1, 256));
-  KW_RETURN_IF_ERROR(CheckRange("--workers", config.workers, 1, 1024));
+std::vector<core::Error> ConfigProblems(const ServeConfig& config) {
+  std::vector<core::Error> out;
+  const auto check = [&out](const core::Status& st) {
+    if (!st) out.push_back(st.error());
+  };
+  if (auto listen = ParseListen(config.listen); !listen) out.push_back(listen.error());
+  check(ValidateStoreConfig(config));
+  check(CheckRange("--threads", config.threads, 1, 256));
+  check(CheckRange("--workers", config.workers, 1, 1024));
   for (const std::string& proxy : config.trusted_proxies) {
     if (auto range = core::ParseIpv4Range(proxy); !range) {
-      return SettingError("--trusted-proxy " + Quoted(proxy) + ": " + range.error().Message());
+      out.push_back(
+          SettingError("--trusted-proxy " + Quoted(proxy) + ": " + range.error().Message()));
     }
   }
   if (config.tls_cert.has_value() != config.tls_key.has_value()) {
-    return SettingError(std::string(config.tls_cert ? "--tls-cert" : "--tls-key") +
-                        " was given alone: --tls-cert and --tls-key go together");
+    out.push_back(SettingError(std::string(config.tls_cert ? "--tls-cert" : "--tls-key") +
+                               " was given alone: --tls-cert and --tls-key go together"));
   }
-  KW_RETURN_IF_ERROR(CheckAtLeast("--read-timeout", config.read_timeout_seconds, 1, " second"));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--idle-timeout", config.idle_timeout_seconds, 1, " second"));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--header-timeout", config.header_timeout_seconds, 1, " second"));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--max-connections", config.max_connections, 1));
-  KW_RETURN_IF_ERROR(
-      CheckAtLeast("--max-connections-per-address", config.max_connections_per_address, 1));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--audit-retention-days", config.audit_retention_days, 0));
+  check(CheckAtLeast("--read-timeout", config.read_timeout_seconds, 1, " second"));
+  check(CheckAtLeast("--idle-timeout", config.idle_timeout_seconds, 1, " second"));
+  check(CheckAtLeast("--header-timeout", config.header_timeout_seconds, 1, " second"));
+  check(CheckAtLeast("--max-connections", config.max_connections, 1));
+  check(CheckAtLeast("--max-connections-per-address", config.max_connections_per_address, 1));
+  check(CheckAtLeast("--audit-retention-days", config.audit_retention_days, 0));
   if (config.hec_token_file && !config.hec_url) {
-    return SettingError("--hec-token-file was given without --hec-url");
+    out.push_back(SettingError("--hec-token-file was given without --hec-url"));
   }
-  KW_RETURN_IF_ERROR(CheckAtLeast("--session-idle-minutes", config.session_idle_minutes, 1));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--session-max-hours", config.session_max_hours, 1));
-  KW_RETURN_IF_ERROR(
-      CheckAtLeast("--max-concurrent-password-hashes", config.max_password_hashes, 1));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--throttle", config.throttle_per_minute, 0));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--lockout-threshold", config.lockout_threshold, 0));
-  KW_RETURN_IF_ERROR(CheckAtLeast("--lockout-seconds", config.lockout_seconds, 1, " second"));
-  KW_RETURN_IF_ERROR(
-      CheckAtLeast("--index-staleness-limit", config.index_staleness_seconds, 1, " second"));
-  return core::Ok();
+  check(CheckAtLeast("--session-idle-minutes", config.session_idle_minutes, 1));
+  check(CheckAtLeast("--session-max-hours", config.session_max_hours, 1));
+  check(CheckAtLeast("--max-concurrent-password-hashes", config.max_password_hashes, 1));
+  check(CheckAtLeast("--throttle", config.throttle_per_minute, 0));
+  check(CheckAtLeast("--lockout-threshold", config.lockout_threshold, 0));
+  check(CheckAtLeast("--lockout-seconds", config.lockout_seconds, 1, " second"));
+  check(CheckAtLeast("--index-staleness-limit", config.index_staleness_seconds, 1, " second"));
+  return out;
+}
+
+core::Status ValidateConfig(const ServeConfig& config) {
+  std::vector<core::Error> problems = ConfigProblems(config);
+  if (problems.empty()) return core::Ok();
+  return std::move(problems.front());
 }
 
 std::vector<core::Ipv4Range> TrustedProxyRanges(const ServeConfig& config) {

@@ -26,6 +26,7 @@ struct ServeConfig {
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   bool access_log = false;
+  bool metrics_need_credential = false;  // GET /metrics answers only a valid API key or session
   bool allow_private_ips = false;
   int lockout_threshold = 5;
   int throttle_per_minute = 30;  // failed verifications a client address may make a minute
@@ -60,6 +61,10 @@ core::Result<ListenAddress> ParseListen(const std::string& text);
 
 // Checks the settings every command that opens the store uses (--data-dir, --database).
 core::Status ValidateStoreConfig(const ServeConfig& config);
+
+// Every problem of the configuration of `serve`, in the order ValidateConfig checks them: each
+// message starts with the flag it is about ("--threads 0: must be ...").
+std::vector<core::Error> ConfigProblems(const ServeConfig& config);
 
 // Checks the whole configuration of `serve` (listen address, thread counts, trusted proxy
 // ranges, TLS files given in pairs, the store, limits). Errors (kInvalidArgument, Msg::kSetting)

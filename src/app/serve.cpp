@@ -11,6 +11,7 @@
 
 #include "app/node.hpp"
 #include "app/runtime.hpp"
+#include "app/version.hpp"
 #include "core/audit/audit_chain.hpp"
 #include "core/audit/audit_service.hpp"
 #include "core/clock.hpp"
@@ -87,24 +88,28 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
   }
   http::Logger logger;
   http::Metrics metrics;
+  metrics.SetGauge("keyward_build_info", "The running binary: its version and git commit",
+                   {{"version", std::string(Version())}, {"commit", std::string(Commit())}}, 1);
   core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
   if (!opened) return CannotStart(opened.error());
   Node& node = **opened;
   core::AuditService audit(node.store(), node.peppers());
   const std::vector<core::Ipv4Range> trusted_proxies = TrustedProxyRanges(config);
-  http::ApiHandler handler(http::ApiServices{.keys = node.keys(),
-                                             .verifier = node.verifier(),
-                                             .store = node.store(),
-                                             .clock = node.clock(),
-                                             .roles = node.roles(),
-                                             .accounts = node.accounts(),
-                                             .sessions = node.sessions(),
-                                             .audit = audit,
-                                             .metrics = metrics,
-                                             .logger = logger},
-                           http::ApiOptions{.trusted_proxies = trusted_proxies,
-                                            .ready = [&node] { return node.Ready(); },
-                                            .degraded = [&node] { return node.WriteFault(); }});
+  http::ApiHandler handler(
+      http::ApiServices{.keys = node.keys(),
+                        .verifier = node.verifier(),
+                        .store = node.store(),
+                        .clock = node.clock(),
+                        .roles = node.roles(),
+                        .accounts = node.accounts(),
+                        .sessions = node.sessions(),
+                        .audit = audit,
+                        .metrics = metrics,
+                        .logger = logger},
+      http::ApiOptions{.trusted_proxies = trusted_proxies,
+                       .ready = [&node] { return node.Ready(); },
+                       .degraded = [&node] { return node.WriteFault(); },
+                       .metrics_need_credential = config.metrics_need_credential});
   const ListenAddress listen = ParseListen(config.listen).value();
   http::Server server(ServerOptionsFor(config, listen, trusted_proxies), handler, logger, metrics);
   // Bound before the first start's lines, so they name the real port; nothing is served before

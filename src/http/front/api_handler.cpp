@@ -27,6 +27,7 @@ core::Error RouteNotFound(std::string_view path) {
 
 ApiHandler::ApiHandler(const ApiServices& services, ApiOptions options)
     : trusted_proxies_(std::move(options.trusted_proxies)),
+      metrics_need_credential_(options.metrics_need_credential),
       verifier_(services.verifier),
       sessions_(services.sessions),
       logger_(services.logger),
@@ -160,11 +161,16 @@ Reply ApiHandler::Serve(const Request& request, const RequestContext& context) {
 
 Reply ApiHandler::ServeRoute(const Request& request, const RequestContext& context,
                              const RouteMatch& route, const boost::urls::params_view& query) {
+  // /metrics is public unless the operator wants a credential for it: then it is served as a
+  // call of an authenticated route that needs no particular permission.
+  const bool guarded_metrics = metrics_need_credential_ && route.route->name == "metrics";
   switch (route.route->access) {
     case Access::kPublic:
+      if (guarded_metrics) break;
+      return RunWithoutCaller(request, context, route, query);
     case Access::kPresentedToken:
-      // No caller: the service endpoints need none, and forward-auth (which Serve answers before
-      // routing) checks the token the request presents.
+      // No caller: forward-auth (which Serve answers before routing) checks the token the request
+      // presents.
       return RunWithoutCaller(request, context, route, query);
     case Access::kSignIn:
       return ServeSignIn(request, context, route, query);

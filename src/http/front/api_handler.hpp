@@ -69,6 +69,8 @@ struct ApiOptions {
   std::function<bool()> ready = {};
   // Why the store refuses writes now, named by /readyz as "degraded" while ready; empty: none.
   std::function<std::string()> degraded = {};
+  // Whether GET /metrics needs a credential (any valid API key or console session); else public.
+  bool metrics_need_credential = false;
 };
 
 class ApiHandler final : public Handler {
@@ -131,6 +133,7 @@ class ApiHandler final : public Handler {
   Response ServeConsole(const Request& request) const;
 
   const std::vector<core::Ipv4Range> trusted_proxies_;
+  const bool metrics_need_credential_;
   const core::Verifier& verifier_;
   const core::SessionService& sessions_;
   Logger& logger_;
