@@ -182,9 +182,18 @@ class Metrics(ConfigFileTestCase):
         path, _ = self.served_config("metrics_require_credential = true\n")
         server = self.start_server(ConfiguredServer, config_path=path)
         self.assert_unauthenticated(server.get("/metrics"))
-        resp = server.get("/metrics", token=server.bootstrap_key())
+        # A key of its own for the scraper, with a role that grants nothing, presented as
+        # Prometheus presents it.
+        admin = server.bootstrap_key()
+        self.create_role(server, admin, "Metrics scraper", [])
+        scraper = self.create_key(server, admin, "prometheus", role="Metrics scraper")
+        resp = server.get("/metrics", headers={"Authorization": "Bearer " + scraper["secret"]})
         self.assertEqual(resp.status, 200, resp)
         self.assertIn("keyward_build_info", resp.text)
+        self.assertEqual(server.get("/v1/apikeys", token=scraper["secret"]).status, 403)
+        self.assert_unauthenticated(
+            server.get("/metrics", headers={"Authorization": "Bearer " +
+                                            wrong_secret_token(scraper["secret"])}))
         # The other service endpoints stay public.
         self.assertEqual(server.get("/healthz").status, 200)
         self.assertEqual(server.get("/readyz").status, 200)
