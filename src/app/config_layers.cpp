@@ -117,7 +117,8 @@ void ConfigLayers::AddConfigOption(CLI::App& cmd) {
   cmd.add_option("--config", config_flag_,
                  "TOML configuration file; flags and variables override it (default " +
                      std::string(kDefaultConfigPath) + " when it exists)")
-      ->envname("KEYWARD_CONFIG");
+      ->envname("KEYWARD_CONFIG")
+      ->group("Configuration");
 }
 
 bool ConfigLayers::Apply(CLI::App& cmd, std::ostream& err) {

@@ -52,7 +52,12 @@ void AddHelpCommand(CLI::App& app, int& exit_code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Keyward: API key management and verification"};
+  CLI::App app{"Keyward: API key management and verification", "keyward"};
+  app.footer(
+      "serve, admin and config work on this machine's store and settings (a configuration file, "
+      "then\nKEYWARD_* variables, then flags); keys, permissions, roles, accounts, audit and "
+      "whoami are clients\nof a running server's API (KEYWARD_URL, KEYWARD_API_KEY). See "
+      "keyward help COMMAND.");
   app.require_subcommand(1);
   app.set_version_flag("--version", keyward::app::VersionLine());
   int exit_code = 0;

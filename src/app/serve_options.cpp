@@ -3,11 +3,10 @@
 namespace keyward::app {
 namespace {
 
-// Where and how the server listens: address, store, threads, proxies, TLS, access log.
+// Where and how the server listens: address, threads, proxies, TLS, access log, /metrics.
 void AddServerOptions(CLI::App& serve, ServeConfig& config) {
   serve.add_option("--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->envname("KEYWARD_LISTEN");
-  AddStoreOptions(serve, config);
   serve.add_option("--threads", config.threads, "I/O threads")->envname("KEYWARD_THREADS");
   serve.add_option("--workers", config.workers, "Handler threads (they may wait on the store)")
       ->envname("KEYWARD_WORKERS");
@@ -111,10 +110,11 @@ void AddConnectionOptions(CLI::App& serve, ServeConfig& config) {
 
 }  // namespace
 
-// Flags shared by `serve` and the local admin commands that open the store.
+// Flags shared by `serve` and the local admin commands that open the store; in --help's group
+// "Store".
 void AddStoreOptions(CLI::App& cmd, ServeConfig& config) {
   // Each option keeps its default as text: --help shows it, and so does `keyward config show`.
-  cmd.option_defaults()->always_capture_default();
+  cmd.option_defaults()->always_capture_default()->group("Store");
   cmd.add_option("--data-dir", config.data_dir, "Data directory of the embedded store")
       ->envname("KEYWARD_DATA_DIR");
   cmd.add_option("--database", config.database, "PostgreSQL URL (postgresql://...)")
@@ -129,11 +129,16 @@ void AddStoreOptions(CLI::App& cmd, ServeConfig& config) {
 
 // The options of `keyward serve`, in the order --help lists them.
 void AddServeOptions(CLI::App& serve, ServeConfig& config) {
-  serve.option_defaults()->always_capture_default();
+  serve.option_defaults()->always_capture_default()->group("Server");
   AddServerOptions(serve, config);
+  AddStoreOptions(serve, config);
+  serve.option_defaults()->group("Keys and sign-in protection");
   AddProtectionOptions(serve, config);
+  serve.option_defaults()->group("Audit");
   AddAuditOptions(serve, config);
+  serve.option_defaults()->group("Connections");
   AddConnectionOptions(serve, config);
+  serve.option_defaults()->group("Options");
 }
 
 }  // namespace keyward::app

@@ -182,7 +182,8 @@ struct AuditExportState {
 };
 
 void AddAudit(CLI::App& app, const ClientIo& io, int& exit_code) {
-  auto* audit = AddGroup(app, "audit", "The audit trail of the Keyward server");
+  auto* audit =
+      AddGroup(app, "audit", "List, export and verify the audit trail of a Keyward server");
   auto* list = audit->add_subcommand("list", "List audit events, newest first");
   auto list_state =
       Leaf<AuditListState>(list, io, exit_code, [](const auto& s, const auto& st, auto& c) {

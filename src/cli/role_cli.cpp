@@ -48,7 +48,7 @@ void AddPermissionCommand(CLI::App& app, const ClientIo& io, int& exit_code) {
 }
 
 void AddRoleCommands(CLI::App& app, const ClientIo& io, int& exit_code) {
-  auto* roles = AddGroup(app, "roles", "Roles of the Keyward server");
+  auto* roles = AddGroup(app, "roles", "Manage the roles of a Keyward server");
   auto* list = roles->add_subcommand("list", "List roles");
   auto list_state =
       Leaf<ListState>(list, io, exit_code, [](const auto& s, const auto& st, auto& c) {
