@@ -1,5 +1,5 @@
 // The service endpoints (/healthz, /readyz, /metrics, /v1/openapi.json) through ApiHandler: no
-// credential, and what each answers by.
+// credential (but for /metrics when told to want one), and what each answers by.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -49,6 +49,28 @@ TEST_F(ServiceRoutes, MetricsCountKeysByStatusAndCacheTheCount) {
   // Within the 5 s cache the count is not recomputed.
   EXPECT_THAT(Send(bh::verb::get, "/metrics").body(),
               HasSubstr("keyward_keys{status=\"enabled\"} 1"));
+}
+
+TEST_F(ServiceRoutes, MetricsMayNeedAnyValidCredential) {
+  http::ApiHandler handler(Wire(), ApiOptions{.metrics_need_credential = true});
+  const auto [id, token] = CreateKey("", "scraper", "Auditor");
+  Request anonymous{bh::verb::get, "/metrics", 11};
+  const Response refused = CallOn(handler, anonymous);
+  EXPECT_EQ(refused.result_int(), 401u);
+  EXPECT_THAT(refused.body(), Not(HasSubstr("keyward_keys")));
+  Request wrong = anonymous;
+  std::string altered = token;
+  altered.back() = altered.back() == 'x' ? 'y' : 'x';
+  wrong.set(bh::field::authorization, "Bearer " + altered);
+  EXPECT_EQ(CallOn(handler, wrong).result_int(), 401u);
+  Request scraper = anonymous;
+  scraper.set(bh::field::authorization, "Bearer " + token);
+  const Response allowed = CallOn(handler, scraper);
+  EXPECT_EQ(allowed.result_int(), 200u);
+  EXPECT_THAT(allowed.body(), HasSubstr("keyward_keys{status=\"enabled\"}"));
+  // Only /metrics: the other service endpoints stay open.
+  EXPECT_EQ(CallOn(handler, Request{bh::verb::get, "/healthz", 11}).result_int(), 200u);
+  EXPECT_EQ(CallOn(handler, Request{bh::verb::get, "/readyz", 11}).result_int(), 200u);
 }
 
 TEST_F(ServiceRoutes, ReadyzFollowsTheReadinessCheckWhenOneIsGiven) {
