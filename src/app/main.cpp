@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/completion_command.hpp"
 #include "app/config.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
@@ -49,6 +50,11 @@ void AddServerOptions(CLI::App& serve, keyward::app::ServeConfig& config) {
       ->envname("KEYWARD_TLS_KEY");
   serve.add_flag("--access-log", config.access_log, "Log one line per request (never a secret)")
       ->envname("KEYWARD_ACCESS_LOG");
+  serve
+      .add_option("--bootstrap-secrets-dir", config.bootstrap_secrets_dir,
+                  "First start: write the admin key's secret and one-time password to files in "
+                  "this directory (made 0700), not to the terminal")
+      ->envname("KEYWARD_BOOTSTRAP_SECRETS_DIR");
 }
 
 // The protection of keys and console accounts: allowlists, lockout, throttle, console sessions,
@@ -203,6 +209,7 @@ int main(int argc, char** argv) {
   AddHelpCommand(app, exit_code);
 
   keyward::cli::AddClientCommands(app, exit_code);
+  keyward::app::AddCompletionCommand(app);
 
   try {
     app.parse(argc, argv);
