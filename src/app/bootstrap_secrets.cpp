@@ -81,10 +81,9 @@ core::Status PrepareBootstrapSecretsDir(const BootstrapSecretFiles& files, bool 
   for (const std::optional<std::string>& file : {files.key_file, files.password_file}) {
     std::error_code ec;
     if (file && std::filesystem::exists(std::filesystem::symlink_status(*file, ec))) {
+      // Short, the path last: an error's text is cut after 128 characters (core/messages.hpp).
       return FileError(core::ErrorCode::kAlreadyExists,
-                       "--bootstrap-secrets-dir: " + *file +
-                           " is left from an earlier first start, and this store is new: move "
-                           "it away so that this store's first secrets can be written there");
+                       "a new store: move away the file of an earlier first start: " + *file);
     }
   }
   return core::Ok();
@@ -94,10 +93,8 @@ core::Status WriteSecretFile(const std::string& path, const std::string& line, b
   const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
   const int fd = ::open(path.c_str(), flags, 0600);
   if (fd < 0) {
-    const int saved = errno;
     return FileError(core::ErrorCode::kUnavailable,
-                     "cannot write " + path + ": " + std::strerror(saved) +
-                         (exclusive && saved == EEXIST ? " (a file is there already)" : ""));
+                     "cannot write " + path + ": " + std::strerror(errno));
   }
   const std::string text = line + "\n";
   // fchmod: the mode stays 0600 whatever the umask, and a replaced file becomes 0600.
