@@ -1,6 +1,6 @@
 # Keyward's two commands: `make run` and `make test`. Every target first makes sure the Debian
 # packages it needs are installed (scripts/deps.sh: idempotent, a no-op when all are present).
-.PHONY: all deps build run test test-postgres tsan fuzz bench format clean
+.PHONY: all deps build run package test test-postgres tsan fuzz bench format clean
 
 all: build
 
@@ -14,6 +14,16 @@ build: deps
 
 run: build
 	./build/keyward serve
+
+# The Debian package of the release build, build/keyward_<version>_<arch>.deb (cmake/packaging.cmake;
+# docs/operations.md "Install").
+package:
+	@bash scripts/deps.sh package
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+	rm -rf build/release/cpack
+	cd build/release && cpack -G DEB -B cpack
+	cp build/release/cpack/keyward_*.deb build/
 
 test:
 	@bash scripts/deps.sh test

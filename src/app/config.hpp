@@ -46,6 +46,8 @@ struct ServeConfig {
   std::vector<std::string> syslog_urls;       // udp://, tcp:// or tls://HOST:PORT
   std::optional<std::string> hec_url;         // Splunk HTTP Event Collector
   std::optional<std::string> hec_token_file;  // the HEC token (else KEYWARD_HEC_TOKEN)
+  // First start: the directory the first secrets are written to (app/bootstrap_secrets.hpp).
+  std::optional<std::string> bootstrap_secrets_dir;
 };
 
 // The smallest --max-database-size (bytes): room for the schema and the first credentials.

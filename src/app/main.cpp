@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/completion_command.hpp"
 #include "app/config.hpp"
 #include "app/config_command.hpp"
 #include "app/config_layers.hpp"
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   AddHelpCommand(app, exit_code);
 
   keyward::cli::AddClientCommands(app, exit_code);
+  keyward::app::AddCompletionCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -83,35 +83,16 @@ core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& ran
   return out;
 }
 
-core::Status WriteSecretFile(const std::string& path, const std::string& line) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return SetupError(core::ErrorCode::kUnavailable,
-                      "cannot write " + path + ": " + std::strerror(errno));
-  }
-  const std::string text = line + "\n";
-  const bool ok = ::fchmod(fd, 0600) == 0 &&
-                  ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  if (!ok) {
-    return SetupError(core::ErrorCode::kUnavailable,
-                      "cannot write " + path + ": " + std::strerror(saved));
-  }
-  return core::Ok();
-}
-
-core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHints& hints,
-                              std::ostream& err) {
+core::Status BootstrapIfEmpty(const core::KeyService& keys, const BootstrapSecretFiles& files,
+                              const FirstStartHints& hints, std::ostream& err) {
   KW_ASSIGN_OR_RETURN(std::optional<core::IssuedKey> first,
                       keys.IssueFirstMasterKey(core::Principal::System(), "admin"));
   if (!first) return core::Ok();
   const core::IssuedKey& admin = *first;
-  if (const char* file = std::getenv("KEYWARD_BOOTSTRAP_KEY_FILE"); file && *file) {
-    KW_RETURN_IF_ERROR(WriteSecretFile(file, admin.token));
+  if (files.key_file) {
+    KW_RETURN_IF_ERROR(WriteSecretFile(*files.key_file, admin.token, files.exclusive));
     err << "keyward: first start: created the Master Administrator API key \"" << admin.key.name
-        << "\" (id " << admin.key.id << "); its secret is in " << file << "\n";
+        << "\" (id " << admin.key.id << "); its secret is in " << *files.key_file << "\n";
     return core::Ok();
   }
   err << "keyward: first start: created the Master Administrator API key \"" << admin.key.name
@@ -132,14 +113,15 @@ core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHint
 }
 
 core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
+                                           const BootstrapSecretFiles& files,
                                            const FirstStartHints& hints, std::ostream& err) {
   KW_ASSIGN_OR_RETURN(std::optional<std::string> password, accounts.BootstrapAdministrator());
   if (!password) return core::Ok();
   const std::string email(core::kBootstrapAdminEmail);
-  if (const char* file = std::getenv("KEYWARD_BOOTSTRAP_PASSWORD_FILE"); file && *file) {
-    KW_RETURN_IF_ERROR(WriteSecretFile(file, *password));
+  if (files.password_file) {
+    KW_RETURN_IF_ERROR(WriteSecretFile(*files.password_file, *password, files.exclusive));
     err << "keyward: created the Master Administrator account " << email
-        << "; its one-time console password is in " << file << "\n";
+        << "; its one-time console password is in " << *files.password_file << "\n";
     return core::Ok();
   }
   err << "keyward: created the Master Administrator account " << email << ".\n"

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/bootstrap_secrets.hpp"
 #include "app/config.hpp"
 #include "core/accounts/account_service.hpp"
 #include "core/crypto/digest.hpp"
@@ -56,18 +57,16 @@ struct FirstStartHints {
 };
 
 // On a store with no key at all: issues the first Master Administrator key and hands its token
-// over once, to the file named by KEYWARD_BOOTSTRAP_KEY_FILE (one line, mode 0600) or else on
-// `err` with a line saying how to use it. Does nothing on a store that has keys.
-core::Status BootstrapIfEmpty(const core::KeyService& keys, const FirstStartHints& hints,
-                              std::ostream& err);
+// over once, to `files.key_file` (one line, mode 0600; `err` says where) or else on `err` with a
+// line saying how to use it. Does nothing on a store that has keys.
+core::Status BootstrapIfEmpty(const core::KeyService& keys, const BootstrapSecretFiles& files,
+                              const FirstStartHints& hints, std::ostream& err);
 
 // Creates the Master Administrator account admin@localhost at the first start of a store
 // without it (AccountService::BootstrapAdministrator) and hands its one-time password over once,
-// to the file named by KEYWARD_BOOTSTRAP_PASSWORD_FILE (one line, mode 0600) or else on `err`.
+// to `files.password_file` (one line, mode 0600; `err` says where) or else on `err`.
 core::Status BootstrapAdministratorAccount(const core::AccountService& accounts,
+                                           const BootstrapSecretFiles& files,
                                            const FirstStartHints& hints, std::ostream& err);
-
-// Writes `line` + "\n" to `path` with mode 0600 (replacing any file there).
-core::Status WriteSecretFile(const std::string& path, const std::string& line);
 
 }  // namespace keyward::app

@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 #include <utility>
@@ -86,6 +87,13 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
     std::cerr << "keyward: invalid configuration: " << st.error().Message() << "\n";
     return 2;
   }
+  core::Result<BootstrapSecretFiles> secret_files = BootstrapSecretFilesFor(
+      config.bootstrap_secrets_dir, std::getenv("KEYWARD_BOOTSTRAP_KEY_FILE"),
+      std::getenv("KEYWARD_BOOTSTRAP_PASSWORD_FILE"));
+  if (!secret_files) {
+    std::cerr << "keyward: invalid configuration: " << secret_files.error().Message() << "\n";
+    return 2;
+  }
   http::Logger logger;
   http::Metrics metrics;
   metrics.SetGauge("keyward_build_info", "The running binary: its version and git commit",
@@ -93,6 +101,12 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
   core::Result<std::unique_ptr<Node>> opened = Node::Open(config, logger, metrics);
   if (!opened) return CannotStart(opened.error());
   Node& node = **opened;
+  // Before the first secrets exist: a directory that cannot take them stops the start while the
+  // store is still empty.
+  if (core::Status st = PrepareBootstrapSecretsDir(*secret_files, node.index().Stats().keys == 0);
+      !st) {
+    return CannotStart(st.error());
+  }
   core::AuditService audit(node.store(), node.peppers());
   const std::vector<core::Ipv4Range> trusted_proxies = TrustedProxyRanges(config);
   http::ApiHandler handler(
@@ -119,10 +133,12 @@ int RunServe(const ServeConfig& config, const CliHints& cli) {
       (listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host) + ":" +
       std::to_string(server.port());
   const FirstStartHints hints{(config.tls_cert ? "https://" : "http://") + where, cli};
-  if (core::Status st = BootstrapIfEmpty(node.keys(), hints, std::cerr); !st) {
+  if (core::Status st = BootstrapIfEmpty(node.keys(), *secret_files, hints, std::cerr); !st) {
     return CannotStart(st.error(), "cannot create the first Master Administrator key");
   }
-  if (core::Status st = BootstrapAdministratorAccount(node.accounts(), hints, std::cerr); !st) {
+  if (core::Status st =
+          BootstrapAdministratorAccount(node.accounts(), *secret_files, hints, std::cerr);
+      !st) {
     return CannotStart(st.error(), "cannot create the Master Administrator account");
   }
   // SIGINT/SIGTERM are handled from before "listening on" is printed: whoever reads that line

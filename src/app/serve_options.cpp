@@ -25,6 +25,11 @@ void AddServerOptions(CLI::App& serve, ServeConfig& config) {
       .add_flag("--metrics-require-credential", config.metrics_need_credential,
                 "GET /metrics answers only a caller with a valid API key or console session")
       ->envname("KEYWARD_METRICS_REQUIRE_CREDENTIAL");
+  serve
+      .add_option("--bootstrap-secrets-dir", config.bootstrap_secrets_dir,
+                  "First start: write the admin key's secret and one-time password to files in "
+                  "this directory (made 0700), not to the terminal")
+      ->envname("KEYWARD_BOOTSTRAP_SECRETS_DIR");
 }
 
 // The protection of keys and console accounts: allowlists, lockout, throttle, console sessions,
