@@ -231,6 +231,14 @@ class Package(KeywardTestCase):
         with open(self.path(CONFIG), encoding="utf-8") as f:
             uncommented = re.sub(r"^# ([a-z0-9_]+ = )", r"\1", f.read(), flags=re.MULTILINE)
         self.assertGreater(len(tomllib.loads(uncommented)), len(settings))
+        # keyward itself accepts both, as the service will read them.
+        check = run([KEYWARD_BIN, "config", "check", self.path(CONFIG)])
+        self.assertEqual(check.returncode, 0, check.stderr)
+        uncommented_path = os.path.join(self.workdir, "uncommented.toml")
+        with open(uncommented_path, "w", encoding="utf-8") as f:
+            f.write(uncommented)
+        check = run([KEYWARD_BIN, "config", "check", uncommented_path])
+        self.assertEqual(check.returncode, 0, check.stderr)
 
     # --- the packaged binary ---
 
@@ -243,8 +251,11 @@ class Package(KeywardTestCase):
 
         data_dir = os.path.join(self.workdir, "state")
         secrets_dir = os.path.join(data_dir, "first-start")
+        # With the packaged configuration, as the unit starts it; the flags (the harness's
+        # --listen and --data-dir, and the secrets directory) override its paths under /var/lib.
         server = self.start_server(server_class=PackagedServer, data_dir=data_dir, key_file=False,
-                                   extra_args=["--bootstrap-secrets-dir", secrets_dir])
+                                   extra_args=["--config", self.path(CONFIG),
+                                               "--bootstrap-secrets-dir", secrets_dir])
         self.assertEqual(server.proc.args[0], binary)
         resp = server.get("/healthz")
         self.assertEqual(resp.status, 200, resp)
