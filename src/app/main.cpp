@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/backup_command.hpp"
 #include "app/config.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
@@ -201,6 +202,7 @@ int main(int argc, char** argv) {
     std::cout << (version_json ? keyward::app::VersionJson() : keyward::app::VersionLine()) << "\n";
   });
   AddHelpCommand(app, exit_code);
+  keyward::app::AddBackupCommands(app, exit_code, AddStoreOptions);
 
   keyward::cli::AddClientCommands(app, exit_code);
 
