@@ -7,12 +7,12 @@ the keys verify. The refusals: backup over an existing file or of a PostgreSQL s
 a non-empty directory, of a file that is not a database, is damaged, or has a newer schema; a
 server on a restored store without its pepper (no pepper file is created) or with another pepper.
 
-Shown able to fail: a backup that copies keyward.db alone (as `cp` would, leaving the -wal file's
-acknowledged writes behind) fails test_backup_under_write_load (acknowledged keys missing after
-the restore); with RefuseMissingPepper in app/runtime.cpp made a no-op,
-test_a_restored_store_without_its_pepper_is_refused fails (the server makes a new pepper and the
-pepper guard refuses it only after the file exists); with the --force check removed from
-storage/sqlite/sqlite_backup.cpp, test_backup_refusals fails (the file is replaced).
+Shown able to fail: a backup that copies keyward.db alone (as `cp` would, leaving the writes
+still in the -wal file behind) fails test_backup_under_write_load (tried: under this load the copy
+lacked even the schema, so the restore refused it; with less in the WAL, acknowledged keys would
+be missing). A binary without the missing-pepper check (tried: the one before this change) makes a
+new DATA_DIR/pepper and only then refuses with the pepper mismatch, so
+test_a_restored_store_without_its_pepper_is_refused fails on both its message and the file.
 """
 
 import base64
@@ -65,6 +65,12 @@ class BackupAndRestore(KeywardTestCase):
         stop = threading.Event()
 
         def writer(n):
+            try:
+                write(n)
+            except Exception as e:  # noqa: BLE001 (reported by the test, not lost in a thread)
+                failures.append(e)
+
+        def write(n):
             i = 0
             while not stop.is_set():
                 resp = server.post("/v1/apikeys", {"name": "w%d-%d" % (n, i), "role": "Auditor"},
@@ -81,7 +87,7 @@ class BackupAndRestore(KeywardTestCase):
                         return
                     enabled = False
                 with lock:
-                    acknowledged.append((made["id"], made["token"], enabled))
+                    acknowledged.append((made["id"], made["secret"], enabled))
                 i += 1
 
         threads = [threading.Thread(target=writer, args=(n,), daemon=True)
