@@ -49,9 +49,10 @@ core::Result<OpenedStore> OpenPostgres(const ServeConfig& config, core::Random& 
   return out;
 }
 
-// A store that has been used knows its pepper's fingerprint; when it is there but its pepper file
-// is not (a restored backup: the pepper is never in it), LoadPepper must not make a new one,
-// which would verify no key and be recorded as the store's next pepper by nothing but a refusal.
+// A store that has been used records its pepper's fingerprint. When such a store is there but
+// its pepper file is not (a restored backup: the pepper is never in one), LoadPepper must not make
+// a new pepper: it would verify no key, and the pepper guard would refuse it only after the file
+// had been written, leaving a wrong pepper where the right one must be put back.
 core::Status RefuseMissingPepper(const ServeConfig& config) {
   if (config.pepper_file) return core::Ok();
   const std::string database = storage::DatabasePath(config.data_dir);
