@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/backup_command.hpp"
 #include "app/completion_command.hpp"
 #include "app/config.hpp"
 #include "app/config_command.hpp"
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   keyward::app::RunWithSettings(*recover, layers, exit_code,
                                 [&] { return keyward::app::RunAdminRecover(admin_config); });
   keyward::app::AddConfigCommands(app, layers, exit_code);
+  keyward::app::AddBackupCommands(app, layers, exit_code);
 
   bool version_json = false;
   CLI::App* version = app.add_subcommand("version", "Print the version, commit and build type");

@@ -85,6 +85,9 @@ core::Result<std::unique_ptr<Node>> Node::Open(const ServeConfig& config, http::
 
 core::Status Node::Start(http::Metrics& metrics) {
   KW_ASSIGN_OR_RETURN(opened_, OpenStore(config_, random_, IfMissing::kCreate));
+  if (opened_.migration_backup) {
+    logger_.Info("schema backup before migrating", {{"path", *opened_.migration_backup}});
+  }
   KW_ASSIGN_OR_RETURN(siem_, MakeForwarder(config_, logger_, metrics));
   if (siem_) {
     siem_sink_ = std::make_unique<SiemSink>(*siem_);

@@ -12,6 +12,7 @@
 #include "core/store/pepper_guard.hpp"
 #include "storage/data_dir.hpp"
 #include "storage/postgres/postgres_store.hpp"
+#include "storage/sqlite/sqlite_backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace keyward::app {
@@ -48,7 +49,27 @@ core::Result<OpenedStore> OpenPostgres(const ServeConfig& config, core::Random& 
   return out;
 }
 
+// A store that has been used records its pepper's fingerprint. When such a store is there but
+// its pepper file is not (a restored backup: the pepper is never in one), LoadPepper must not make
+// a new pepper: it would verify no key, and the pepper guard would refuse it only after the file
+// had been written, leaving a wrong pepper where the right one must be put back.
+core::Status RefuseMissingPepper(const ServeConfig& config) {
+  if (config.pepper_file) return core::Ok();
+  const std::string database = storage::DatabasePath(config.data_dir);
+  const std::string pepper = config.data_dir + "/pepper";
+  std::error_code ec;
+  if (std::filesystem::exists(pepper, ec) || !std::filesystem::exists(database, ec)) {
+    return core::Ok();
+  }
+  KW_ASSIGN_OR_RETURN(const bool knows, storage::sqlite::RecordsPepper(database));
+  if (!knows) return core::Ok();
+  return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kPepperMissing,
+                         {"the store " + database, pepper});
+}
+
 }  // namespace
+
+std::string MigrationBackupDir(const std::string& data_dir) { return data_dir + "/backups"; }
 
 core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& random,
                                     IfMissing if_missing) {
@@ -69,13 +90,15 @@ core::Result<OpenedStore> OpenStore(const ServeConfig& config, core::Random& ran
         core::ErrorCode::kUnavailable,
         "cannot create the data directory " + config.data_dir + ": " + std::strerror(errno));
   }
+  KW_RETURN_IF_ERROR(RefuseMissingPepper(config));
   OpenedStore out;
   KW_ASSIGN_OR_RETURN(out.peppers,
                       storage::LoadPepper(config.data_dir, config.pepper_file, random));
-  KW_ASSIGN_OR_RETURN(
-      std::unique_ptr<storage::SqliteStore> sqlite,
-      storage::SqliteStore::Open(storage::DatabasePath(config.data_dir),
-                                 {.max_database_bytes = config.max_database_bytes}));
+  KW_ASSIGN_OR_RETURN(std::unique_ptr<storage::SqliteStore> sqlite,
+                      storage::SqliteStore::Open(storage::DatabasePath(config.data_dir),
+                                                 {.max_database_bytes = config.max_database_bytes},
+                                                 MigrationBackupDir(config.data_dir)));
+  out.migration_backup = sqlite->MigrationBackup();
   out.write_fault = [raw = sqlite.get()] { return raw->WriteFault(); };
   out.store = std::move(sqlite);
   KW_RETURN_IF_ERROR(out.store->Transact(

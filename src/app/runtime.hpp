@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -31,7 +32,13 @@ struct OpenedStore {
   std::function<std::string()> write_fault;
   // The same store when it is PostgreSQL (its nodes follow each other's changes), else null.
   storage::postgres::PostgresStore* postgres = nullptr;
+  // The automatic backup of the embedded store taken before its schema was migrated at this
+  // open, if one was (MigrationBackupDir).
+  std::optional<std::string> migration_backup;
 };
+
+// Where the automatic backups taken before schema migrations go: DATA_DIR/backups.
+std::string MigrationBackupDir(const std::string& data_dir);
 
 // What OpenStore does when the embedded store's file does not exist yet.
 enum class IfMissing {

@@ -167,6 +167,9 @@ int RunAdminRecover(const ServeConfig& config) {
     std::cerr << "keyward: cannot open the store: " << opened.error().Message() << "\n";
     return opened.error().code == core::ErrorCode::kNotFound ? 2 : 1;
   }
+  if (opened->migration_backup) {
+    std::cerr << "keyward: schema backup before migrating: " << *opened->migration_backup << "\n";
+  }
   core::SystemClock clock;
   core::SecretHasher hasher(opened->peppers);
   // Through the audit chain, so the recovery's event is chained like every other.

@@ -73,7 +73,9 @@ enum class Locale;
   X(kSecretInField, "credentials must not be sent in field {0}", "フィールド {0} で認証情報を送信しないでください") \
   X(kMethodNotAllowed, "method {0} is not allowed here", "メソッド {0} はここでは使用できません") \
   X(kRouteNotFound, "no such endpoint: {0}", "エンドポイント {0} は存在しません") \
-  X(kPepperMismatch, "the pepper does not match this store's fingerprint", "pepper がこのストアのフィンガープリントと一致しません") \
+  X(kPepperMismatch, "the pepper does not match this store's fingerprint: start with the pepper this store was made with (the data directory's pepper file, or --pepper-file)", "pepper がこのストアのフィンガープリントと一致しません。このストアを作成したときの pepper (データディレクトリの pepper ファイル、または --pepper-file) で起動してください") \
+  X(kPepperMissing, "{0} was made with a pepper, but there is no pepper file at {1}: put this store's pepper back there (or pass --pepper-file); no new pepper was created, as it would verify no key", "{0} は pepper を使って作成されていますが、{1} に pepper ファイルがありません。このストアの pepper をそこに戻してください (または --pepper-file を指定してください)。新しい pepper ではどのキーも検証できないため、作成していません") \
+  X(kSchemaTooNew, "{0} has schema version {1}, but this Keyward knows schema versions 1 to {2}: run the Keyward release that wrote it or a newer one, or restore a backup taken before that upgrade", "{0} のスキーマバージョンは {1} ですが、この Keyward が扱えるのはバージョン 1 から {2} です。このデータベースを書いたリリース以降の Keyward を実行するか、そのアップグレード前に取ったバックアップを復元してください") \
   X(kStoreError, "storage error: {0}", "ストレージエラー: {0}") \
   X(kStoreFull, "the database is full (the disk, or --max-database-size); nothing was written; retry once space is freed", "データベースが満杯です (ディスクまたは --max-database-size)。何も書き込まれていません。空き領域ができてから再試行してください") \
   X(kStoreLocked, "the database is locked by another process; nothing was written; retry later", "データベースが別のプロセスにロックされています。何も書き込まれていません。しばらくしてから再試行してください") \

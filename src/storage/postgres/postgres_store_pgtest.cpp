@@ -96,7 +96,11 @@ TEST(PostgresStore, RefusesASchemaFromANewerKeyward) {
   auto store = PostgresStore::Open(url);
   ASSERT_FALSE(store.has_value());
   EXPECT_EQ(store.error().code, core::ErrorCode::kInternal);
-  EXPECT_NE(testing::ErrorText(store.error()).find("newer than this binary"), std::string::npos);
+  EXPECT_EQ(store.error().msg, core::Msg::kSchemaTooNew);
+  EXPECT_NE(store.error().Message().find("schema version 999, but this Keyward knows schema "
+                                         "versions 1 to"),
+            std::string::npos)
+      << store.error().Message();
 }
 
 TEST(PostgresStore, WithoutCreateAnEmptyDatabaseIsRefusedAndLeftEmpty) {

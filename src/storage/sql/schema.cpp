@@ -66,10 +66,9 @@ core::Status MigrateSchema(Connection& db, const std::vector<Migration>& migrati
   KW_ASSIGN_OR_RETURN(const std::int64_t current, CurrentVersion(db));
   const int latest = migrations.back().version;
   if (current > latest) {
-    return core::MakeError(core::ErrorCode::kInternal, core::Msg::kStoreError,
-                           {"the database " + std::string(where) + " has schema version " +
-                            std::to_string(current) + ", newer than this binary supports (" +
-                            std::to_string(latest) + "); run a newer Keyward"});
+    return core::MakeError(
+        core::ErrorCode::kInternal, core::Msg::kSchemaTooNew,
+        {"the database " + std::string(where), std::to_string(current), std::to_string(latest)});
   }
   for (const Migration& m : migrations) {
     if (m.version > current) KW_RETURN_IF_ERROR(Apply(db, m, run_script));

@@ -21,7 +21,8 @@ using ScriptRunner = std::function<core::Status(std::string_view script, std::st
 
 // Brings the schema on `db` up to the last of `migrations` inside the caller's transaction and
 // rewrites the built-in roles. `where` names the database in errors (no password). Refuses
-// (kInternal, Msg::kStoreError) a schema from a newer binary.
+// (kInternal, Msg::kSchemaTooNew: the version found, the versions known, what to do) a schema
+// from a newer binary, before changing anything.
 core::Status MigrateSchema(Connection& db, const std::vector<Migration>& migrations,
                            const ScriptRunner& run_script, std::string_view where);
 

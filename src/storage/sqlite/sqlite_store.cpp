@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <exception>
 
 #include "storage/sql/sql_unit_of_work.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/sqlite_backup.hpp"
 #include "storage/sqlite/sqlite_statement.hpp"
 
 namespace keyward::storage {
@@ -28,7 +30,7 @@ using DbOwner = std::unique_ptr<sqlite3, CloseDb>;
 // An error from opening `path`, rendered for the operator (Msg::kStoreError names the path);
 // errors that already say what happened in full are kept.
 core::Error OpenError(const core::Error& e, const std::string& path) {
-  if (e.msg == core::Msg::kStoreError) return e;
+  if (e.msg == core::Msg::kStoreError || e.msg == core::Msg::kSchemaTooNew) return e;
   const std::string detail = e.args.empty() ? std::string() : e.args.front();
   return core::MakeError(e.code, core::Msg::kStoreError, {path + ": " + detail});
 }
@@ -119,6 +121,43 @@ core::Result<std::string> PepperRows(sqlite3* db) {
 
 bool IsFile(const std::string& path) { return !path.empty() && path != ":memory:"; }
 
+// The schema version recorded on `db` (0 for a new database), without creating anything.
+core::Result<std::int64_t> RecordedVersion(sqlite3* db) {
+  KW_ASSIGN_OR_RETURN(Statement has,
+                      Statement::Prepare(db,
+                                         "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                         " AND name = 'schema_migrations'",
+                                         "read schema version"));
+  KW_ASSIGN_OR_RETURN(const bool row, has.Step());
+  if (!row || has.Int(0) == 0) return std::int64_t{0};
+  KW_ASSIGN_OR_RETURN(
+      Statement version,
+      Statement::Prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                         "read schema version"));
+  KW_ASSIGN_OR_RETURN(const bool got, version.Step());
+  return got ? version.Int(0) : std::int64_t{0};
+}
+
+// When a store that already has a schema has migrations pending, copies it (sqlite_backup.hpp)
+// to `dir` (created with mode 0700) first, and returns the copy's path; else nothing.
+core::Result<std::optional<std::string>> BackupBeforeMigrating(sqlite3* db, const std::string& path,
+                                                               const std::string& dir) {
+  KW_ASSIGN_OR_RETURN(const std::int64_t current, RecordedVersion(db));
+  if (current <= 0 || current >= sqlite::LatestSchemaVersion()) {
+    return std::optional<std::string>();
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return core::MakeError(
+        core::ErrorCode::kUnavailable, core::Msg::kStoreError,
+        {"cannot create the backup directory " + dir + ": " + std::strerror(errno)});
+  }
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string backup =
+      dir + "/" + sqlite::MigrationBackupName(current, now.time_since_epoch().count());
+  if (auto copied = sqlite::CopyDatabase(path, backup); !copied) return copied.error();
+  return std::optional<std::string>(backup);
+}
+
 core::Error Removed(const std::string& path) {
   return core::MakeError(core::ErrorCode::kUnavailable, core::Msg::kStoreRemoved,
                          {"commit unit of work: the database file " + path +
@@ -127,11 +166,17 @@ core::Error Removed(const std::string& path) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                             SqliteStoreOptions options) {
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& path, SqliteStoreOptions options, const std::string& migration_backup_dir) {
   try {
     auto db = OpenConnection(path, options, /*create=*/true);
     if (!db) return OpenError(db.error(), path);
+    std::optional<std::string> backup;
+    if (!migration_backup_dir.empty() && IsFile(path)) {
+      auto made = BackupBeforeMigrating(db->get(), path, migration_backup_dir);
+      if (!made) return OpenError(made.error(), path);
+      backup = std::move(made).value();
+    }
     if (core::Status migrated = sqlite::Migrate(db->get(), path); !migrated) {
       return OpenError(migrated.error(), path);
     }
@@ -143,8 +188,10 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& 
       }
       file = FileId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
     }
-    return std::unique_ptr<SqliteStore>(
+    std::unique_ptr<SqliteStore> store(
         new SqliteStore(std::move(db).value().release(), path, options, file));
+    store->migration_backup_ = std::move(backup);
+    return store;
   } catch (const std::exception& e) {
     return OpenError(core::Internal(std::string("open: ") + e.what()), path);
   }

@@ -57,11 +57,16 @@ struct SqliteStoreOptions {
 class SqliteStore final : public core::Store {
  public:
   // Opens (creating it with mode 0600 if missing) the database at `path` and migrates it.
+  // With a `migration_backup_dir`, when the file has a schema and migrations are pending, Open
+  // first copies it there (storage/sqlite/sqlite_backup.hpp; the directory is created with mode
+  // 0700) as keyward-schema-v<version>-<UTC time>.db (docs/operations.md "Upgrades"), and fails
+  // without migrating if it cannot.
   // Errors (Msg::kStoreError, naming the path): kUnavailable when the file cannot be opened or
-  // is busy; kInternal for a file that is not a SQLite database or one written by a newer
-  // Keyward.
-  static core::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
-                                                         SqliteStoreOptions options = {});
+  // is busy; kInternal for a file that is not a SQLite database or (Msg::kSchemaTooNew) one
+  // written by a newer Keyward.
+  static core::Result<std::unique_ptr<SqliteStore>> Open(
+      const std::string& path, SqliteStoreOptions options = {},
+      const std::string& migration_backup_dir = std::string());
 
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -87,6 +92,9 @@ class SqliteStore final : public core::Store {
   // the database file is not the one at its path (checked now), or the last unit of work failed
   // on a full or locked database and none has written since (a locked one: none has begun).
   std::string WriteFault() const;
+
+  // The automatic backup Open took before migrating (its migration_backup_dir), if it took one.
+  const std::optional<std::string>& MigrationBackup() const { return migration_backup_; }
 
  private:
   using Member = sql::GroupCommit::Member;
@@ -120,6 +128,8 @@ class SqliteStore final : public core::Store {
   mutable std::mutex state_mu_;
   std::optional<FileId> file_;  // the open file's; guarded by state_mu_ (written under db_mu_ too)
   Fault fault_ = Fault::kNone;  // guarded by state_mu_
+
+  std::optional<std::string> migration_backup_;  // set once by Open
 
   std::mutex db_mu_;
   sqlite3* db_;  // guarded by db_mu_

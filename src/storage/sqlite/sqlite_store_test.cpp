@@ -220,6 +220,55 @@ TEST(SqliteStore, Version2DatabaseMigratesToAccounts) {
   EXPECT_TRUE(found->account_suspended);
 }
 
+TEST(SqliteStore, PendingMigrationsAreBackedUpFirst) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  const std::string backups = dir.File("backups");
+  CreateVersion2Database(path);
+  auto store = SqliteStore::Open(path, {}, backups);
+  ASSERT_TRUE(store.has_value()) << store.error().Message();
+  const std::optional<std::string>& backup = (*store)->MigrationBackup();
+  ASSERT_TRUE(backup.has_value());
+  EXPECT_EQ(backup->rfind(backups + "/keyward-schema-v2-", 0), 0u) << *backup;
+  EXPECT_TRUE(backup->ends_with("Z.db")) << *backup;
+  // The copy is the store as it was: version 2, the old key.
+  EXPECT_EQ(RawInt(*backup, "SELECT max(version) FROM schema_migrations"), 2);
+  EXPECT_EQ(RawInt(*backup, "SELECT count(*) FROM api_keys WHERE name = 'before accounts'"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"),
+            sqlite::LatestSchemaVersion());
+  struct stat st {};
+  ASSERT_EQ(::stat(backups.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  store->reset();
+  // Nothing pending: no second backup.
+  auto again = SqliteStore::Open(path, {}, backups);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE((*again)->MigrationBackup().has_value());
+}
+
+TEST(SqliteStore, ANewStoreIsNotBackedUp) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("keyward.db"), {}, dir.File("b"));
+  ASSERT_TRUE(store.has_value());
+  EXPECT_FALSE((*store)->MigrationBackup().has_value());
+  struct stat st {};
+  EXPECT_NE(::stat(dir.File("b").c_str(), &st), 0);
+}
+
+TEST(SqliteStore, AFailedMigrationLeavesTheSchemaAsItWas) {
+  TempDir dir;
+  const std::string path = dir.File("keyward.db");
+  CreateVersion2Database(path);
+  // A table in the way of a later migration: V003 creates "accounts".
+  RawExec(path, "CREATE TABLE accounts (x)");
+  auto store = SqliteStore::Open(path, {}, dir.File("backups"));
+  ASSERT_FALSE(store.has_value());
+  // All pending migrations run in one transaction: none of them is kept.
+  EXPECT_EQ(RawInt(path, "SELECT max(version) FROM schema_migrations"), 2);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM pragma_table_info('accounts')"), 1);
+  EXPECT_EQ(RawInt(path, "SELECT count(*) FROM api_keys WHERE name = 'before accounts'"), 1);
+}
+
 TEST(SqliteStore, Version3DatabaseMovesTokensOutOfTheKeyNameNamespace) {
   TempDir dir;
   const std::string path = dir.File("keyward.db");
@@ -285,10 +334,13 @@ TEST(SqliteStore, DatabaseFromTheFutureIsRefused) {
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
   const auto store = SqliteStore::Open(path);
   ASSERT_FALSE(store.has_value());
-  EXPECT_EQ(store.error().msg, core::Msg::kStoreError);
+  EXPECT_EQ(store.error().msg, core::Msg::kSchemaTooNew);
   const std::string message = store.error().Message();
-  EXPECT_NE(message.find("9999"), std::string::npos) << message;
-  EXPECT_NE(message.find("newer"), std::string::npos) << message;
+  EXPECT_NE(message.find("schema version 9999"), std::string::npos) << message;
+  EXPECT_NE(
+      message.find("knows schema versions 1 to " + std::to_string(sqlite::LatestSchemaVersion())),
+      std::string::npos)
+      << message;
   EXPECT_NE(message.find(path), std::string::npos) << message;
 }
 
