@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "app/pepper_command.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
 #include "cli/api_session.hpp"
@@ -201,6 +202,7 @@ int main(int argc, char** argv) {
     std::cout << (version_json ? keyward::app::VersionJson() : keyward::app::VersionLine()) << "\n";
   });
   AddHelpCommand(app, exit_code);
+  keyward::app::AddPepperCommands(app, exit_code);
 
   keyward::cli::AddClientCommands(app, exit_code);
 
