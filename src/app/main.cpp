@@ -13,6 +13,7 @@
 #include "app/config.hpp"
 #include "app/config_command.hpp"
 #include "app/config_layers.hpp"
+#include "app/pepper_command.hpp"
 #include "app/serve.hpp"
 #include "app/serve_options.hpp"
 #include "app/version.hpp"
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
                                 [&] { return keyward::app::RunAdminRecover(admin_config); });
   keyward::app::AddConfigCommands(app, layers, exit_code);
   keyward::app::AddBackupCommands(app, layers, exit_code);
+  keyward::app::AddPepperCommands(app, layers, exit_code);
 
   bool version_json = false;
   CLI::App* version = app.add_subcommand("version", "Print the version, commit and build type");

@@ -100,7 +100,16 @@ enum class Locale;
   X(kAccountHasNoToken, "account {0} has no authentication token", "アカウント {0} には認証トークンがありません") \
   X(kRoleInUseCounts, "role {0} is in use by {1} API keys and {2} accounts", "ロール {0} は {1} 個の API キーと {2} 個のアカウントで使用されています") \
   X(kSignInDisabled, "this account is disabled", "このアカウントは無効になっています") \
-  X(kSessionEnded, "your console session has ended; sign in again", "コンソールセッションは終了しました。もう一度サインインしてください")
+  X(kSessionEnded, "your console session has ended; sign in again", "コンソールセッションは終了しました。もう一度サインインしてください") \
+  X(kPepperVersionRetired, "the pepper file holds in full version {0}, which this store has retired: give this node the pepper file that keyward pepper retire wrote", "pepper ファイルはこのストアで廃止済みのバージョン {0} を完全な形で保持しています。keyward pepper retire が書き出した pepper ファイルをこのノードに配置してください") \
+  X(kPepperVersionUnknown, "pepper version {0} is not in the pepper file (it holds {1})", "pepper バージョン {0} は pepper ファイルにありません (ファイルにあるのは {1})") \
+  X(kPepperVersionCurrent, "pepper version {0} is the current version: add a new one first (keyward pepper rotate), restart, and retire {0} once no key uses it", "pepper バージョン {0} は現在のバージョンです。先に新しいバージョンを追加し (keyward pepper rotate)、再起動して、どのキーも使わなくなってから {0} を廃止してください") \
+  X(kPepperVersionInUse, "pepper version {0} is still used by {1}. Each key moves to the current version at its next successful use (see keyward pepper status); or give --disable-keys to disable them and retire now", "pepper バージョン {0} はまだ {1} に使われています。各キーは次に検証に成功したときに現在のバージョンへ移ります (keyward pepper status を参照)。今すぐ廃止するには --disable-keys でそれらのキーを無効にしてください") \
+  X(kPepperVersionTakenUp, "pepper version {0} was taken up by {1} while it was being retired: is a node still running with it as its current version? Restart every node with the current pepper file, then retire again", "廃止の途中で pepper バージョン {0} が {1} に使われました。このバージョンを現在のバージョンとして動いているノードがありませんか。すべてのノードを現在の pepper ファイルで再起動してから、もう一度廃止してください") \
+  X(kPepperKeyNotDisabled, "cannot disable key {0}, which uses pepper version {1}: {2} ({3} disabled before it stay disabled)", "pepper バージョン {1} を使うキー {0} を無効にできません: {2} (それまでに無効にした {3} 個のキーは無効のままです)") \
+  X(kPepperFile, "{0} pepper file {1}: {2}", "pepper ファイル {1} について: {0}: {2}") \
+  X(kPepperFileMissing, "no pepper file at {0} ({1})", "{0} に pepper ファイルがありません ({1})") \
+  X(kPepperVersionInvalid, "VERSION \"{0}\" is not a pepper version (a whole number from 1; see keyward pepper status)", "VERSION 「{0}」は pepper のバージョンではありません (1 以上の整数。keyward pepper status を参照)")
 // clang-format on
 
 enum class Msg {

@@ -73,6 +73,35 @@ class MemoryUnitOfWork final : public core::UnitOfWork {
     return counts;
   }
 
+  Result<core::PepperVersionUse> CountPepperUse(std::uint32_t version, core::Time now) override {
+    core::PepperVersionUse use;
+    for (const auto& [id, key] : s_.keys) {
+      if (key.digest.pepper_version == version) {
+        ++use.keys;
+        if (key.source == core::KeySource::kAccount) ++use.account_tokens;
+      }
+      if (key.GraceActiveAt(now) && key.previous_digest->pepper_version == version) {
+        ++use.previous_secrets;
+      }
+    }
+    const std::string prefix = "v" + std::to_string(version) + ":";
+    for (const AuditEvent& e : s_.audit) {
+      if (e.hash.starts_with(prefix)) ++use.audit_events;
+    }
+    return use;
+  }
+
+  Result<std::vector<ApiKey>> KeysUsingPepper(std::uint32_t version, core::Time now) override {
+    std::vector<ApiKey> out;
+    for (const auto& [id, key] : s_.keys) {
+      if (key.digest.pepper_version == version ||
+          (key.GraceActiveAt(now) && key.previous_digest->pepper_version == version)) {
+        out.push_back(Read(key));
+      }
+    }
+    return out;
+  }
+
   Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
     std::vector<ApiKey> out;
     for (const auto& [id, key] : s_.keys) {

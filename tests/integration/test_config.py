@@ -105,6 +105,39 @@ class Precedence(ConfigFileTestCase):
         self.assertNotIn("hunter2secret", out.stdout + out.stderr)
 
 
+class LocalCommands(ConfigFileTestCase):
+    """The local commands that open the store find it through the same file as serve."""
+
+    def test_backup_pepper_status_and_admin_recover_read_the_data_dir_from_the_file(self):
+        path, data_dir = self.served_config()
+        server = self.start_server(ConfiguredServer, config_path=path)
+        self.create_key(server, server.bootstrap_key(), "kept")
+
+        backup = os.path.join(self.workdir, "copy.db")
+        out = run_keyward(["backup", backup, "--config", path])
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertTrue(os.path.exists(backup))
+
+        out = run_keyward(["pepper", "status", "--json"], env={"KEYWARD_CONFIG": path})
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(sum(v["keys"] for v in json.loads(out.stdout)["versions"]), 2)
+
+        out = run_keyward(["admin", "recover", "--config", path])
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertRegex(out.stdout.strip(), r"^kw_")
+
+        # A file the commands cannot use stops them too, naming the line.
+        bad = self.write_config('data_dir = "%s"
+throttle = "fast"
+' % data_dir, name="bad.toml")
+        for args in (["backup", os.path.join(self.workdir, "never.db")], ["pepper", "status"],
+                     ["admin", "recover"]):
+            out = run_keyward(args + ["--config", bad])
+            self.assertEqual(out.returncode, 2, (args, out.stderr))
+            self.assertIn("%s:2: throttle must be an integer, not a string" % bad, out.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.workdir, "never.db")))
+
+
 class Refusals(ConfigFileTestCase):
 
     def test_an_unknown_setting_stops_serve_before_it_creates_anything(self):

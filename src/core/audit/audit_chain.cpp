@@ -102,7 +102,7 @@ namespace audit {
 ChainKey::ChainKey(const PepperSet& peppers, std::uint32_t v)
     : version(v),
       bytes(peppers.DeriveKey(kAuditChainKeyPurpose, v)),
-      known(!peppers.Find(v).empty()) {}
+      known(peppers.HoldsKey(kAuditChainKeyPurpose, v)) {}
 
 ChainKey::~ChainKey() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 

@@ -3,7 +3,8 @@
 // database is found by VerifyAuditChain, naming the first broken event.
 //
 // The chain key of pepper version V is PepperSet::DeriveKey("audit chain", V): new events use the
-// current version, events made under older versions still verify while their pepper is listed.
+// current version, events made under older versions still verify while their pepper is listed,
+// in full or retired (a retired line keeps the chain key).
 // An event's hash is "v<V>:" followed by the lowercase hex HMAC-SHA256, under that key, of
 // CanonicalAuditBytes(event) (see there). The first event's prev_hash is kGenesisHash.
 //
@@ -48,8 +49,8 @@ namespace keyward::core {
 // The prev_hash of the first event ever written.
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
-// The purpose string of the chain key (PepperSet::DeriveKey).
-inline constexpr std::string_view kAuditChainKeyPurpose = "audit chain";
+// The purpose string of the chain key (PepperSet::DeriveKey) is kAuditChainKeyPurpose, declared
+// with PepperSet: a retired pepper version keeps that key alone.
 // Retention's anchor events: actor "system", target "audit", details
 // {"removedThroughId": N, "removedCount": n, "lastRemovedHash": "<hash of event N>"}.
 inline constexpr std::string_view kAuditAnchorAction = "audit.anchor";

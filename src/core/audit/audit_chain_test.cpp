@@ -297,6 +297,35 @@ TEST_F(AuditChain, OlderChainKeyVersionsStillVerify) {
   EXPECT_NE(v.reason.find("version 1"), std::string::npos) << v.reason;
 }
 
+// Retiring version 1 (keyward pepper retire) keeps its chain key alone: the events chained under
+// it still verify, and a wrong retired chain key is caught at the first of them.
+TEST_F(AuditChain, EventsUnderARetiredVersionStillVerify) {
+  Issue("under v1");
+  const std::string v2_line = "2 QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\n";
+  const PepperSet both = PepperSet::Parse(std::string(testing::kTestPepperFile) + v2_line).value();
+  AuditChainStore v2(store_, both);
+  KeyService service_v2(v2, clock_, random_, hasher_);
+  CreateKeyInput in;
+  in.name = "under v2";
+  in.role = "Auditor";
+  ASSERT_TRUE(service_v2.Create(master_, in).has_value());
+
+  const PepperSet retired =
+      PepperSet::Parse("1 retired " + Base64Encode(both.DeriveKey(kAuditChainKeyPurpose, 1)) +
+                       "\n" + v2_line)
+          .value();
+  ASSERT_TRUE(retired.IsRetired(1));
+  AuditVerification v = Verify(store_, retired);
+  EXPECT_TRUE(v.ok) << v.reason;
+  EXPECT_EQ(v.events, static_cast<std::int64_t>(Trail().size()));
+
+  std::array<std::uint8_t, kDigestSize> wrong = both.DeriveKey(kAuditChainKeyPurpose, 1);
+  wrong[0] ^= 1;
+  v = Verify(store_, PepperSet::Parse("1 retired " + Base64Encode(wrong) + "\n" + v2_line).value());
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_broken_id, Trail().front().id);
+}
+
 // A trail written before the chain existed is chained by the first append; an unchained event
 // after chained ones is not.
 TEST(AuditChainLegacy, UnchainedTrailIsChainedOnce) {

@@ -23,6 +23,8 @@ namespace {
 
 constexpr std::string_view kFingerprintLabel = "keyward pepper fingerprint v1";
 constexpr std::string_view kDerivePrefix = "keyward derive ";
+constexpr std::string_view kChainKeyFingerprintLabel = "keyward chain key fingerprint v1";
+constexpr std::string_view kRetiredWord = "retired";
 
 Error PepperError(std::size_t line, std::string_view reason) {
   std::string detail = "pepper file";
@@ -81,14 +83,6 @@ std::optional<std::vector<std::uint8_t>> DecodeBase64(std::string_view text) {
   OPENSSL_cleanse(padded.data(), padded.size());
   if (written < 0 || static_cast<std::size_t>(written) != out.size()) return std::nullopt;
   out.resize(out.size() - pad);
-  return out;
-}
-
-std::string EncodeBase64(std::span<const std::uint8_t> bytes) {
-  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                      static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(written));
   return out;
 }
 
@@ -200,20 +194,42 @@ Result<PepperSet> PepperSet::Parse(std::string_view file_contents) {
     }
     const auto version = ParseVersion(line.substr(0, space));
     if (!version) return PepperError(line_number, "version must be a positive integer");
-    auto bytes = DecodeBase64(Trim(line.substr(space)));
-    if (!bytes) return PepperError(line_number, "pepper is not valid base64");
-    if (bytes->size() < kMinPepperBytes) {
-      OPENSSL_cleanse(bytes->data(), bytes->size());
-      return PepperError(line_number, "pepper must be at least 32 bytes");
+    std::string_view rest = Trim(line.substr(space));
+    // "retired" and a space can never begin a base64 pepper, which holds no space.
+    const bool retired = rest.starts_with(kRetiredWord) && rest.size() > kRetiredWord.size() &&
+                         IsSpace(rest[kRetiredWord.size()]);
+    if (retired) rest = Trim(rest.substr(kRetiredWord.size()));
+    auto bytes = DecodeBase64(rest);
+    if (!bytes) {
+      return PepperError(line_number, retired ? "retired chain key is not valid base64"
+                                              : "pepper is not valid base64");
     }
-    if (set.peppers_.contains(*version)) {
-      OPENSSL_cleanse(bytes->data(), bytes->size());
-      return PepperError(line_number, "duplicate version " + std::to_string(*version));
+    std::string problem;
+    if (retired && bytes->size() != kDigestSize) {
+      problem = "retired chain key must be 32 bytes";
+    } else if (bytes->size() < kMinPepperBytes) {
+      problem = "pepper must be at least 32 bytes";
+    } else if (set.peppers_.contains(*version) || set.retired_.contains(*version)) {
+      problem = "duplicate version " + std::to_string(*version);
     }
-    set.peppers_.emplace(*version, std::move(*bytes));
-    set.current_ = std::max(set.current_, *version);
+    if (!problem.empty()) {
+      OPENSSL_cleanse(bytes->data(), bytes->size());
+      return PepperError(line_number, problem);
+    }
+    if (retired) {
+      std::array<std::uint8_t, kDigestSize>& key = set.retired_[*version];
+      std::copy(bytes->begin(), bytes->end(), key.begin());
+      OPENSSL_cleanse(bytes->data(), bytes->size());
+    } else {
+      set.peppers_.emplace(*version, std::move(*bytes));
+      set.current_ = std::max(set.current_, *version);
+    }
   }
-  if (set.peppers_.empty()) return PepperError(0, "no pepper line");
+  if (set.peppers_.empty()) return PepperError(0, "no pepper line (only retired versions)");
+  if (!set.retired_.empty() && set.retired_.rbegin()->first > set.current_) {
+    return PepperError(0, "the highest version, " + std::to_string(set.retired_.rbegin()->first) +
+                              ", is retired: the current version must be a full pepper line");
+  }
   return set;
 }
 
@@ -223,7 +239,7 @@ std::string PepperSet::Generate(Random& random) {
   std::string contents =
       "# Keyward pepper file: lines \"<version> <base64 of >= 32 random bytes>\"; the highest "
       "version is current. Keep it secret; every node on one database needs this same file.\n1 ";
-  contents += EncodeBase64(bytes);
+  contents += Base64Encode(bytes);
   contents += '\n';
   OPENSSL_cleanse(bytes.data(), bytes.size());
   return contents;
@@ -242,6 +258,13 @@ std::vector<std::uint32_t> PepperSet::versions() const {
   return out;
 }
 
+std::vector<std::uint32_t> PepperSet::retired_versions() const {
+  std::vector<std::uint32_t> out;
+  out.reserve(retired_.size());
+  for (const auto& entry : retired_) out.push_back(entry.first);
+  return out;
+}
+
 std::string PepperSet::Fingerprint(std::uint32_t version) const {
   const auto key = Find(version);
   if (key.empty()) return {};
@@ -250,11 +273,28 @@ std::string PepperSet::Fingerprint(std::uint32_t version) const {
 
 std::array<std::uint8_t, kDigestSize> PepperSet::DeriveKey(std::string_view purpose,
                                                            std::uint32_t version) const {
+  if (const auto it = retired_.find(version); it != retired_.end()) {
+    if (purpose == kAuditChainKeyPurpose) return it->second;
+    return {};
+  }
   const auto key = Find(version);
   if (key.empty()) return {};
   std::string label(kDerivePrefix);
   label += purpose;
   return OneShotHmac(key, label);
+}
+
+bool PepperSet::HoldsKey(std::string_view purpose, std::uint32_t version) const {
+  if (retired_.contains(version)) return purpose == kAuditChainKeyPurpose;
+  return peppers_.contains(version);
+}
+
+std::string PepperSet::ChainKeyFingerprint(std::uint32_t version) const {
+  if (!HoldsKey(kAuditChainKeyPurpose, version)) return {};
+  std::array<std::uint8_t, kDigestSize> key = DeriveKey(kAuditChainKeyPurpose, version);
+  std::string out = HexEncode(OneShotHmac(key, kChainKeyFingerprintLabel));
+  OPENSSL_cleanse(key.data(), key.size());
+  return out;
 }
 
 SecretHasher::SecretHasher(PepperSet peppers)
@@ -293,6 +333,14 @@ bool SecretHasher::Compute(std::uint32_t version, std::string_view secret,
 bool ConstantTimeEqual(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string Base64Encode(std::span<const std::uint8_t> bytes) {
+  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                      static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(written));
+  return out;
 }
 
 std::string HexEncode(std::span<const std::uint8_t> bytes) {

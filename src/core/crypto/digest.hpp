@@ -1,6 +1,9 @@
 // Secret digests: HMAC-SHA256(pepper, secret) with a versioned pepper that lives outside the
 // store, compared in constant time. The pepper file holds lines `<version> <base64 of >= 32
 // bytes>`; the highest version is current, older ones still verify digests made with them.
+// A retired version's line is `<version> retired <base64 of its 32-byte audit chain key>`: it
+// keeps only the key that verifies the audit events chained under it (docs/operations.md
+// "Pepper rotation"), so no secret digest under a retired version ever matches.
 // PepperSet is immutable after construction (thread-safe to share). SecretHasher keys HMAC once
 // per pepper version at construction (the inner and outer SHA-256 states), so Digest/Matches are
 // thread-safe, share nothing written, and allocate nothing on the hot path.
@@ -23,6 +26,8 @@ namespace keyward::core {
 
 inline constexpr std::size_t kDigestSize = 32;
 inline constexpr std::size_t kMinPepperBytes = 32;
+// The purpose of the audit chain key (PepperSet::DeriveKey), the one key a retired version keeps.
+inline constexpr std::string_view kAuditChainKeyPurpose = "audit chain";
 
 struct SecretDigest {
   std::uint32_t pepper_version = 0;
@@ -33,28 +38,47 @@ struct SecretDigest {
 class PepperSet {
  public:
   // Parses a pepper file. Blank lines and lines starting with '#' are ignored. Errors (bad
-  // version, bad base64, fewer than 32 bytes, duplicate version, no line at all) name the line
-  // number, never the pepper bytes.
+  // version, bad base64, fewer than 32 bytes, a retired chain key not of 32 bytes, duplicate
+  // version, no full pepper line, the highest version retired) name the line number, never the
+  // pepper bytes.
   static Result<PepperSet> Parse(std::string_view file_contents);
   // A new pepper file's contents with one version-1 pepper of 32 random bytes.
   static std::string Generate(Random& random);
 
+  // The highest version; never a retired one.
   std::uint32_t current_version() const { return current_; }
-  // The pepper bytes of `version`, or an empty span when there is none.
+  // The pepper bytes of `version`, or an empty span when there is none (a retired version has
+  // none).
   std::span<const std::uint8_t> Find(std::uint32_t version) const;
+  // The versions held in full (not retired), ascending.
   std::vector<std::uint32_t> versions() const;
+  // The retired versions, ascending.
+  std::vector<std::uint32_t> retired_versions() const;
+  bool IsRetired(std::uint32_t version) const { return retired_.contains(version); }
   // A fingerprint of one version (lowercase hex of HMAC(pepper, "keyward pepper fingerprint
-  // v1")), safe to store: it reveals nothing usable about the pepper. Empty for an unknown version.
+  // v1")), safe to store: it reveals nothing usable about the pepper. Empty for an unknown or a
+  // retired version.
   std::string Fingerprint(std::uint32_t version) const;
   // A key derived from pepper `version` for `purpose` (e.g. the audit chain key):
-  // HMAC(pepper, "keyward derive " + purpose). All zeros for an unknown version.
+  // HMAC(pepper, "keyward derive " + purpose). For a retired version, the key its line keeps when
+  // `purpose` is kAuditChainKeyPurpose. All zeros when there is no such key (HoldsKey false).
   std::array<std::uint8_t, kDigestSize> DeriveKey(std::string_view purpose,
                                                   std::uint32_t version) const;
+  // Whether DeriveKey(purpose, version) gives a real key.
+  bool HoldsKey(std::string_view purpose, std::uint32_t version) const;
+  // A fingerprint of the audit chain key of `version` (lowercase hex of HMAC(chain key, "keyward
+  // chain key fingerprint v1")), the same whether the version is held in full or retired, safe to
+  // store. Empty when the set has no chain key for `version`.
+  std::string ChainKeyFingerprint(std::uint32_t version) const;
 
  private:
   std::map<std::uint32_t, std::vector<std::uint8_t>> peppers_;
+  std::map<std::uint32_t, std::array<std::uint8_t, kDigestSize>> retired_;  // chain keys
   std::uint32_t current_ = 0;
 };
+
+// Standard base64 (padded) of `bytes`.
+std::string Base64Encode(std::span<const std::uint8_t> bytes);
 
 // Lowercase hex of `bytes`.
 std::string HexEncode(std::span<const std::uint8_t> bytes);

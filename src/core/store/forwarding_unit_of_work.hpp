@@ -24,6 +24,12 @@ class ForwardingUnitOfWork : public UnitOfWork {
     return inner_.ListKeys(f, p);
   }
   Result<KeyCounts> CountKeys(const KeyCountBounds& b) override { return inner_.CountKeys(b); }
+  Result<PepperVersionUse> CountPepperUse(std::uint32_t version, Time now) override {
+    return inner_.CountPepperUse(version, now);
+  }
+  Result<std::vector<ApiKey>> KeysUsingPepper(std::uint32_t version, Time now) override {
+    return inner_.KeysUsingPepper(version, now);
+  }
   Result<std::vector<ApiKey>> KeysWithRole(RoleId role) override {
     return inner_.KeysWithRole(role);
   }

@@ -102,5 +102,67 @@ TEST(PepperGuard, StoredFingerprintIsNotThePepper) {
   EXPECT_EQ(stored->find(std::string(32, 'a')), std::string::npos);
 }
 
+// Retirement (keyward pepper retire): the file keeps version 1's chain key alone.
+std::string RetiredLine(const PepperSet& full, std::uint32_t version) {
+  return std::to_string(version) + " retired " +
+         Base64Encode(full.DeriveKey(kAuditChainKeyPurpose, version)) + "\n";
+}
+
+Status Retire(Store& store, const PepperSet& peppers, std::uint32_t version) {
+  return store.Transact(
+      [&](UnitOfWork& uow) { return RecordPepperRetired(uow, peppers, version); });
+}
+
+TEST(PepperGuard, ARetiredVersionIsNotAMismatch) {
+  storage::MemoryStore store;
+  const PepperSet full = Peppers(Line(1, kPepperA) + Line(2, kPepperB));
+  ASSERT_TRUE(Check(store, full).has_value());
+  ASSERT_TRUE(Retire(store, full, 1).has_value());
+  EXPECT_EQ(Meta(store, "pepper.retired.1"), full.ChainKeyFingerprint(1));
+  EXPECT_TRUE(Check(store, Peppers(RetiredLine(full, 1) + Line(2, kPepperB))).has_value());
+  EXPECT_EQ(Meta(store, "pepper.versions"), "1,2");
+}
+
+TEST(PepperGuard, APepperFileHoldingInFullAVersionTheStoreRetiredIsRefused) {
+  storage::MemoryStore store;
+  const PepperSet full = Peppers(Line(1, kPepperA) + Line(2, kPepperB));
+  ASSERT_TRUE(Check(store, full).has_value());
+  ASSERT_TRUE(Retire(store, full, 1).has_value());
+  const Status st = Check(store, full);
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(st.error().msg, Msg::kPepperVersionRetired);
+  EXPECT_NE(st.error().Message().find("version 1"), std::string::npos) << st.error().Message();
+}
+
+TEST(PepperGuard, ARetiredLineWithAnotherChainKeyIsAMismatch) {
+  storage::MemoryStore store;
+  const PepperSet full = Peppers(Line(1, kPepperA) + Line(2, kPepperB));
+  const PepperSet other = Peppers(Line(1, kPepperC) + Line(2, kPepperB));
+  ASSERT_TRUE(Check(store, full).has_value());
+  ASSERT_TRUE(Retire(store, full, 1).has_value());
+  ExpectMismatch(Check(store, Peppers(RetiredLine(other, 1) + Line(2, kPepperB))));
+}
+
+TEST(PepperGuard, AVersionRetiredInTheFileAloneIsRecordedAsRetired) {
+  storage::MemoryStore store;
+  const PepperSet full = Peppers(Line(1, kPepperA) + Line(2, kPepperB));
+  ASSERT_TRUE(Check(store, full).has_value());
+  ASSERT_TRUE(Check(store, Peppers(RetiredLine(full, 1) + Line(2, kPepperB))).has_value());
+  EXPECT_EQ(Meta(store, "pepper.retired.1"), full.ChainKeyFingerprint(1));
+  const Status st = Check(store, full);  // the full line is refused from now on
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().msg, Msg::kPepperVersionRetired);
+}
+
+TEST(PepperGuard, RecordedVersionsListsEveryVersionSeen) {
+  storage::MemoryStore store;
+  ASSERT_TRUE(Check(store, Peppers(Line(1, kPepperA) + Line(3, kPepperB))).has_value());
+  const auto versions = TransactValue<std::vector<std::uint32_t>>(
+      store, [](UnitOfWork& uow) { return RecordedPepperVersions(uow); });
+  ASSERT_TRUE(versions.has_value());
+  EXPECT_EQ(*versions, (std::vector<std::uint32_t>{1, 3}));
+}
+
 }  // namespace
 }  // namespace keyward::core

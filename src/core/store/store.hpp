@@ -63,6 +63,17 @@ struct KeyCounts {
   friend bool operator==(const KeyCounts&, const KeyCounts&) = default;
 };
 
+// What one pepper version still protects (keyward pepper status), counted in the store.
+struct PepperVersionUse {
+  std::int64_t keys = 0;            // keys whose secret's digest is under the version
+  std::int64_t account_tokens = 0;  // of those, accounts' tokens (source "account")
+  // Keys whose previous secret's digest is under it, its rotation grace period running at `now`.
+  std::int64_t previous_secrets = 0;
+  std::int64_t audit_events = 0;  // audit events chained under it (hash "v<version>:...")
+
+  friend bool operator==(const PepperVersionUse&, const PepperVersionUse&) = default;
+};
+
 struct PageRequest {
   std::optional<std::int64_t> before_id;  // only ids below this (newest first); nullopt = start
   int limit = 50;                         // at most this many items
@@ -107,6 +118,11 @@ class UnitOfWork {
   // Calls `fn` with every key in id order without holding them all at once (loading a large
   // index). Stops at, and returns, the first error `fn` returns.
   virtual Status ForEachKey(const std::function<Status(ApiKey&&)>& fn) = 0;
+  // PepperVersionUse of pepper `version`, grace periods read at `now`; no key leaves the store.
+  virtual Result<PepperVersionUse> CountPepperUse(std::uint32_t version, Time now) = 0;
+  // The keys whose digest is under pepper `version`, or whose previous digest is and its grace
+  // period runs at `now`, in id order.
+  virtual Result<std::vector<ApiKey>> KeysUsingPepper(std::uint32_t version, Time now) = 0;
   // Sets last_used_at of each key named and, where given, previous_secret_last_used_at (ids that
   // name no key are skipped): the write-behind of successful uses, one statement per key, no read.
   virtual Status SetLastUsed(const std::vector<KeyUse>& uses) = 0;

@@ -342,7 +342,7 @@ class KeyIndex::Impl {
                      const std::optional<SecretDigest>& rehash) {
     if (SuccessWritesAtOnce(key, now, rehash.has_value())) {
       // A reset is written at once too, so it can never land after a later failure's count.
-      if (!StoreSuccessfulUse(decorated_, key.id, now, previous_secret, rehash)) ++writes_failed_;
+      if (!StoreSuccessfulUse(decorated_, key, now, previous_secret, rehash)) ++writes_failed_;
       return;
     }
     UseBuffer& buffer = ThisThreadUses();

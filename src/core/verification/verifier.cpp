@@ -98,10 +98,10 @@ Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy&
   });
 }
 
-Status StoreSuccessfulUse(Store& store, KeyId id, Time now, bool previous_secret,
+Status StoreSuccessfulUse(Store& store, const KeyEntry& used, Time now, bool previous_secret,
                           const std::optional<SecretDigest>& rehash) {
   return store.Transact([&](UnitOfWork& uow) -> Status {
-    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(id));
+    KW_ASSIGN_OR_RETURN(std::optional<ApiKey> key, uow.FindKey(used.id));
     if (!key) return Ok();
     key->last_used_at = now;
     if (previous_secret) key->previous_secret_last_used_at = now;
@@ -110,7 +110,7 @@ Status StoreSuccessfulUse(Store& store, KeyId id, Time now, bool previous_secret
       key->locked = false;
       key->unlock_at.reset();
     }
-    if (rehash) key->digest = *rehash;
+    if (rehash && key->digest == used.digest) key->digest = *rehash;
     return uow.UpdateKey(*key);
   });
 }
@@ -148,7 +148,7 @@ void StoreKeyLookup::RecordFailure(const KeyEntry& key, Time now, const LockoutP
 void StoreKeyLookup::RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
                                    const std::optional<SecretDigest>& rehash) {
   // Best effort: a lost last-used time must never fail the call that succeeded.
-  (void)StoreSuccessfulUse(store_, key.id, now, previous_secret, rehash);
+  (void)StoreSuccessfulUse(store_, key, now, previous_secret, rehash);
 }
 
 Verifier::Verifier(KeyLookup& lookup, const SecretHasher& hasher, const Clock& clock,

@@ -146,7 +146,9 @@ bool SuccessWritesAtOnce(const KeyEntry& key, Time now, bool rehash);
 // one unit of work on the stored key.
 Status StoreFailedAttempt(Store& store, KeyId id, Time now, const LockoutPolicy& policy,
                           const std::optional<IpAddress>& client);
-Status StoreSuccessfulUse(Store& store, KeyId id, Time now, bool previous_secret,
+// A `rehash` replaces the stored digest only while it is still `key.digest`, the one the secret
+// matched: a rotation of the key committed in between keeps its new secret.
+Status StoreSuccessfulUse(Store& store, const KeyEntry& key, Time now, bool previous_secret,
                           const std::optional<SecretDigest>& rehash);
 
 // KeyLookup over the store: every call is a unit of work. Correct, not fast; the in-memory index

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "core/crypto/token.hpp"
@@ -211,6 +212,56 @@ TEST_F(Verifier, APepperRotationReHashesOnNextUse) {
   EXPECT_EQ(after.Verify(req).outcome, Outcome::kValid);
   EXPECT_EQ(Stored(k.key.id).digest.pepper_version, 2u);
   EXPECT_EQ(after.Verify(req).outcome, Outcome::kValid);
+}
+
+// A lookup over the store that runs `between` after the secret matched and before the use is
+// recorded: where another call's rotation of the same key can land.
+class InterposingLookup final : public KeyLookup {
+ public:
+  InterposingLookup(Store& store, std::function<void()> between)
+      : inner_(store), between_(std::move(between)) {}
+  Result<bool> Find(std::string_view public_id, KeyEntry& out) override {
+    return inner_.Find(public_id, out);
+  }
+  std::shared_ptr<const RoleEntry> Role(RoleId id) override { return inner_.Role(id); }
+  void RecordFailure(const KeyEntry& key, Time now, const LockoutPolicy& policy,
+                     const std::optional<IpAddress>& client) override {
+    inner_.RecordFailure(key, now, policy, client);
+  }
+  void RecordSuccess(const KeyEntry& key, Time now, bool previous_secret,
+                     const std::optional<SecretDigest>& rehash) override {
+    between_();
+    inner_.RecordSuccess(key, now, previous_secret, rehash);
+  }
+
+ private:
+  StoreKeyLookup inner_;
+  std::function<void()> between_;
+};
+
+TEST_F(Verifier, ARehashNeverUndoesARotationCommittedMeanwhile) {
+  IssuedKey k = MustCreate(master_, "rotated meanwhile", "Auditor");
+  SecretHasher rotated(PepperSet::Parse(std::string(testing::kTestPepperFile) +
+                                        "2 QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\n")
+                           .value());
+  std::string new_token;
+  InterposingLookup lookup(store_, [&] {
+    if (!new_token.empty()) return;
+    Result<IssuedKey> r = service_.Rotate(master_, k.key.id, 0);
+    ASSERT_TRUE(r.has_value()) << r.error().Message();
+    new_token = r->token;
+  });
+  core::Verifier after(lookup, rotated, clock_);
+  VerifyRequest req;
+  req.token = k.token;
+  req.client_ip = IpAddress::Parse("8.8.8.8");
+  EXPECT_EQ(after.Verify(req).outcome, Outcome::kValid);  // the old secret, before the rotation
+  ASSERT_FALSE(new_token.empty());
+
+  core::Verifier plain(lookup_, rotated, clock_);
+  EXPECT_EQ(plain.Verify(req).outcome, Outcome::kNotFound) << "the old secret came back";
+  req.token = new_token;
+  EXPECT_EQ(plain.Verify(req).outcome, Outcome::kValid);
 }
 
 TEST(VerifierOutcome, NamesAreTheWireCodes) {

@@ -23,6 +23,10 @@ class SqlUnitOfWork final : public core::UnitOfWork {
   core::Result<std::vector<core::ApiKey>> ListKeys(const core::KeyFilter& filter,
                                                    const core::PageRequest& page) override;
   core::Result<core::KeyCounts> CountKeys(const core::KeyCountBounds& bounds) override;
+  core::Result<core::PepperVersionUse> CountPepperUse(std::uint32_t version,
+                                                      core::Time now) override;
+  core::Result<std::vector<core::ApiKey>> KeysUsingPepper(std::uint32_t version,
+                                                          core::Time now) override;
   core::Result<std::vector<core::ApiKey>> KeysWithRole(core::RoleId role) override;
   core::Result<std::vector<core::ApiKey>> AllKeys() override;
   core::Status ForEachKey(const std::function<core::Status(core::ApiKey&&)>& fn) override;
