@@ -127,9 +127,8 @@ class LocalCommands(ConfigFileTestCase):
         self.assertRegex(out.stdout.strip(), r"^kw_")
 
         # A file the commands cannot use stops them too, naming the line.
-        bad = self.write_config('data_dir = "%s"
-throttle = "fast"
-' % data_dir, name="bad.toml")
+        bad = self.write_config('data_dir = "%s"\nthrottle = "fast"\n' % data_dir,
+                                name="bad.toml")
         for args in (["backup", os.path.join(self.workdir, "never.db")], ["pepper", "status"],
                      ["admin", "recover"]):
             out = run_keyward(args + ["--config", bad])
