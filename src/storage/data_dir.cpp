@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <string_view>
 
+#include "storage/pepper_file.hpp"
+
 namespace keyward::storage {
 namespace {
-
-constexpr std::size_t kMaxPepperFileBytes = 1 << 20;
 
 core::Error FileError(core::ErrorCode code, const std::string& path, std::string_view what,
                       int err) {
@@ -21,32 +21,16 @@ core::Error FileError(core::ErrorCode code, const std::string& path, std::string
                          {std::string(what) + " " + path + ": " + std::strerror(err)});
 }
 
-// The whole of a (small) file.
+// The pepper file's text (storage/pepper_file.hpp reads it); a missing one is a setting that
+// cannot be used, as an unreadable one is.
 core::Result<std::string> ReadFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return FileError(core::ErrorCode::kInvalidArgument, path, "cannot read pepper file", errno);
+  core::Result<std::string> text = ReadPepperText(path);
+  if (!text && text.error().code == core::ErrorCode::kNotFound) {
+    core::Error error = text.error();
+    error.code = core::ErrorCode::kInvalidArgument;
+    return error;
   }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return FileError(core::ErrorCode::kInvalidArgument, path, "cannot read pepper file", err);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > kMaxPepperFileBytes) {
-      ::close(fd);
-      return core::MakeError(core::ErrorCode::kInvalidArgument, core::Msg::kStoreError,
-                             {"pepper file " + path + " is too large"});
-    }
-  }
-  ::close(fd);
-  return out;
+  return text;
 }
 
 core::Result<core::PepperSet> ParsePepperFile(const std::string& path) {
