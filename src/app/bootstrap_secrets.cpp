@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "storage/file_sync.hpp"
+
 namespace keyward::app {
 namespace {
 
@@ -20,21 +22,6 @@ core::Error FileError(core::ErrorCode code, std::string text) {
 }
 
 bool IsSet(const char* variable) { return variable != nullptr && *variable != '\0'; }
-
-// The directory that holds `path` ("." for a bare name), for the fsync that makes a new entry
-// in it durable.
-std::string DirectoryOf(const std::string& path) {
-  const std::string parent = std::filesystem::path(path).parent_path().string();
-  return parent.empty() ? "." : parent;
-}
-
-bool SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
-}
 
 }  // namespace
 
@@ -98,12 +85,10 @@ core::Status WriteSecretFile(const std::string& path, const std::string& line, b
   }
   const std::string text = line + "\n";
   // fchmod: the mode stays 0600 whatever the umask, and a replaced file becomes 0600.
-  bool ok = ::fchmod(fd, 0600) == 0 &&
-            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
+  bool ok = ::fchmod(fd, 0600) == 0 && storage::WriteAll(fd, text) && ::fsync(fd) == 0;
   int saved = errno;
   ::close(fd);
-  if (ok && exclusive && !SyncDirectory(DirectoryOf(path))) {
+  if (ok && exclusive && !storage::SyncPath(storage::DirectoryOf(path))) {
     ok = false;
     saved = errno;
   }

@@ -11,6 +11,7 @@
 
 #include "core/store/pepper_guard.hpp"
 #include "storage/data_dir.hpp"
+#include "storage/pepper_file.hpp"
 #include "storage/postgres/postgres_store.hpp"
 #include "storage/sqlite/sqlite_backup.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -56,7 +57,7 @@ core::Result<OpenedStore> OpenPostgres(const ServeConfig& config, core::Random& 
 core::Status RefuseMissingPepper(const ServeConfig& config) {
   if (config.pepper_file) return core::Ok();
   const std::string database = storage::DatabasePath(config.data_dir);
-  const std::string pepper = config.data_dir + "/pepper";
+  const std::string pepper = storage::PepperFilePath(config.data_dir, std::nullopt);
   std::error_code ec;
   if (std::filesystem::exists(pepper, ec) || !std::filesystem::exists(database, ec)) {
     return core::Ok();

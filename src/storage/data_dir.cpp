@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "storage/file_sync.hpp"
 #include "storage/pepper_file.hpp"
 
 namespace keyward::storage {
@@ -43,24 +44,9 @@ core::Result<core::PepperSet> ParsePepperFile(const std::string& path) {
   return std::move(peppers).value();
 }
 
-core::Status WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return core::Internal(std::strerror(errno));
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return core::Ok();
-}
-
 core::Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return FileError(core::ErrorCode::kUnavailable, dir, "cannot open", errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return FileError(core::ErrorCode::kUnavailable, dir, "cannot sync", err);
-  return core::Ok();
+  if (SyncPath(dir)) return core::Ok();
+  return FileError(core::ErrorCode::kUnavailable, dir, "cannot sync", errno);
 }
 
 core::Status EnsureDirectory(const std::string& dir) {
@@ -82,8 +68,9 @@ core::Status CreatePepperFile(const std::string& dir, const std::string& path,
   ::unlink(tmp.c_str());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return FileError(core::ErrorCode::kUnavailable, tmp, "cannot create", errno);
-  core::Status st = WriteAll(fd, core::PepperSet::Generate(random));
-  if (st && (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0)) {
+  core::Status st = core::Ok();
+  if (!WriteAll(fd, core::PepperSet::Generate(random)) || ::fchmod(fd, 0600) != 0 ||
+      ::fsync(fd) != 0) {
     st = core::Internal(std::strerror(errno));
   }
   ::close(fd);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "storage/file_sync.hpp"
+
 namespace keyward::storage {
 namespace {
 
@@ -18,23 +20,6 @@ core::Error PepperFileError(core::ErrorCode code, const std::string& path, std::
                             int err) {
   return core::MakeError(code, core::Msg::kPepperFile,
                          {std::string(what), path, std::strerror(err)});
-}
-
-std::string DirectoryOf(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -108,15 +93,10 @@ core::Status ReplacePepperFile(const std::string& given, const std::string& cont
     ::unlink(tmp.c_str());
     return PepperFileError(core::ErrorCode::kUnavailable, given, "cannot replace the", err);
   }
-  const std::string dir = DirectoryOf(path);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0 || ::fsync(dfd) != 0) {
-    const int err = errno;
-    if (dfd >= 0) ::close(dfd);
+  if (!SyncPath(DirectoryOf(path))) {
     return PepperFileError(core::ErrorCode::kUnavailable, given,
-                           "replaced, but cannot sync the directory of the", err);
+                           "replaced, but cannot sync the directory of the", errno);
   }
-  ::close(dfd);
   return core::Ok();
 }
 

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <thread>
 
+#include "storage/file_sync.hpp"
 #include "storage/sqlite/sqlite_statement.hpp"
 
 namespace keyward::storage::sqlite {
@@ -146,20 +147,11 @@ core::Result<StoreSummary> Check(sqlite3* db, const std::string& path, const std
   return out;
 }
 
-core::Status SyncPath(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) {
-    return StoreError(core::ErrorCode::kUnavailable,
-                      "cannot open " + path + ": " + std::strerror(errno));
-  }
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) {
-    return StoreError(core::ErrorCode::kUnavailable,
-                      "cannot sync " + path + ": " + std::strerror(err));
-  }
-  return core::Ok();
+// fsync of a file or directory, said as a store error.
+core::Status Sync(const std::string& path) {
+  if (SyncPath(path)) return core::Ok();
+  return StoreError(core::ErrorCode::kUnavailable,
+                    "cannot sync " + path + ": " + std::strerror(errno));
 }
 
 // Removes the temporary copy (and a journal SQLite may have left beside it) unless released.
@@ -243,7 +235,7 @@ core::Result<StoreSummary> Copy(const std::string& source, const std::string& de
     return StoreError(core::ErrorCode::kUnavailable,
                       "cannot set the mode of " + tmp.path() + ": " + std::strerror(errno));
   }
-  KW_RETURN_IF_ERROR(SyncPath(tmp.path(), O_RDONLY));
+  KW_RETURN_IF_ERROR(Sync(tmp.path()));
   struct stat st {};
   if (::stat(tmp.path().c_str(), &st) == 0) summary.bytes = st.st_size;
   if (options.overwrite) {
@@ -264,9 +256,7 @@ core::Result<StoreSummary> Copy(const std::string& source, const std::string& de
     ::unlink(tmp.path().c_str());
   }
   tmp.Release();
-  std::string dir = std::filesystem::path(destination).parent_path().string();
-  if (dir.empty()) dir = ".";
-  KW_RETURN_IF_ERROR(SyncPath(dir, O_RDONLY | O_DIRECTORY));
+  KW_RETURN_IF_ERROR(Sync(DirectoryOf(destination)));
   return summary;
 }
 
