@@ -32,15 +32,21 @@ CLI::Option* FindSetting(CLI::App& cmd, const std::string& name) {
   return nullptr;
 }
 
+// "threads must be an integer, not a string" when the file's `value` is not of the kind
+// `option` takes, else nullopt.
+std::optional<std::string> KindProblem(const CLI::Option& option, const std::string& name,
+                                       const ConfigValue& value) {
+  const Kind want = KindOf(option);
+  if (value.kind == want) return std::nullopt;
+  return name + " must be " + std::string(KindWords(want)) + ", not " +
+         std::string(KindWords(value.kind));
+}
+
 // Gives `option` the file's `value`. The problem in words when its kind is not the option's or
 // the option refuses it (a number too large for it), else nullopt.
 std::optional<std::string> SetFromFile(CLI::Option& option, const std::string& name,
                                        const ConfigValue& value) {
-  const Kind want = KindOf(option);
-  if (value.kind != want) {
-    return name + " must be " + std::string(KindWords(want)) + ", not " +
-           std::string(KindWords(value.kind));
-  }
+  if (std::optional<std::string> problem = KindProblem(option, name, value)) return problem;
   try {
     for (const std::string& item : value.items) option.add_result(item);
     option.run_callback();
@@ -141,10 +147,8 @@ bool ConfigLayers::Apply(CLI::App& cmd, std::ostream& err) {
     CLI::Option* option = FindSetting(cmd, name);
     if (option == nullptr || option->count() > 0) {
       // Not this command's, or set by a flag or a variable: only its kind is checked.
-      if (value.kind != KindOf(*known)) {
-        problems.push_back({value.line, name + " must be " +
-                                            std::string(KindWords(KindOf(*known))) + ", not " +
-                                            std::string(KindWords(value.kind))});
+      if (std::optional<std::string> problem = KindProblem(*known, name, value)) {
+        problems.push_back({value.line, *problem});
       }
       continue;
     }
